@@ -1,0 +1,1 @@
+"""cadreflow service: Flask app, persistence, HTTP API and CLI around the workflow engine."""

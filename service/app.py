@@ -1,0 +1,67 @@
+"""Flask application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app
+from flask_migrate import Migrate
+from sqlalchemy import event
+
+from service import models  # noqa: F401  (registers every table on db.metadata)
+from service.config import Settings
+from service.db import db
+from service.errors import register_error_handlers
+from service.openapi import init_api
+from service.scheduler_status import NotRunning, install
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+SETTINGS_KEY = "cadreflow.settings"
+
+migrate = Migrate()
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Wait for a writer instead of failing at once with "database is locked".
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True}
+
+
+def _enable_sqlite_foreign_keys(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask("service")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        SQLALCHEMY_ECHO=settings.sql_echo,
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+    )
+    app.json.ensure_ascii = False  # Chinese stays readable in responses
+    app.json.sort_keys = False
+    app.extensions[SETTINGS_KEY] = settings
+
+    if settings.database_url.startswith("sqlite:///"):
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    if settings.database_url.startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _enable_sqlite_foreign_keys)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+
+    init_api(app)
+    register_error_handlers(app)
+    install(app, NotRunning())
+    return app
+
+
+def get_settings() -> Settings:
+    return current_app.extensions[SETTINGS_KEY]

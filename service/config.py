@@ -1,0 +1,137 @@
+"""Settings from CADREFLOW_* environment variables, validated once at startup."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "cadreflow.sqlite3"
+
+# design.md §3: CADREFLOW_DEADLINE_<NAME> fills the process variable deadline_<name>.
+DEFAULT_DEADLINES: dict[str, str] = {
+    "approval_reminder": "P3D",
+    "approval_escalation": "P5D",
+    "revision": "P5D",
+    "arrival": "P10D",
+    "handover": "P10D",
+    "statement": "P5D",
+    "rectification": "P20D",
+    "nomination": "P10D",
+}
+
+# ISO 8601 durations as the engine accepts them: at least one component, a 'T' only before a time part.
+_DURATION = re.compile(
+    r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$"
+)
+
+
+class SettingsError(ValueError):
+    """A CADREFLOW_* value is malformed; the message names the variable."""
+
+
+def is_iso_duration(value: str) -> bool:
+    return bool(_DURATION.match(value))
+
+
+def _normalize_database_url(url: str) -> str:
+    # Only psycopg 3 is installed: steer plain postgres URLs to it instead of failing on psycopg2.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _parse_bool(name: str, raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise SettingsError(f"{name}: 不是布尔值: {raw!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    deadlines: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DEADLINES))
+    webhook_url: str | None = None
+    secret_key: str = "cadreflow-dev-secret"
+    timezone: str = "Asia/Shanghai"
+    # Request bodies above this are refused with 413 (BPMN uploads included).
+    max_content_length: int = 5 * 1024 * 1024
+    scheduler_enabled: bool = True
+    sql_echo: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "database_url", _normalize_database_url(self.database_url))
+        unknown = set(self.deadlines) - set(DEFAULT_DEADLINES)
+        if unknown:
+            raise SettingsError(f"未知的期限设置: {', '.join(sorted(unknown))}")
+        merged = {**DEFAULT_DEADLINES, **self.deadlines}
+        for name, value in merged.items():
+            if not is_iso_duration(value):
+                raise SettingsError(
+                    f"CADREFLOW_DEADLINE_{name.upper()}: 不是 ISO 8601 时长（例如 P3D、PT30M）: {value!r}"
+                )
+        object.__setattr__(self, "deadlines", merged)
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise SettingsError(f"CADREFLOW_TIMEZONE: 未知时区: {self.timezone!r}") from exc
+        if self.max_content_length <= 0:
+            raise SettingsError("CADREFLOW_MAX_CONTENT_LENGTH: 必须为正整数")
+
+    @property
+    def process_deadlines(self) -> dict[str, str]:
+        """Deadlines under the names the BPMN timers read (deadline_<name>)."""
+        return {f"deadline_{name}": value for name, value in self.deadlines.items()}
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        kwargs: dict[str, object] = {}
+        if env.get("CADREFLOW_DATABASE_URL"):
+            kwargs["database_url"] = env["CADREFLOW_DATABASE_URL"]
+        if env.get("CADREFLOW_WEBHOOK_URL"):
+            kwargs["webhook_url"] = env["CADREFLOW_WEBHOOK_URL"]
+        if env.get("CADREFLOW_SECRET_KEY"):
+            kwargs["secret_key"] = env["CADREFLOW_SECRET_KEY"]
+        if env.get("CADREFLOW_TIMEZONE"):
+            kwargs["timezone"] = env["CADREFLOW_TIMEZONE"]
+        if env.get("CADREFLOW_MAX_CONTENT_LENGTH"):
+            raw = env["CADREFLOW_MAX_CONTENT_LENGTH"]
+            try:
+                kwargs["max_content_length"] = int(raw)
+            except ValueError as exc:
+                raise SettingsError(f"CADREFLOW_MAX_CONTENT_LENGTH: 不是整数: {raw!r}") from exc
+        if "CADREFLOW_SCHEDULER" in env:
+            kwargs["scheduler_enabled"] = _parse_bool("CADREFLOW_SCHEDULER", env["CADREFLOW_SCHEDULER"])
+        if "CADREFLOW_SQL_ECHO" in env:
+            kwargs["sql_echo"] = _parse_bool("CADREFLOW_SQL_ECHO", env["CADREFLOW_SQL_ECHO"])
+        deadlines = {}
+        for name in DEFAULT_DEADLINES:
+            value = env.get(f"CADREFLOW_DEADLINE_{name.upper()}")
+            if value:
+                deadlines[name] = value.strip()
+        unknown_deadlines = sorted(
+            key for key in env
+            if key.startswith("CADREFLOW_DEADLINE_")
+            and key[len("CADREFLOW_DEADLINE_"):].lower() not in DEFAULT_DEADLINES
+        )
+        if unknown_deadlines:
+            # A typo would otherwise silently keep the default deadline.
+            raise SettingsError(f"未知的期限设置: {', '.join(unknown_deadlines)}")
+        kwargs["deadlines"] = deadlines
+        return cls(**kwargs)

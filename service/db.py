@@ -1,0 +1,15 @@
+"""The one Flask-SQLAlchemy instance and the naming convention every table and migration shares."""
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+
+# Deterministic constraint names so Alembic migrations (and SQLite batch mode) can address them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))

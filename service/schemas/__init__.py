@@ -1,0 +1,1 @@
+"""marshmallow schemas of the HTTP API; every input schema rejects unknown fields."""
