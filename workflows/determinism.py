@@ -1,0 +1,112 @@
+"""Deterministic task ids and timestamps for the duration of one command.
+
+SpiffWorkflow draws task ids from `uuid4` and stamps `last_state_change` from `time.time()`, both
+module attributes of `SpiffWorkflow.task`. For replay to reproduce states byte for byte we swap
+them, for one command at a time, for ids derived from the instance id and a per-instance counter
+(persisted in the workflow data under `__cadreflow__`) and for the command's clock reading.
+
+Module attributes are process-global while the service is multi-threaded: a lock serializes
+commands, and the shims answer from the thread-local command only, falling back to the real
+functions for any other thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as _real_time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import SpiffWorkflow.task as spiff_task
+
+from .clock import require_aware
+from .working_days import WorkingCalendar
+
+RESERVED_KEY = "__cadreflow__"
+_NAMESPACE_ROOT = uuid.UUID("6f164c2c-e8c2-5fbc-9c1d-cadf10000000")
+_real_uuid4 = uuid.uuid4
+_lock = threading.RLock()
+_local = threading.local()
+
+
+def instance_namespace(instance_id: str) -> uuid.UUID:
+    return uuid.uuid5(_NAMESPACE_ROOT, f"instance:{instance_id}")
+
+
+@dataclass
+class CommandContext:
+    instance_id: str
+    at: datetime
+    calendar: WorkingCalendar
+    counter: int = 0
+    workflow: Any = None
+    issued: set[uuid.UUID] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.namespace = instance_namespace(self.instance_id)
+
+    def next_id(self) -> uuid.UUID:
+        while True:
+            self.counter += 1
+            candidate = uuid.uuid5(self.namespace, str(self.counter))
+            # Collision guard: never hand out an id already in the tree (e.g. a counter that was
+            # rolled back by hand) or already issued in this command.
+            known = self.workflow.tasks if self.workflow is not None else ()
+            if candidate not in known and candidate not in self.issued:
+                self.issued.add(candidate)
+                return candidate
+
+    def load_counter(self, workflow: Any) -> None:
+        self.workflow = workflow
+        self.counter = int(workflow.data.get(RESERVED_KEY, {}).get("task_seq", 0))
+
+    def save_counter(self, workflow: Any) -> None:
+        meta = dict(workflow.data.get(RESERVED_KEY, {}))
+        meta["task_seq"] = self.counter
+        workflow.data[RESERVED_KEY] = meta
+
+
+def current() -> CommandContext | None:
+    return getattr(_local, "ctx", None)
+
+
+def _uuid4_shim() -> uuid.UUID:
+    ctx = current()
+    return ctx.next_id() if ctx is not None else _real_uuid4()
+
+
+class _TimeShim:
+    """Stands in for the `time` module inside SpiffWorkflow.task (only `.time()` is used there)."""
+
+    @staticmethod
+    def time() -> float:
+        ctx = current()
+        return ctx.at.timestamp() if ctx is not None else _real_time.time()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_real_time, name)
+
+
+_TIME_SHIM = _TimeShim()
+
+
+@contextmanager
+def command(instance_id: str, at: datetime, calendar: WorkingCalendar) -> Iterator[CommandContext]:
+    """Run one engine command with deterministic ids and the command's clock."""
+    require_aware(at)
+    with _lock:
+        outer = current()
+        ctx = CommandContext(instance_id, at, calendar)
+        saved = (spiff_task.uuid4, spiff_task.time)
+        spiff_task.uuid4 = _uuid4_shim
+        spiff_task.time = _TIME_SHIM
+        _local.ctx = ctx
+        try:
+            yield ctx
+        finally:
+            _local.ctx = outer
+            spiff_task.uuid4, spiff_task.time = saved

@@ -1,0 +1,155 @@
+"""Eligibility, reason and term rules of domain.md (usable by the sandbox and by service/).
+
+Violations block; warnings inform. Each is {rule, field, message}: a stable English rule code
+for programs and a Chinese message for people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+ROLES = ("first_secretary", "team_member")
+REASONS = {
+    "health": "身体健康", "post_change": "岗位调整", "family_hardship": "家庭特殊困难", "other": "其他",
+}
+FORMAL_PARTY = "formal"
+TEMPORARY = "temporary"
+YOUNG_AGE_LIMIT = 40  # "young" for the team-member preference; a warning threshold, not a rule
+TERM_YEARS = 2
+
+Violation = dict[str, str]
+
+
+def violation(rule: str, field_name: str, message: str) -> Violation:
+    return {"rule": rule, "field": field_name, "message": message}
+
+
+@dataclass
+class Eligibility:
+    eligible: bool
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+
+
+def as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def full_years_between(start: date, end: date) -> int:
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def nominee_eligibility(facts: Mapping[str, Any] | None, role: str, on_date: Any) -> Eligibility:
+    facts = facts or {}
+    ref = as_date(on_date)
+    violations: list[Violation] = []
+    warnings: list[Violation] = []
+    if role not in ROLES:
+        violations.append(violation("invalid_role", "role", f"未知的驻村岗位: {role!r}"))
+        return Eligibility(False, violations, warnings)
+    if ref is None:
+        violations.append(violation("invalid_date", "effective_date", "缺少或无效的参考日期"))
+        return Eligibility(False, violations, warnings)
+
+    # No hand-down: temporary staff may never be sent, whatever the role.
+    if facts.get("employment_type") == TEMPORARY:
+        violations.append(violation("nominee_temporary_staff", "nominee_facts.employment_type",
+                                    "派出单位不得选派临聘人员"))
+
+    party_status = facts.get("party_status")
+    since = as_date(facts.get("party_member_since"))
+    work_start = as_date(facts.get("work_start_date"))
+    is_formal = party_status == FORMAL_PARTY
+    if role == "first_secretary":
+        if not is_formal:
+            violations.append(violation("nominee_not_formal_party_member", "nominee_facts.party_status",
+                                        "驻村第一书记须为中共正式党员"))
+        if since is None or full_years_between(since, ref) < 1:
+            violations.append(violation("nominee_party_standing_under_1_year",
+                                        "nominee_facts.party_member_since", "党龄须满 1 年"))
+        if work_start is None or full_years_between(work_start, ref) < 2:
+            violations.append(violation("nominee_work_experience_under_2_years",
+                                        "nominee_facts.work_start_date", "工作经历须满 2 年"))
+    else:
+        # Team members: young Party members are preferred, which is advice, not a block.
+        if not is_formal:
+            warnings.append(violation("team_member_not_party_member", "nominee_facts.party_status",
+                                      "驻村工作队员宜优先选派党员"))
+        birth = as_date(facts.get("birth_date"))
+        if birth is not None and full_years_between(birth, ref) >= YOUNG_AGE_LIMIT:
+            warnings.append(violation("team_member_not_young", "nominee_facts.birth_date",
+                                      "驻村工作队员宜优先选派年轻干部"))
+    return Eligibility(not violations, violations, warnings)
+
+
+def reason_violations(reason: Any, justification: Any) -> list[Violation]:
+    if reason not in REASONS:
+        return [violation("invalid_reason", "reason", "调整原因须为：身体健康、岗位调整、家庭特殊困难或其他")]
+    if reason == "other" and not str(justification or "").strip():
+        return [violation("justification_required", "justification", "原因为“其他”时须填写具体理由")]
+    return []
+
+
+def term_violations(term_start: Any, effective_date: Any, reason: Any) -> list[Violation]:
+    """A change before the 2-year term ends is a mid-term change: allowed only with a valid reason."""
+    start, eff = as_date(term_start), as_date(effective_date)
+    if start is None:
+        return [violation("invalid_term_start", "term_start", "缺少或无效的任期开始日期")]
+    if eff is None:
+        return [violation("invalid_date", "effective_date", "缺少或无效的生效日期")]
+    if eff < start:
+        return [violation("effective_before_term_start", "effective_date", "生效日期早于任期开始日期")]
+    mid_term = full_years_between(start, eff) < TERM_YEARS
+    if mid_term and reason not in REASONS:
+        return [violation("mid_term_change_without_reason", "reason",
+                          "任期未满 2 年原则上不得中途调整，须说明调整原因")]
+    return []
+
+
+def is_mid_term(term_start: Any, effective_date: Any) -> bool:
+    start, eff = as_date(term_start), as_date(effective_date)
+    return start is not None and eff is not None and full_years_between(start, eff) < TERM_YEARS
+
+
+def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
+    """All blocking rules of a mid-term replacement request (used by the `check_rules` script)."""
+    out: list[Violation] = []
+    role = data.get("role")
+    out += reason_violations(data.get("reason"), data.get("justification"))
+    out += term_violations(data.get("term_start"), data.get("effective_date"), data.get("reason"))
+    if data.get("nominee_id") and data.get("nominee_id") == data.get("cadre_id"):
+        out.append(violation("nominee_same_as_cadre", "nominee_id", "拟任人选不能是被调整干部本人"))
+    if not data.get("nominee_id"):
+        out.append(violation("nominee_required", "nominee_id", "须提名接任人选"))
+    out += check_nominee(data.get("nominee_facts"), role, data.get("effective_date"))
+    return _dedupe(out)
+
+
+def check_nominee(facts: Mapping[str, Any] | None, role: str, on_date: Any) -> list[Violation]:
+    return nominee_eligibility(facts, role, on_date).violations
+
+
+def _dedupe(items: list[Violation]) -> list[Violation]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for v in items:
+        key = (v["rule"], v["field"])
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out

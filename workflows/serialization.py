@@ -1,0 +1,86 @@
+"""Instance state without the spec, restored against the cached parsed spec; state hashes.
+
+The stock serializer embeds the whole spec (~2/3 of every dump). We store the spec once per
+definition version and the instance state without it: our workflow converter leaves `spec` and
+`subprocess_specs` out and, on restore, takes them from the caller (the definition cache).
+The registry also knows our timer classes, so even a full dump restores our timers rather than
+silently falling back to the stock (wall-clock) ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+
+from .timers import ClockTimeDateTimer, WorkingCycleTimer, WorkingDurationTimer
+
+STATE_FORMAT = "cadreflow-state-1"
+
+
+class StatelessSpecWorkflowConverter(BpmnWorkflowConverter):
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], spec: Any = None, subprocess_specs: Any = None) -> BpmnWorkflow:
+        if spec is None:
+            spec = self.registry.restore(dct.pop("spec"))
+            subprocess_specs = self.mapping_from_dict(dct.pop("subprocess_specs", {}))
+        dct.pop("spec", None)
+        dct.pop("subprocess_specs", None)
+        workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+SPEC_CONFIG = {
+    **CAMUNDA_CONFIG,
+    WorkingDurationTimer: TimerConditionalEventDefinitionConverter,
+    ClockTimeDateTimer: TimerConditionalEventDefinitionConverter,
+    WorkingCycleTimer: TimerConditionalEventDefinitionConverter,
+}
+# Full dumps (spec included) with our classes: used for spec round trips and diagnostics.
+full_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPEC_CONFIG))
+_state_registry = BpmnWorkflowSerializer.configure(
+    {**SPEC_CONFIG, BpmnWorkflow: StatelessSpecWorkflowConverter})
+
+
+def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
+    """JSON-able state of an instance, without spec/subprocess_specs."""
+    dct = _state_registry.convert(workflow)
+    dct["serializer_version"] = VERSION
+    dct["format"] = STATE_FORMAT
+    return dct
+
+
+def restore_state(state: dict[str, Any], spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:
+    dct = json.loads(json.dumps(state))  # the converters consume (pop from) their input
+    if dct.pop("format", STATE_FORMAT) != STATE_FORMAT:
+        raise ValueError("未知的实例状态格式")
+    version = dct.pop("serializer_version", VERSION)
+    if version != VERSION:
+        raise ValueError(f"实例状态的序列化版本 {version} 与引擎 {VERSION} 不符")
+    return _state_registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)
+
+
+def canonical_json(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def state_hash(state: dict[str, Any]) -> str:
+    return "sha256:" + hashlib.sha256(canonical_json(state).encode("utf-8")).hexdigest()
