@@ -1,0 +1,396 @@
+"""Generate bpmn/mid_term_replacement.bpmn, bpmn/handover.bpmn and bpmn/recall.bpmn.
+
+Usage: ``python tools/build_bpmn.py [--check] [--svg DIR]``. ``--check`` exits non-zero when a
+committed file differs from what this script generates (so hand edits in a modeler are noticed);
+``--svg`` also writes rough SVG previews of the diagrams.
+
+The modelling contract is docs/design.md §1; the business rules are ../shared/docs/domain.md. The
+eligibility rules themselves are Python (workflows/rules.py) called from the sandboxed script tasks,
+because they need date arithmetic relative to the effective date and must also run in the API
+before an instance exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bpmn_layout import FormField, Node, Process, svg_preview  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BPMN_DIR = ROOT / "bpmn"
+
+LANE_NAMES = {
+    "unit_hr": "派出单位（人事部门）",
+    "township": "乡镇党委政府",
+    "county": "县驻村工作领导小组",
+    "org_dept": "县委组织部",
+    "rrb": "县乡村振兴局",
+    "cadre": "驻村干部",
+}
+
+APPROVE_REJECT_RETURN = "approve,reject,return"
+REASON_OPTIONS = (("health", "身体健康"), ("post_change", "岗位调整"), ("family_hardship", "家庭特殊困难"),
+                  ("other", "其他"))
+HANDOVER_PAYLOAD = ('{"old_cadre_id": old_cadre_id, "new_cadre_id": new_cadre_id, "village_id": village_id, '
+                    '"township_id": township_id, "unit_id": unit_id, "role": role}')
+
+
+def lanes(*roles: str) -> list[tuple[str, str]]:
+    return [(r, LANE_NAMES[r]) for r in roles]
+
+
+def user_task(p: Process, tid: str, name: str, lane: str, col: float, *, decisions: str, scope: str,
+              comment_required: str | None = None, form: list[FormField] | None = None,
+              row: str | float = "main", reminder: str | None = "deadline_approval_reminder",
+              escalation: str | None = "deadline_approval_escalation", remind: str | None = None,
+              escalate_to: str = "county") -> Node:
+    """A user task plus its non-interrupting reminder (催办) and escalation (督办) timers.
+
+    Each timer ends in its own ``end_reminded_*`` event placed right under it, so a fired timer
+    never influences the main path (design.md §1: "via nothing else").
+    """
+    node = p.add(Node(tid, "user", name, lane, col, row, role=lane, decisions=decisions, scope=scope,
+                      comment_required=comment_required, form=form or []))
+    bottom = p.y(lane, row) - p.lane_top(lane) + 92
+    for slot, kind, var, label, end_name, notify in (
+        (-1, "reminder", reminder, "催办", "已催办", remind or lane),
+        (1, "escalation", escalation, "督办", "已上报督办", escalate_to),
+    ):
+        if var is None:
+            continue
+        bid = f"{tid}_{kind}"
+        p.add(Node(bid, "boundary", label, lane, col, attached_to=tid, interrupting=False, side="bottom",
+                   slot=slot, timer=var, timer_kind=kind, notify=notify))
+        end = p.add(Node(f"end_reminded_{bid}", "end", end_name, lane, col + slot * 35 / 180, bottom))
+        p.flow(bid, end.id)
+    return node
+
+
+def deadline(p: Process, tid: str, var: str, name: str, notify: str, *, slot: int = 1,
+             side: str = "top") -> Node:
+    """Interrupting timer: the task is cancelled and the process takes its path on silence."""
+    task = p.node(tid)
+    return p.add(Node(f"{tid}_deadline", "boundary", name, task.lane, task.col, attached_to=tid,
+                      interrupting=True, side=side, slot=slot, timer=var, timer_kind="deadline",
+                      notify=notify))
+
+
+def decision_flows(p: Process, gw: str, **targets: tuple[str, dict]) -> None:
+    labels = {"approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
+              "withdraw": "撤回", "recall": "召回", "rectify": "限期整改"}
+    for decision, (target, kw) in targets.items():
+        p.flow(gw, target, kw.pop("name", labels[decision]), f'decision == "{decision}"', **kw)
+
+
+# --------------------------------------------------------------------------------------------------
+def mid_term_replacement() -> Process:
+    p = Process("mid_term_replacement", "驻村干部中途调整", "驻村干部中途调整审批",
+                lanes("unit_hr", "township", "county", "org_dept", "rrb"),
+                documentation="派出单位申请中途调整驻村第一书记或工作队员：规则校验 -> 乡镇同意 -> "
+                              "县同意 -> 第一书记报县委组织部、工作队员报县乡村振兴局审核备案 -> "
+                              "抛出 handover_requested 消息，由服务启动工作交接流程。")
+    x, y = p.x, p.y
+    p.add(Node("start", "start", "提交调整申请", "unit_hr", 0))
+    p.add(Node("check_rules", "script", "校验调整规则", "unit_hr", 1, script=(
+        "rule_violations = check_adjustment({\n"
+        '    "cadre_id": cadre_id, "role": role, "term_start": term_start, "reason": reason,\n'
+        '    "justification": justification, "nominee_id": nominee_id, "nominee_facts": nominee_facts,\n'
+        '    "effective_date": effective_date, "village_category": village_category,\n'
+        "})\n"
+        "old_cadre_id = cadre_id\n"
+        "new_cadre_id = nominee_id\n"),
+        documentation="任期、调整原因、拟任人选资格（正式党员、党龄满1年、工作满2年、"
+                      "非临聘人员）；规则见 workflows/rules.py"))
+    p.add(Node("gw_rules_ok", "xor", "符合规定？", "unit_hr", 2))
+    p.add(Node("end_rejected_rules", "end", "不符合规定", "unit_hr", 3))
+
+    user_task(p, "township_consent", "乡镇党委政府同意", "township", 3, decisions=APPROVE_REJECT_RETURN,
+              scope="township:township_id", comment_required="reject,return", remind="township")
+    p.add(Node("withdraw_requested", "boundary", "申请人撤回", "township", 3, attached_to="township_consent",
+               interrupting=True, side="top", slot=1, message="withdraw"))
+    p.add(Node("end_withdrawn", "end", "已撤回", "township", 3 + 100 / 180, "top",
+               label_pos="right"))
+    p.add(Node("gw_township_decision", "xor", "乡镇意见", "township", 4))
+    p.add(Node("end_rejected_township", "end", "乡镇不同意", "township", 5))
+
+    user_task(p, "county_consent", "县驻村工作领导小组同意", "county", 5, decisions=APPROVE_REJECT_RETURN,
+              scope="county", comment_required="reject,return")
+    p.add(Node("gw_county_decision", "xor", "县级意见", "county", 6))
+    p.add(Node("end_rejected_county", "end", "县级不同意", "county", 6, "bottom"))
+    p.add(Node("gw_role", "xor", "调整岗位", "county", 7))
+
+    user_task(p, "org_dept_filing", "县委组织部审核备案", "org_dept", 8, decisions=APPROVE_REJECT_RETURN,
+              scope="county", comment_required="reject,return")
+    p.add(Node("gw_org_dept_decision", "xor", "组织部意见", "org_dept", 9))
+    p.add(Node("end_rejected_org_dept", "end", "组织部不予备案", "org_dept", 9, "bottom"))
+    p.add(Node("end_approved", "end", "备案完成，启动交接", "org_dept", 10, message="handover_requested",
+               payload=HANDOVER_PAYLOAD, label_pos="right"))
+
+    user_task(p, "rrb_filing", "县乡村振兴局审核备案", "rrb", 8, decisions=APPROVE_REJECT_RETURN,
+              scope="county", comment_required="reject,return")
+    p.add(Node("gw_rrb_decision", "xor", "乡村振兴局意见", "rrb", 9))
+    p.add(Node("end_rejected_rrb", "end", "乡村振兴局不予备案", "rrb", 9, "bottom"))
+
+    p.add(Node("gw_return_merge", "xor", "退回修改", "unit_hr", 10))
+    p.add(Node("revise_request", "user", "修改调整申请", "unit_hr", 11, role="unit_hr",
+               decisions="resubmit,withdraw", scope="unit:unit_id", form=[
+                   FormField("reason", "调整原因", "enum", False, REASON_OPTIONS),
+                   FormField("justification", "调整理由", required=False),
+                   FormField("nominee_id", "拟任人选", required=False),
+                   FormField("effective_date", "生效日期", "date", required=False),
+               ]))
+    deadline(p, "revise_request", "deadline_revision", "逾期未修改", "unit_hr", side="bottom")
+    p.add(Node("gw_revise_decision", "xor", "申请人处理", "unit_hr", 12))
+    p.add(Node("end_withdrawn_by_submitter", "end", "申请人撤回", "unit_hr", 13))
+    p.add(Node("end_withdrawn_timeout", "end", "逾期未修改，视为撤回", "unit_hr", 12, "bottom"))
+
+    # Main path.
+    p.flow("start", "check_rules")
+    p.flow("check_rules", "gw_rules_ok")
+    p.flow("gw_rules_ok", "end_rejected_rules", "不符合", "len(rule_violations) > 0")
+    p.flow("gw_rules_ok", "township_consent", "符合", default=True)
+    p.flow("township_consent", "gw_township_decision")
+    p.flow("withdraw_requested", "end_withdrawn", enter="l")
+    top_bus = y("unit_hr", "main")
+    decision_flows(p, "gw_township_decision",
+                   approve=("county_consent", {}),
+                   reject=("end_rejected_township", {}),
+                   **{"return": ("gw_return_merge", {"exit": "t", "via": [(None, top_bus)]})})
+    p.flow("county_consent", "gw_county_decision")
+    decision_flows(p, "gw_county_decision",
+                   approve=("gw_role", {}),
+                   reject=("end_rejected_county", {"exit": "b"}),
+                   **{"return": ("gw_return_merge", {"exit": "t", "via": [(None, top_bus)]})})
+    # Team member first leaves by the bottom corner: it goes further down, so the two routes
+    # never cross (the first secretary's route peels off to the right).
+    p.flow("gw_role", "org_dept_filing", "第一书记", 'role == "first_secretary"', exit="r",
+           via=[(x(7) + 70, None)])
+    p.flow("gw_role", "rrb_filing", "工作队员", 'role == "team_member"', exit="b")
+    p.flow("org_dept_filing", "gw_org_dept_decision")
+    decision_flows(p, "gw_org_dept_decision",
+                   approve=("end_approved", {}),
+                   reject=("end_rejected_org_dept", {"exit": "b"}),
+                   **{"return": ("gw_return_merge", {"exit": "t", "via": [(None, top_bus)]})})
+    p.flow("rrb_filing", "gw_rrb_decision")
+    decision_flows(p, "gw_rrb_decision",
+                   approve=("end_approved", {"exit": "r", "enter": "b"}),
+                   reject=("end_rejected_rrb", {"exit": "b"}),
+                   **{"return": ("gw_return_merge", {
+                       "exit": "t", "via": [(None, p.lane_top("rrb") + 25), (x(9) + 75, None),
+                                            (None, top_bus)]})})
+    p.flow("gw_return_merge", "revise_request")
+    p.flow("revise_request", "gw_revise_decision")
+    p.flow("revise_request_deadline", "end_withdrawn_timeout")
+    decision_flows(p, "gw_revise_decision",
+                   resubmit=("check_rules", {"exit": "t", "enter": "t",
+                                             "via": [(None, p.lane_top("unit_hr") + 25)]}),
+                   withdraw=("end_withdrawn_by_submitter", {}))
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
+def handover() -> Process:
+    p = Process("handover", "驻村干部工作交接", "驻村干部工作交接（无缝衔接）",
+                lanes("township", "cadre", "unit_hr"), lane_heights={"cadre": 450},
+                documentation="新任干部到岗 -> 原任干部编制交接清单、新任干部审阅 -> 双方签字、乡镇监交 -> "
+                              "党组织关系转接 -> 原任干部方可撤离。任何计时器都不会提前解除原任干部。")
+    x, y = p.x, p.y
+    handover_timers = {"reminder": "deadline_handover", "escalation": "deadline_handover"}
+    p.add(Node("start", "start", "收到交接请求", "township", 0))
+    user_task(p, "confirm_arrival", "确认新任干部到岗", "township", 1, decisions="approve",
+              scope="township:township_id", reminder="deadline_arrival", escalation="deadline_arrival",
+              form=[FormField("arrival_date", "到岗日期", "date")])
+    p.add(Node("gw_list_merge", "xor", "编制清单", "cadre", 2))
+    user_task(p, "prepare_handover_list", "原任干部编制交接清单", "cadre", 3, decisions="approve",
+              scope="cadre:old_cadre_id", remind="cadre", form=[
+                  FormField("village_situation", "村情"), FormField("household_situation", "户况"),
+                  FormField("policy_situation", "政策"), FormField("open_projects", "在建项目"),
+                  FormField("funds", "资金"), FormField("archives", "档案")],
+              **handover_timers)
+    user_task(p, "review_handover_list", "新任干部审阅交接清单", "cadre", 4, decisions="approve,return",
+              scope="cadre:new_cadre_id", comment_required="return", remind="cadre", **handover_timers)
+    p.add(Node("gw_review_decision", "xor", "清单是否清楚", "cadre", 5))
+    p.add(Node("gw_sign_fork", "and", "双方签字", "cadre", 6))
+    user_task(p, "sign_old", "原任干部签字", "cadre", 7, decisions="approve", scope="cadre:old_cadre_id",
+              remind="cadre", **handover_timers)
+    user_task(p, "sign_new", "新任干部签字", "cadre", 7, row=320, decisions="approve",
+              scope="cadre:new_cadre_id", remind="cadre", **handover_timers)
+    p.add(Node("gw_sign_join", "and", "签字完成", "cadre", 8))
+    user_task(p, "witness_handover", "乡镇党委监交", "township", 9, decisions="approve",
+              scope="township:township_id", **handover_timers)
+    user_task(p, "transfer_party_relation", "转接党组织关系", "unit_hr", 10, decisions="approve",
+              scope="unit:unit_id", form=[FormField("party_transfer_date", "党组织关系转接日期", "date")],
+              **handover_timers)
+    p.add(Node("release_old_cadre", "script", "原任干部撤离", "unit_hr", 11,
+               script="old_cadre_released = True\n",
+               documentation="只有到岗确认、清单审阅、双方签字、乡镇监交、党组织关系转接之后才会到达这里。"))
+    p.add(Node("end_completed", "end", "交接完成", "unit_hr", 12))
+
+    p.flow("start", "confirm_arrival")
+    p.flow("confirm_arrival", "gw_list_merge", exit="r", via=[(x(2) - 70, None)])
+    p.flow("gw_list_merge", "prepare_handover_list")
+    p.flow("prepare_handover_list", "review_handover_list")
+    p.flow("review_handover_list", "gw_review_decision")
+    decision_flows(p, "gw_review_decision",
+                   approve=("gw_sign_fork", {"name": "确认无误"}),
+                   **{"return": ("gw_list_merge", {"name": "退回补充", "exit": "t", "enter": "t",
+                                                   "via": [(None, y("cadre", "top") - 15)]})})
+    p.flow("gw_sign_fork", "sign_old")
+    p.flow("gw_sign_fork", "sign_new", exit="b")
+    p.flow("sign_old", "gw_sign_join")
+    p.flow("sign_new", "gw_sign_join", enter="b")
+    p.flow("gw_sign_join", "witness_handover", exit="t")
+    p.flow("witness_handover", "transfer_party_relation")
+    p.flow("transfer_party_relation", "release_old_cadre")
+    p.flow("release_old_cadre", "end_completed")
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
+def recall() -> Process:
+    p = Process("recall", "驻村干部召回", "驻村干部召回与问责",
+                lanes("county", "org_dept", "rrb", "cadre", "unit_hr"),
+                lane_heights={"unit_hr": 300, "rrb": 290},
+                documentation="日常监督或考核发现不胜任不尽职 -> 组织部（第一书记）或乡村振兴局"
+                              "（工作队员）核实 -> 本人说明（逾期视为放弃）-> 县驻村工作领导小组决定"
+                              "限期整改或召回 -> 整改复核，或问责记录、派出单位提名接替人选、审核备案 -> "
+                              "抛出 handover_requested 消息。")
+    x, y = p.x, p.y
+    p.add(Node("start", "start", "立案", "county", 0))
+    p.add(Node("gw_verify_role", "xor", "干部岗位", "county", 1))
+    for dept, name, lane_name in (("org_dept", "县委组织部核实问题", "组织部"),
+                                  ("rrb", "县乡村振兴局核实问题", "乡村振兴局")):
+        user_task(p, f"verify_finding_{dept}", name, dept, 2, decisions="approve,reject", scope="county",
+                  comment_required="reject")
+        p.add(Node(f"gw_verify_{dept}_decision", "xor", "问题是否属实", dept, 3))
+        p.add(Node(f"end_rejected_unfounded_{dept}", "end", f"{lane_name}核实不属实", dept, 3, "top",
+                           label_pos="left"))
+    user_task(p, "cadre_statement", "本人陈述说明", "cadre", 4, decisions="approve", scope="cadre:cadre_id",
+              reminder=None, escalation=None, form=[FormField("statement", "陈述说明")])
+    deadline(p, "cadre_statement", "deadline_statement", "逾期未说明", "county")
+    user_task(p, "county_decision", "县驻村工作领导小组决定", "county", 5, decisions="rectify,recall",
+              scope="county", comment_required="rectify,recall")
+    p.add(Node("gw_county_decision", "xor", "处理决定", "county", 6))
+    user_task(p, "rectification", "派出单位限期整改", "unit_hr", 7, decisions="approve", scope="unit:unit_id",
+              reminder=None, escalation=None, form=[FormField("rectification_report", "整改报告")])
+    deadline(p, "rectification", "deadline_rectification", "整改期满", "county")
+    p.add(Node("gw_recheck_role", "xor", "复核部门", "unit_hr", 8))
+    for dept, name in (("org_dept", "县委组织部复核整改"), ("rrb", "县乡村振兴局复核整改")):
+        user_task(p, f"recheck_rectification_{dept}", name, dept, 9, decisions="approve,reject",
+                  scope="county", comment_required="reject")
+        p.add(Node(f"gw_recheck_{dept}_decision", "xor", "整改是否到位", dept, 10))
+        p.add(Node(f"end_rectified_{dept}", "end", "整改到位，结案", dept, 10, "bottom"))
+    p.add(Node("gw_accountability_merge", "xor", "召回", "county", 11))
+    user_task(p, "record_accountability", "召回并记录问责", "county", 12, decisions="approve", scope="county",
+              form=[FormField("accountability_measures", "问责措施")])
+    p.add(Node("gw_nomination_merge", "xor", "提名", "unit_hr", 13))
+    user_task(p, "nominate_replacement", "派出单位提名接替人选", "unit_hr", 14, decisions="approve",
+              scope="unit:unit_id", escalation="deadline_nomination", remind="unit_hr", form=[
+                  FormField("nominee_id", "接替人选"), FormField("effective_date", "到任日期", "date")])
+    p.add(Node("check_replacement", "script", "校验接替人选资格", "unit_hr", 15, script=(
+        "rule_violations = check_nominee(nominee_facts, role, effective_date)\n"
+        "old_cadre_id = cadre_id\n"
+        "new_cadre_id = nominee_id\n")))
+    p.add(Node("gw_replacement_ok", "xor", "人选合格？", "unit_hr", 16))
+    p.add(Node("gw_filing_role", "xor", "备案部门", "unit_hr", 17))
+    for dept, name in (("org_dept", "县委组织部审核备案接替人选"), ("rrb", "县乡村振兴局审核备案接替人选")):
+        user_task(p, f"replacement_filing_{dept}", name, dept, 18, decisions="approve,return", scope="county",
+                  comment_required="return")
+        p.add(Node(f"gw_replacement_filing_{dept}_decision", "xor", "备案意见", dept, 19))
+    p.add(Node("end_recalled", "end", "召回完成，启动交接", "org_dept", 20, message="handover_requested",
+               payload=HANDOVER_PAYLOAD, label_pos="right"))
+
+    p.flow("start", "gw_verify_role")
+    p.flow("gw_verify_role", "verify_finding_org_dept", "第一书记", 'role == "first_secretary"', exit="r",
+           via=[(x(1) + 70, None)])
+    p.flow("gw_verify_role", "verify_finding_rrb", "工作队员", 'role == "team_member"', exit="b")
+    for dept in ("org_dept", "rrb"):
+        gw = f"gw_verify_{dept}_decision"
+        p.flow(f"verify_finding_{dept}", gw)
+        confirmed = {"name": "属实", "exit": "r", "via": [(x(3) + 70, None)]} if dept == "org_dept" else \
+            {"name": "属实", "exit": "b"}
+        decision_flows(p, gw, approve=("cadre_statement", confirmed),
+                       reject=(f"end_rejected_unfounded_{dept}", {"name": "不属实", "exit": "t"}))
+    side_x = x(4) + 85
+    p.flow("cadre_statement", "county_decision", "已说明", exit="r", via=[(side_x, None)])
+    p.flow("cadre_statement_deadline", "county_decision", "逾期视为放弃",
+           via=[(None, y("cadre", "top")), (side_x, None)])
+    p.flow("county_decision", "gw_county_decision")
+    decision_flows(p, "gw_county_decision", rectify=("rectification", {"exit": "b"}),
+                   recall=("gw_accountability_merge", {}))
+    p.flow("rectification", "gw_recheck_role", "已整改")
+    p.flow("rectification_deadline", "gw_recheck_role", "逾期仍复核",
+           via=[(None, y("unit_hr", "top")), (x(8) - 65, None)], enter="l")
+    p.flow("gw_recheck_role", "recheck_rectification_org_dept", "第一书记", 'role == "first_secretary"',
+           exit="t")
+    p.flow("gw_recheck_role", "recheck_rectification_rrb", "工作队员", 'role == "team_member"', exit="r",
+           via=[(x(8) + 70, None)])
+    for dept in ("org_dept", "rrb"):
+        gw = f"gw_recheck_{dept}_decision"
+        p.flow(f"recheck_rectification_{dept}", gw)
+        # The rrb route goes round the org_dept gateway's right side instead of through it.
+        failed = {"name": "整改不到位", "exit": "t", "via": [(None, y("county", "main"))]}
+        if dept == "rrb":
+            failed.update(exit="r", via=[(x(10) + 85, None), (None, y("county", "main"))])
+        decision_flows(p, gw, approve=(f"end_rectified_{dept}", {"name": "整改到位", "exit": "b"}),
+                       reject=("gw_accountability_merge", failed))
+    p.flow("gw_accountability_merge", "record_accountability")
+    p.flow("record_accountability", "gw_nomination_merge", exit="r", via=[(x(13) - 80, None)])
+    p.flow("gw_nomination_merge", "nominate_replacement")
+    p.flow("nominate_replacement", "check_replacement")
+    p.flow("check_replacement", "gw_replacement_ok")
+    channel = p.lane_top("unit_hr") + p.lane_height("unit_hr") - 14
+    p.flow("gw_replacement_ok", "gw_nomination_merge", "不合格，重新提名", "len(rule_violations) > 0",
+           exit="b", enter="b", via=[(None, channel)])
+    p.flow("gw_replacement_ok", "gw_filing_role", "合格", default=True)
+    p.flow("gw_filing_role", "replacement_filing_org_dept", "第一书记", 'role == "first_secretary"', exit="t")
+    p.flow("gw_filing_role", "replacement_filing_rrb", "工作队员", 'role == "team_member"', exit="r",
+           via=[(x(17) + 70, None)])
+    for dept in ("org_dept", "rrb"):
+        gw = f"gw_replacement_filing_{dept}_decision"
+        p.flow(f"replacement_filing_{dept}", gw)
+        if dept == "org_dept":
+            back = {"name": "退回重新提名", "exit": "t", "enter": "t",
+                    "via": [(None, y("org_dept", "top") - 20)]}
+            approve: dict = {}
+        else:
+            back = {"name": "退回重新提名", "exit": "b", "enter": "t",
+                    "via": [(None, p.lane_top("rrb") + p.lane_height("rrb") - 12)]}
+            approve = {"exit": "r", "enter": "b"}
+        decision_flows(p, gw, approve=("end_recalled", approve), **{"return": ("gw_nomination_merge", back)})
+    return p
+
+
+PROCESSES = {"mid_term_replacement": mid_term_replacement, "handover": handover, "recall": recall}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--check", action="store_true", help="fail if a committed file is out of date")
+    ap.add_argument("--svg", type=Path, help="also write SVG previews into this directory")
+    args = ap.parse_args(argv)
+    stale = []
+    for key, build in PROCESSES.items():
+        proc = build()
+        xml = proc.to_xml()
+        path = BPMN_DIR / f"{key}.bpmn"
+        if args.check:
+            if not path.exists() or path.read_bytes() != xml:
+                stale.append(path.name)
+        else:
+            path.write_bytes(xml)
+        if args.svg:
+            args.svg.mkdir(parents=True, exist_ok=True)
+            (args.svg / f"{key}.svg").write_text(svg_preview(proc), encoding="utf-8")
+    if stale:
+        print("out of date (run tools/build_bpmn.py):", ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
