@@ -108,7 +108,7 @@ def get_cadre(cadre_id: str):  # type: ignore[no-untyped-def]
 def _org_names(ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(Org.id, Org.name).where(Org.id.in_(ids))).tuples().all())
+    return dict(db.session.execute(sa.select(Org.id, Org.name).where(Org.id.in_(ids))).all())
 
 
 def _org(org: Org) -> dict[str, Any]:

@@ -6,4 +6,3 @@ from marshmallow import RAISE, Schema
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
-        ordered = True
