@@ -15,6 +15,7 @@ import ast
 from typing import Any
 
 from lxml import etree
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.parser.event_parsers import TIMER_EVENT_XPATH  # noqa: F401  (documented hook)
 from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -207,6 +208,17 @@ def validate_document(root: etree._Element, file_name: str,
                 _validate_user_task(node, fail)
             if tag == "timerEventDefinition":
                 _validate_timer(node.getparent(), node, fail, deadline_variables)
+            # Refuse at deploy what the sandbox would refuse at run time (dunders, eval, ...).
+            if tag == "script":
+                _check_code(node.text or "", compile_restricted_exec, node.getparent().get("id"), fail)
+            if tag == "conditionExpression":
+                _check_code(node.text or "", compile_restricted_eval, node.getparent().get("id"), fail)
+
+
+def _check_code(code: str, compiler: Any, element_id: str | None, fail: Any) -> None:
+    result = compiler(code.strip() or "None", "<bpmn>")
+    if result.errors:
+        fail(f"脚本/条件无法在沙箱中编译: {'; '.join(result.errors)} — code: {code.strip()!r}", element_id)
 
 
 def _validate_user_task(node: etree._Element, fail: Any) -> None:
