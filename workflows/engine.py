@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, EndEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import UserTask
-from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import determinism
@@ -374,7 +374,10 @@ class Instance:
             uid = UUID(str(task_id))
         except ValueError as err:
             raise TaskNotFound(f"无效的任务编号 {task_id!r}") from err
-        task = self.workflow.get_task_from_id(uid)
+        try:
+            task = self.workflow.get_task_from_id(uid)
+        except TaskNotFoundException:
+            task = None
         if task is None:
             raise TaskNotFound(f"任务 {task_id} 不存在")
         return task

@@ -1,0 +1,193 @@
+"""The facade: open tasks, decisions, comments, form validation, paths, messages, status."""
+
+import pytest
+from wf_helpers import local, request_data
+
+from workflows.engine import (
+    CommentRequired,
+    DecisionNotAllowed,
+    FormInvalid,
+    MessageNotExpected,
+    TaskNotFound,
+    TaskNotReady,
+    state_hash,
+)
+
+T0 = local(2026, 9, 24, 9, 0)  # Thursday; Friday 25th is the Mid-autumn holiday
+
+
+@pytest.fixture
+def inst(engine, approval_definition):
+    return engine.start(approval_definition, request_data(), instance_id="inst-1", at=T0)
+
+
+def only_task(inst):
+    tasks = inst.open_tasks()
+    assert len(tasks) == 1, tasks
+    return tasks[0]
+
+
+def test_open_task_carries_role_scope_decisions_and_due_time(inst):
+    t = only_task(inst)
+    assert (t.spec_id, t.name, t.role) == ("township_consent", "乡镇党委同意", "township")
+    assert (t.scope_kind, t.scope_value) == ("township", "t1")
+    assert t.decisions == ["approve", "reject", "return"]
+    assert t.comment_required == ["reject", "return"]
+    assert t.ready_at == T0
+    # due = escalation (P5D): Mon 28, Tue 29, Wed 30, (Oct 1-7 National Day), Thu Oct 8, Fri Oct 9.
+    assert t.due_at == local(2026, 10, 9, 9, 0)
+    assert inst.status == "running"
+    assert inst.data["rule_violations"] == [] and inst.data["new_cadre_id"] == "c_new"
+
+
+def test_county_scope_and_approval_to_the_end(inst):
+    r = inst.complete(only_task(inst).id, decision="approve", actor="tw1", at=T0.replace(hour=10))
+    assert r.status == "running" and r.completed_task_id
+    t = only_task(inst)
+    assert (t.spec_id, t.role) == ("county_consent", "county")
+    assert (t.scope_kind, t.scope_value) == ("county", "county")
+    r = inst.complete(t.id, decision="approve", comment="同意", actor="cty", at=T0.replace(hour=11))
+    assert r.status == "completed" and inst.status == "completed"
+    assert r.thrown_messages == [("handover_requested", {
+        "old_cadre_id": "c_old", "new_cadre_id": "c_new", "village_id": "v1", "township_id": "t1",
+        "unit_id": "u1", "role": "first_secretary"})]
+    assert inst.open_tasks() == [] and inst.pending_timers() == []
+    assert {"township_consent", "county_consent", "end_approved"} <= set(inst.completed_element_ids())
+    assert inst.active_element_ids() == []
+    data = inst.data
+    assert data["township_consent_decision"] == "approve" and data["county_consent_decision"] == "approve"
+    assert data["decision"] == "approve" and data["comment"] == "同意"
+
+
+def test_reject_needs_comment_then_ends_rejected(inst):
+    t = only_task(inst)
+    before = state_hash(inst.state())
+    with pytest.raises(CommentRequired) as err:
+        inst.complete(t.id, decision="reject", comment="  ", actor="tw1", at=T0)
+    assert err.value.field == "comment"
+    assert state_hash(inst.state()) == before  # a refused command changes nothing
+    r = inst.complete(t.id, decision="reject", comment="人选不合适", actor="tw1", at=T0)
+    assert r.status == "rejected" and inst.status == "rejected"
+    assert r.thrown_messages == []
+
+
+def test_decision_not_allowed(inst):
+    with pytest.raises(DecisionNotAllowed) as err:
+        inst.complete(only_task(inst).id, decision="resubmit", actor="tw1", at=T0)
+    assert err.value.field == "decision"
+    with pytest.raises(DecisionNotAllowed):
+        inst.complete(only_task(inst).id, decision=None, actor="tw1", at=T0)
+
+
+def test_unknown_and_not_ready_tasks(inst):
+    with pytest.raises(TaskNotFound):
+        inst.complete("not-a-uuid", decision="approve", at=T0)
+    with pytest.raises(TaskNotFound):
+        inst.complete("00000000-0000-0000-0000-000000000000", decision="approve", at=T0)
+    t = only_task(inst)
+    inst.complete(t.id, decision="approve", at=T0)
+    with pytest.raises(TaskNotReady):
+        inst.complete(t.id, decision="approve", at=T0)
+    waiting_timer = inst.pending_timers()[0]
+    with pytest.raises(TaskNotReady):
+        inst.complete(waiting_timer.id, decision="approve", at=T0)
+
+
+def return_for_revision(inst):
+    inst.complete(only_task(inst).id, decision="return", comment="补充材料", actor="tw1", at=T0)
+    t = only_task(inst)
+    assert (t.spec_id, t.role, t.scope_kind, t.scope_value) == ("revise_request", "unit_hr", "unit", "u1")
+    return t
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"salary": 1}, "salary"),  # not a form field: users cannot overwrite arbitrary process data
+    ({"role": "team_member"}, "role"),
+    ({}, "reason"),  # required
+    ({"reason": "bored"}, "reason"),  # enum
+    ({"reason": "health", "evidence_count": "3"}, "evidence_count"),  # long
+    ({"reason": "health", "evidence_count": True}, "evidence_count"),
+    ({"reason": "health", "urgent": "yes"}, "urgent"),  # boolean
+    ({"reason": "health", "effective_date": "15/10/2026"}, "effective_date"),  # date
+    ({"reason": "health", "justification": 5}, "justification"),  # string
+])
+def test_form_validation_names_the_field(inst, data, field):
+    t = return_for_revision(inst)
+    with pytest.raises(FormInvalid) as err:
+        inst.complete(t.id, decision="resubmit", data=data, actor="hr", at=T0)
+    assert err.value.field == field
+
+
+def test_return_resubmit_loops_through_rules_again(inst):
+    t = return_for_revision(inst)
+    inst.complete(t.id, decision="resubmit", data={"reason": "other", "justification": "家中老人重病",
+                                                    "evidence_count": 2, "urgent": True,
+                                                    "effective_date": "2026-11-01"}, actor="hr", at=T0)
+    t = only_task(inst)
+    assert t.spec_id == "township_consent"
+    data = inst.data
+    assert data["rounds"] == 2 and data["reason"] == "other" and data["effective_date"] == "2026-11-01"
+    assert data["revise_request_decision"] == "resubmit"
+
+
+def test_resubmit_breaking_rules_ends_rejected_by_rules(inst):
+    t = return_for_revision(inst)
+    r = inst.complete(t.id, decision="resubmit", data={"reason": "other"}, actor="hr", at=T0)
+    assert r.status == "rejected"
+    assert "end_rejected_rules" in inst.completed_element_ids()
+    assert [v["rule"] for v in inst.data["rule_violations"]] == ["justification_required"]
+
+
+def test_withdraw_from_revision_needs_comment(inst):
+    t = return_for_revision(inst)
+    with pytest.raises(CommentRequired):
+        inst.complete(t.id, decision="withdraw", data={"reason": "health"}, at=T0)
+    r = inst.complete(t.id, decision="withdraw", comment="不再调整", data={"reason": "health"}, at=T0)
+    assert r.status == "withdrawn"
+
+
+def test_withdraw_message_before_first_decision(inst):
+    r = inst.send_message("withdraw", {"by": "hr_u1"}, at=T0.replace(hour=10))
+    assert r.status == "withdrawn" and inst.status == "withdrawn"
+    assert inst.open_tasks() == [] and inst.pending_timers() == []
+    assert "withdraw_requested" in inst.completed_element_ids()
+
+
+def test_withdraw_message_after_first_decision_is_not_expected(inst):
+    inst.complete(only_task(inst).id, decision="approve", at=T0)
+    with pytest.raises(MessageNotExpected):
+        inst.send_message("withdraw", None, at=T0)
+    assert inst.status == "running"
+
+
+def test_rule_violations_at_start_end_rejected(engine, approval_definition):
+    facts = {"party_status": "probationary", "employment_type": "temporary"}
+    inst = engine.start(approval_definition, request_data(nominee_facts=facts), instance_id="i-bad", at=T0)
+    assert inst.status == "rejected"
+    rules = {v["rule"] for v in inst.data["rule_violations"]}
+    assert {"nominee_not_formal_party_member", "nominee_temporary_staff"} <= rules
+
+
+def test_reserved_and_non_json_inputs_refused(engine, approval_definition, inst):
+    with pytest.raises(FormInvalid):
+        engine.start(approval_definition, request_data(__cadreflow__={}), instance_id="x", at=T0)
+    with pytest.raises(FormInvalid):
+        engine.start(approval_definition, request_data(decision="approve"), instance_id="x", at=T0)
+    with pytest.raises(FormInvalid):
+        engine.start(approval_definition, request_data(blob=object()), instance_id="x", at=T0)
+    t = return_for_revision(inst)
+    with pytest.raises(FormInvalid):
+        inst.complete(t.id, decision="resubmit", data={"reason": "health"},
+                      trusted_data={"__cadreflow__": 1}, at=T0)
+    inst.complete(t.id, decision="resubmit", data={"reason": "health"},
+                  trusted_data={"nominee_facts": {
+                      "party_status": "formal", "party_member_since": "2001-01-01",
+                      "work_start_date": "2001-01-01", "employment_type": "staff"}},
+                  at=T0)
+    assert inst.data["nominee_facts"]["party_member_since"] == "2001-01-01"
+
+
+def test_naive_times_refused(inst):
+    from datetime import datetime
+    with pytest.raises(ValueError):
+        inst.fire_due_timers(datetime(2026, 10, 1))
