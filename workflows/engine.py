@@ -8,6 +8,7 @@ SpiffWorkflow does not serialize it.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -382,19 +383,25 @@ class Instance:
             raise TaskNotFound(f"任务 {task_id} 不存在")
         return task
 
-    def _waiting_timers(self) -> dict[UUID, Any]:
-        return {t.id: t for t in self._all_tasks(state=TaskState.WAITING) if _is_timer(t)}
+    def _waiting_timers(self) -> dict[UUID, tuple[Any, Any]]:
+        # Keep a copy of each timer's event value: a cycle timer stays WAITING when it fires, and
+        # only its decremented cycle count tells that it did.
+        return {t.id: (t, copy.deepcopy(t._get_internal_data("event_value")))
+                for t in self._all_tasks(state=TaskState.WAITING) if _is_timer(t)}
 
     def _steps(self, ctx: determinism.CommandContext, before: dict[UUID, Any]) -> CommandResult:
         wf = self.workflow
         wf.do_engine_steps()
         fired = []
-        for tid, t in before.items():
+        for tid, (t, old_value) in before.items():
             # A fired timer leaves WAITING for READY/COMPLETED (Spiff resets `event_fired` on
             # completion, so the state is the evidence); CANCELLED means an interrupt removed it.
-            if t.state in (TaskState.READY, TaskState.STARTED, TaskState.COMPLETED):
+            new_value = t._get_internal_data("event_value")
+            cycled = isinstance(old_value, dict) and isinstance(new_value, dict) \
+                and new_value.get("cycles") != old_value.get("cycles")
+            if cycled or t.state in (TaskState.READY, TaskState.STARTED, TaskState.COMPLETED):
                 ext = t.task_spec.extensions or {}
-                value = t._get_internal_data("event_value")
+                value = old_value.get("next") if isinstance(old_value, dict) else new_value
                 attached = _attached_task(t)
                 fired.append(FiredTimer(
                     id=str(tid), spec_id=t.task_spec.bpmn_id,

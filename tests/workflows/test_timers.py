@@ -124,3 +124,42 @@ def test_uncovered_year_is_flagged_then_recomputed(approval_definition):
     assert fired[0].spec_id == "township_consent_reminder"
     assert inst.fire_due_timers(local(2027, 1, 5, 9, 0, 1)).fired_timers[0].spec_id == \
         "township_consent_escalation"
+
+
+def _script_variant(kind: bytes, expression: bytes) -> bytes:
+    from wf_helpers import fixture_bytes
+    xml = fixture_bytes("script_ok.bpmn").replace(b"bpmn:timeDuration", b"bpmn:" + kind)
+    return xml.replace(b">deadline_statement<", b">" + expression + b"<")
+
+
+SCRIPT_DATA = {"values": [1, 2, 3], "facts": {}}
+
+
+def test_time_date_timer_uses_command_clock(engine):
+    from workflows.engine import load_definition
+    d = load_definition({"td.bpmn": _script_variant(b"timeDate", b'"2026-11-05T10:00:00+08:00"')})
+    inst = engine.start(d, SCRIPT_DATA, instance_id="td", at=local(2026, 11, 2, 9, 0))
+    assert [t.fire_at for t in inst.pending_timers()] == [local(2026, 11, 5, 10, 0)]
+    assert inst.fire_due_timers(local(2026, 11, 5, 10, 0)).fired_timers == []
+    assert [f.spec_id for f in inst.fire_due_timers(local(2026, 11, 5, 10, 0, 1)).fired_timers] == ["wait"]
+    assert inst.status == "completed"
+
+
+def test_naive_time_date_literal_refused_at_deploy():
+    from workflows.engine import load_definition
+    from workflows.parsing import DefinitionError
+    with pytest.raises(DefinitionError) as err:
+        load_definition({"naive.bpmn": _script_variant(b"timeDate", b'"2026-11-05T10:00:00"')})
+    assert err.value.element_id == "wait"
+
+
+def test_cycle_timer_counts_working_days_on_command_clock(engine):
+    from workflows.engine import load_definition
+    d = load_definition({"cy.bpmn": _script_variant(b"timeCycle", b'"R2/P1D"')})
+    inst = engine.start(d, SCRIPT_DATA, instance_id="cy", at=local(2026, 11, 6, 9, 0))  # Friday
+    assert [t.fire_at for t in inst.pending_timers()] == [local(2026, 11, 9, 9, 0)]  # Monday
+    fired = inst.fire_due_timers(local(2026, 11, 9, 9, 0, 1)).fired_timers
+    assert [(f.spec_id, f.fire_at) for f in fired] == [("wait", local(2026, 11, 9, 9, 0))]
+    assert [t.fire_at for t in inst.pending_timers()] == [local(2026, 11, 10, 9, 0)]
+    assert inst.fire_due_timers(local(2026, 11, 10, 8, 0)).fired_timers == []
+    assert len(inst.fire_due_timers(local(2026, 11, 10, 9, 0, 1)).fired_timers) == 1
