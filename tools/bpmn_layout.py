@@ -225,10 +225,10 @@ class Process:
         if enter_side is None:
             if abs(start[1] - ty) < 0.5 and tx > start[0]:
                 enter_side = "l"
+            elif abs(tx - start[0]) < 0.5:  # straight above or below: no bend at all
+                enter_side = "t" if ty > start[1] else "b"
             elif exit_side in ("t", "b") and tx > sx:
                 enter_side = "l"
-            elif abs(tx - start[0]) < 0.5:
-                enter_side = "t" if ty > start[1] else "b"
             else:
                 enter_side = "t" if ty > sy else "b"
         end = self.port(tgt, enter_side)
@@ -411,7 +411,8 @@ class Process:
 
 
 def _n(v: float) -> str:
-    return str(int(v)) if float(v).is_integer() else f"{v:.1f}"
+    v = round(float(v), 1)  # grid arithmetic with fractional columns leaves float noise
+    return str(int(v)) if v.is_integer() else f"{v:.1f}"
 
 
 def _text_box(text: str) -> tuple[float, float]:

@@ -209,6 +209,34 @@ def test_edges_are_orthogonal_and_connect_the_borders_of_their_shapes(key: str) 
         assert _on_border(pts[-1], bounds(doc, tgt.get("id")), etree.QName(tgt).localname), fid
 
 
+def _crosses(p: tuple[float, float], q: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    x, y, w, h = box[0] + 2, box[1] + 2, box[2] - 4, box[3] - 4  # touching a border is fine
+    if abs(p[0] - q[0]) < 1:
+        return x < p[0] < x + w and max(min(p[1], q[1]), y) < min(max(p[1], q[1]), y + h)
+    return y < p[1] < y + h and max(min(p[0], q[0]), x) < min(max(p[0], q[0]), x + w)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_edges_and_labels_keep_clear_of_other_shapes(key: str) -> None:
+    doc = load(key)
+    nodes = {n.get("id"): n for n in flow_nodes(doc)}
+    boxes = {i: bounds(doc, i) for i in nodes}
+    for flow in process(doc).xpath("./bpmn:sequenceFlow", namespaces=NS):
+        ends = {flow.get("sourceRef"), flow.get("targetRef")}
+        ends |= {nodes[e].get("attachedToRef") for e in list(ends)} - {None}
+        pts = [(float(w.get("x")), float(w.get("y"))) for w in
+               doc.xpath(f"//bpmndi:BPMNEdge[@bpmnElement='{flow.get('id')}']/di:waypoint", namespaces=NS)]
+        for p, q in zip(pts, pts[1:], strict=False):
+            hit = [i for i, box in boxes.items() if i not in ends and _crosses(p, q, box)]
+            assert not hit, f"{flow.get('id')} runs through {hit}"
+    for label in doc.xpath("//bpmndi:BPMNShape/bpmndi:BPMNLabel/dc:Bounds", namespaces=NS):
+        lx, ly, lw, lh = (float(label.get(k)) for k in ("x", "y", "width", "height"))
+        owner = label.getparent().getparent().get("bpmnElement")
+        for i, (x, y, w, h) in boxes.items():
+            overlap = lx < x + w and x < lx + lw and ly < y + h and y < ly + lh
+            assert i == owner or not overlap, f"label of {owner} covers {i}"
+
+
 @pytest.mark.parametrize("key", KEYS)
 def test_events_and_gateways_have_labels(key: str) -> None:
     doc = load(key)
