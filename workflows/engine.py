@@ -289,6 +289,11 @@ class Instance:
             ))
         return out
 
+    @property
+    def thrown_messages(self) -> list[tuple[str, Any]]:
+        """Messages thrown by the last command of this Instance object (also on its CommandResult)."""
+        return list(self.last_result.thrown_messages) if self.last_result is not None else []
+
     def completed_element_ids(self) -> list[str]:
         return _element_ids(self._all_tasks(state=TaskState.COMPLETED))
 

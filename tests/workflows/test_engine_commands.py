@@ -51,6 +51,7 @@ def test_county_scope_and_approval_to_the_end(inst):
     assert r.thrown_messages == [("handover_requested", {
         "old_cadre_id": "c_old", "new_cadre_id": "c_new", "village_id": "v1", "township_id": "t1",
         "unit_id": "u1", "role": "first_secretary"})]
+    assert inst.thrown_messages == r.thrown_messages
     assert inst.open_tasks() == [] and inst.pending_timers() == []
     assert {"township_consent", "county_consent", "end_approved"} <= set(inst.completed_element_ids())
     assert inst.active_element_ids() == []
