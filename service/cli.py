@@ -113,6 +113,25 @@ def users_create(login: str, role: str, scope_id: str | None, display_name: str 
     click.echo(f"token: {token}")
 
 
+@cli.command("deploy", help="部署 BPMN/DMN 文件（或目录）为流程定义的新版本；内容相同则沿用已有版本。")
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+def deploy_command(paths: tuple[Path, ...]) -> None:
+    from service.commands import SYSTEM, deploy_paths
+    from service.errors import ApiError
+
+    with app_context():
+        try:
+            results = deploy_paths(SYSTEM, list(paths))
+        except ApiError as exc:
+            raise click.ClickException(exc.detail) from exc
+    if not results:
+        raise click.ClickException("没有找到 .bpmn 文件。")
+    for row, created in results:
+        status = "已部署" if created else "内容未变，沿用"
+        click.echo(f"{row.key} v{row.version} {status}（{row.content_hash}）")
+
+
 @cli.command("serve", help="启动开发服务器（werkzeug，多线程）。")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

@@ -225,6 +225,10 @@ def seed_demo(today: date | None = None, tokens_path: Path | None = None) -> dic
     cadres = _seed_reference(today)
     tokens = _seed_users(cadres, read_tokens_file(tokens_path))
     db.session.commit()
+    # The bundled processes (bpmn/) are deployed too, so the demo can start requests at once.
+    from service.commands import SYSTEM, deploy_bundled
+
+    deploy_bundled(SYSTEM)
     if tokens_path is not None:
         write_tokens_file(tokens_path, tokens)
     return tokens

@@ -188,3 +188,20 @@ def make_app(backend: str, databases: Databases) -> Iterator[Callable[..., Flask
 def empty_db_url(backend: str, databases: Databases) -> str:
     """A brand-new database with no tables (for migration and CLI tests)."""
     return databases.create_empty(backend)
+
+
+# A fixed start for process tests: Tuesday 2026-12-01 09:00 in Beijing (an ordinary working day).
+CLOCK_START = "2026-12-01T09:00:00+08:00"
+
+
+@pytest.fixture(scope="module")
+def clock(app: Flask):  # type: ignore[no-untyped-def]
+    """A ManualClock installed as the app's clock (service.clock): tests travel, never sleep.
+
+    Module scope like `app`: time only moves forward within a module's database.
+    """
+    from datetime import datetime
+
+    from service.clock import ManualClock, install_clock
+
+    return install_clock(app, ManualClock(datetime.fromisoformat(CLOCK_START)))

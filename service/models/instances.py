@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import db
-from service.models.types import JSONType, UTCDateTime, utcnow
+from service.models.types import UTCDateTime, utcnow
 
 INSTANCE_STATUSES = ("running", "completed", "rejected", "withdrawn", "terminated", "error")
 
@@ -21,7 +21,10 @@ class ProcessInstance(db.Model):
     process_key: Mapped[str] = mapped_column(sa.String(100))
     business_key: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     status: Mapped[str] = mapped_column(sa.String(16), default="running")
-    state: Mapped[dict] = mapped_column(JSONType)
+    # Plain JSON (not JSONB) on PostgreSQL: SpiffWorkflow's restored state depends on the order of
+    # keys (tasks are restored in mapping order, data deltas list keys in insertion order), and
+    # JSONB reorders keys, which would make a restored instance diverge from its replay.
+    state: Mapped[dict] = mapped_column(sa.JSON)
     # Optimistic concurrency: SQLAlchemy issues UPDATE ... WHERE revision = :old and raises
     # StaleDataError when another transaction got there first (service/errors.py maps it to 409).
     revision: Mapped[int] = mapped_column(sa.Integer, nullable=False)

@@ -1,0 +1,100 @@
+"""submit_adjustment: unit HR asks for a mid-term replacement (中途调整) of one of its cadres."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.auth import Principal
+from service.clock import now
+from service.commands.actor import require_grant
+from service.commands.core import start_latest
+from service.commands.uow import unit_of_work
+from service.commands.violations import refuse
+from service.db import db
+from service.eligibility import cadre_facts
+from service.errors import ValidationFailed
+from service.models import Cadre, Posting, ProcessInstance, Village
+from workflows.rules import Violation, check_adjustment, violation
+
+PROCESS_KEY = "mid_term_replacement"
+
+
+def _cadre(cadre_id: str, field: str) -> Cadre:
+    cadre = db.session.get(Cadre, cadre_id)
+    if cadre is None:
+        raise ValidationFailed(f"干部 {cadre_id} 不存在。",
+                               errors={field: [f"unknown_cadre: 干部 {cadre_id} 不存在"]})
+    return cadre
+
+
+def active_posting(cadre_id: str, village_id: str | None = None, role: str | None = None) -> Posting | None:
+    stmt = sa.select(Posting).where(Posting.cadre_id == cadre_id, Posting.active.is_(True))
+    if village_id is not None:
+        stmt = stmt.where(Posting.village_id == village_id)
+    if role is not None:
+        stmt = stmt.where(Posting.role == role)
+    return db.session.execute(stmt.order_by(Posting.term_start.desc()).limit(1)).scalar_one_or_none()
+
+
+def open_request_exists(process_key: str, cadre_id: str) -> bool:
+    return db.session.execute(sa.select(ProcessInstance.id).where(
+        ProcessInstance.process_key == process_key, ProcessInstance.status == "running",
+        ProcessInstance.cadre_id == cadre_id).limit(1)).first() is not None
+
+
+def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str,
+                       cadre_id: str) -> list[Violation]:
+    """Service-side facts about the nominee the engine's rules cannot see (registry, postings)."""
+    if nominee is None:
+        return [violation("unknown_nominee", "nominee_id", f"拟任人选 {nominee_id} 不存在")]
+    out = []
+    if nominee.id != cadre_id and active_posting(nominee.id) is not None:
+        out.append(violation("nominee_already_posted", "nominee_id", "拟任人选已在其他村任职"))
+    if nominee.unit_id != unit_id:
+        # 不得层层下派: the dispatch unit sends its own staff, not another unit's.
+        out.append(violation("nominee_other_unit", "nominee_id", "拟任人选须为本派出单位人员"))
+    return out
+
+
+def submit_adjustment(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
+    at = now()
+    with unit_of_work():
+        cadre = _cadre(payload["cadre_id"], "cadre_id")
+        grant = require_grant(actor, "unit_hr", cadre.unit_id, "为其他派出单位的干部提出调整")
+        village = db.session.get(Village, payload["village_id"])
+        if village is None:
+            raise ValidationFailed("村不存在。", errors={
+                "village_id": [f"unknown_village: 村 {payload['village_id']} 不存在"]})
+        role = payload["role"]
+        violations: list[Violation] = []
+        posting = active_posting(cadre.id, village.id, role)
+        if posting is None:
+            violations.append(violation("cadre_not_posted", "village_id",
+                                        "该干部当前未以该岗位在该村任职"))
+        if open_request_exists(PROCESS_KEY, cadre.id):
+            violations.append(violation("duplicate_open_request", "cadre_id",
+                                        "该干部已有正在办理的调整申请"))
+        nominee = db.session.get(Cadre, payload["nominee_id"])
+        violations += nominee_violations(nominee, payload["nominee_id"], cadre.unit_id, cadre.id)
+        effective: date = payload["effective_date"]
+        data = {
+            "cadre_id": cadre.id, "cadre_name": cadre.name, "village_id": village.id,
+            "village_name": village.name, "village_category": village.category,
+            "township_id": village.township_id, "unit_id": cadre.unit_id, "role": role,
+            "term_start": (posting.term_start if posting else at.date()).isoformat(),
+            "reason": payload["reason"], "justification": payload.get("justification") or "",
+            "nominee_id": payload["nominee_id"], "nominee_name": nominee.name if nominee else None,
+            "nominee_facts": cadre_facts(nominee) if nominee else {},
+            "effective_date": effective.isoformat(), "evidence": list(payload.get("evidence") or []),
+            "submitter": actor.login,
+        }
+        rule_checks = check_adjustment(data)
+        if posting is None:  # the term rule is meaningless without the posting
+            rule_checks = [v for v in rule_checks if v["field"] != "term_start"]
+        refuse(violations + rule_checks)
+        return start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
+                            business_key=f"{PROCESS_KEY}:{cadre.id}:{effective.isoformat()}",
+                            submitter=actor.login)

@@ -1,0 +1,120 @@
+"""The steps every engine command shares: load an instance, save state + projections + event."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from service.auth import Grant, Principal
+from service.commands.actor import scope_label
+from service.commands.projections import sync_business_fields, sync_tasks, sync_timers
+from service.commands.runtime import definition_of, get_engine, latest_definition_row
+from service.db import db
+from service.errors import NotFound
+from service.history import append_event, canonical
+from service.models import HistoryEvent, ProcessDefinition, ProcessInstance
+from workflows.engine import Definition, Instance
+
+TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})
+
+
+@dataclass
+class Loaded:
+    row: ProcessInstance
+    definition: Definition
+    instance: Instance
+
+
+def load(instance_id: str) -> Loaded:
+    """The instance row and its engine instance restored against the pinned definition version."""
+    row = db.session.get(ProcessInstance, instance_id)
+    if row is None:
+        raise NotFound(f"流程实例 {instance_id} 不存在。")
+    definition = definition_of(db.session.get(ProcessDefinition, row.definition_id))
+    instance = get_engine().restore(definition, row.state, instance_id=row.id)
+    return Loaded(row, definition, instance)
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    kind: str
+    inputs: dict[str, Any]
+    actor: Principal
+    grant: Grant | None
+    task_id: str | None = None
+    task_spec_id: str | None = None
+    decision: str | None = None
+    comment: str | None = None
+
+
+@dataclass
+class Saved:
+    event: HistoryEvent
+    started: list[ProcessInstance]
+
+
+def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
+    """Write state, projections and the history event; start handovers the engine asked for."""
+    row, instance = loaded.row, loaded.instance
+    state = instance.state()
+    was_running = row.status == "running"
+    row.state = state
+    row.status = instance.status
+    row.updated_at = at  # every command bumps the revision, even one that leaves the state as is
+    if row.status in TERMINAL and row.ended_at is None:
+        row.ended_at = at
+    sync_business_fields(row, instance.data)
+    # Flush the versioned UPDATE first: a stale revision fails here, before anything else is written.
+    db.session.flush()
+    sync_tasks(row, instance, at)
+    sync_timers(row, instance)
+    event = record(row.id, at, info, instance.state_hash())
+    result = instance.last_result
+    started: list[ProcessInstance] = []
+    if result is not None:
+        from service.commands.handover import on_thrown_messages
+
+        started = on_thrown_messages(row, result.thrown_messages, at, info.actor, info.grant)
+    if was_running and row.status == "completed" and row.process_key == "handover":
+        from service.commands.handover import on_handover_completed
+
+        on_handover_completed(row, instance.data, at)
+    return Saved(event, started)
+
+
+def record(instance_id: str, at: datetime, info: EventInfo, state_hash: str) -> HistoryEvent:
+    return append_event(
+        instance_id, at=at, kind=info.kind, inputs=info.inputs, state_hash=state_hash,
+        actor_login=info.actor.login, actor_role=info.grant.role if info.grant else None,
+        actor_scope=scope_label(info.grant), task_id=info.task_id, task_spec_id=info.task_spec_id,
+        decision=info.decision, comment=info.comment,
+    )
+
+
+def start(definition_row: ProcessDefinition, data: dict[str, Any], at: datetime, *,
+          actor: Principal, grant: Grant | None, business_key: str | None,
+          submitter: str | None) -> ProcessInstance:
+    """Create an instance: the first event's inputs hold the id and the full start data
+    (deadlines included), so a replay needs nothing but the events."""
+    engine = get_engine()
+    definition = definition_of(definition_row)
+    instance_id = str(uuid.uuid4())
+    full_data = canonical({**engine.deadlines, **data})
+    instance = engine.start(definition, full_data, instance_id=instance_id, at=at)
+    row = ProcessInstance(
+        id=instance_id, definition_id=definition_row.id, process_key=definition_row.key,
+        business_key=business_key, status="running", state={}, submitter=submitter,
+        created_at=at, updated_at=at,
+    )
+    db.session.add(row)
+    db.session.flush()
+    info = EventInfo(kind="start", inputs={"instance_id": instance_id, "data": full_data},
+                     actor=actor, grant=grant)
+    save(Loaded(row, definition, instance), at, info)
+    return row
+
+
+def start_latest(key: str, data: dict[str, Any], at: datetime, **kwargs: Any) -> ProcessInstance:
+    return start(latest_definition_row(key), data, at, **kwargs)

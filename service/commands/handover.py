@@ -1,0 +1,79 @@
+"""Handovers: started from a thrown `handover_requested`; on completion the postings switch.
+
+Domain rule 5 (无缝衔接): the old cadre leaves only after the new one has arrived and the handover
+is witnessed, so the new posting becomes active in the same transaction that ends the old one,
+never earlier; a village that must have a first secretary is never left without one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.app import get_settings
+from service.auth import Grant, Principal
+from service.db import db
+from service.models import Cadre, Posting, ProcessInstance, Village
+
+HANDOVER_MESSAGE = "handover_requested"
+HANDOVER_KEY = "handover"
+
+
+def on_thrown_messages(source: ProcessInstance, messages: list[tuple[str, Any]], at: datetime,
+                       actor: Principal, grant: Grant | None) -> list[ProcessInstance]:
+    from service.commands.core import start_latest
+
+    started = []
+    for name, payload in messages:
+        if name != HANDOVER_MESSAGE or not isinstance(payload, dict):
+            continue
+        data = handover_data(payload, source.id)
+        started.append(start_latest(
+            HANDOVER_KEY, data, at, actor=actor, grant=grant,
+            business_key=f"handover:{source.id}", submitter=source.submitter,
+        ))
+    return started
+
+
+def handover_data(payload: dict[str, Any], source_instance_id: str) -> dict[str, Any]:
+    data = {k: (None if v is None else str(v)) for k, v in payload.items()}
+    data["source_instance_id"] = source_instance_id
+    # Names for inboxes and summaries; the process itself only reads the ids.
+    for key in ("old_cadre_id", "new_cadre_id"):
+        cadre = db.session.get(Cadre, data.get(key)) if data.get(key) else None
+        data[key.replace("_id", "_name")] = cadre.name if cadre else None
+    village = db.session.get(Village, data.get("village_id")) if data.get("village_id") else None
+    data["village_name"] = village.name if village else None
+    return data
+
+
+def on_handover_completed(row: ProcessInstance, data: dict[str, Any], at: datetime) -> None:
+    if not data.get("old_cadre_released"):
+        return
+    village_id, role = data.get("village_id"), data.get("role")
+    old_id, new_id = data.get("old_cadre_id"), data.get("new_cadre_id")
+    today = at.astimezone(get_settings().tz).date()
+    if new_id:
+        start = _as_date(data.get("arrival_date")) or today
+        already = db.session.execute(sa.select(Posting).where(
+            Posting.cadre_id == new_id, Posting.village_id == village_id, Posting.role == role,
+            Posting.active.is_(True))).scalar_one_or_none()
+        if already is None:
+            db.session.add(Posting(cadre_id=new_id, village_id=village_id, role=role,
+                                   term_start=min(start, today), term_end=None, active=True))
+            db.session.flush()  # the successor is in post before the predecessor is released
+    if old_id:
+        for posting in db.session.execute(sa.select(Posting).where(
+                Posting.cadre_id == old_id, Posting.village_id == village_id, Posting.role == role,
+                Posting.active.is_(True))).scalars():
+            posting.active = False
+            posting.term_end = today
+
+
+def _as_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None

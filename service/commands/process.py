@@ -1,0 +1,73 @@
+"""start_process: start any deployed process (admin, or a role whose lane holds the start event)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from service.auth import Grant, Principal
+from service.clock import now
+from service.commands.actor import first_grant
+from service.commands.core import start
+from service.commands.runtime import definition_of, latest_definition_row
+from service.commands.uow import unit_of_work
+from service.errors import Forbidden, ValidationFailed
+from service.models import ProcessInstance
+from workflows.engine import Definition, EngineError, FormInvalid
+from workflows.parsing import BPMN_NS, safe_parse_xml
+
+# A narrow role may only start for its own jurisdiction, named by this data field.
+SCOPE_FIELD = {"unit": "unit_id", "township": "township_id", "cadre": "cadre_id"}
+_start_roles: dict[str, frozenset[str]] = {}
+_lock = threading.Lock()
+
+
+def start_roles(definition: Definition) -> frozenset[str]:
+    """Roles of the lanes (ids `lane_<role>`) that contain a start event of the process."""
+    with _lock:
+        cached = _start_roles.get(definition.content_hash)
+    if cached is not None:
+        return cached
+    roles: set[str] = set()
+    for name, content in definition.files.items():
+        if not name.endswith(".bpmn"):
+            continue
+        root = safe_parse_xml(content, name)
+        starts = {e.get("id") for e in root.iter(f"{{{BPMN_NS}}}startEvent")}
+        for lane in root.iter(f"{{{BPMN_NS}}}lane"):
+            refs = {r.text.strip() for r in lane.iter(f"{{{BPMN_NS}}}flowNodeRef") if r.text}
+            if refs & starts and (lane.get("id") or "").startswith("lane_"):
+                roles.add(lane.get("id").removeprefix("lane_"))
+    result = frozenset(roles)
+    with _lock:
+        _start_roles[definition.content_hash] = result
+    return result
+
+
+def _starting_grant(actor: Principal, roles: frozenset[str], data: dict[str, Any]) -> Grant:
+    admin = first_grant(actor, "admin")
+    if admin is not None:
+        return admin
+    for grant in actor.grants:
+        if grant.role not in roles:
+            continue
+        field = SCOPE_FIELD.get(grant.scope_kind)
+        if field is None or str(data.get(field)) == grant.scope_id:
+            return grant
+    raise Forbidden("无权发起该流程：需要管理员或流程开始节点所在泳道的角色（且在管辖范围内）。")
+
+
+def start_process(actor: Principal, key: str, data: dict[str, Any],
+                  business_key: str | None = None) -> ProcessInstance:
+    at = now()
+    with unit_of_work():
+        row = latest_definition_row(key)
+        grant = _starting_grant(actor, start_roles(definition_of(row)), data)
+        try:
+            instance = start(row, data, at, actor=actor, grant=grant, business_key=business_key,
+                             submitter=actor.login)
+        except FormInvalid as err:
+            raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
+        except EngineError as err:
+            raise ValidationFailed(str(err), errors={"data": [str(err)]}) from err
+    return instance

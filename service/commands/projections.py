@@ -1,0 +1,88 @@
+"""Queryable projections of an engine instance, written in the command's transaction.
+
+human_tasks: the inbox; pending_timers: the timer service's truth; business columns of the
+instance row for list filters.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.db import db
+from service.models import HumanTask, PendingTimer, ProcessInstance
+from workflows.engine import Instance
+
+BUSINESS_FIELDS = ("village_id", "township_id", "unit_id")
+
+
+def sync_business_fields(row: ProcessInstance, data: dict[str, Any]) -> None:
+    """Copy the ids the list filters use from the process data (never blank a known value)."""
+    values = {
+        "cadre_id": data.get("cadre_id") or data.get("old_cadre_id"),
+        "old_cadre_id": data.get("old_cadre_id"),
+        "new_cadre_id": data.get("new_cadre_id") or data.get("nominee_id"),
+        **{name: data.get(name) for name in BUSINESS_FIELDS},
+    }
+    for name, value in values.items():
+        if value is not None and getattr(row, name) != str(value):
+            setattr(row, name, str(value))
+
+
+def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime) -> list[HumanTask]:
+    """Insert newly ready user tasks, refresh due times, cancel open rows the engine dropped."""
+    engine_tasks = {t.id: t for t in instance.open_tasks()}
+    rows = {
+        r.id: r for r in db.session.execute(
+            sa.select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
+        ).scalars()
+    }
+    for task_id, task_row in rows.items():
+        if task_id not in engine_tasks:
+            # Interrupted (withdrawal, a deadline timer) or the instance ended: nobody can act.
+            task_row.status = "cancelled"
+            task_row.completed_at = at
+    created = []
+    for task_id, task in engine_tasks.items():
+        task_row = rows.get(task_id)
+        if task_row is None:
+            task_row = HumanTask(
+                id=task_id, instance_id=row.id, spec_id=task.spec_id, name=task.name,
+                role=task.role or "", scope_kind=task.scope_kind or "", scope_id=task.scope_value,
+                decisions=list(task.decisions), status="open", created_at=task.ready_at,
+                due_at=task.due_at,
+            )
+            db.session.add(task_row)
+            created.append(task_row)
+        elif task_row.due_at != task.due_at:
+            task_row.due_at = task.due_at
+    return created
+
+
+def sync_timers(row: ProcessInstance, instance: Instance) -> None:
+    """Make pending_timers equal to the engine's waiting timers (keeping lock columns of kept rows)."""
+    pending = {t.id: t for t in instance.pending_timers() if t.fire_at is not None}
+    rows = {
+        r.id: r for r in db.session.execute(
+            sa.select(PendingTimer).where(PendingTimer.instance_id == row.id)
+        ).scalars()
+    }
+    for timer_id, timer_row in rows.items():
+        if timer_id not in pending:
+            db.session.delete(timer_row)
+    for timer_id, timer in pending.items():
+        timer_row = rows.get(timer_id)
+        if timer_row is None:
+            db.session.add(PendingTimer(
+                id=timer_id, instance_id=row.id, spec_id=timer.spec_id, kind=timer.kind or "deadline",
+                notify=timer.notify, fire_at=timer.fire_at, task_id=timer.task_id, attempts=0,
+                calendar_uncovered=timer.calendar_uncovered,
+            ))
+        else:
+            if timer_row.fire_at != timer.fire_at:
+                timer_row.fire_at = timer.fire_at
+                timer_row.lock_owner = None  # a recomputed deadline is a new appointment
+                timer_row.lock_expires_at = None
+            timer_row.calendar_uncovered = timer.calendar_uncovered

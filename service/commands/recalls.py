@@ -1,0 +1,46 @@
+"""open_recall: the Organization Department, the RRB or the county opens a recall case (召回)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.auth import Principal
+from service.clock import now
+from service.commands.actor import first_grant
+from service.commands.adjustments import _cadre, active_posting, open_request_exists
+from service.commands.core import start_latest
+from service.commands.uow import unit_of_work
+from service.commands.violations import refuse
+from service.db import db
+from service.errors import Forbidden
+from service.models import ProcessInstance, Village
+from workflows.rules import violation
+
+PROCESS_KEY = "recall"
+RECALL_ROLES = ("org_dept", "rrb", "county")
+
+
+def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
+    at = now()
+    grant = first_grant(actor, *RECALL_ROLES)
+    if grant is None:
+        raise Forbidden("只有县委组织部、县乡村振兴局或县驻村工作领导小组可以启动召回。")
+    with unit_of_work():
+        cadre = _cadre(payload["cadre_id"], "cadre_id")
+        posting = active_posting(cadre.id)
+        violations = []
+        if posting is None:
+            violations.append(violation("cadre_not_posted", "cadre_id", "该干部当前未在村任职"))
+        if open_request_exists(PROCESS_KEY, cadre.id):
+            violations.append(violation("duplicate_open_request", "cadre_id", "该干部已有正在办理的召回案件"))
+        refuse(violations, detail="无法启动召回。")
+        village = db.session.get(Village, posting.village_id)
+        data = {
+            "cadre_id": cadre.id, "cadre_name": cadre.name, "role": posting.role,
+            "village_id": village.id, "village_name": village.name, "township_id": village.township_id,
+            "unit_id": cadre.unit_id, "source": payload["source"], "finding": payload["finding"],
+            "evidence": list(payload.get("evidence") or []), "opened_by": actor.login,
+        }
+        return start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
+                            business_key=f"{PROCESS_KEY}:{cadre.id}:{at.date().isoformat()}",
+                            submitter=actor.login)

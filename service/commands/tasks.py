@@ -1,0 +1,183 @@
+"""Task commands: claim, unclaim, complete (approve / reject / return ...), transfer (转办)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.auth import Grant, Principal
+from service.clock import now
+from service.commands.actor import require_grant
+from service.commands.adjustments import nominee_violations
+from service.commands.core import EventInfo, Loaded, load, record, save
+from service.commands.uow import unit_of_work
+from service.commands.violations import refuse
+from service.db import db
+from service.eligibility import cadre_facts
+from service.errors import Conflict, NotFound, ValidationFailed
+from service.history import canonical
+from service.models import Cadre, HumanTask, ProcessInstance, User, UserRole
+from workflows.engine import (
+    CommentRequired,
+    DecisionNotAllowed,
+    FormInvalid,
+    TaskNotFound,
+    TaskNotReady,
+)
+from workflows.rules import check_adjustment, check_nominee
+from workflows.serialization import state_hash
+
+
+@dataclass
+class CompleteResult:
+    task: HumanTask
+    instance: ProcessInstance
+    started: list[ProcessInstance]
+
+
+def _open_task(task_id: str) -> HumanTask:
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在。")
+    return task
+
+
+def _candidate_grant(actor: Principal, task: HumanTask, what: str) -> Grant:
+    return require_grant(actor, task.role, task.scope_id, what)
+
+
+def _require_open(task: HumanTask) -> None:
+    if task.status != "open":
+        state = "办结" if task.status == "done" else "取消"
+        raise Conflict(f"任务已{state}，不能再办理。", slug="task-closed")
+
+
+def _require_not_claimed_by_other(actor: Principal, task: HumanTask) -> None:
+    if task.claimed_by and task.claimed_by != actor.login:
+        raise Conflict(f"任务已被 {task.claimed_by} 认领。", slug="task-claimed")
+
+
+def _touch(task: HumanTask, at: datetime) -> ProcessInstance:
+    """Bump the instance revision: a concurrent command on the same instance then loses (409)."""
+    row = db.session.get(ProcessInstance, task.instance_id)
+    row.updated_at = at
+    db.session.flush()
+    return row
+
+
+def claim_task(actor: Principal, task_id: str) -> HumanTask:
+    at = now()
+    with unit_of_work():
+        task = _open_task(task_id)
+        grant = _candidate_grant(actor, task, "认领该任务")
+        _require_open(task)
+        _require_not_claimed_by_other(actor, task)
+        if task.claimed_by == actor.login:
+            return task
+        row = _touch(task, at)
+        task.claimed_by = actor.login
+        record(row.id, at, EventInfo("claim", {"task_id": task.id}, actor, grant, task.id, task.spec_id),
+               state_hash(row.state))
+    return task
+
+
+def unclaim_task(actor: Principal, task_id: str) -> HumanTask:
+    at = now()
+    with unit_of_work():
+        task = _open_task(task_id)
+        grant = _candidate_grant(actor, task, "释放该任务")
+        _require_open(task)
+        _require_not_claimed_by_other(actor, task)
+        if task.claimed_by is None:
+            return task
+        row = _touch(task, at)
+        task.claimed_by = None
+        record(row.id, at, EventInfo("unclaim", {"task_id": task.id}, actor, grant, task.id, task.spec_id),
+               state_hash(row.state))
+    return task
+
+
+def transfer_task(actor: Principal, task_id: str, to_login: str) -> HumanTask:
+    at = now()
+    with unit_of_work():
+        task = _open_task(task_id)
+        grant = _candidate_grant(actor, task, "转办该任务")
+        _require_open(task)
+        _require_not_claimed_by_other(actor, task)
+        if to_login == actor.login:
+            raise ValidationFailed("不能转办给自己。", errors={"to_user": ["不能转办给自己。"]})
+        target = db.session.execute(sa.select(User).join(UserRole).where(
+            User.login == to_login, User.active.is_(True), UserRole.role == task.role,
+            UserRole.scope_id == task.scope_id)).scalars().first()
+        if target is None:
+            raise ValidationFailed(
+                "转办对象须为具有相同角色和管辖范围的有效用户。",
+                errors={"to_user": [
+                    f"用户 {to_login} 不存在或不具有角色 {task.role}（范围 {task.scope_id}）。"]})
+        row = _touch(task, at)
+        task.claimed_by = target.login
+        record(row.id, at, EventInfo("transfer", {"task_id": task.id, "to_user": target.login}, actor, grant,
+                                     task.id, task.spec_id), state_hash(row.state))
+    return task
+
+
+def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict[str, Any] | None:
+    """Facts the service vouches for (the nominee's registry entry) and the rules they must pass.
+
+    A changed nominee is checked here, with the same rules as a new request, so a revision cannot
+    slip an ineligible nominee past the engine's own check.
+    """
+    if "nominee_id" not in data:
+        return None
+    current = loaded.instance.data
+    nominee_id = str(data["nominee_id"])
+    nominee = db.session.get(Cadre, nominee_id)
+    unit_id, cadre_id = current.get("unit_id"), current.get("cadre_id")
+    violations = nominee_violations(nominee, nominee_id, unit_id, cadre_id)
+    trusted = {"nominee_name": nominee.name, "nominee_facts": cadre_facts(nominee)} if nominee else {}
+    merged = {**current, **data, **trusted}
+    if loaded.row.process_key == "mid_term_replacement":
+        violations += check_adjustment(merged)
+    else:
+        violations += check_nominee(merged.get("nominee_facts"), merged.get("role"),
+                                    merged.get("effective_date"))
+    refuse(violations, detail="修改后的申请不符合驻村工作规定。", prefix="data.")
+    return trusted
+
+
+def complete_task(actor: Principal, task_id: str, decision: str | None, comment: str | None = None,
+                  data: dict[str, Any] | None = None) -> CompleteResult:
+    at = now()
+    data = canonical(dict(data or {}))
+    with unit_of_work():
+        task = _open_task(task_id)
+        grant = _candidate_grant(actor, task, "办理该任务")
+        _require_open(task)
+        _require_not_claimed_by_other(actor, task)
+        loaded = load(task.instance_id)
+        trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
+        trusted = canonical(trusted) if trusted is not None else None
+        try:
+            loaded.instance.complete(task_id, decision=decision, comment=comment, data=data,
+                                     actor=actor.login, at=at, trusted_data=trusted)
+        except (TaskNotReady, TaskNotFound) as err:
+            raise Conflict(str(err), slug="task-closed") from err
+        except CommentRequired as err:
+            raise ValidationFailed(str(err), errors={"comment": [str(err)]}) from err
+        except DecisionNotAllowed as err:
+            raise ValidationFailed(str(err), errors={"decision": [str(err)]}) from err
+        except FormInvalid as err:
+            raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
+        task.status = "done"
+        task.completed_at = at
+        task.completed_by = actor.login
+        task.decision = decision
+        task.comment = (comment or "").strip() or None
+        inputs = {"task_id": task_id, "decision": decision, "comment": comment, "data": data,
+                  "actor": actor.login, "trusted_data": trusted}
+        saved = save(loaded, at, EventInfo("complete", inputs, actor, grant, task_id, task.spec_id,
+                                           decision, task.comment))
+    return CompleteResult(task=task, instance=loaded.row, started=saved.started)

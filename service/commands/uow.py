@@ -1,0 +1,41 @@
+"""unit_of_work(): one command = one transaction; all of it is committed or none of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from service.db import db
+from service.errors import Conflict
+
+
+@contextmanager
+def unit_of_work() -> Iterator[None]:
+    """Commit on success; roll back on any error. Lost races become 409 Conflict."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError as err:
+        db.session.rollback()
+        raise Conflict("数据已被他人修改（版本号已变化），请刷新后重试。", slug="stale-revision") from err
+    except IntegrityError as err:
+        db.session.rollback()
+        # unique (instance_id, seq) of history_events, or a projection row written twice: someone
+        # else committed a command on the same instance first.
+        raise Conflict("并发操作冲突，请刷新后重试。", slug="concurrent-write") from err
+    except OperationalError as err:
+        db.session.rollback()
+        if _is_serialization_failure(err):
+            raise Conflict("并发操作冲突，请刷新后重试。", slug="concurrent-write") from err
+        raise
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _is_serialization_failure(err: OperationalError) -> bool:
+    code = getattr(getattr(err, "orig", None), "sqlstate", None)
+    return code in {"40001", "40P01"} or "database is locked" in str(err)

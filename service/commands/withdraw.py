@@ -1,0 +1,45 @@
+"""withdraw_instance: the submitter withdraws a request before anyone has decided on it (撤回)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from service.auth import Principal
+from service.clock import now
+from service.commands.actor import first_grant
+from service.commands.core import EventInfo, load, save
+from service.commands.uow import unit_of_work
+from service.db import db
+from service.errors import Conflict, Forbidden, NotFound
+from service.models import HumanTask, ProcessInstance
+from workflows.engine import MessageNotExpected
+
+WITHDRAW_MESSAGE = "withdraw"
+
+
+def withdraw_instance(actor: Principal, instance_id: str) -> ProcessInstance:
+    at = now()
+    with unit_of_work():
+        row = db.session.get(ProcessInstance, instance_id)
+        if row is None:
+            raise NotFound(f"流程实例 {instance_id} 不存在。")
+        if row.submitter != actor.login:
+            raise Forbidden("只有申请人本人可以撤回。")
+        if row.status != "running":
+            raise Conflict("流程已结束，不能撤回。", slug="not-running")
+        decided = db.session.execute(sa.select(HumanTask.id).where(
+            HumanTask.instance_id == row.id, HumanTask.status == "done").limit(1)).first()
+        if decided is not None:
+            raise Conflict("已有审批意见，不能撤回（退回修改时可在修改任务中选择撤回）。",
+                           slug="already-decided")
+        loaded = load(instance_id)
+        payload = {"by": actor.login}
+        try:
+            loaded.instance.send_message(WITHDRAW_MESSAGE, payload, at=at)
+        except MessageNotExpected as err:
+            raise Conflict("当前环节不能撤回。", slug="not-withdrawable") from err
+        if loaded.instance.status != "withdrawn":
+            raise Conflict("当前环节不能撤回。", slug="not-withdrawable")
+        save(loaded, at, EventInfo("withdraw", {"name": WITHDRAW_MESSAGE, "payload": payload}, actor,
+                                   first_grant(actor, "unit_hr")))
+    return row

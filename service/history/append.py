@@ -1,0 +1,75 @@
+"""append_event: the only writer of history_events. Rows are never updated or deleted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from service.db import db
+from service.history.chain import event_hash
+from service.models import HistoryEvent
+
+
+class HistoryIsAppendOnly(RuntimeError):
+    pass
+
+
+def _refuse(_mapper: Any, _connection: Any, target: HistoryEvent) -> None:
+    raise HistoryIsAppendOnly(
+        f"历史事件只能追加，不能修改或删除（实例 {target.instance_id} 第 {target.seq} 条）")
+
+
+sa_event.listen(HistoryEvent, "before_update", _refuse)
+sa_event.listen(HistoryEvent, "before_delete", _refuse)
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk(state: Any) -> None:
+    # Bulk UPDATE/DELETE statements bypass the mapper events above.
+    if (state.is_update or state.is_delete) and any(
+        getattr(m, "class_", None) is HistoryEvent for m in state.all_mappers
+    ):
+        raise HistoryIsAppendOnly("历史事件只能追加，不能修改或删除")
+
+
+def last_event(instance_id: str) -> HistoryEvent | None:
+    return db.session.execute(
+        sa.select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
+        .order_by(HistoryEvent.seq.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def append_event(
+    instance_id: str,
+    *,
+    at: datetime,
+    kind: str,
+    inputs: dict[str, Any],
+    state_hash: str,
+    actor_login: str | None,
+    actor_role: str | None,
+    actor_scope: str | None,
+    task_id: str | None = None,
+    task_spec_id: str | None = None,
+    decision: str | None = None,
+    comment: str | None = None,
+) -> HistoryEvent:
+    """Add the next event of `instance_id` to the session (the caller's unit of work commits it).
+
+    Two writers racing for the same seq collide on unique (instance_id, seq): one of them fails.
+    """
+    previous = last_event(instance_id)
+    fields = {
+        "instance_id": instance_id, "seq": (previous.seq + 1) if previous else 1, "at": at,
+        "actor_login": actor_login, "actor_role": actor_role, "actor_scope": actor_scope,
+        "kind": kind, "inputs": inputs, "task_id": task_id, "task_spec_id": task_spec_id,
+        "decision": decision, "comment": comment, "state_hash": state_hash,
+    }
+    prev_hash = previous.event_hash if previous else None
+    row = HistoryEvent(**fields, prev_hash=prev_hash, event_hash=event_hash(fields, prev_hash))
+    db.session.add(row)
+    return row
