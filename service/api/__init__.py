@@ -11,6 +11,11 @@ BLUEPRINT_MODULES = (
     "service.api.health",
     "service.api.me",
     "service.api.reference",
+    "service.api.definitions",
+    "service.api.adjustments",
+    "service.api.recalls",
+    "service.api.instances",
+    "service.api.tasks",
 )
 
 

@@ -56,7 +56,8 @@ def test_submit_then_complete_writes_state_projections_and_chained_events(ctx):
     (task,) = open_tasks(row.id)
     assert (task.spec_id, task.role, task.scope_id) == ("township_consent", "township", "tw-qingshan")
     assert task.due_at is not None
-    timers = db.session.execute(sa.select(PendingTimer).where(PendingTimer.instance_id == row.id)).scalars().all()
+    timers = db.session.execute(
+        sa.select(PendingTimer).where(PendingTimer.instance_id == row.id)).scalars().all()
     assert {t.kind for t in timers} == {"reminder", "escalation"}
 
     ctx.advance(hours=2)

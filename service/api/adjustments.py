@@ -1,0 +1,22 @@
+"""POST /adjustments: unit HR submits a mid-term replacement request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.api.blueprint import Blueprint
+from service.api.instances import started_body
+from service.auth import require_role
+from service.commands import submit_adjustment
+from service.schemas.adjustments import AdjustmentSchema, StartedSchema
+
+blp = Blueprint("adjustments", __name__, url_prefix="/api/v1", description="中途调整申请")
+
+
+@blp.post("/adjustments")
+@blp.arguments(AdjustmentSchema)
+@blp.response(201, StartedSchema)
+def create_adjustment(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """派出单位人事提出驻村干部中途调整申请"""
+    actor = require_role("unit_hr")
+    return started_body(submit_adjustment(actor, args))

@@ -1,0 +1,24 @@
+"""POST /recalls: open a recall case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.api.blueprint import Blueprint
+from service.api.instances import started_body
+from service.auth import require_role
+from service.commands import open_recall
+from service.commands.recalls import RECALL_ROLES
+from service.schemas.adjustments import StartedSchema
+from service.schemas.recalls import RecallSchema
+
+blp = Blueprint("recalls", __name__, url_prefix="/api/v1", description="召回")
+
+
+@blp.post("/recalls")
+@blp.arguments(RecallSchema)
+@blp.response(201, StartedSchema)
+def create_recall(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """启动召回案件（县委组织部、县乡村振兴局、县驻村工作领导小组）"""
+    actor = require_role(*RECALL_ROLES)
+    return started_body(open_recall(actor, args))

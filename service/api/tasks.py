@@ -1,0 +1,120 @@
+"""/tasks: the caller's inbox, task detail, claim/unclaim, complete, transfer (转办)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.api.access import can_see_instance, inbox_clause, may_act
+from service.api.blueprint import Blueprint
+from service.api.instances import open_task_items
+from service.api.views import task_items
+from service.auth import authenticate
+from service.commands import claim_task, complete_task, transfer_task, unclaim_task
+from service.commands.runtime import definition_of
+from service.db import db
+from service.errors import NotFound
+from service.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.pagination import page_schema, paginate
+from service.schemas.tasks import (
+    CompletedSchema,
+    CompleteSchema,
+    TaskDetailSchema,
+    TaskItemSchema,
+    TaskQuerySchema,
+    TransferSchema,
+)
+from workflows.determinism import RESERVED_KEY
+from workflows.parsing import DEFAULT_COMMENT_REQUIRED
+
+blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="待办任务")
+
+
+@blp.get("/tasks")
+@blp.arguments(TaskQuerySchema, location="query")
+@blp.response(200, page_schema(TaskItemSchema))
+def inbox(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """本人待办（按角色和管辖范围，按期限排序）；status=done：本人已办"""
+    principal = authenticate()
+    if args["status"] == "open":
+        # Served by the (status, role, scope_id, due_at) index: no scan of other scopes' tasks.
+        stmt = (sa.select(HumanTask).where(HumanTask.status == "open", inbox_clause(principal))
+                .order_by(HumanTask.due_at, HumanTask.id))
+    else:
+        stmt = (sa.select(HumanTask).where(HumanTask.status == "done",
+                                           HumanTask.completed_by == principal.login)
+                .order_by(HumanTask.completed_at.desc(), HumanTask.id))
+    page = paginate(stmt, args["page"], args["per_page"])
+    page["items"] = task_items(page["items"])
+    return page
+
+
+def _visible_task(task_id: str) -> tuple[HumanTask, bool]:
+    principal = authenticate()
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"任务 {task_id} 不存在或无权查看。")
+    acts = may_act(principal, task)
+    if not acts and not can_see_instance(principal, db.session.get(ProcessInstance, task.instance_id)):
+        raise NotFound(f"任务 {task_id} 不存在或无权查看。")
+    return task, acts
+
+
+@blp.get("/tasks/<string:task_id>")
+@blp.response(200, TaskDetailSchema)
+def get_task(task_id: str):  # type: ignore[no-untyped-def]
+    """任务详情：可选决定、表单字段、期限"""
+    task, acts = _visible_task(task_id)
+    row = db.session.get(ProcessInstance, task.instance_id)
+    spec = definition_of(db.session.get(ProcessDefinition, row.definition_id)).task_spec(task.spec_id)
+    ext = (spec.extensions or {}) if spec is not None else {}
+    decisions = list(task.decisions or [])
+    required = ext.get("comment_required")
+    comment_required = ([d.strip() for d in required.split(",") if d.strip()] if required is not None
+                        else [d for d in decisions if d in DEFAULT_COMMENT_REQUIRED])
+    data = {}
+    if task.status == "open":
+        from service.commands.core import load
+
+        data = {k: v for k, v in load(row.id).instance.data.items() if k != RESERVED_KEY}
+    return {**task_items([task])[0], "form_fields": [dict(f) for f in ext.get("formFields", [])],
+            "comment_required": comment_required, "data": data, "can_act": acts and task.status == "open"}
+
+
+@blp.post("/tasks/<string:task_id>/claim")
+@blp.response(200, TaskItemSchema)
+def claim(task_id: str):  # type: ignore[no-untyped-def]
+    """认领任务（仅保留，不是办理的前提）"""
+    _visible_task(task_id)
+    return task_items([claim_task(authenticate(), task_id)])[0]
+
+
+@blp.post("/tasks/<string:task_id>/unclaim")
+@blp.response(200, TaskItemSchema)
+def unclaim(task_id: str):  # type: ignore[no-untyped-def]
+    """释放认领"""
+    _visible_task(task_id)
+    return task_items([unclaim_task(authenticate(), task_id)])[0]
+
+
+@blp.post("/tasks/<string:task_id>/complete")
+@blp.arguments(CompleteSchema)
+@blp.response(200, CompletedSchema)
+def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def]
+    """办理任务：同意 / 不同意 / 退回修改 ……（认领人，或未认领时任一候选人）"""
+    _visible_task(task_id)
+    result = complete_task(authenticate(), task_id, args["decision"], args.get("comment"), args.get("data"))
+    return {"task": task_items([result.task])[0], "instance_id": result.instance.id,
+            "instance_status": result.instance.status,
+            "started_instances": [s.id for s in result.started],
+            "open_tasks": open_task_items(result.instance.id)}
+
+
+@blp.post("/tasks/<string:task_id>/transfer")
+@blp.arguments(TransferSchema)
+@blp.response(200, TaskItemSchema)
+def transfer(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def]
+    """转办给具有相同角色和管辖范围的其他用户"""
+    _visible_task(task_id)
+    return task_items([transfer_task(authenticate(), task_id, args["to_user"])])[0]
