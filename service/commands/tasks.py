@@ -127,13 +127,16 @@ def transfer_task(actor: Principal, task_id: str, to_login: str) -> HumanTask:
 def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict[str, Any] | None:
     """Facts the service vouches for (the nominee's registry entry) and the rules they must pass.
 
-    A changed nominee is checked here, with the same rules as a new request, so a revision cannot
-    slip an ineligible nominee past the engine's own check.
+    Tasks whose form names a nominee (revision, nomination) are checked here with the same rules
+    as a new request, so a bad revision is refused (422) instead of ending the whole request in
+    the engine's own rule check.
     """
-    if "nominee_id" not in data:
+    spec = loaded.definition.task_spec(task.spec_id)
+    form = {f.get("id") for f in ((spec.extensions or {}).get("formFields", []) if spec else [])}
+    if "nominee_id" not in form:
         return None
     current = loaded.instance.data
-    nominee_id = str(data["nominee_id"])
+    nominee_id = str(data.get("nominee_id") or current.get("nominee_id") or "")
     nominee = db.session.get(Cadre, nominee_id)
     unit_id, cadre_id = current.get("unit_id"), current.get("cadre_id")
     violations = nominee_violations(nominee, nominee_id, unit_id, cadre_id)
