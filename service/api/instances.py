@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from service.api.access import can_see_instance, instance_clause
 from service.api.blueprint import Blueprint
 from service.api.views import (
-    DECISION_NAMES,
     TIMER_WHAT,
     instance_items,
     task_items,
@@ -19,9 +18,8 @@ from service.commands import withdraw_instance
 from service.commands.core import load
 from service.db import db
 from service.errors import NotFound
-from service.history.commands import EVENT_KIND_NAMES
 from service.labels import ROLE_NAMES
-from service.models import HistoryEvent, HumanTask, PendingTimer, ProcessDefinition, ProcessInstance, User
+from service.models import HistoryEvent, HumanTask, PendingTimer, ProcessDefinition, ProcessInstance
 from service.pagination import page_schema, paginate
 from service.schemas.adjustments import StartedSchema
 from service.schemas.instances import (
@@ -32,6 +30,7 @@ from service.schemas.instances import (
     InstanceItemSchema,
     InstanceQuerySchema,
 )
+from service.timeline import history_entries, related_instances
 from workflows.determinism import RESERVED_KEY
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1", description="流程实例")
@@ -103,15 +102,6 @@ def _timers(row: ProcessInstance) -> list[dict[str, Any]]:
     return out
 
 
-def _related(row: ProcessInstance, data: dict[str, Any]) -> list[dict[str, Any]]:
-    conditions = [ProcessInstance.business_key == f"handover:{row.id}"]
-    if data.get("source_instance_id"):
-        conditions.append(ProcessInstance.id == str(data["source_instance_id"]))
-    rows = db.session.execute(sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
-                              .where(sa.or_(*conditions))).scalars().all()
-    return [{"id": r.id, "process": r.process_key, "status": r.status} for r in rows]
-
-
 @blp.get("/instances/<string:instance_id>")
 @blp.response(200, InstanceDetailSchema)
 def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
@@ -123,7 +113,7 @@ def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
     version = db.session.get(ProcessDefinition, row.definition_id).version
     body = {**instance_items([row])[0], "version": version}
     body.update(data=data, open_tasks=open_task_items(row.id), timers=_timers(row),
-                related=_related(row, data), error=row.error)
+                related=related_instances(row, data), error=row.error)
     return body
 
 
@@ -136,18 +126,6 @@ def withdraw(instance_id: str):  # type: ignore[no-untyped-def]
     return started_body(withdraw_instance(principal, instance_id))
 
 
-def _event_description(event: HistoryEvent, actor_name: str | None, task_name: str | None) -> str:
-    kind = EVENT_KIND_NAMES.get(event.kind, event.kind)
-    parts = [actor_name or event.actor_login or "系统", kind]
-    if task_name:
-        parts.append(f"「{task_name}」")
-    if event.decision:
-        parts.append(f"：{DECISION_NAMES.get(event.decision, event.decision)}")
-    if event.kind == "transfer" and event.inputs.get("to_user"):
-        parts.append(f"，转给 {event.inputs['to_user']}")
-    return "".join(parts)
-
-
 @blp.get("/instances/<string:instance_id>/history")
 @blp.arguments(HistoryQuerySchema, location="query")
 @blp.response(200, page_schema(HistoryEntrySchema))
@@ -157,24 +135,7 @@ def history(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-
     row = visible_instance(principal, instance_id)
     stmt = sa.select(HistoryEvent).where(HistoryEvent.instance_id == row.id).order_by(HistoryEvent.seq)
     page = paginate(stmt, args["page"], args["per_page"])
-    events = page["items"]
-    users = dict(db.session.execute(sa.select(User.login, User.display_name).where(
-        User.login.in_({e.actor_login for e in events if e.actor_login}))).all()) if events else {}
-    task_names = dict(db.session.execute(sa.select(HumanTask.id, HumanTask.name).where(
-        HumanTask.id.in_({e.task_id for e in events if e.task_id}))).all()) if events else {}
-    items = []
-    for e in events:
-        name = users.get(e.actor_login or "", "系统" if e.actor_login == "system" else e.actor_login)
-        task_name = task_names.get(e.task_id or "")
-        items.append({
-            "seq": e.seq, "at": e.at, "kind": e.kind, "kind_name": EVENT_KIND_NAMES.get(e.kind, e.kind),
-            "actor": {"login": e.actor_login, "name": name, "role": e.actor_role,
-                      "role_name": ROLE_NAMES.get(e.actor_role or "", e.actor_role), "scope": e.actor_scope},
-            "decision": e.decision, "decision_name": DECISION_NAMES.get(e.decision or "", e.decision),
-            "comment": e.comment, "task_id": e.task_id, "task_spec_id": e.task_spec_id,
-            "task_name": task_name, "description": _event_description(e, name, task_name),
-        })
-    page["items"] = items
+    page["items"] = history_entries(page["items"])
     return page
 
 

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
-from service.api.access import can_see_instance, inbox_clause, may_act
+from service.api.access import can_see_instance, may_act
 from service.api.blueprint import Blueprint
 from service.api.instances import open_task_items
 from service.api.views import task_items
 from service.auth import authenticate
 from service.commands import claim_task, complete_task, transfer_task, unclaim_task
-from service.commands.runtime import definition_of
 from service.db import db
 from service.errors import NotFound
-from service.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.models import HumanTask, ProcessInstance
 from service.pagination import page_schema, paginate
 from service.schemas.tasks import (
     CompletedSchema,
@@ -25,8 +22,8 @@ from service.schemas.tasks import (
     TaskQuerySchema,
     TransferSchema,
 )
+from service.task_queries import done_tasks_query, open_tasks_query, task_contract
 from workflows.determinism import RESERVED_KEY
-from workflows.parsing import DEFAULT_COMMENT_REQUIRED
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="待办任务")
 
@@ -37,14 +34,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="待办任�
 def inbox(args: dict[str, Any]):  # type: ignore[no-untyped-def]
     """本人待办（按角色和管辖范围，按期限排序）；status=done：本人已办"""
     principal = authenticate()
-    if args["status"] == "open":
-        # Served by the (status, role, scope_id, due_at) index: no scan of other scopes' tasks.
-        stmt = (sa.select(HumanTask).where(HumanTask.status == "open", inbox_clause(principal))
-                .order_by(HumanTask.due_at, HumanTask.id))
-    else:
-        stmt = (sa.select(HumanTask).where(HumanTask.status == "done",
-                                           HumanTask.completed_by == principal.login)
-                .order_by(HumanTask.completed_at.desc(), HumanTask.id))
+    stmt = open_tasks_query(principal) if args["status"] == "open" else done_tasks_query(principal)
     page = paginate(stmt, args["page"], args["per_page"])
     page["items"] = task_items(page["items"])
     return page
@@ -67,18 +57,13 @@ def get_task(task_id: str):  # type: ignore[no-untyped-def]
     """任务详情：可选决定、表单字段、期限"""
     task, acts = _visible_task(task_id)
     row = db.session.get(ProcessInstance, task.instance_id)
-    spec = definition_of(db.session.get(ProcessDefinition, row.definition_id)).task_spec(task.spec_id)
-    ext = (spec.extensions or {}) if spec is not None else {}
-    decisions = list(task.decisions or [])
-    required = ext.get("comment_required")
-    comment_required = ([d.strip() for d in required.split(",") if d.strip()] if required is not None
-                        else [d for d in decisions if d in DEFAULT_COMMENT_REQUIRED])
+    form_fields, comment_required = task_contract(task, row)
     data = {}
     if task.status == "open":
         from service.commands.core import load
 
         data = {k: v for k, v in load(row.id).instance.data.items() if k != RESERVED_KEY}
-    return {**task_items([task])[0], "form_fields": [dict(f) for f in ext.get("formFields", [])],
+    return {**task_items([task])[0], "form_fields": form_fields,
             "comment_required": comment_required, "data": data, "can_act": acts and task.status == "open"}
 
 
