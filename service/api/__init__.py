@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = (
     "service.api.recalls",
     "service.api.instances",
     "service.api.tasks",
+    "service.api.audit",
 )
 
 

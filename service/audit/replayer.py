@@ -1,0 +1,170 @@
+"""Re-execution of an instance's events against its pinned definition (workflows.replay).
+
+Engine commands (start, complete, withdraw, timer, recompute_deadlines) are re-run with their
+recorded inputs and clock readings, each with the working calendar as it stood at that event; the
+state hash after each must equal the recorded one. Events that do not touch the engine (claim,
+unclaim, transfer, urge) are checked instead: their recorded state hash must equal the previous one
+and the task they name must have been open. The columns an event repeats from its inputs (task,
+decision, comment, actor) must agree with the inputs, so a forger who rewrites a decision and
+recomputes the whole chain is still caught.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.app import get_settings
+from service.commands.runtime import build_calendar
+from service.db import db
+from service.history import COMMAND_KIND_BY_EVENT, to_command
+from service.models import CalendarEntry
+from workflows.engine import Definition, Engine, HumanTask, Instance
+from workflows.replay import apply_command
+from workflows.serialization import state_hash
+
+CLAIM_KINDS = frozenset({"claim", "unclaim", "transfer"})
+
+
+@dataclass
+class ReplayOutcome:
+    ok: bool
+    first_bad_seq: int | None = None
+    detail: str | None = None
+    instance: Instance | None = None  # the state after the last replayed event
+    last_seq: int = 0
+    claims: dict[str, str] = field(default_factory=dict)  # open task id -> login holding it
+
+
+class _Diverged(Exception):
+    def __init__(self, seq: int, detail: str) -> None:
+        super().__init__(detail)
+        self.seq, self.detail = seq, detail
+
+
+class Replayer:
+    """Replays instances; one Replayer serves many instances (engines cached per calendar epoch).
+
+    Calendar entries are append-only, so the calendar in force at time t is identified by how many
+    entries were made up to t: one engine per such epoch, built with build_calendar(as_of=t).
+    """
+
+    def __init__(self) -> None:
+        self._entry_times = sorted(db.session.execute(sa.select(CalendarEntry.entered_at)).scalars())
+        self._engines: dict[int, Engine] = {}
+        self._deadlines = get_settings().process_deadlines
+
+    def engine_at(self, at: datetime) -> Engine:
+        epoch = bisect.bisect_right(self._entry_times, at)
+        engine = self._engines.get(epoch)
+        if engine is None:
+            engine = Engine(calendar=build_calendar(as_of=at), deadlines=self._deadlines)
+            self._engines[epoch] = engine
+        return engine
+
+    def run(self, definition: Definition, events: Sequence[Any], instance_id: str,
+            until: datetime | None = None) -> ReplayOutcome:
+        """Replay `events` (seq order) up to and including time `until` (all when None)."""
+        outcome = ReplayOutcome(ok=True)
+        instance: Instance | None = None
+        current: str | None = None
+        try:
+            for event in events:
+                if until is not None and event.at > until:
+                    break
+                instance, current = self._apply(definition, instance, current, event, instance_id,
+                                                outcome.claims)
+                outcome.last_seq = event.seq
+        except _Diverged as err:
+            outcome.ok, outcome.first_bad_seq, outcome.detail = False, err.seq, err.detail
+        outcome.instance = instance
+        return outcome
+
+    def _apply(self, definition: Definition, instance: Instance | None, current: str | None,
+               event: Any, instance_id: str, claims: dict[str, str]) -> tuple[Instance | None, str | None]:
+        seq = event.seq
+        if event.kind not in COMMAND_KIND_BY_EVENT:
+            raise _Diverged(seq, f"第 {seq} 条事件的类型 {event.kind!r} 未知，无法重放")
+        if instance is None and event.kind != "start":
+            raise _Diverged(seq, f"第 {seq} 条事件之前没有“发起”事件")
+        command = to_command(event)
+        if command is None:
+            _check_passive(event, instance, current, claims)
+            return instance, current
+        _check_columns(event, instance)
+        engine = self.engine_at(event.at)
+        if instance is not None and instance.engine is not engine:
+            # The calendar changed between two commands: continue on an engine with the new one.
+            instance = engine.restore(definition, instance.state(), instance_id)
+        try:
+            instance = apply_command(engine, definition, instance, command, instance_id)
+        except Exception as err:  # any failure to re-execute is a divergence of the record
+            raise _Diverged(seq, f"第 {seq} 条事件重放失败：{type(err).__name__}: {err}") from err
+        replayed = state_hash(instance.state())
+        if replayed != event.state_hash:
+            raise _Diverged(seq, f"第 {seq} 条事件重放得到的状态与记录的状态哈希不符")
+        if event.kind == "complete":
+            claims.pop(str(event.task_id), None)
+        for task_id in list(claims):  # tasks a command closed (interrupts, ends) lose their claim
+            if task_id not in {t.id for t in instance.open_tasks()}:
+                claims.pop(task_id)
+        return instance, replayed
+
+
+def _open_task(instance: Instance | None, task_id: Any) -> HumanTask | None:
+    if instance is None:
+        return None
+    return next((t for t in instance.open_tasks() if t.id == str(task_id)), None)
+
+
+def _check_actor(event: Any, task: HumanTask) -> None:
+    """The recorded role and scope must be the task's: only they let anyone act on it."""
+    if (event.actor_role, event.actor_scope) != (task.role, f"{task.scope_kind}:{task.scope_value}"):
+        raise _Diverged(event.seq, f"第 {event.seq} 条事件记录的角色或管辖范围与任务「{task.name}」不符")
+
+
+def _check_passive(event: Any, instance: Instance | None, current: str | None,
+                   claims: dict[str, str]) -> None:
+    seq = event.seq
+    if event.state_hash != current:
+        raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）不改变流程状态，但记录的状态哈希与前一状态不同")
+    inputs = event.inputs or {}
+    if event.kind not in CLAIM_KINDS:
+        return
+    task_id = str(inputs.get("task_id"))
+    task = _open_task(instance, task_id)
+    if task_id != str(event.task_id) or task is None or event.task_spec_id != task.spec_id:
+        raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）所指任务当时并未待办")
+    _check_actor(event, task)
+    if event.kind == "claim":
+        claims[task_id] = event.actor_login
+    elif event.kind == "unclaim":
+        claims.pop(task_id, None)
+    else:
+        claims[task_id] = inputs.get("to_user")
+
+
+def _check_columns(event: Any, instance: Instance | None) -> None:
+    """The queryable columns of an event must say what its inputs say."""
+    inputs, seq = event.inputs or {}, event.seq
+    if event.kind == "complete":
+        task = _open_task(instance, inputs.get("task_id"))
+        if task is None:
+            raise _Diverged(seq, f"第 {seq} 条事件所办理的任务当时并未待办")
+        expected = {
+            "task_id": inputs.get("task_id"), "decision": inputs.get("decision"),
+            "comment": (inputs.get("comment") or "").strip() or None,
+            "actor_login": inputs.get("actor"), "task_spec_id": task.spec_id,
+        }
+        for name, value in expected.items():
+            if getattr(event, name) != value:
+                raise _Diverged(seq, f"第 {seq} 条事件的 {name} 与其输入或当时的待办任务不一致")
+        _check_actor(event, task)
+    elif event.kind == "withdraw":
+        if (inputs.get("payload") or {}).get("by") != event.actor_login:
+            raise _Diverged(seq, f"第 {seq} 条事件的撤回人与其输入不一致")
