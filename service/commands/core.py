@@ -15,7 +15,7 @@ from service.db import db
 from service.errors import NotFound
 from service.history import append_event, canonical
 from service.models import HistoryEvent, ProcessDefinition, ProcessInstance
-from workflows.engine import Definition, Instance
+from workflows.engine import Definition, Instance, state_hash
 
 TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})
 
@@ -70,7 +70,7 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     db.session.flush()
     sync_tasks(row, instance, at)
     sync_timers(row, instance)
-    event = record(row.id, at, info, instance.state_hash())
+    event = record(row.id, at, info, state_hash(state))
     result = instance.last_result
     started: list[ProcessInstance] = []
     if result is not None:

@@ -1,0 +1,277 @@
+"""Service-layer figures (issue 3): one task completion through HTTP + database vs. a bare
+SpiffWorkflow step, inbox query time at 1,000 and 100,000 open tasks, stored bytes per instance.
+
+* HTTP completion: Flask test client -> POST /tasks/{id}/complete (auth, validation, load row,
+  restore, engine step, save state + projections + hash-chained event, commit). Each round
+  submits a first-secretary replacement and times its three approvals.
+* Bare step: plain CamundaParser spec of bpmn/mid_term_replacement.bpmn in memory,
+  `task.run()` + `do_engine_steps()` for the same three approvals.
+* Inbox: GET /tasks for tw_qingshan, who has 25 open tasks; the other open tasks (bulk-inserted)
+  belong to 1,000 other scopes and every role, as in a county-wide deployment. On PostgreSQL the
+  plan of the inbox query is printed (it must use ix_human_tasks_inbox).
+* Stored bytes of one completed replacement: state JSON + its task rows + its history events.
+
+Usage: .venv/bin/python bench/service_step.py [--rounds 15] [--pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+       (--pg '' skips PostgreSQL)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine  # noqa: E402
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment  # noqa: E402
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser  # noqa: E402
+from SpiffWorkflow.camunda.specs.user_task import UserTask  # noqa: E402
+from SpiffWorkflow.util.task import TaskState  # noqa: E402
+
+from service.app import create_app  # noqa: E402
+from service.config import Settings  # noqa: E402
+from service.db import db  # noqa: E402
+from service.models import HistoryEvent, HumanTask, ProcessInstance  # noqa: E402
+from workflows import rules  # noqa: E402
+from workflows.engine import DEFAULT_DEADLINES  # noqa: E402
+
+BPMN = ROOT / "bpmn" / "mid_term_replacement.bpmn"
+REQUEST = {"cadre_id": "c-zhangwei", "village_id": "v-shangzhuang", "role": "first_secretary",
+           "reason": "health", "justification": "", "nominee_id": "c-sunhao",
+           "effective_date": (datetime.now(UTC) + timedelta(days=20)).date().isoformat(),
+           "evidence": ["体检报告"]}
+APPROVERS = ("tw_qingshan", "county", "orgdept")
+INBOX_OWN = 25
+
+
+def ms(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+# --- bare SpiffWorkflow ----------------------------------------------------------------------
+
+def bare_steps(rounds: int) -> list[float]:
+    parser = CamundaParser()
+    parser.add_bpmn_file(str(BPMN))
+    spec = parser.get_spec("mid_term_replacement")
+    out = []
+    for _ in range(rounds):
+        env = TaskDataEnvironment({"check_adjustment": rules.check_adjustment})
+        wf = BpmnWorkflow(spec, script_engine=PythonScriptEngine(environment=env))
+        start = wf.get_next_task(state=TaskState.READY)
+        data = {**REQUEST, "term_start": "2025-03-01", "village_category": "poverty_alleviated",
+                "township_id": "tw-qingshan", "unit_id": "unit-edu",
+                "nominee_facts": {"party_status": "formal", "party_member_since": "2015-07-01",
+                                  "work_start_date": "2012-08-01", "employment_type": "permanent"}}
+        start.data.update({**DEFAULT_DEADLINES, **data})
+        wf.do_engine_steps()
+        for _ in APPROVERS:
+            t0 = time.perf_counter()
+            task = next(t for t in wf.get_tasks(state=TaskState.READY, manual=True)
+                        if isinstance(t.task_spec, UserTask))
+            task.data.update({"decision": "approve", "comment": "同意",
+                              f"{task.task_spec.bpmn_id}_decision": "approve"})
+            task.run()
+            wf.do_engine_steps()
+            out.append(time.perf_counter() - t0)
+    return out
+
+
+# --- service ---------------------------------------------------------------------------------
+
+def make_app(url: str):  # type: ignore[no-untyped-def]
+    from flask_migrate import upgrade
+
+    from service.app import MIGRATIONS_DIR
+    from service.seed_demo import seed_demo
+
+    app = create_app(Settings(database_url=url))
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR)
+        tokens = seed_demo()
+    return app, tokens
+
+
+def http_steps(app, tokens, rounds: int) -> tuple[list[float], str]:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+
+    def h(login: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[login]}"}
+
+    out, last = [], ""
+    for _ in range(rounds + 1):  # the first round warms caches (parsed specs, engine) and is dropped
+        body = client.post("/api/v1/adjustments", json=REQUEST, headers=h("hr_edu")).get_json()
+        iid, times = body["instance_id"], []
+        task_id = body["open_tasks"][0]["id"]
+        for login in APPROVERS:
+            t0 = time.perf_counter()
+            response = client.post(f"/api/v1/tasks/{task_id}/complete", headers=h(login),
+                                   json={"decision": "approve", "comment": "同意"})
+            times.append(time.perf_counter() - t0)
+            assert response.status_code == 200, response.get_json()
+            opened = response.get_json()["open_tasks"]
+            task_id = opened[0]["id"] if opened else ""
+        out += times if last else []
+        last = iid
+    return out, last
+
+
+def stored_bytes(app, instance_id: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    def size(row: object, skip: tuple[str, ...] = ()) -> int:
+        cols = {c.key: getattr(row, c.key) for c in sa.inspect(row).mapper.column_attrs if c.key not in skip}
+        return len(json.dumps(cols, default=str, ensure_ascii=False).encode("utf-8"))
+
+    with app.app_context():
+        row = db.session.get(ProcessInstance, instance_id)
+        tasks = db.session.execute(sa.select(HumanTask).where(
+            HumanTask.instance_id == instance_id)).scalars().all()
+        events = db.session.execute(sa.select(HistoryEvent).where(
+            HistoryEvent.instance_id == instance_id)).scalars().all()
+        state = len(json.dumps(row.state, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        out = {"state": state, "instance_row_other": size(row, ("state",)),
+               "tasks": sum(size(t) for t in tasks), "events": sum(size(e) for e in events),
+               "task_rows": len(tasks), "event_rows": len(events)}
+        if db.engine.dialect.name == "postgresql":
+            out["state_on_disk_pg"] = db.session.execute(sa.text(
+                "SELECT pg_column_size(state) FROM process_instances WHERE id = :i"),
+                {"i": instance_id}).scalar()
+        return out
+
+
+def fill_tasks(app, total_open: int) -> None:  # type: ignore[no-untyped-def]
+    """Bring the open tasks in the database up to `total_open` with bulk-inserted filler rows."""
+    roles = ("township", "unit_hr", "cadre", "county", "org_dept", "rrb")
+    rng = random.Random(7)
+    with app.app_context():
+        template = db.session.execute(sa.select(ProcessInstance.id).limit(1)).scalar_one()
+        have = db.session.execute(sa.select(sa.func.count()).select_from(HumanTask)
+                                  .where(HumanTask.status == "open")).scalar()
+        now = datetime.now(UTC)
+        rows = []
+        for _ in range(total_open - have):
+            role = rng.choice(roles)
+            scope = "county" if role in ("county", "org_dept", "rrb") else f"{role}-{rng.randrange(1000)}"
+            if role in ("county", "org_dept", "rrb"):
+                role = "filler_" + role  # keep the county users' own inboxes unchanged
+            rows.append({"id": str(uuid.uuid4()), "instance_id": template, "spec_id": "filler",
+                         "name": "填充任务", "role": role, "scope_kind": "unit", "scope_id": scope,
+                         "decisions": ["approve"],
+                         "status": "open", "created_at": now,
+                         "due_at": now + timedelta(minutes=rng.randrange(100000))})
+        for i in range(0, len(rows), 5000):
+            db.session.execute(sa.insert(HumanTask), rows[i:i + 5000])
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(sa.text("ANALYZE human_tasks"))
+            db.session.commit()
+
+
+def own_tasks(app, tokens) -> None:  # type: ignore[no-untyped-def]
+    """Give tw_qingshan INBOX_OWN open tasks (real instances through the API)."""
+    client = app.test_client()
+    with app.app_context():
+        have = db.session.execute(sa.select(sa.func.count()).select_from(HumanTask).where(
+            HumanTask.status == "open", HumanTask.role == "township",
+            HumanTask.scope_id == "tw-qingshan")).scalar()
+        template = db.session.execute(sa.select(HumanTask).where(
+            HumanTask.status == "open", HumanTask.role == "township",
+            HumanTask.scope_id == "tw-qingshan")).scalars().first()
+        now = datetime.now(UTC)
+        for n in range(INBOX_OWN - have):
+            db.session.add(HumanTask(id=str(uuid.uuid4()), instance_id=template.instance_id,
+                                     spec_id=template.spec_id, name=template.name, role="township",
+                                     scope_kind="township", scope_id="tw-qingshan",
+                                     decisions=template.decisions,
+                                     status="open", created_at=now, due_at=now + timedelta(hours=n)))
+        db.session.commit()
+    assert client is not None
+
+
+def inbox_time(app, tokens, samples: int = 30) -> float:  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {tokens['tw_qingshan']}"}
+    times = []
+    for _ in range(samples + 3):
+        t0 = time.perf_counter()
+        response = client.get("/api/v1/tasks?per_page=20", headers=headers)
+        times.append(time.perf_counter() - t0)
+        assert response.status_code == 200 and response.get_json()["total"] == INBOX_OWN
+    return ms(times[3:])
+
+
+def inbox_plan(app) -> str:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            sql = ("EXPLAIN SELECT * FROM human_tasks WHERE status = 'open' AND role = 'township' "
+                   "AND scope_id IN ('tw-qingshan') ORDER BY due_at, id LIMIT 20")
+        else:
+            sql = ("EXPLAIN QUERY PLAN SELECT * FROM human_tasks WHERE status = 'open' AND role = 'township' "
+                   "AND scope_id IN ('tw-qingshan') ORDER BY due_at, id LIMIT 20")
+        return "\n".join("    " + " ".join(str(c) for c in r) for r in db.session.execute(sa.text(sql)))
+
+
+def run_backend(name: str, url: str, rounds: int, bare_ms: float) -> None:
+    app, tokens = make_app(url)
+    steps, instance_id = http_steps(app, tokens, rounds)
+    step_ms = ms(steps)
+    print(f"[{name}] task completion through HTTP + DB: median {step_ms:.2f} ms "
+          f"over {len(steps)} completions; ratio to bare SpiffWorkflow step {step_ms / bare_ms:.1f}x "
+          "(target <= 8x)")
+    sizes = stored_bytes(app, instance_id)
+    total = sizes["state"] + sizes["tasks"] + sizes["events"]
+    print(f"[{name}] stored bytes of one completed mid-term replacement: {total} "
+          f"(state {sizes['state']}, {sizes['task_rows']} task rows {sizes['tasks']}, "
+          f"{sizes['event_rows']} events {sizes['events']}; instance row other columns "
+          f"{sizes['instance_row_other']})"
+          + (f"; state on disk (TOAST) {sizes['state_on_disk_pg']}" if "state_on_disk_pg" in sizes else "")
+          + " (target <= 20 KB)")
+    own_tasks(app, tokens)
+    fill_tasks(app, 1_000)
+    small = inbox_time(app, tokens)
+    fill_tasks(app, 100_000)
+    large = inbox_time(app, tokens)
+    print(f"[{name}] inbox GET /tasks: median {small:.2f} ms at 1,000 open tasks, {large:.2f} ms at 100,000 "
+          f"(ratio {large / small:.2f}, target <= 1.5)")
+    print(f"[{name}] inbox query plan at 100,000:\n{inbox_plan(app)}")
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    bare_steps(2)
+    bare = ms(bare_steps(args.rounds * 2))
+    print(f"bare SpiffWorkflow step (in memory, same three approvals): median {bare:.3f} ms")
+    with tempfile.TemporaryDirectory() as tmp:
+        run_backend("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.rounds, bare)
+    if args.pg:
+        admin = sa.create_engine(Settings(database_url=args.pg).database_url, isolation_level="AUTOCOMMIT")
+        name = f"cadreflow_bench_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        try:
+            run_backend("postgresql", sa.engine.make_url(Settings(database_url=args.pg).database_url)
+                        .set(database=name).render_as_string(hide_password=False), args.rounds, bare)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+if __name__ == "__main__":
+    main()
