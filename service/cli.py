@@ -11,6 +11,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from service.cli_audit import audit
 from service.config import Settings, SettingsError
 from service.models import ROLES, SCOPE_KIND_BY_ROLE
 
@@ -147,6 +148,9 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
                "密码与登录名相同；令牌见 `cadreflow seed-demo --tokens-json var/demo-tokens.json` "
                "写出的文件。")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+cli.add_command(audit)
 
 
 def _safe_url(app: Flask) -> str:
