@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     init_api(app)
     register_error_handlers(app)
+    from service.web import register_web  # here: the pages import service.app themselves
+
+    register_web(app)
     install(app, NotRunning())
     return app
 
