@@ -60,6 +60,8 @@ class Settings:
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     deadlines: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DEADLINES))
     webhook_url: str | None = None
+    # HMAC-SHA256 key for X-Cadreflow-Signature of webhook POSTs (CADREFLOW_WEBHOOK_SECRET).
+    webhook_secret: str | None = None
     secret_key: str = "cadreflow-dev-secret"
     timezone: str = "Asia/Shanghai"
     # Request bodies above this are refused with 413 (BPMN uploads included).
@@ -106,6 +108,8 @@ class Settings:
             kwargs["database_url"] = env["CADREFLOW_DATABASE_URL"]
         if env.get("CADREFLOW_WEBHOOK_URL"):
             kwargs["webhook_url"] = env["CADREFLOW_WEBHOOK_URL"]
+        if env.get("CADREFLOW_WEBHOOK_SECRET"):
+            kwargs["webhook_secret"] = env["CADREFLOW_WEBHOOK_SECRET"]
         if env.get("CADREFLOW_SECRET_KEY"):
             kwargs["secret_key"] = env["CADREFLOW_SECRET_KEY"]
         if env.get("CADREFLOW_TIMEZONE"):

@@ -14,10 +14,16 @@ class SchedulerStatus(Protocol):
 
 
 class NotRunning:
-    """Default until a scheduler is attached to the app (e.g. `serve --no-scheduler`, tests)."""
+    """Default until a scheduler is attached to the app (e.g. `serve --no-scheduler`, tests).
+
+    The timer figures come from the database, so they are right even when the scheduler runs
+    in another process (`cadreflow scheduler`).
+    """
 
     def status(self) -> dict[str, Any]:
-        return {"running": False}
+        from service.timers.status import timer_figures
+
+        return {"running": False, **timer_figures()}
 
 
 def install(app: Flask, scheduler: SchedulerStatus) -> None:

@@ -17,6 +17,9 @@ BLUEPRINT_MODULES = (
     "service.api.instances",
     "service.api.tasks",
     "service.api.audit",
+    "service.api.urge",
+    "service.api.notifications",
+    "service.api.calendar",
 )
 
 

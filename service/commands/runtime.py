@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,7 +11,7 @@ from flask import current_app
 from service.app import get_settings
 from service.db import db
 from service.errors import NotFound
-from service.models import CalendarYear, ProcessDefinition
+from service.models import CalendarEntry, ProcessDefinition
 from workflows.engine import Definition, Engine, load_definition
 from workflows.working_days import WorkingCalendar
 
@@ -45,16 +45,34 @@ def latest_definition_row(key: str) -> ProcessDefinition:
 
 
 def _calendar_signature() -> tuple:
+    # Entries are append-only: their count and newest id change with every entry.
     return tuple(db.session.execute(
-        sa.select(CalendarYear.year, CalendarYear.entered_at).order_by(CalendarYear.year)
-    ).all())
+        sa.select(sa.func.count(CalendarEntry.id), sa.func.max(CalendarEntry.id))
+    ).one())
 
 
-def build_calendar() -> WorkingCalendar:
+def calendar_entries(as_of: datetime | None = None) -> list[CalendarEntry]:
+    """The version of each year in force at `as_of` (inclusive; None: now, i.e. the latest)."""
+    stmt = sa.select(CalendarEntry).order_by(CalendarEntry.year, CalendarEntry.version)
+    if as_of is not None:
+        stmt = stmt.where(CalendarEntry.entered_at <= as_of)
+    latest: dict[int, CalendarEntry] = {}
+    for entry in db.session.execute(stmt).scalars():
+        latest[entry.year] = entry  # ordered by version: the last one wins
+    return [latest[year] for year in sorted(latest)]
+
+
+def build_calendar(as_of: datetime | None = None) -> WorkingCalendar:
+    """The working calendar from admin entries made up to `as_of` (all of them when None).
+
+    The audit replay passes each event's time: an entry with entered_at <= as_of is in force, and
+    among a year's versions the highest such version wins; years without an entry fall back to
+    chinese-calendar, then weekends only.
+    """
     calendar = WorkingCalendar()
-    for row in db.session.execute(sa.select(CalendarYear)).scalars():
-        calendar.add_year(row.year, {date.fromisoformat(d) for d in row.holidays or []},
-                          {date.fromisoformat(d) for d in row.workdays or []})
+    for entry in calendar_entries(as_of):
+        calendar.add_year(entry.year, {date.fromisoformat(d) for d in entry.holidays or []},
+                          {date.fromisoformat(d) for d in entry.workdays or []})
     return calendar
 
 

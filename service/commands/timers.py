@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from service.auth import Principal
 from service.commands.actor import SYSTEM, first_grant
-from service.commands.core import EventInfo, load, save
+from service.commands.core import EventInfo, load, record, save
+from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
 from service.db import db
 from service.labels import ROLE_NAMES
-from service.models import SCOPE_KIND_BY_ROLE, HumanTask, Notification, ProcessInstance, User, UserRole
+from service.models import SCOPE_KIND_BY_ROLE, HumanTask, PendingTimer, ProcessInstance, User, UserRole
 from workflows.clock import require_aware
 from workflows.engine import FiredTimer
+from workflows.serialization import state_hash
 
 NOTIFIED_KINDS = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}
 
@@ -58,8 +60,8 @@ def _notify(row: ProcessInstance, timer: FiredTimer, tasks: dict[str, HumanTask]
     message = f"【{label}】{row.process_key} 流程{what}待{who}办理{due}。"
     logins = _recipients(notify, task, row)
     for login in logins:
-        db.session.add(Notification(login=login, instance_id=row.id, task_id=timer.task_id,
-                                    kind=timer.kind, message=message, created_at=at))
+        add_notification(login, kind=timer.kind or "reminder", message=message, at=at,
+                         instance_id=row.id, task_id=timer.task_id)
     return logins
 
 
@@ -99,3 +101,46 @@ def recompute_deadlines(instance_id: str, at: datetime, actor: Principal = SYSTE
             return []
         save(loaded, at, EventInfo("recompute_deadlines", {}, actor, first_grant(actor)))
     return changed
+
+
+@dataclass
+class FailureResult:
+    instance_id: str
+    attempts: int
+    next_attempt_at: datetime | None
+    errored: bool  # the instance went to status `error`
+
+
+def record_timer_failure(instance_id: str, timer_ids: list[str], at: datetime, error: str, *,
+                         max_attempts: int, retry_base: timedelta) -> FailureResult:
+    """A firing of `timer_ids` raised: count the attempt and back off exponentially; after
+    `max_attempts` the instance goes to status `error` with the reason as a history event.
+
+    Its own transaction (the failed firing was rolled back). The event changes no engine state,
+    so it carries the unchanged state hash and a replay skips it.
+    """
+    at = require_aware(at).astimezone(UTC)
+    reason = error[:2000]
+    with unit_of_work():
+        timers = db.session.execute(
+            sa.select(PendingTimer).where(PendingTimer.id.in_(timer_ids))).scalars().all()
+        attempts = max((t.attempts or 0 for t in timers), default=0) + 1
+        give_up = attempts >= max_attempts
+        retry_at = None if give_up else at + retry_base * (2 ** (attempts - 1))
+        for timer in timers:
+            timer.attempts = attempts
+            timer.last_error = reason
+            timer.next_attempt_at = retry_at
+            timer.lock_owner = None
+            timer.lock_expires_at = None
+        row = db.session.get(ProcessInstance, instance_id)
+        errored = give_up and row is not None and row.status == "running"
+        if errored:
+            row.status = "error"
+            row.error = f"定时器连续 {attempts} 次触发失败：{reason}"
+            row.updated_at = at
+            db.session.flush()
+            record(row.id, at, EventInfo(
+                "timer_failed", {"timer_ids": sorted(timer_ids), "attempts": attempts}, SYSTEM,
+                first_grant(SYSTEM), comment=row.error), state_hash(row.state))
+    return FailureResult(instance_id, attempts, retry_at, errored)

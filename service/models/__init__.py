@@ -1,6 +1,7 @@
 """All tables of design.md §4; importing this package registers them on db.metadata."""
 
 from service.models.calendar import CalendarYear
+from service.models.calendar_entries import CalendarEntry
 from service.models.definitions import ProcessDefinition
 from service.models.events import HistoryEvent
 from service.models.instances import INSTANCE_STATUSES, ProcessInstance
@@ -18,8 +19,10 @@ from service.models.reference import (
 from service.models.tasks import TASK_STATUSES, HumanTask
 from service.models.timers import PendingTimer
 from service.models.users import ROLES, SCOPE_KIND_BY_ROLE, User, UserRole
+from service.models.webhooks import DELIVERY_STATUSES, WebhookDelivery
 
 __all__ = [
+    "DELIVERY_STATUSES",
     "INSTANCE_STATUSES",
     "ORG_KINDS",
     "PARTY_STATUSES",
@@ -28,6 +31,7 @@ __all__ = [
     "SCOPE_KIND_BY_ROLE",
     "TASK_STATUSES",
     "VILLAGE_CATEGORIES",
+    "CalendarEntry",
     "CalendarYear",
     "Cadre",
     "HistoryEvent",
@@ -41,4 +45,5 @@ __all__ = [
     "User",
     "UserRole",
     "Village",
+    "WebhookDelivery",
 ]

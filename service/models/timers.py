@@ -25,5 +25,7 @@ class PendingTimer(db.Model):
     lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # After a failed firing: not retried before this instant (exponential backoff).
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The deadline reached a year the holiday calendar does not cover (weekends-only fallback).
     calendar_uncovered: Mapped[bool] = mapped_column(sa.Boolean, default=False)

@@ -1,0 +1,112 @@
+"""Claiming due timers so that any number of scheduler replicas fire each one exactly once.
+
+A claim covers one instance: every timer of an instance is fired by one command on its state, so
+two replicas must not work on the same instance at once.
+
+PostgreSQL: `SELECT ... FOR UPDATE OF pending_timers, process_instances SKIP LOCKED` opens the
+transaction in which the fire command then runs and commits; a busy instance is skipped, and a
+crashed replica's locks vanish with its connection.
+
+Other databases (SQLite): a conditional UPDATE sets lock_owner and lock_expires_at on the
+instance's due rows and is committed at once; only the replica whose UPDATE matched fires, and
+claims of a crashed replica are taken over once they expire. Either way the instance revision
+check of the fire command is the last line of defence: a second writer gets a conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from service.db import db
+from service.models import PendingTimer, ProcessInstance
+
+
+@dataclass(frozen=True)
+class Claim:
+    instance_id: str
+    timer_ids: list[str]
+
+
+def _due(now: datetime, skip: set[str]) -> list[sa.ColumnElement[bool]]:
+    clauses = [
+        PendingTimer.fire_at < now,  # timers fire strictly after their fire time
+        sa.or_(PendingTimer.next_attempt_at.is_(None), PendingTimer.next_attempt_at <= now),
+        ProcessInstance.status == "running",
+    ]
+    if skip:
+        clauses.append(PendingTimer.instance_id.not_in(skip))
+    return clauses
+
+
+class Claimer:
+    """Base: `claim(now, skip)` returns the next due instance or None; `release` after firing."""
+
+    def __init__(self, owner: str, lock_ttl: timedelta) -> None:
+        self.owner = owner
+        self.lock_ttl = lock_ttl
+
+    def claim(self, now: datetime, skip: set[str]) -> Claim | None:
+        raise NotImplementedError
+
+    def due_timer_ids(self, instance_id: str, now: datetime) -> list[str]:
+        return list(db.session.execute(sa.select(PendingTimer.id).where(
+            PendingTimer.instance_id == instance_id, PendingTimer.fire_at < now)).scalars())
+
+    def release(self, claim: Claim) -> None:
+        """Drop what is left of the claim (rows the firing kept); nothing to do on PostgreSQL."""
+
+
+class RowLockClaimer(Claimer):
+    """PostgreSQL: row locks held by the transaction that fires (no commit here)."""
+
+    def claim(self, now: datetime, skip: set[str]) -> Claim | None:
+        stmt = (sa.select(PendingTimer.instance_id)
+                .join(ProcessInstance, ProcessInstance.id == PendingTimer.instance_id)
+                .where(*_due(now, skip)).order_by(PendingTimer.fire_at).limit(1)
+                .with_for_update(skip_locked=True, of=[PendingTimer, ProcessInstance]))
+        instance_id = db.session.execute(stmt).scalar_one_or_none()
+        if instance_id is None:
+            db.session.rollback()
+            return None
+        return Claim(instance_id, self.due_timer_ids(instance_id, now))
+
+
+class LeaseClaimer(Claimer):
+    """SQLite and others: a committed lease (lock_owner, lock_expires_at) on the due rows."""
+
+    def claim(self, now: datetime, skip: set[str]) -> Claim | None:
+        free = sa.or_(PendingTimer.lock_owner.is_(None), PendingTimer.lock_expires_at < now)
+        while True:
+            instance_id = db.session.execute(
+                sa.select(PendingTimer.instance_id)
+                .join(ProcessInstance, ProcessInstance.id == PendingTimer.instance_id)
+                .where(*_due(now, skip), free).order_by(PendingTimer.fire_at).limit(1)
+            ).scalar_one_or_none()
+            if instance_id is None:
+                db.session.rollback()
+                return None
+            taken = db.session.execute(
+                sa.update(PendingTimer)
+                .where(PendingTimer.instance_id == instance_id, PendingTimer.fire_at < now, free)
+                .values(lock_owner=self.owner, lock_expires_at=now + self.lock_ttl)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            db.session.commit()
+            if taken:
+                return Claim(instance_id, self.due_timer_ids(instance_id, now))
+            skip = skip | {instance_id}  # another replica won the race for it
+
+    def release(self, claim: Claim) -> None:
+        db.session.execute(
+            sa.update(PendingTimer)
+            .where(PendingTimer.instance_id == claim.instance_id, PendingTimer.lock_owner == self.owner)
+            .values(lock_owner=None, lock_expires_at=None)
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+
+
+def claimer_for(dialect: str, owner: str, lock_ttl: timedelta) -> Claimer:
+    return RowLockClaimer(owner, lock_ttl) if dialect == "postgresql" else LeaseClaimer(owner, lock_ttl)

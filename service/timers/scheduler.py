@@ -1,0 +1,107 @@
+"""TimerService: APScheduler jobs around TimerFirer and WebhookDeliverer.
+
+Jobs: `sweep` every `sweep_seconds` (catches timers missed while down or created by another
+process) and `wake`, a date job at the next due time of the table, rescheduled after every
+run, so a known timer fires at its moment instead of at the next sweep. The app's clock decides
+what is due; APScheduler only decides when to look (its triggers run on the wall clock, so the
+wake time is translated by the clock's offset from the wall clock).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+
+from service.clock import get_clock
+from service.scheduler_status import install
+from service.timers.config import SchedulerConfig
+from service.timers.firing import FiringReport, TimerFirer
+from service.timers.status import next_due_at, timer_figures
+from service.timers.webhooks import DeliveryReport, WebhookDeliverer
+
+log = logging.getLogger(__name__)
+
+# Fire a hair after the fire time: timers fire strictly after it.
+WAKE_MARGIN = timedelta(milliseconds=5)
+
+
+def default_owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+class TimerService:
+    def __init__(self, app: Flask, config: SchedulerConfig | None = None, owner: str | None = None) -> None:
+        self.app = app
+        self.config = config or SchedulerConfig()
+        self.owner = owner or default_owner()
+        self.firer = TimerFirer(self.owner, self.config)
+        self.deliverer = WebhookDeliverer(self.owner, self.config)
+        self._fire_lock = threading.Lock()  # sweep and wake never fire concurrently in one process
+        self._scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
+            "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
+        self.total_fired = 0
+
+    # lifecycle
+
+    def start(self) -> TimerService:
+        self._scheduler.add_job(self.run_sweep, "interval", seconds=self.config.sweep_seconds,
+                                id="sweep", next_run_time=datetime.now(UTC))
+        self._scheduler.add_job(self.run_deliveries, "interval", seconds=self.config.sweep_seconds,
+                                id="webhooks")
+        self._scheduler.start()
+        install(self.app, self)
+        log.info("timer service %s started (sweep every %ss)", self.owner, self.config.sweep_seconds)
+        return self
+
+    def shutdown(self, wait: bool = True) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=wait)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._scheduler.running)
+
+    def status(self) -> dict[str, Any]:
+        return {"running": self.running, **timer_figures()}
+
+    # work (each callable directly; the jobs wrap them)
+
+    def fire_due(self, now: datetime | None = None) -> FiringReport:
+        with self.app.app_context(), self._fire_lock:
+            report = self.firer.fire_due(now or get_clock().now())
+            self.total_fired += report.fired_count
+            if self.running:
+                self._schedule_wake()
+            return report
+
+    def deliver_due(self, now: datetime | None = None) -> DeliveryReport:
+        with self.app.app_context():
+            return self.deliverer.deliver_due(now or get_clock().now())
+
+    def run_sweep(self) -> None:
+        try:
+            self.fire_due()
+        except Exception:  # a job that raises would only be logged by APScheduler anyway
+            log.exception("timer sweep failed")
+
+    def run_deliveries(self) -> None:
+        try:
+            self.deliver_due()
+        except Exception:
+            log.exception("webhook delivery failed")
+
+    def _schedule_wake(self) -> None:
+        clock_now = get_clock().now()
+        due = next_due_at(clock_now)
+        if due is None:
+            return
+        run_at = datetime.now(UTC) + (due - clock_now) + WAKE_MARGIN
+        self._scheduler.add_job(self.run_sweep, "date", run_date=run_at, id="wake", replace_existing=True)
