@@ -48,6 +48,7 @@ class TimerService:
         self._scheduler = BackgroundScheduler(timezone=UTC, job_defaults={
             "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self.total_fired = 0
+        self.swept = threading.Event()  # set after each completed sweep (tests wait on it)
 
     # lifecycle
 
@@ -91,6 +92,8 @@ class TimerService:
             self.fire_due()
         except Exception:  # a job that raises would only be logged by APScheduler anyway
             log.exception("timer sweep failed")
+        finally:
+            self.swept.set()
 
     def run_deliveries(self) -> None:
         try:
