@@ -109,7 +109,10 @@ def _shape(el: Element, x: float, y: float, w: float, h: float, state: str, hori
             inner = f'<circle class="node{extra}" cx="{cx:g}" cy="{cy:g}" r="{r - 3:g}" fill="none"/>'
         icon = ""
         if "timerEventDefinition" in el.markers:
-            icon = f'<text x="{cx:g}" y="{cy:g}" text-anchor="middle" dominant-baseline="middle">⏱</text>'
+            # Drawn, not a glyph: the clock emoji is missing from common office fonts.
+            icon = (f'<circle class="node" cx="{cx:g}" cy="{cy:g}" r="{r - 7:g}" fill="none"/>'
+                    f'<path class="edge" d="M{cx:g},{cy - r + 10:g} L{cx:g},{cy:g} '
+                    f'L{cx + r - 11:g},{cy:g}"/>')
         elif "messageEventDefinition" in el.markers:
             icon = f'<text x="{cx:g}" y="{cy:g}" text-anchor="middle" dominant-baseline="middle">✉</text>'
         label = _text(cx, y + h + 14, el.name, 110) if el.kind != "boundaryEvent" else ""
