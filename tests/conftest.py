@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from app_support import build_app, dispose, migrate_to_head, seed
 from flask import Flask
 
 from service.config import Settings
@@ -76,7 +77,7 @@ class Databases:
             app = build_app(url)
             with app.app_context():
                 migrate_to_head()
-                tokens = _seed()
+                tokens = seed()
             dispose(app)  # PostgreSQL copies a template only while nobody is connected to it
             self._templates[backend] = (url, tokens)
         return self._templates[backend]
@@ -91,36 +92,6 @@ class Databases:
             for name in self._pg_names:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         self._pg_admin.dispose()
-
-
-def build_app(db_url: str, **settings: object) -> Flask:
-    from service.app import create_app
-
-    return create_app(Settings(database_url=db_url, **settings))  # type: ignore[arg-type]
-
-
-def migrate_to_head() -> None:
-    """Inside an app context: bring the schema to head (the same path as `cadreflow init-db`)."""
-    from flask_migrate import upgrade
-
-    from service.app import MIGRATIONS_DIR
-
-    upgrade(directory=MIGRATIONS_DIR)
-
-
-def _seed() -> dict[str, str]:
-    from service.seed_demo import seed_demo
-
-    return seed_demo()
-
-
-def dispose(app: Flask) -> None:
-    from service.db import db
-
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
 
 
 @pytest.fixture(scope="session")

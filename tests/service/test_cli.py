@@ -30,7 +30,7 @@ def tables(url):
 
 
 def client_for(url):
-    from conftest import build_app
+    from app_support import build_app
 
     return build_app(url).test_client()
 

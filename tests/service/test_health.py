@@ -27,7 +27,7 @@ def test_health_shows_the_scheduler_installed_on_the_app(make_app):
 
 
 def test_health_is_503_when_the_database_is_unreachable(tmp_path):
-    from conftest import build_app
+    from app_support import build_app
 
     # A directory cannot be opened as a SQLite database.
     (tmp_path / "dir.sqlite3").mkdir()

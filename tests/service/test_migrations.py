@@ -10,7 +10,7 @@ from service.db import db
 
 
 def test_migrations_match_the_models(empty_db_url):
-    from conftest import build_app, dispose
+    from app_support import build_app, dispose
 
     app = build_app(empty_db_url)
     try:
@@ -33,7 +33,7 @@ def test_migrations_match_the_models(empty_db_url):
 
 def test_a_model_change_without_migration_is_detected(empty_db_url):
     """Guards the guard: compare_metadata must see a column the migrations lack."""
-    from conftest import build_app, dispose
+    from app_support import build_app, dispose
 
     app = build_app(empty_db_url)
     try:
