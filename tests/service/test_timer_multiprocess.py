@@ -57,7 +57,7 @@ def spawn(db_url: str, clock_start: str) -> subprocess.Popen:
 
 
 def test_two_scheduler_processes_fire_500_timers_exactly_once(databases):
-    from conftest import build_app, dispose
+    from app_support import build_app, dispose
 
     url = databases.seeded_copy("postgresql")
     app = build_app(url)
