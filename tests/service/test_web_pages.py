@@ -176,3 +176,13 @@ def test_auditor_searches_verifies_and_sees_a_past_state(app: Any, clock: Any, f
     page = auditor.get(f"/audit/instances/{flow['instance']}?at=2020-01-01T00:00:00")
     assert "该时刻实例尚未发起" in page
     assert Browser(app, "hr_edu").get(f"/audit/instances/{flow['instance']}", status=403)
+
+
+def test_auditor_exports_the_ledger_as_excel(app: Any, clock: Any, flow: dict[str, str]) -> None:
+    pytest.importorskip("openpyxl")
+    auditor = Browser(app, "auditor")
+    response = auditor.client.get("/audit/export?start=2026-12-01&end=2026-12-01")
+    assert response.status_code == 200
+    assert response.data[:2] == b"PK"  # an .xlsx is a zip
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert auditor.client.get("/audit/export?start=2026-12-02&end=2026-12-01").status_code == 400
