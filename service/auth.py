@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g, request
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.db import db
@@ -106,9 +107,11 @@ def authenticate() -> Principal:
     token = _bearer_token()
     if token is None:
         raise Unauthorized("缺少访问令牌：请在请求头中提供 Authorization: Bearer <token>。")
+    # The roles come in the same query (one round trip instead of two).
     user = db.session.execute(
-        sa.select(User).where(User.token_hash == hash_token(token))
-    ).scalar_one_or_none()
+        sa.select(User).options(joinedload(User.roles))
+        .where(User.token_hash == hash_token(token))
+    ).unique().scalar_one_or_none()
     if user is None or not user.active:
         raise Unauthorized("访问令牌无效或已停用。")
     principal = Principal.from_user(user)

@@ -6,10 +6,9 @@ from typing import Any
 
 from service.api.access import can_see_instance, may_act
 from service.api.blueprint import Blueprint
-from service.api.instances import open_task_items
 from service.api.views import task_items
 from service.auth import authenticate
-from service.commands import claim_task, complete_task, transfer_task, unclaim_task
+from service.commands import CompleteResult, claim_task, complete_task, transfer_task, unclaim_task
 from service.db import db
 from service.errors import NotFound
 from service.models import HumanTask, ProcessInstance
@@ -88,12 +87,17 @@ def unclaim(task_id: str):  # type: ignore[no-untyped-def]
 @blp.response(200, CompletedSchema)
 def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def]
     """办理任务：同意 / 不同意 / 退回修改 ……（认领人，或未认领时任一候选人）"""
-    _visible_task(task_id)
-    result = complete_task(authenticate(), task_id, args["decision"], args.get("comment"), args.get("data"))
-    return {"task": task_items([result.task])[0], "instance_id": result.instance.id,
-            "instance_status": result.instance.status,
-            "started_instances": [s.id for s in result.started],
-            "open_tasks": open_task_items(result.instance.id)}
+    task, _ = _visible_task(task_id)  # kept referenced: the command finds it in the identity map
+
+    def body(result: CompleteResult) -> dict[str, Any]:
+        # Built in the command's transaction from the rows it holds (no re-reads after commit).
+        items = task_items([result.task, *result.open_tasks], [result.instance])
+        return {"task": items[0], "instance_id": result.instance.id,
+                "instance_status": result.instance.status,
+                "started_instances": [s.id for s in result.started], "open_tasks": items[1:]}
+
+    return complete_task(authenticate(), task_id, args["decision"], args.get("comment"), args.get("data"),
+                         respond=body).response
 
 
 @blp.post("/tasks/<string:task_id>/transfer")

@@ -28,10 +28,30 @@ def names(model: type, ids: Iterable[str | None]) -> dict[str, str]:
     return dict(db.session.execute(sa.select(model.id, model.name).where(model.id.in_(wanted))).all())
 
 
+def cadre_and_village_names(cadre_ids: Iterable[str | None],
+                            village_ids: Iterable[str | None]) -> tuple[dict[str, str], dict[str, str]]:
+    """names(Cadre, ...) and names(Village, ...) in one round trip."""
+    wanted_cadres, wanted_villages = {i for i in cadre_ids if i}, {i for i in village_ids if i}
+    parts = []
+    if wanted_cadres:
+        parts.append(sa.select(sa.literal("c").label("kind"), Cadre.id, Cadre.name)
+                     .where(Cadre.id.in_(wanted_cadres)))
+    if wanted_villages:
+        parts.append(sa.select(sa.literal("v").label("kind"), Village.id, Village.name)
+                     .where(Village.id.in_(wanted_villages)))
+    cadres: dict[str, str] = {}
+    villages: dict[str, str] = {}
+    if parts:
+        stmt = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+        for kind, id_, name in db.session.execute(stmt):
+            (cadres if kind == "c" else villages)[id_] = name
+    return cadres, villages
+
+
 def summaries(rows: Sequence[ProcessInstance]) -> dict[str, dict[str, Any]]:
     """Short description of each instance's request, from its business columns (no state parse)."""
-    cadres = names(Cadre, [c for r in rows for c in (r.cadre_id, r.old_cadre_id, r.new_cadre_id)])
-    villages = names(Village, [r.village_id for r in rows])
+    cadres, villages = cadre_and_village_names(
+        [c for r in rows for c in (r.cadre_id, r.old_cadre_id, r.new_cadre_id)], [r.village_id for r in rows])
     out = {}
     for r in rows:
         cadre = cadres.get(r.cadre_id or "", r.cadre_id)
@@ -64,12 +84,16 @@ def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any
     }
 
 
-def task_items(tasks: Sequence[HumanTask]) -> list[dict[str, Any]]:
-    ids = {t.instance_id for t in tasks}
-    rows = {r.id: r for r in db.session.execute(
-        sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
-        .where(ProcessInstance.id.in_(ids))).scalars()} if ids else {}
-    sums = summaries(list(rows.values()))
+def task_items(tasks: Sequence[HumanTask],
+               instances: Iterable[ProcessInstance] = ()) -> list[dict[str, Any]]:
+    """Response items of `tasks`; `instances`: rows the caller already holds (not read again)."""
+    rows = {r.id: r for r in instances}
+    ids = {t.instance_id for t in tasks} - set(rows)
+    if ids:
+        rows.update((r.id, r) for r in db.session.execute(
+            sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
+            .where(ProcessInstance.id.in_(ids))).scalars())
+    sums = summaries([rows[i] for i in {t.instance_id for t in tasks}])
     return [task_item(t, rows[t.instance_id], sums[t.instance_id]) for t in tasks]
 
 

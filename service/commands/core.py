@@ -7,14 +7,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from service.auth import Grant, Principal
 from service.commands.actor import scope_label
 from service.commands.projections import sync_business_fields, sync_tasks, sync_timers
-from service.commands.runtime import definition_of, get_engine, latest_definition_row
+from service.commands.runtime import (
+    calendar_signature_columns,
+    definition_by_id,
+    definition_of,
+    get_engine,
+    latest_definition_row,
+)
 from service.db import db
 from service.errors import NotFound
 from service.history import append_event, canonical
-from service.models import HistoryEvent, ProcessDefinition, ProcessInstance
+from service.models import HistoryEvent, HumanTask, ProcessDefinition, ProcessInstance
 from workflows.engine import Definition, Instance, state_hash
 
 TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})
@@ -25,16 +33,34 @@ class Loaded:
     row: ProcessInstance
     definition: Definition
     instance: Instance
+    # (seq, event_hash) of the instance's last history event as read with the row; None: unknown.
+    head: tuple[int, str | None] | None = None
 
 
 def load(instance_id: str) -> Loaded:
-    """The instance row and its engine instance restored against the pinned definition version."""
-    row = db.session.get(ProcessInstance, instance_id)
-    if row is None:
+    """The instance row and its engine instance restored against the pinned definition version.
+
+    One round trip: the row, its definition's content hash (the parsed spec is cached), the
+    calendar signature (the cached Engine) and the head of its history chain. The head is safe to
+    use later in the command: a writer that commits in between either bumps the revision (our
+    versioned UPDATE then fails) or takes the next seq (unique (instance_id, seq) then fails).
+    """
+    last = (sa.select(HistoryEvent.seq, HistoryEvent.event_hash)
+            .where(HistoryEvent.instance_id == ProcessInstance.id)
+            .order_by(HistoryEvent.seq.desc()).limit(1))
+    found = db.session.execute(
+        sa.select(ProcessInstance, ProcessDefinition.content_hash, *calendar_signature_columns(),
+                  last.with_only_columns(HistoryEvent.seq).scalar_subquery(),
+                  last.with_only_columns(HistoryEvent.event_hash).scalar_subquery())
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(ProcessInstance.id == instance_id)
+    ).one_or_none()
+    if found is None:
         raise NotFound(f"流程实例 {instance_id} 不存在。")
-    definition = definition_of(db.session.get(ProcessDefinition, row.definition_id))
-    instance = get_engine().restore(definition, row.state, instance_id=row.id)
-    return Loaded(row, definition, instance)
+    row, content_hash, calendar_count, calendar_max, last_seq, last_hash = found
+    definition = definition_by_id(row.definition_id, content_hash)
+    instance = get_engine((calendar_count, calendar_max)).restore(definition, row.state, instance_id=row.id)
+    return Loaded(row, definition, instance, (last_seq or 0, last_hash))
 
 
 @dataclass(frozen=True)
@@ -53,6 +79,7 @@ class EventInfo:
 class Saved:
     event: HistoryEvent
     started: list[ProcessInstance]
+    open_tasks: list[HumanTask]  # the instance's open task rows after the command
 
 
 def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
@@ -68,9 +95,10 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     sync_business_fields(row, instance.data)
     # Flush the versioned UPDATE first: a stale revision fails here, before anything else is written.
     db.session.flush()
-    sync_tasks(row, instance, at)
+    open_tasks = sync_tasks(row, instance, at)
     sync_timers(row, instance)
-    event = record(row.id, at, info, state_hash(state))
+    event = record(row.id, at, info, state_hash(state), head=loaded.head)
+    loaded.head = (event.seq, event.event_hash)
     result = instance.last_result
     started: list[ProcessInstance] = []
     if result is not None:
@@ -81,15 +109,16 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
         from service.commands.handover import on_handover_completed
 
         on_handover_completed(row, instance.data, at)
-    return Saved(event, started)
+    return Saved(event, started, open_tasks)
 
 
-def record(instance_id: str, at: datetime, info: EventInfo, state_hash: str) -> HistoryEvent:
+def record(instance_id: str, at: datetime, info: EventInfo, state_hash: str,
+           head: tuple[int, str | None] | None = None) -> HistoryEvent:
     return append_event(
         instance_id, at=at, kind=info.kind, inputs=info.inputs, state_hash=state_hash,
         actor_login=info.actor.login, actor_role=info.grant.role if info.grant else None,
         actor_scope=scope_label(info.grant), task_id=info.task_id, task_spec_id=info.task_spec_id,
-        decision=info.decision, comment=info.comment,
+        decision=info.decision, comment=info.comment, head=head,
     )
 
 
@@ -112,7 +141,7 @@ def start(definition_row: ProcessDefinition, data: dict[str, Any], at: datetime,
     db.session.flush()
     info = EventInfo(kind="start", inputs={"instance_id": instance_id, "data": full_data},
                      actor=actor, grant=grant)
-    save(Loaded(row, definition, instance), at, info)
+    save(Loaded(row, definition, instance, head=(0, None)), at, info)  # a new instance: no events yet
     return row
 
 

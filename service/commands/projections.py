@@ -32,7 +32,9 @@ def sync_business_fields(row: ProcessInstance, data: dict[str, Any]) -> None:
 
 
 def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime) -> list[HumanTask]:
-    """Insert newly ready user tasks, refresh due times, cancel open rows the engine dropped."""
+    """Insert newly ready user tasks, refresh due times, cancel open rows the engine dropped.
+
+    Returns the instance's open task rows afterwards, ordered by (created_at, id)."""
     engine_tasks = {t.id: t for t in instance.open_tasks()}
     rows = {
         r.id: r for r in db.session.execute(
@@ -44,7 +46,7 @@ def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime) -> list[H
             # Interrupted (withdrawal, a deadline timer) or the instance ended: nobody can act.
             task_row.status = "cancelled"
             task_row.completed_at = at
-    created = []
+    open_rows = []
     for task_id, task in engine_tasks.items():
         task_row = rows.get(task_id)
         if task_row is None:
@@ -55,10 +57,10 @@ def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime) -> list[H
                 due_at=task.due_at,
             )
             db.session.add(task_row)
-            created.append(task_row)
         elif task_row.due_at != task.due_at:
             task_row.due_at = task.due_at
-    return created
+        open_rows.append(task_row)
+    return sorted(open_rows, key=lambda r: (r.created_at, r.id))
 
 
 def sync_timers(row: ProcessInstance, instance: Instance) -> None:

@@ -34,6 +34,15 @@ def definition_of(row: ProcessDefinition) -> Definition:
     return definition
 
 
+def definition_by_id(definition_id: int, content_hash: str) -> Definition:
+    """Like definition_of, but reads the definition row (its files) only on a cache miss."""
+    with _lock:
+        cached = _definitions.get((definition_id, content_hash))
+    if cached is not None:
+        return cached
+    return definition_of(db.session.get(ProcessDefinition, definition_id))
+
+
 def latest_definition_row(key: str) -> ProcessDefinition:
     row = db.session.execute(
         sa.select(ProcessDefinition).where(ProcessDefinition.key == key)
@@ -42,6 +51,12 @@ def latest_definition_row(key: str) -> ProcessDefinition:
     if row is None:
         raise NotFound(f"流程 {key} 尚未部署。")
     return row
+
+
+def calendar_signature_columns() -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
+    """Scalar subqueries for the calendar signature, to ride along in another query."""
+    return (sa.select(sa.func.count(CalendarEntry.id)).scalar_subquery(),
+            sa.select(sa.func.max(CalendarEntry.id)).scalar_subquery())
 
 
 def _calendar_signature() -> tuple:
@@ -76,9 +91,12 @@ def build_calendar(as_of: datetime | None = None) -> WorkingCalendar:
     return calendar
 
 
-def get_engine() -> Engine:
-    """One Engine per app, rebuilt when an admin enters or changes a calendar year."""
-    signature = _calendar_signature()
+def get_engine(signature: tuple | None = None) -> Engine:
+    """One Engine per app, rebuilt when an admin enters or changes a calendar year.
+
+    `signature`: the calendar signature when the caller already read it (calendar_signature_columns).
+    """
+    signature = _calendar_signature() if signature is None else tuple(signature)
     cached = current_app.extensions.get(ENGINE_KEY)
     if cached is not None and cached[0] == signature:
         return cached[1]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +37,8 @@ class CompleteResult:
     task: HumanTask
     instance: ProcessInstance
     started: list[ProcessInstance]
+    open_tasks: list[HumanTask] = field(default_factory=list)  # the instance's open tasks after it
+    response: Any = None  # what `respond` returned
 
 
 def _open_task(task_id: str) -> HumanTask:
@@ -152,7 +155,11 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
 
 
 def complete_task(actor: Principal, task_id: str, decision: str | None, comment: str | None = None,
-                  data: dict[str, Any] | None = None) -> CompleteResult:
+                  data: dict[str, Any] | None = None,
+                  respond: Callable[[CompleteResult], Any] | None = None) -> CompleteResult:
+    """Complete a task. `respond(result)`, when given, runs inside the transaction just before the
+    commit (its return value lands in `result.response`): a response built from the rows the
+    command holds needs no second transaction and no re-reads of the expired rows."""
     at = now()
     data = canonical(dict(data or {}))
     with unit_of_work():
@@ -183,4 +190,8 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
                   "actor": actor.login, "trusted_data": trusted}
         saved = save(loaded, at, EventInfo("complete", inputs, actor, grant, task_id, task.spec_id,
                                            decision, task.comment))
-    return CompleteResult(task=task, instance=loaded.row, started=saved.started)
+        result = CompleteResult(task=task, instance=loaded.row, started=saved.started,
+                                open_tasks=saved.open_tasks)
+        if respond is not None:
+            result.response = respond(result)
+    return result

@@ -57,19 +57,24 @@ def append_event(
     task_spec_id: str | None = None,
     decision: str | None = None,
     comment: str | None = None,
+    head: tuple[int, str | None] | None = None,
 ) -> HistoryEvent:
     """Add the next event of `instance_id` to the session (the caller's unit of work commits it).
 
+    `head`: (seq, event_hash) of the last event when the caller already read it in this
+    transaction ((0, None) for none); None: look it up here.
     Two writers racing for the same seq collide on unique (instance_id, seq): one of them fails.
     """
-    previous = last_event(instance_id)
+    if head is None:
+        previous = last_event(instance_id)
+        head = (previous.seq, previous.event_hash) if previous else (0, None)
+    last_seq, prev_hash = head
     fields = {
-        "instance_id": instance_id, "seq": (previous.seq + 1) if previous else 1, "at": at,
+        "instance_id": instance_id, "seq": last_seq + 1, "at": at,
         "actor_login": actor_login, "actor_role": actor_role, "actor_scope": actor_scope,
         "kind": kind, "inputs": inputs, "task_id": task_id, "task_spec_id": task_spec_id,
         "decision": decision, "comment": comment, "state_hash": state_hash,
     }
-    prev_hash = previous.event_hash if previous else None
     row = HistoryEvent(**fields, prev_hash=prev_hash, event_hash=event_hash(fields, prev_hash))
     db.session.add(row)
     return row
