@@ -102,7 +102,7 @@ class WebhookDeliverer:
                 status = response.status
         except urllib.error.HTTPError as err:
             status, error = err.code, f"HTTP {err.code}"
-        except (urllib.error.URLError, OSError) as err:
+        except (urllib.error.URLError, OSError, ValueError) as err:  # ValueError: a malformed URL
             error = f"{type(err).__name__}: {err}"
         delivery.attempts += 1
         delivery.response_status = status

@@ -1,0 +1,63 @@
+"""A timer whose firing raises does not block the others; it is retried with exponential backoff
+and after the last attempt its instance goes to status `error` with the reason in its history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from timer_helpers import adjustment, at_clock, bj, events, firer, timers, who
+
+from service import commands
+from service.db import db
+from service.history import event_fields, event_hash
+from service.models import ProcessInstance
+from workflows.engine import Instance
+
+
+def test_failing_timer_backs_off_then_errors_while_others_fire(make_app, monkeypatch, auth):
+    app = make_app()
+    with at_clock(app, bj(2026, 12, 1, 9)):
+        bad = commands.submit_adjustment(who("hr_edu"), adjustment()).id
+        good = commands.open_recall(who("orgdept"), {
+            "cadre_id": "c-zhangwei", "source": "assessment", "finding": "考核不称职", "evidence": []}).id
+        original = Instance.fire_due_timers
+
+        def fire_or_explode(self: Instance, at):  # a bad expression in `bad`'s definition
+            if self.instance_id == bad:
+                raise NameError("name 'deadline_typo' is not defined")
+            return original(self, at)
+
+        monkeypatch.setattr(Instance, "fire_due_timers", fire_or_explode)
+        fire = firer(timer_max_attempts=3, timer_retry_seconds=60)
+        due = timers(bad)["township_consent_reminder"].fire_at  # Fri Dec 4 09:00
+        assert min(t.fire_at for t in timers(good).values()) == due
+        now = due + timedelta(seconds=1)
+
+        report = fire.fire_due(now)
+        assert bad in report.failed and not report.errored
+        assert good in report.fired  # the other instance's timer fired in the same sweep
+        row = timers(bad)["township_consent_reminder"]
+        assert (row.attempts, row.next_attempt_at) == (1, now + timedelta(seconds=60))
+        assert "deadline_typo" in row.last_error
+        # Not retried before its backoff; retried after it, with the delay doubled.
+        assert bad not in fire.fire_due(now + timedelta(seconds=59)).failed
+        second = now + timedelta(seconds=61)
+        assert bad in fire.fire_due(second).failed
+        assert timers(bad)["township_consent_reminder"].next_attempt_at == second + timedelta(seconds=120)
+        assert bad not in fire.fire_due(second + timedelta(seconds=119)).failed
+        report = fire.fire_due(second + timedelta(seconds=121))
+        assert report.errored == [bad]
+
+        db.session.expire_all()
+        instance = db.session.get(ProcessInstance, bad)
+        assert instance.status == "error" and "deadline_typo" in instance.error
+        (failed,) = events(bad, "timer_failed")
+        assert "deadline_typo" in failed.comment and failed.inputs["attempts"] == 3
+        previous = events(bad)[-2]
+        # The failure continues the hash chain and records the unchanged state.
+        assert failed.prev_hash == previous.event_hash and failed.state_hash == previous.state_hash
+        assert failed.event_hash == event_hash(event_fields(failed), failed.prev_hash)
+        assert bad not in fire.fire_due(second + timedelta(days=30)).failed  # never claimed again
+
+    listed = app.test_client().get("/api/v1/instances?status=error", headers=auth("admin")).get_json()
+    assert [item["id"] for item in listed["items"]] == [bad]
