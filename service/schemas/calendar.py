@@ -19,8 +19,9 @@ class CalendarQuerySchema(PaginationQuerySchema):
 
 class CalendarVersionSchema(Schema):
     version = fields.Integer(required=True)
-    holidays = fields.List(fields.Date(), required=True)
-    workdays = fields.List(fields.Date(), required=True)
+    # Stored as ISO date strings (YYYY-MM-DD), dumped as they are.
+    holidays = fields.List(fields.String(), required=True)
+    workdays = fields.List(fields.String(), required=True)
     note = fields.String(allow_none=True)
     entered_by = fields.String(allow_none=True)
     entered_at = fields.DateTime(required=True)
