@@ -1,0 +1,26 @@
+# cadreflow web / scheduler / migrate image: one image, the command picks the role (docker-compose.yml).
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+COPY pyproject.toml README.md ./
+COPY workflows ./workflows
+COPY service ./service
+COPY bpmn ./bpmn
+# Editable install: the code finds bpmn/ next to service/ (REPO_ROOT), as in a checkout.
+RUN pip install -e . && useradd --system --uid 10001 --home /app cadreflow \
+    && mkdir -p /app/var /tmp/prometheus && chown -R cadreflow /app/var /tmp/prometheus
+
+USER cadreflow
+
+# Overridden per service in docker-compose.yml; the default is the web server.
+ENV CADREFLOW_BIND=0.0.0.0:8000
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/api/v1/health', timeout=2).status == 200 else 1)"
+CMD ["gunicorn", "--config", "python:service.observability.gunicorn_conf", "service.wsgi:app"]
