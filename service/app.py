@@ -12,6 +12,7 @@ from service import models  # noqa: F401  (registers every table on db.metadata)
 from service.config import Settings
 from service.db import db
 from service.errors import register_error_handlers
+from service.observability import install as install_observability
 from service.openapi import init_api
 from service.scheduler_status import NotRunning, install
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     register_web(app)
     install(app, NotRunning())
+    install_observability(app)  # request ids, JSON request log, /metrics
     return app
 
 
