@@ -472,9 +472,13 @@ def _resolve_scope(scope: str | None, data: dict[str, Any]) -> tuple[str | None,
 
 
 def _jsonable(value: Any) -> Any:
-    """Only JSON types enter the instance data (dates as ISO strings), so states hash canonically."""
+    """Only JSON types enter the instance data (dates as ISO strings), so states hash canonically.
+
+    Mappings come out with their keys sorted: SpiffWorkflow's state lists data keys in insertion
+    order, so the state must not depend on the order the caller (or a JSONB column) produced."""
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        items = sorted(((str(k), v) for k, v in value.items()), key=lambda kv: kv[0])
+        return {k: _jsonable(v) for k, v in items}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     if isinstance(value, datetime | date):

@@ -68,8 +68,23 @@ def dump_state(workflow: BpmnWorkflow) -> dict[str, Any]:
     return dct
 
 
+def _consumable_copy(state: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `state` that the converters may consume, without deep-copying all of it.
+
+    The registry copies every typed dict before popping from it and rebuilds plain dicts and
+    lists, so the input is only mutated where a converter pops from (or keeps) an untyped
+    container: the top level, `subprocesses` (popped per subprocess) and `correlations` (kept
+    as the workflow's own dict). Those are copied; the task mapping is only read.
+    """
+    dct = dict(state)
+    for key in ("subprocesses", "correlations"):
+        if key in dct:
+            dct[key] = json.loads(json.dumps(dct[key]))
+    return dct
+
+
 def restore_state(state: dict[str, Any], spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:
-    dct = json.loads(json.dumps(state))  # the converters consume (pop from) their input
+    dct = _consumable_copy(state)
     if dct.pop("format", STATE_FORMAT) != STATE_FORMAT:
         raise ValueError("未知的实例状态格式")
     version = dct.pop("serializer_version", VERSION)

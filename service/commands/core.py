@@ -95,9 +95,10 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     sync_business_fields(row, instance.data)
     # Flush the versioned UPDATE first: a stale revision fails here, before anything else is written.
     db.session.flush()
-    open_tasks = sync_tasks(row, instance, at)
-    sync_timers(row, instance)
-    event = record(row.id, at, info, state_hash(state), head=loaded.head)
+    with db.session.no_autoflush:  # the projection reads need nothing pending: one flush at the end
+        open_tasks = sync_tasks(row, instance, at)
+        sync_timers(row, instance)
+        event = record(row.id, at, info, state_hash(state), head=loaded.head)
     loaded.head = (event.seq, event.event_hash)
     result = instance.last_result
     started: list[ProcessInstance] = []
