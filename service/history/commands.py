@@ -16,6 +16,8 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "claim": None,
     "unclaim": None,
     "transfer": None,
+    "urge": None,  # a person's reminder (催办): a notification, not an engine command
+    "timer_failed": None,  # status -> error after failed firings; engine state unchanged
 }
 
 EVENT_KIND_NAMES = {
@@ -27,6 +29,8 @@ EVENT_KIND_NAMES = {
     "claim": "认领",
     "unclaim": "释放认领",
     "transfer": "转办",
+    "urge": "催办",
+    "timer_failed": "定时器触发失败",
 }
 
 
