@@ -185,6 +185,8 @@ class Instance:
         self.workflow = workflow
         self.instance_id = instance_id
         self.last_result: CommandResult | None = None
+        self._walks: dict[tuple, list[Any]] = {}  # _all_tasks answers for the tree in _walks_of
+        self._walks_of: tuple | None = None
 
     # queries
 
@@ -195,11 +197,31 @@ class Instance:
         return state_hash(self.state())
 
     def _all_tasks(self, **kwargs: Any) -> list[Any]:
+        # The facade asks the same questions several times per command (open tasks, data, status,
+        # timers); a tree walk costs about as much as a small engine step. Answers are reused
+        # while the task tree is unchanged: same tasks, same states (filters look at nothing else).
         wf = self.workflow
-        tasks = wf.get_tasks(**kwargs)
-        for sp in wf.subprocesses.values():
-            tasks.extend(sp.get_tasks(**kwargs))
-        return tasks
+        fingerprint = self._tree_fingerprint()
+        if self._walks_of is not fingerprint and self._walks_of != fingerprint:
+            self._walks.clear()
+        self._walks_of = fingerprint
+        key = tuple(sorted(kwargs.items()))
+        cached = self._walks.get(key)
+        if cached is None:
+            cached = wf.get_tasks(**kwargs)
+            for sp in wf.subprocesses.values():
+                cached.extend(sp.get_tasks(**kwargs))
+            self._walks[key] = cached
+        return list(cached)
+
+    def _tree_fingerprint(self) -> tuple:
+        wf = self.workflow
+        parts: list[Any] = [id(wf)]
+        for w in (wf, *wf.subprocesses.values()):
+            parts.append(id(w))
+            parts.extend(id(t) for t in w.tasks.values())
+            parts.extend(t._state for t in w.tasks.values())
+        return tuple(parts)
 
     def _main_end_ids(self) -> list[str]:
         ends = self._all_tasks(state=TaskState.COMPLETED)

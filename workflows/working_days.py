@@ -11,11 +11,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@lru_cache(maxsize=8192)
+def _library_workday(day: date) -> bool:
+    """chinese_calendar.is_workday (static package data; ~40 us a call, so remembered).
+    Raises NotImplementedError for years the library does not cover (not cached)."""
+    return chinese_calendar.is_workday(day)
 
 
 class WorkingCalendar:
@@ -61,7 +69,7 @@ class WorkingCalendar:
                 return False, False
             return day.weekday() < 5, False
         try:
-            return chinese_calendar.is_workday(day), False
+            return _library_workday(day), False
         except NotImplementedError:
             with self._lock:
                 self.uncovered_years_touched.add(day.year)
