@@ -35,6 +35,7 @@ class Loaded:
     instance: Instance
     # (seq, event_hash) of the instance's last history event as read with the row; None: unknown.
     head: tuple[int, str | None] | None = None
+    fresh: bool = False  # created by this command: no projection rows exist yet
 
 
 def load(instance_id: str) -> Loaded:
@@ -96,8 +97,8 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     # Flush the versioned UPDATE first: a stale revision fails here, before anything else is written.
     db.session.flush()
     with db.session.no_autoflush:  # the projection reads need nothing pending: one flush at the end
-        open_tasks = sync_tasks(row, instance, at)
-        sync_timers(row, instance)
+        open_tasks = sync_tasks(row, instance, at, fresh=loaded.fresh)
+        sync_timers(row, instance, fresh=loaded.fresh)
         event = record(row.id, at, info, state_hash(state), head=loaded.head)
     loaded.head = (event.seq, event.event_hash)
     result = instance.last_result
@@ -139,10 +140,10 @@ def start(definition_row: ProcessDefinition, data: dict[str, Any], at: datetime,
         created_at=at, updated_at=at,
     )
     db.session.add(row)
-    db.session.flush()
+    db.session.flush()  # inserted at revision 1; save() then writes the state (revision 2)
     info = EventInfo(kind="start", inputs={"instance_id": instance_id, "data": full_data},
                      actor=actor, grant=grant)
-    save(Loaded(row, definition, instance, head=(0, None)), at, info)  # a new instance: no events yet
+    save(Loaded(row, definition, instance, head=(0, None), fresh=True), at, info)  # no events, no rows yet
     return row
 
 

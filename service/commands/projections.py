@@ -31,12 +31,14 @@ def sync_business_fields(row: ProcessInstance, data: dict[str, Any]) -> None:
             setattr(row, name, str(value))
 
 
-def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime) -> list[HumanTask]:
+def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime, *,
+               fresh: bool = False) -> list[HumanTask]:
     """Insert newly ready user tasks, refresh due times, cancel open rows the engine dropped.
 
+    `fresh`: the instance was created in this transaction (no rows to read).
     Returns the instance's open task rows afterwards, ordered by (created_at, id)."""
     engine_tasks = {t.id: t for t in instance.open_tasks()}
-    rows = {
+    rows = {} if fresh else {
         r.id: r for r in db.session.execute(
             sa.select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
         ).scalars()
@@ -63,10 +65,12 @@ def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime) -> list[H
     return sorted(open_rows, key=lambda r: (r.created_at, r.id))
 
 
-def sync_timers(row: ProcessInstance, instance: Instance) -> None:
-    """Make pending_timers equal to the engine's waiting timers (keeping lock columns of kept rows)."""
+def sync_timers(row: ProcessInstance, instance: Instance, *, fresh: bool = False) -> None:
+    """Make pending_timers equal to the engine's waiting timers (keeping lock columns of kept rows).
+
+    `fresh`: the instance was created in this transaction (no rows to read)."""
     pending = {t.id: t for t in instance.pending_timers() if t.fire_at is not None}
-    rows = {
+    rows = {} if fresh else {
         r.id: r for r in db.session.execute(
             sa.select(PendingTimer).where(PendingTimer.instance_id == row.id)
         ).scalars()
