@@ -12,6 +12,7 @@ from service import models  # noqa: F401  (registers every table on db.metadata)
 from service.config import Settings
 from service.db import db
 from service.errors import register_error_handlers
+from service.json_provider import IsoJSONProvider
 from service.observability import install as install_observability
 from service.openapi import init_api
 from service.scheduler_status import NotRunning, install
@@ -45,8 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SQLALCHEMY_ECHO=settings.sql_echo,
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
-    app.json.ensure_ascii = False  # Chinese stays readable in responses
-    app.json.sort_keys = False
+    app.json = IsoJSONProvider(app)
     app.extensions[SETTINGS_KEY] = settings
 
     if settings.database_url.startswith("sqlite:///"):
