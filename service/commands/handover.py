@@ -40,12 +40,24 @@ def on_thrown_messages(source: ProcessInstance, messages: list[tuple[str, Any]],
 def handover_data(payload: dict[str, Any], source_instance_id: str) -> dict[str, Any]:
     data = {k: (None if v is None else str(v)) for k, v in payload.items()}
     data["source_instance_id"] = source_instance_id
-    # Names for inboxes and summaries; the process itself only reads the ids.
+    # Names for inboxes and summaries; the process itself only reads the ids. One query for the
+    # names (not two cadre rows with their postings and a village row).
+    cadre_ids = {data[k] for k in ("old_cadre_id", "new_cadre_id") if data.get(k)}
+    village_id = data.get("village_id")
+    parts = []
+    if cadre_ids:
+        parts.append(sa.select(sa.literal("c").label("kind"), Cadre.id, Cadre.name)
+                     .where(Cadre.id.in_(cadre_ids)))
+    if village_id:
+        parts.append(sa.select(sa.literal("v").label("kind"), Village.id, Village.name)
+                     .where(Village.id == village_id))
+    found: dict[tuple[str, str], str] = {}
+    if parts:
+        stmt = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+        found = {(kind, id_): name for kind, id_, name in db.session.execute(stmt)}
     for key in ("old_cadre_id", "new_cadre_id"):
-        cadre = db.session.get(Cadre, data.get(key)) if data.get(key) else None
-        data[key.replace("_id", "_name")] = cadre.name if cadre else None
-    village = db.session.get(Village, data.get("village_id")) if data.get("village_id") else None
-    data["village_name"] = village.name if village else None
+        data[key.replace("_id", "_name")] = found.get(("c", data[key])) if data.get(key) else None
+    data["village_name"] = found.get(("v", village_id)) if village_id else None
     return data
 
 
