@@ -1,17 +1,28 @@
 """Cost of auditing: verify (chain check + replay) per instance, for 10,000 instances, vs. the original run.
 
-Builds a fresh SQLite database (migrated, demo-seeded), then runs rounds of real service commands
-under a manual clock: a first-secretary replacement (4 commands, the last one also starts the
-handover), its handover (7 commands) and a recall ending in rectification (6 commands). The time of
-each command call is the original execution time (engine + database, as in production). Then every
-instance is verified with service.audit.verify_instance, and the chain check and the replay are also
-timed apart.
+Builds a fresh database (a temporary SQLite file, or --database-url: an empty PostgreSQL database),
+migrated and demo-seeded, then:
 
-Prints medians per process (ms), the batch total, the time for 10,000 instances (extrapolated from
-the measured batch: creating 10,000 instances through the service would itself take ~15 minutes on
-this 2-core machine) and the ratios replay/original and verify/original (target <= 1.5x).
+1. runs --rounds rounds of real service commands under a manual clock: a first-secretary replacement
+   (4 commands, the last one also starts the handover), its handover (7 commands) and a recall
+   ending in rectification (6 commands). The time of each command call is the original execution
+   time (engine + database, as in production).
+2. fills up to --instances (10,000) with clones of the first round (bench/replay_clone.py): the
+   same recorded command inputs re-executed by the engine for new instance ids, each clone with its
+   own states, state hashes and hash chain, bulk-inserted in batches. Creating them through the
+   service (0.1-0.3 s an instance on this 2-core machine) would take 20-60 minutes; this takes ~5.
+3. verifies every instance with service.audit.verify_instance (full chain check + replay + stored
+   state check), in one process, timed; all of them must be ok. The chain check and the replay are
+   then timed apart on the service-built instances, and two tampered copies of a clone must fail.
 
-Usage: .venv/bin/python bench/replay.py [--rounds 170]   (3 instances per round; 170 -> 510)
+Prints the per-process medians (ms), the measured time to verify all instances, and the ratios
+replay/original and verify/original (target <= 1.5x).
+
+--quick: the old, much shorter estimate: only the service-built instances (default 170 rounds ->
+510) are verified and the time for 10,000 is EXTRAPOLATED from them, not measured.
+
+Usage: .venv/bin/python bench/replay.py [--instances 10000] [--rounds 20] [--database-url URL]
+       .venv/bin/python bench/replay.py --quick [--rounds 170]
 """
 
 from __future__ import annotations
@@ -23,15 +34,18 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
+from replay_clone import Cloner, insert_batch, load_template  # noqa: E402
 
 from service import commands  # noqa: E402
 from service.app import MIGRATIONS_DIR, create_app  # noqa: E402
@@ -41,12 +55,12 @@ from service.auth import Principal  # noqa: E402
 from service.clock import ManualClock, install_clock  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.db import db  # noqa: E402
+from service.history import event_fields, event_hash  # noqa: E402
 from service.models import HistoryEvent, HumanTask, ProcessInstance, User  # noqa: E402
 from service.seed_demo import seed_demo  # noqa: E402
 
 HANDOVER_LIST = {"village_situation": "村情", "household_situation": "户况", "policy_situation": "政策",
                  "open_projects": "在建项目", "funds": "资金", "archives": "档案"}
-TARGET = 10_000
 
 
 class Timed:
@@ -128,78 +142,199 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.1f} ms"
 
 
+def build_through_service(clock: ManualClock, rounds: int) -> tuple[Timed, float]:
+    t = Timed(clock)
+    print(f"building {rounds} rounds ({rounds * 3} instances) through the service ...", file=sys.stderr)
+    t0 = time.perf_counter()
+    fs_data = recall_data = None
+    for _ in range(rounds):
+        fs_data, recall_data = one_round(t, fs_data, recall_data)
+        db.session.expunge_all()
+    return t, time.perf_counter() - t0
+
+
+def build_clones(templates_ids: list[str], count: int, batch_rounds: int) -> tuple[dict[str, str], float]:
+    """`count` clones of the round `templates_ids` (replacement, handover, recall); returns
+    {clone id: process key} and the wall time (engine re-execution + hashing + bulk inserts)."""
+    templates = [load_template(i) for i in templates_ids]
+    recall = [t for t in templates if t.process_key == "recall"]
+    cloner = Cloner()
+    process: dict[str, str] = {}
+    full_rounds, extra = divmod(count, len(templates))
+    # A remainder is made of recalls: a replacement without the handover it starts would be a
+    # state the service never leaves behind.
+    plan = [templates] * full_rounds + [recall] * extra
+    print(f"creating {count} clones (engine re-execution, batches of {batch_rounds} rounds) ...",
+          file=sys.stderr)
+    t0 = time.perf_counter()
+    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for k, round_templates in enumerate(plan, start=1):
+        # Each round a second later: distinct clock readings, deadlines computed from them.
+        new_rows, new_events = cloner.clone_round(round_templates, timedelta(seconds=k))
+        rows += new_rows
+        events += new_events
+        process.update((r["id"], r["process_key"]) for r in new_rows)
+        if k % batch_rounds == 0 or k == len(plan):
+            insert_batch(rows, events)
+            db.session.commit()
+            rows, events = [], []
+            print(f"  {len(process)}/{count} created, {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return process, time.perf_counter() - t0
+
+
+def verify_all(ids: list[str], replayer: Replayer) -> tuple[dict[str, float], list[str], float]:
+    """Single process, one instance after another, as `cadreflow audit verify --all` does."""
+    verify_s: dict[str, float] = {}
+    bad: list[str] = []
+    t_all = time.perf_counter()
+    for n, instance_id in enumerate(ids, start=1):
+        t0 = time.perf_counter()
+        if not verify_instance(instance_id, replayer).ok:
+            bad.append(instance_id)
+        verify_s[instance_id] = time.perf_counter() - t0
+        db.session.expunge_all()
+        if n % 1000 == 0:
+            print(f"  verified {n}/{len(ids)}, {time.perf_counter() - t_all:.0f} s", file=sys.stderr)
+    return verify_s, bad, time.perf_counter() - t_all
+
+
+def split_timings(ids: list[str], replayer: Replayer) -> tuple[dict[str, float], dict[str, float]]:
+    """The two halves of verify apart, on the same rows."""
+    chain_s: dict[str, float] = {}
+    replay_s: dict[str, float] = {}
+    for instance_id in ids:
+        t0 = time.perf_counter()
+        events = instance_events(instance_id)
+        check_chain(events)
+        chain_s[instance_id] = time.perf_counter() - t0
+        row = db.session.get(ProcessInstance, instance_id)
+        t0 = time.perf_counter()
+        _replay(row, events, replayer)
+        replay_s[instance_id] = time.perf_counter() - t0
+        db.session.expunge_all()
+    return chain_s, replay_s
+
+
+def tamper_controls(clone_id: str, replayer: Replayer) -> tuple[Any, Any]:
+    """Evidence that verify really checks the clones: two tampered in-memory copies of a clone's
+    events (the database is not touched: history is append-only) must fail.
+    Returns (chain result of an edited comment, replay result of a forged input with a rehashed chain)."""
+    row = db.session.get(ProcessInstance, clone_id)
+    stored = instance_events(clone_id)
+
+    def copies() -> list[SimpleNamespace]:
+        return [SimpleNamespace(**event_fields(e), event_hash=e.event_hash) for e in stored]
+
+    edited = copies()
+    edited[1].comment = (edited[1].comment or "") + "（改）"
+    chain = check_chain(edited)
+    forged = copies()
+    target = next(e for e in forged if e.kind == "complete" and (e.inputs or {}).get("data"))
+    data = dict(target.inputs["data"])
+    data[next(iter(data))] = "伪造"
+    target.inputs = {**target.inputs, "data": data}
+    previous = None
+    for e in forged:  # a forger who recomputes the whole chain: only the replay can catch it
+        e.prev_hash = previous
+        e.event_hash = previous = event_hash(event_fields(e), previous)
+    assert check_chain(forged).ok
+    return chain, (target.seq, _replay(row, forged, replayer))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=170, help="3 instances per round (default 170 -> 510)")
+    parser.add_argument("--instances", type=int, default=10_000, help="instances to verify (default 10000)")
+    parser.add_argument("--rounds", type=int, default=None,
+                        help="rounds through the service, 3 instances each (default 20; --quick: 170)")
+    parser.add_argument("--quick", action="store_true",
+                        help="verify only the service-built instances and EXTRAPOLATE to --instances")
+    parser.add_argument("--database-url", help="an empty database to use (default: a temporary SQLite file)")
+    parser.add_argument("--batch-rounds", type=int, default=300,
+                        help="clone rounds per bulk insert + commit (default 300, ~900 instances)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="cadreflow-bench-"))
-    app = create_app(Settings(database_url=f"sqlite:///{workdir / 'bench.sqlite3'}", scheduler_enabled=False))
+    rounds = args.rounds or (170 if args.quick else 20)
+    if not args.quick and rounds * 3 > args.instances:
+        parser.error("--rounds * 3 exceeds --instances")
+    url = args.database_url
+    if url is None:
+        url = f"sqlite:///{Path(tempfile.mkdtemp(prefix='cadreflow-bench-')) / 'bench.sqlite3'}"
+    app = create_app(Settings(database_url=url, scheduler_enabled=False))
+    backend = sa.engine.make_url(url).get_backend_name()
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
         seed_demo()
         clock = install_clock(app, ManualClock(datetime.fromisoformat("2026-12-01T09:00:00+08:00")))
-        t = Timed(clock)
-        print(f"building {args.rounds} rounds ({args.rounds * 3} instances) through the service ...",
-              file=sys.stderr)
-        t_build = time.perf_counter()
-        fs_data = recall_data = None
-        for _ in range(args.rounds):
-            fs_data, recall_data = one_round(t, fs_data, recall_data)
-            db.session.expunge_all()
-        build_s = time.perf_counter() - t_build
-        ids = list(t.original)
+        t, build_s = build_through_service(clock, rounds)
+        seeds = list(t.original)
+        process = dict(t.process)
+        create_s = 0.0
+        if not args.quick:
+            clones, create_s = build_clones(seeds[:3], args.instances - len(seeds), args.batch_rounds)
+            process.update(clones)
+        ids = list(process)
         count = sa.select(sa.func.count()).select_from(ProcessInstance)
         assert db.session.execute(count).scalar() == len(ids)
 
         replayer = Replayer()
         verify_instance(ids[0], replayer)  # parse/caches warm, as in a long `audit verify --all`
-        verify_s: dict[str, float] = {}
-        chain_s: dict[str, float] = {}
-        replay_s: dict[str, float] = {}
-        bad = 0
-        t_all = time.perf_counter()
-        for instance_id in ids:
-            t0 = time.perf_counter()
-            bad += not verify_instance(instance_id, replayer).ok
-            verify_s[instance_id] = time.perf_counter() - t0
-            db.session.expunge_all()
-        batch_s = time.perf_counter() - t_all
-        for instance_id in ids:  # the two halves apart, on the same rows
-            t0 = time.perf_counter()
-            events = instance_events(instance_id)
-            check_chain(events)
-            chain_s[instance_id] = time.perf_counter() - t0
-            row = db.session.get(ProcessInstance, instance_id)
-            t0 = time.perf_counter()
-            _replay(row, events, replayer)
-            replay_s[instance_id] = time.perf_counter() - t0
-            db.session.expunge_all()
-
-    events_per = defaultdict(list)
-    with app.app_context():
+        db.session.expunge_all()
+        print(f"verifying {len(ids)} instances (single process) ...", file=sys.stderr)
+        verify_s, bad, verify_total = verify_all(ids, replayer)
+        chain_s, replay_s = split_timings(seeds, replayer)
+        controls = None if args.quick else tamper_controls(ids[len(seeds) + 1], replayer)
+        events_per: dict[str, list[int]] = defaultdict(list)
         for instance_id, n in db.session.execute(sa.select(HistoryEvent.instance_id, sa.func.count())
                                                  .group_by(HistoryEvent.instance_id)).all():
-            events_per[t.process[instance_id]].append(n)
-    print(f"instances: {len(ids)} ({bad} not ok); built in {build_s:.1f} s through the service (SQLite)")
-    print(f"{'process':<22}{'events':>7}{'original':>12}{'verify':>12}{'chain':>12}{'replay':>12}"
+            events_per[process[instance_id]].append(n)
+        total_events = sum(sum(v) for v in events_per.values())
+
+    print(f"database: {backend}; {len(seeds)} instances built through the service in {build_s:.1f} s "
+          f"({build_s / len(seeds) * 1000:.0f} ms each)")
+    if not args.quick:
+        print(f"created {len(ids) - len(seeds)} more by re-executing their recorded commands for new ids "
+              f"in {create_s:.1f} s ({create_s / (len(ids) - len(seeds)) * 1000:.1f} ms each); "
+              f"{len(ids)} instances, {total_events} events in the database")
+    print(f"{'process':<22}{'count':>7}{'events':>7}{'original':>12}{'verify':>12}{'chain':>12}{'replay':>12}"
           f"{'replay/orig':>13}{'verify/orig':>13}")
     by_process: dict[str, list[str]] = defaultdict(list)
     for instance_id in ids:
-        by_process[t.process[instance_id]].append(instance_id)
+        by_process[process[instance_id]].append(instance_id)
     for key, members in by_process.items():
-        def med(d: dict[str, float], m: list[str] = members) -> float:
+        seed_members = [i for i in members if i in t.original]
+
+        def med(d: dict[str, float], m: list[str]) -> float:
             return statistics.median(d[i] for i in m)
-        print(f"{key:<22}{statistics.median(events_per[key]):>7.0f}{ms(med(t.original)):>12}"
-              f"{ms(med(verify_s)):>12}{ms(med(chain_s)):>12}{ms(med(replay_s)):>12}"
-              f"{med(replay_s) / med(t.original):>12.2f}x{med(verify_s) / med(t.original):>12.2f}x")
+        original, verify = med(t.original, seed_members), med(verify_s, members)
+        replay = med(replay_s, seed_members)
+        print(f"{key:<22}{len(members):>7}{statistics.median(events_per[key]):>7.0f}{ms(original):>12}"
+              f"{ms(verify):>12}{ms(med(chain_s, seed_members)):>12}{ms(replay):>12}"
+              f"{replay / original:>12.2f}x{verify / original:>12.2f}x")
+    print("  (medians; original, chain and replay on the service-built instances, verify over all "
+          f"{len(ids)})")
     original_total = sum(t.original.values())
-    print(f"batch: verify {len(ids)} instances in {batch_s:.2f} s ({batch_s / len(ids) * 1000:.1f} ms each); "
-          f"original execution {original_total:.2f} s")
-    print(f"10,000 instances: {batch_s / len(ids) * TARGET:.1f} s "
-          f"(extrapolated from the measured batch of {len(ids)}; same process mix)")
+    seed_verify = sum(verify_s[i] for i in seeds)
+    ok = len(ids) - len(bad)
+    print(f"verify: {ok} of {len(ids)} instances ok{'' if not bad else f'; NOT OK: {bad[:5]}'}")
+    if args.quick:
+        print(f"batch: verified {len(ids)} instances in {verify_total:.2f} s "
+              f"({verify_total / len(ids) * 1000:.1f} ms each); original execution {original_total:.2f} s")
+        print(f"{args.instances:,} instances: {verify_total / len(ids) * args.instances:.1f} s  "
+              f"EXTRAPOLATED (--quick) from the measured batch of {len(ids)}, not measured")
+    else:
+        print(f"{len(ids):,} instances: verified in {verify_total:.1f} s, single process "
+              f"({verify_total / len(ids) * 1000:.1f} ms each; chain + replay + stored state, measured)")
+        (chain_control, (forged_seq, (replay_bad, _))) = controls
+        print(f"tamper controls on a clone: edited comment -> chain "
+              f"{'broken at seq ' + str(chain_control.first_bad_seq) if not chain_control.ok else 'OK (!)'}; "
+              f"forged input at seq {forged_seq} with rehashed chain -> replay "
+              f"{'diverged at seq ' + str(replay_bad) if replay_bad is not None else 'OK (!)'}")
     print(f"ratio replay / original: {sum(replay_s.values()) / original_total:.2f}x   "
-          f"verify (chain + replay + reads) / original: {batch_s / original_total:.2f}x   (target <= 1.5x)")
+          f"verify (chain + replay + reads) / original: {seed_verify / original_total:.2f}x   "
+          f"(service-built instances; target <= 1.5x)")
+    if bad:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
