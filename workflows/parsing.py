@@ -5,7 +5,8 @@
 * user tasks keep `camunda:candidateGroups`, `camunda:assignee`, `camunda:properties` and the
   `camunda:formData` fields (Camunda's own parser drops the first two and reads form fields only
   with a formKey) in `task_spec.extensions`;
-* timer boundary events keep their `camunda:properties` (`timer_kind`, `notify`).
+* timer boundary events keep their `camunda:properties` (`timer_kind`, `notify`), and every timer
+  event's `day_count` (`working` | `calendar`) goes into its duration/cycle timer definition.
 `validate_document` enforces design.md §1 and names the offending element and file.
 """
 
@@ -29,7 +30,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
-from .durations import DurationError, parse_duration
+from .durations import DAY_COUNTS, DurationError, parse_duration
 from .timers import ClockTimeDateTimer, WorkingCycleTimer, WorkingDurationTimer, parse_aware
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -107,12 +108,13 @@ class _TimerParsing:
             time_date = first(self.xpath(".//bpmn:timeDate"))
             if time_date is not None:
                 return ClockTimeDateTimer(name, time_date.text, description=description)
+            day_count = _camunda_properties(self.node).get("day_count") or "working"
             time_duration = first(self.xpath(".//bpmn:timeDuration"))
             if time_duration is not None:
-                return WorkingDurationTimer(name, time_duration.text, description=description)
+                return WorkingDurationTimer(name, time_duration.text, day_count, description=description)
             time_cycle = first(self.xpath(".//bpmn:timeCycle"))
             if time_cycle is not None:
-                return WorkingCycleTimer(name, time_cycle.text, description=description)
+                return WorkingCycleTimer(name, time_cycle.text, day_count, description=description)
             raise ValidationException("Unknown Time Specification", node=self.node, file_name=self.filename)
         except ValidationException:
             raise
@@ -258,6 +260,10 @@ def _validate_timer(event: etree._Element, definition: etree._Element, fail: Any
     if len(exprs) != 1:
         fail("定时器必须且只能有一个 timeDate/timeDuration/timeCycle", event_id)
     kind, text = _local(exprs[0].tag), (exprs[0].text or "").strip()
+    props = _camunda_properties(event)
+    day_count = props.get("day_count", "working")
+    if day_count not in DAY_COUNTS:
+        fail(f"未知的 day_count {day_count!r} (须为 {' 或 '.join(DAY_COUNTS)})", event_id)
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError:
@@ -268,7 +274,7 @@ def _validate_timer(event: etree._Element, definition: etree._Element, fail: Any
     elif isinstance(tree, ast.Constant) and isinstance(tree.value, str):
         try:
             if kind == "timeDuration":
-                parse_duration(tree.value)
+                parse_duration(tree.value, day_count)
             elif kind == "timeDate":
                 parse_aware(tree.value)
             elif not tree.value.upper().startswith("R"):
@@ -278,7 +284,6 @@ def _validate_timer(event: etree._Element, definition: etree._Element, fail: Any
     else:
         fail(f"定时器表达式 {text!r} 必须是期限变量名或带引号的字面量", event_id)
     if _local(event.tag) == "boundaryEvent":
-        props = _camunda_properties(event)
         if props.get("timer_kind") is not None and props["timer_kind"] not in TIMER_KINDS:
             fail(f"未知的 timer_kind {props['timer_kind']!r}", event_id)
         if props.get("notify") is not None and props["notify"] not in ROLES:

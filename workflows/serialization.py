@@ -21,6 +21,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
+from .timer_converter import DayCountTimerConverter
 from .timers import ClockTimeDateTimer, WorkingCycleTimer, WorkingDurationTimer
 
 STATE_FORMAT = "cadreflow-state-1"
@@ -50,9 +51,9 @@ class StatelessSpecWorkflowConverter(BpmnWorkflowConverter):
 
 SPEC_CONFIG = {
     **CAMUNDA_CONFIG,
-    WorkingDurationTimer: TimerConditionalEventDefinitionConverter,
+    WorkingDurationTimer: DayCountTimerConverter,
     ClockTimeDateTimer: TimerConditionalEventDefinitionConverter,
-    WorkingCycleTimer: TimerConditionalEventDefinitionConverter,
+    WorkingCycleTimer: DayCountTimerConverter,
 }
 # Full dumps (spec included) with our classes: used for spec round trips and diagnostics.
 full_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPEC_CONFIG))
