@@ -14,6 +14,7 @@ blp = Blueprint("adjustments", __name__, url_prefix="/api/v1", description="ä¸­é
 
 
 @blp.post("/adjustments")
+@blp.roles("unit_hr")
 @blp.arguments(AdjustmentSchema)
 @blp.response(201, StartedSchema)
 def create_adjustment(args: dict[str, Any]):  # type: ignore[no-untyped-def]

@@ -39,6 +39,7 @@ def _existing(instance_id: str) -> ProcessInstance:
 
 
 @blp.get("/instances/<string:instance_id>/events")
+@blp.roles(*AUDITORS)
 @blp.arguments(AuditEventsQuerySchema, location="query")
 @blp.response(200, page_schema(AuditEventSchema))
 def events(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-def]
@@ -59,6 +60,7 @@ def verify(instance_id: str):  # type: ignore[no-untyped-def]
 
 
 @blp.get("/instances/<string:instance_id>/state")
+@blp.roles(*AUDITORS)
 @blp.arguments(StateQuerySchema, location="query")
 @blp.response(200, StateAtSchema)
 def state(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-def]

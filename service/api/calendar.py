@@ -79,6 +79,7 @@ def get_year(year: int):  # type: ignore[no-untyped-def]
 
 
 @blp.put("/calendar/years/<int:year>")
+@blp.roles("admin")
 @blp.arguments(CalendarYearInSchema)
 @blp.response(200, CalendarEnteredSchema)
 def put_year(args: dict[str, Any], year: int):  # type: ignore[no-untyped-def]

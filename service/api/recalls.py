@@ -16,6 +16,7 @@ blp = Blueprint("recalls", __name__, url_prefix="/api/v1", description="召回")
 
 
 @blp.post("/recalls")
+@blp.roles(*RECALL_ROLES)
 @blp.arguments(RecallSchema)
 @blp.response(201, StartedSchema)
 def create_recall(args: dict[str, Any]):  # type: ignore[no-untyped-def]
