@@ -9,15 +9,20 @@ from service.auth import Grant, Principal
 from service.clock import now
 from service.commands.actor import first_grant
 from service.commands.core import start
+from service.commands.recalls import PROCESS_KEY as RECALL_KEY
+from service.commands.recalls import RECALL_ROLES
 from service.commands.runtime import definition_of, latest_definition_row
 from service.commands.uow import unit_of_work
 from service.errors import Forbidden, ValidationFailed
 from service.models import ProcessInstance
-from workflows.engine import Definition, EngineError, FormInvalid
+from workflows.engine import Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, safe_parse_xml
 
 # A narrow role may only start for its own jurisdiction, named by this data field.
 SCOPE_FIELD = {"unit": "unit_id", "township": "township_id", "cadre": "cadre_id"}
+# Roles api.md lets open a case of the process on its own endpoint (POST /recalls) may start it here
+# too, whichever lane of the diagram holds the start event.
+ENDPOINT_STARTERS = {RECALL_KEY: frozenset(RECALL_ROLES)}
 _start_roles: dict[str, frozenset[str]] = {}
 _lock = threading.Lock()
 
@@ -62,7 +67,8 @@ def start_process(actor: Principal, key: str, data: dict[str, Any],
     at = now()
     with unit_of_work():
         row = latest_definition_row(key)
-        grant = _starting_grant(actor, start_roles(definition_of(row)), data)
+        roles = start_roles(definition_of(row)) | ENDPOINT_STARTERS.get(row.key, frozenset())
+        grant = _starting_grant(actor, roles, data)
         try:
             instance = start(row, data, at, actor=actor, grant=grant, business_key=business_key,
                              submitter=actor.login)
@@ -70,4 +76,16 @@ def start_process(actor: Principal, key: str, data: dict[str, Any],
             raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
         except EngineError as err:
             raise ValidationFailed(str(err), errors={"data": [str(err)]}) from err
+        except ScriptError as err:
+            raise _script_failed(err) from err
     return instance
+
+
+def _script_failed(err: ScriptError) -> ValidationFailed:
+    """The start data did not carry what the process's scripts read (422, not a 500)."""
+    missing = getattr(err.cause, "name", None) if isinstance(err.cause, NameError) else None
+    if missing:
+        message = f"缺少启动数据字段 {missing}（流程环节 {err.element_id} 需要）。"
+        return ValidationFailed(message, errors={f"data.{missing}": [message]})
+    message = f"启动数据有误：流程环节 {err.element_id} 执行失败（{type(err.cause).__name__}: {err.cause}）。"
+    return ValidationFailed(message, errors={"data": [message]})
