@@ -121,16 +121,16 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
     from service.commands import SYSTEM, deploy_paths
     from service.errors import ApiError
 
-    with app_context():
+    with app_context():  # the rows are read for the report while their session is still open
         try:
             results = deploy_paths(SYSTEM, list(paths))
         except ApiError as exc:
             raise click.ClickException(exc.detail) from exc
-    if not results:
-        raise click.ClickException("没有找到 .bpmn 文件。")
-    for row, created in results:
-        status = "已部署" if created else "内容未变，沿用"
-        click.echo(f"{row.key} v{row.version} {status}（{row.content_hash}）")
+        if not results:
+            raise click.ClickException("没有找到 .bpmn 文件。")
+        for row, created in results:
+            status = "已部署" if created else "内容未变，沿用"
+            click.echo(f"{row.key} v{row.version} {status}（{row.content_hash}）")
 
 
 @cli.command("serve", help="启动开发服务器（werkzeug，多线程）。")
