@@ -69,7 +69,7 @@ class FormField:
 @dataclass
 class Node:
     id: str
-    kind: str  # start | end | user | script | xor | and | boundary
+    kind: str  # start | end | user | script | xor | and | boundary | catch (intermediate timer)
     name: str
     lane: str
     col: float
@@ -85,8 +85,9 @@ class Node:
     # events
     message: str | None = None  # message name (start/end/boundary)
     payload: str | None = None  # camunda:expression of a throwing message end event
-    timer: str | None = None  # variable holding the ISO duration (boundary timer)
+    timer: str | None = None  # variable holding the ISO duration, or a quoted literal (catch)
     timer_kind: str | None = None
+    day_count: str | None = None  # "calendar" for calendar-day timers (default: working days)
     notify: str | None = None
     attached_to: str | None = None
     interrupting: bool = True
@@ -287,7 +288,8 @@ class Process:
 
     def _node_xml(self, proc: etree._Element, n: Node) -> None:
         tag = {"start": "startEvent", "end": "endEvent", "user": "userTask", "script": "scriptTask",
-               "xor": "exclusiveGateway", "and": "parallelGateway", "boundary": "boundaryEvent"}[n.kind]
+               "xor": "exclusiveGateway", "and": "parallelGateway", "boundary": "boundaryEvent",
+               "catch": "intermediateCatchEvent"}[n.kind]
         el = etree.SubElement(proc, _q(BPMN_NS, tag), id=n.id, name=n.name)
         if n.documentation:
             etree.SubElement(el, _q(BPMN_NS, "documentation")).text = n.documentation
@@ -299,6 +301,10 @@ class Process:
                 props.append(("comment_required", n.comment_required))
         if n.kind == "boundary" and n.timer:
             props += [("timer_kind", n.timer_kind or ""), ("notify", n.notify or "")]
+        if n.kind == "catch" and n.timer_kind:
+            props += [("timer_kind", n.timer_kind), ("notify", n.notify or "")]
+        if n.timer and n.day_count:
+            props.append(("day_count", n.day_count))
         if props or n.form:
             ext = etree.SubElement(el, _q(BPMN_NS, "extensionElements"))
             if n.form:
@@ -489,7 +495,7 @@ def svg_preview(proc: Process) -> str:
             out.append(f'<polygon points="{cx},{y} {x + bw},{cy} {cx},{y + bh} {x},{cy}" fill="#fff" '
                        'stroke="#000"/>')
         else:
-            colour = {"start": "#0a0", "end": "#c00", "boundary": "#e80"}[n.kind]
+            colour = {"start": "#0a0", "end": "#c00", "boundary": "#e80", "catch": "#e80"}[n.kind]
             out.append(f'<circle cx="{x + bw / 2}" cy="{y + bh / 2}" r="{bw / 2}" fill="#fff" '
                        f'stroke="{colour}" stroke-width="2"/>')
         if n.kind not in ("user", "script"):

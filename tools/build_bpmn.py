@@ -1,4 +1,4 @@
-"""Generate bpmn/mid_term_replacement.bpmn, bpmn/handover.bpmn and bpmn/recall.bpmn.
+"""Generate bpmn/mid_term_replacement.bpmn, handover.bpmn, recall.bpmn and unit_duties.bpmn.
 
 Usage: ``python tools/build_bpmn.py [--check] [--svg DIR]``. ``--check`` exits non-zero when a
 committed file differs from what this script generates (so hand edits in a modeler are noticed);
@@ -365,7 +365,101 @@ def recall() -> Process:
     return p
 
 
-PROCESSES = {"mid_term_replacement": mid_term_replacement, "handover": handover, "recall": recall}
+# --------------------------------------------------------------------------------------------------
+DUTY_REPORT_FORM = [
+    FormField("main_leader_reports", "主要领导听取驻村帮扶工作汇报次数", "long"),
+    FormField("main_leader_visits", "主要领导到村调研次数", "long"),
+    FormField("deputy_visits", "分管领导到村调研次数", "long"),
+    FormField("funds_yuan", "拨付驻村工作经费（元）", "long"),
+    FormField("insurance_done", "已为驻村干部办理人身意外伤害保险", "boolean"),
+]
+DUTY_REPORT_KEYS = tuple(f.id for f in DUTY_REPORT_FORM)
+
+
+def _report_dict(var: str) -> str:
+    items = ", ".join(f'"{k}": {k}' for k in DUTY_REPORT_KEYS)
+    return f"{var} = {{{items}}}\n"
+
+
+def unit_duties() -> Process:
+    """Domain rule 9: one instance per dispatch unit and year, two half-year periods.
+
+    Both period waits start at the fork, i.e. at the instance's start (started at the beginning of
+    the duty year): six calendar months and one calendar year (`day_count=calendar`), so a slow
+    first-half report or rectification never shifts the year's end. The second half-year's report
+    waits for the first period to be closed (parallel join), so its yearly check sees both reports.
+    """
+    p = Process("unit_duties", "派出单位帮扶责任落实", "派出单位帮扶责任落实（年度）",
+                lanes("org_dept", "unit_hr"), lane_heights={"unit_hr": 400},
+                documentation="每个派出单位每年一个实例：上、下半年期满（自然日计）由派出单位报送责任落实情况"
+                              "（主要领导听取汇报、到村调研，分管领导到村调研，工作经费，人身意外伤害保险），"
+                              "脚本按配置的标准核对；未达标由县委组织部督促整改。全年指标在下半年核对。")
+    x = p.x
+    year_row = 330.0
+    p.add(Node("start", "start", "启动年度责任落实", "org_dept", 0))
+    p.add(Node("load_duty_standards", "script", "载入帮扶责任标准", "org_dept", 1, script=(
+        "duty_thresholds = unit_duty_thresholds({\n"
+        '    "main_leader_reports_per_half_year": duty_main_leader_reports_per_half_year,\n'
+        '    "main_leader_visits_per_year": duty_main_leader_visits_per_year,\n'
+        '    "deputy_visits_per_half_year": duty_deputy_visits_per_half_year,\n'
+        '    "funds_per_year_yuan": duty_funds_per_year_yuan,\n'
+        '    "insurance_required": duty_insurance_required,\n'
+        "})\n"
+        "duty_unit_id = str(unit_id)\n"
+        "duty_year = int(year)\n"),
+        documentation="标准来自启动数据（服务以 CADREFLOW_DUTY_* 配置补齐）；规则见 workflows/rules.py"))
+    p.add(Node("gw_periods_fork", "and", "上、下半年", "org_dept", 2))
+    calendar = {"day_count": "calendar"}
+    p.add(Node("wait_first_half", "catch", "上半年期满", "unit_hr", 3, timer='"P6M"', **calendar))
+    p.add(Node("wait_year_end", "catch", "全年期满", "unit_hr", 3, year_row, timer='"P1Y"', **calendar))
+
+    for half, col, name in (("first_half", 4, "上半年"), ("second_half", 11, "下半年")):
+        user_task(p, f"report_{half}", f"报送{name}帮扶责任落实情况", "unit_hr", col, decisions="approve",
+                  scope="unit:unit_id", remind="unit_hr", form=list(DUTY_REPORT_FORM))
+        earlier = ", first_half_report" if half == "second_half" else ""
+        p.add(Node(f"check_{half}", "script", f"核对{name}责任落实", "unit_hr", col + 1, script=(
+            _report_dict(f"{half}_report")
+            + f'rule_violations = check_unit_duties({half}_report, duty_thresholds, "{half}"{earlier})\n'
+            + f"{half}_violations = rule_violations\n"),
+            documentation="半年指标每期核对；全年指标（主要领导到村调研、工作经费、意外伤害保险）"
+                          "在下半年按全年合计核对"))
+        p.add(Node(f"gw_{half}_ok", "xor", f"{name}是否达标", "unit_hr", col + 2))
+        user_task(p, f"rectify_{half}", f"督促整改（{name}）", "org_dept", col + 3,
+                  decisions="approve,return", scope="county", comment_required="return")
+        p.add(Node(f"gw_{half}_rectified", "xor", "整改情况", "org_dept", col + 4))
+    p.add(Node("gw_first_half_done", "xor", "上半年结束", "unit_hr", 9))
+    p.add(Node("gw_year_join", "and", "全年期满且上半年已结", "unit_hr", 10))
+    p.add(Node("end_completed", "end", "全年责任落实", "unit_hr", 14))
+    p.add(Node("end_rectified", "end", "整改完成", "org_dept", 16))
+
+    p.flow("start", "load_duty_standards")
+    p.flow("load_duty_standards", "gw_periods_fork")
+    p.flow("gw_periods_fork", "wait_first_half", exit="r", via=[(x(2) + 70, None)])
+    p.flow("gw_periods_fork", "wait_year_end", exit="b")
+    p.flow("wait_first_half", "report_first_half")
+    p.flow("wait_year_end", "gw_year_join", enter="b")
+    return_bus = p.lane_top("org_dept") + 25
+    for half, col, after_fine, after_rectified in (
+            ("first_half", 4, "gw_first_half_done", "gw_first_half_done"),
+            ("second_half", 11, "end_completed", "end_rectified")):
+        p.flow(f"report_{half}", f"check_{half}")
+        p.flow(f"check_{half}", f"gw_{half}_ok")
+        p.flow(f"gw_{half}_ok", f"rectify_{half}", "未达标", "len(rule_violations) > 0", exit="t")
+        p.flow(f"gw_{half}_ok", after_fine, "达标", default=True)
+        p.flow(f"rectify_{half}", f"gw_{half}_rectified")
+        approved = {"name": "整改完成"}
+        if half == "first_half":
+            approved.update(exit="r", enter="t")
+        decision_flows(p, f"gw_{half}_rectified", approve=(after_rectified, approved),
+                       **{"return": (f"report_{half}", {"name": "退回重报", "exit": "t", "enter": "t",
+                                                        "via": [(None, return_bus), (x(col), None)]})})
+    p.flow("gw_first_half_done", "gw_year_join")
+    p.flow("gw_year_join", "report_second_half")
+    return p
+
+
+PROCESSES = {"mid_term_replacement": mid_term_replacement, "handover": handover, "recall": recall,
+             "unit_duties": unit_duties}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -153,3 +153,77 @@ def _dedupe(items: list[Violation]) -> list[Violation]:
             seen.add(key)
             out.append(v)
     return out
+
+
+# --- dispatch unit duties (domain rule 9) -----------------------------------------------------
+# The seed fixes the deputy leader's visits (1 per half-year) and the work funds (10,000 yuan a
+# year) and leaves the main leader's figures as "X": these are defaults, the service overrides them
+# from configuration (CADREFLOW_DUTY_*), and the process carries them as data.
+DUTY_THRESHOLD_DEFAULTS: dict[str, int | bool] = {
+    "main_leader_reports_per_half_year": 1,
+    "main_leader_visits_per_year": 1,
+    "deputy_visits_per_half_year": 1,
+    "funds_per_year_yuan": 10000,
+    "insurance_required": True,
+}
+DUTY_PERIODS = {"first_half": "上半年", "second_half": "下半年"}
+DUTY_COUNTS = {"main_leader_reports": "主要领导听取汇报次数", "main_leader_visits": "主要领导到村调研次数",
+               "deputy_visits": "分管领导到村调研次数", "funds_yuan": "拨付驻村工作经费（元）"}
+
+
+def unit_duty_thresholds(values: Mapping[str, Any]) -> dict[str, int | bool]:
+    """The thresholds of one unit's year, checked once at the start (ValueError names the figure)."""
+    out: dict[str, int | bool] = {}
+    for name, default in DUTY_THRESHOLD_DEFAULTS.items():
+        value = values.get(name, default)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ValueError(f"责任标准 {name} 须为布尔值: {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"责任标准 {name} 须为非负整数: {value!r}")
+        out[name] = value
+    return out
+
+
+def check_unit_duties(report: Mapping[str, Any], thresholds: Mapping[str, Any], period: str,
+                      first_half: Mapping[str, Any] | None = None) -> list[Violation]:
+    """Shortfalls of a dispatch unit's half-year report against its duties.
+
+    Half-year duties (main leader's work reports, deputy leader's visits) are checked in each
+    period; yearly ones (main leader's visits, work funds, accident insurance) at the second
+    half-year, on the sum of both reports (`first_half` is the first one's report).
+    """
+    if period not in DUTY_PERIODS:
+        raise ValueError(f"未知的考核期 {period!r}")
+    label = DUTY_PERIODS[period]
+    out: list[Violation] = []
+    for name, name_zh in DUTY_COUNTS.items():
+        value = report.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            out.append(violation("duty_report_invalid", name, f"{label}报告的“{name_zh}”须为非负整数"))
+    if out:
+        return out
+
+    def short(rule: str, field_name: str, done: int, needed: int, text: str) -> None:
+        if done < needed:
+            out.append(violation(rule, field_name, f"{text} {done} 次，少于规定的 {needed} 次"))
+
+    short("duty_main_leader_reports", "main_leader_reports", report["main_leader_reports"],
+          thresholds["main_leader_reports_per_half_year"], f"{label}主要领导听取驻村帮扶工作汇报")
+    short("duty_deputy_visits", "deputy_visits", report["deputy_visits"],
+          thresholds["deputy_visits_per_half_year"], f"{label}分管领导到村调研")
+    if period == "second_half":
+        earlier = first_half or {}
+        visits = report["main_leader_visits"] + int(earlier.get("main_leader_visits") or 0)
+        short("duty_main_leader_visits", "main_leader_visits", visits,
+              thresholds["main_leader_visits_per_year"], "全年主要领导到村调研")
+        funds = report["funds_yuan"] + int(earlier.get("funds_yuan") or 0)
+        needed = thresholds["funds_per_year_yuan"]
+        if funds < needed:
+            out.append(violation("duty_work_funds", "funds_yuan",
+                                 f"全年驻村工作经费 {funds} 元，少于规定的 {needed} 元"))
+        insured = bool(report.get("insurance_done")) or bool(earlier.get("insurance_done"))
+        if thresholds["insurance_required"] and not insured:
+            out.append(violation("duty_accident_insurance", "insurance_done",
+                                 "全年未为驻村干部办理人身意外伤害保险"))
+    return out

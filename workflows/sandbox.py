@@ -55,6 +55,8 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
 HELPERS: dict[str, Any] = {
     "check_adjustment": rules.check_adjustment,
     "check_nominee": rules.check_nominee,
+    "check_unit_duties": rules.check_unit_duties,
+    "unit_duty_thresholds": rules.unit_duty_thresholds,
 }
 
 _GUARDS: dict[str, Any] = {

@@ -19,7 +19,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_DIR = ROOT / "bpmn"
-KEYS = ("mid_term_replacement", "handover", "recall")
+KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties")
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -41,6 +41,7 @@ APPROVAL_STEPS = {
     "recall": ["verify_finding_org_dept", "verify_finding_rrb", "county_decision",
                "recheck_rectification_org_dept", "recheck_rectification_rrb",
                "replacement_filing_org_dept", "replacement_filing_rrb"],
+    "unit_duties": ["rectify_first_half", "rectify_second_half"],
 }
 # Every other user task that someone can sit on carries the deadline of design.md §1.1.
 OTHER_TIMERS = {
@@ -60,6 +61,9 @@ OTHER_TIMERS = {
         "nominate_replacement": {"nominate_replacement_reminder": "deadline_approval_reminder",
                                  "nominate_replacement_escalation": "deadline_nomination"},
     },
+    "unit_duties": {t: {f"{t}_reminder": "deadline_approval_reminder",
+                        f"{t}_escalation": "deadline_approval_escalation"}
+                    for t in ("report_first_half", "report_second_half")},
 }
 FLOW_NODES = ("startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway", "parallelGateway",
               "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent", "task", "serviceTask",
