@@ -60,6 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 CLUSTER = ROOT / "scripts" / "cluster"
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PG_LOG = Path("/var/log/postgresql/postgresql-15-main.log")
 MAX_DURATION = 300.0
 # Short deadlines: timers fire during the run. Reminder and escalation of an approval step come
 # due a few seconds apart; the slow lanes' waits straddle them.
@@ -493,6 +494,17 @@ def wait_settled(cluster: Cluster, sweep: float, margin: float, timeout: float) 
         engine.dispose()
 
 
+def killed_in_transaction(db_name: str) -> str:
+    """How many connections of this run's database PostgreSQL saw die inside a transaction (its log)."""
+    try:
+        text = PG_LOG.read_text(encoding="utf-8", errors="replace")
+    except OSError as err:
+        return f"PostgreSQL 日志不可读（{err.strerror}）"
+    marker = "unexpected EOF on client connection with an open transaction"
+    n = sum(1 for line in text.splitlines() if f"@{db_name} " in line and marker in line)
+    return f"{n} 次（PostgreSQL 日志中本库 “unexpected EOF … with an open transaction”）"
+
+
 def log_levels(directory: Path) -> str:
     """Per log file: warning / error / critical lines and tracebacks (JSON lines or gunicorn's)."""
     parts = []
@@ -620,6 +632,7 @@ def run(args: argparse.Namespace, cluster: Cluster, run_id: str) -> int:
     if code != 0:
         print(text)
 
+    print("被杀时连接上有未提交事务：" + killed_in_transaction(cluster.db_name))
     print("日志中的警告 / 错误（worker 被杀时 gunicorn 记录的 SIGKILL 属正常）：" + log_levels(cluster.dir))
     findings = check(cluster, ledger, args.sweep, args.margin, load_began)
     for line in findings.lines:
