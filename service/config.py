@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from workflows.rules import DUTY_THRESHOLD_DEFAULTS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "cadreflow.sqlite3"
 
@@ -23,6 +25,10 @@ DEFAULT_DEADLINES: dict[str, str] = {
     "rectification": "P20D",
     "nomination": "P10D",
 }
+
+# Domain rule 9: CADREFLOW_DUTY_<NAME> fills the unit_duties start variable duty_<name>. The seed
+# leaves the main leader's figures as "X": the defaults (workflows.rules) are placeholders to set.
+DEFAULT_DUTY_THRESHOLDS: dict[str, int | bool] = dict(DUTY_THRESHOLD_DEFAULTS)
 
 # ISO 8601 durations as the engine accepts them: at least one component, a 'T' only before a time part.
 _DURATION = re.compile(
@@ -59,6 +65,7 @@ def _parse_bool(name: str, raw: str) -> bool:
 class Settings:
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     deadlines: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DEADLINES))
+    duty_thresholds: Mapping[str, int | bool] = field(default_factory=lambda: dict(DEFAULT_DUTY_THRESHOLDS))
     webhook_url: str | None = None
     # HMAC-SHA256 key for X-Cadreflow-Signature of webhook POSTs (CADREFLOW_WEBHOOK_SECRET).
     webhook_secret: str | None = None
@@ -81,6 +88,7 @@ class Settings:
                     f"CADREFLOW_DEADLINE_{name.upper()}: 不是 ISO 8601 时长（例如 P3D、PT30M）: {value!r}"
                 )
         object.__setattr__(self, "deadlines", merged)
+        object.__setattr__(self, "duty_thresholds", _checked_duties(self.duty_thresholds))
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -92,6 +100,11 @@ class Settings:
     def process_deadlines(self) -> dict[str, str]:
         """Deadlines under the names the BPMN timers read (deadline_<name>)."""
         return {f"deadline_{name}": value for name, value in self.deadlines.items()}
+
+    @property
+    def process_duty_thresholds(self) -> dict[str, int | bool]:
+        """Duty thresholds under the names unit_duties reads (duty_<name>)."""
+        return {f"duty_{name}": value for name, value in self.duty_thresholds.items()}
 
     @property
     def tz(self) -> ZoneInfo:
@@ -138,4 +151,43 @@ class Settings:
             # A typo would otherwise silently keep the default deadline.
             raise SettingsError(f"未知的期限设置: {', '.join(unknown_deadlines)}")
         kwargs["deadlines"] = deadlines
+        kwargs["duty_thresholds"] = _duties_from_env(env)
         return cls(**kwargs)
+
+
+def _checked_duties(values: Mapping[str, int | bool]) -> dict[str, int | bool]:
+    unknown = set(values) - set(DEFAULT_DUTY_THRESHOLDS)
+    if unknown:
+        raise SettingsError(f"未知的帮扶责任设置: {', '.join(sorted(unknown))}")
+    merged = {**DEFAULT_DUTY_THRESHOLDS, **values}
+    for name, value in merged.items():
+        variable = f"CADREFLOW_DUTY_{name.upper()}"
+        if isinstance(DEFAULT_DUTY_THRESHOLDS[name], bool):
+            if not isinstance(value, bool):
+                raise SettingsError(f"{variable}: 不是布尔值: {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise SettingsError(f"{variable}: 须为非负整数: {value!r}")
+    return merged
+
+
+def _duties_from_env(env: Mapping[str, str]) -> dict[str, int | bool]:
+    prefix = "CADREFLOW_DUTY_"
+    unknown = sorted(k for k in env if k.startswith(prefix) and k[len(prefix):].lower() not in
+                     DEFAULT_DUTY_THRESHOLDS)
+    if unknown:
+        # A typo would otherwise silently keep the default threshold.
+        raise SettingsError(f"未知的帮扶责任设置: {', '.join(unknown)}")
+    out: dict[str, int | bool] = {}
+    for name, default in DEFAULT_DUTY_THRESHOLDS.items():
+        variable = f"{prefix}{name.upper()}"
+        raw = env.get(variable, "").strip()
+        if not raw:
+            continue
+        if isinstance(default, bool):
+            out[name] = _parse_bool(variable, raw)
+        else:
+            try:
+                out[name] = int(raw)
+            except ValueError as exc:
+                raise SettingsError(f"{variable}: 不是整数: {raw!r}") from exc
+    return out

@@ -88,6 +88,7 @@ class Node:
     timer: str | None = None  # variable holding the ISO duration, or a quoted literal (catch)
     timer_kind: str | None = None
     day_count: str | None = None  # "calendar" for calendar-day timers (default: working days)
+    start_roles: str | None = None  # start event: roles besides its lane's that may start (service)
     notify: str | None = None
     attached_to: str | None = None
     interrupting: bool = True
@@ -305,6 +306,8 @@ class Process:
             props += [("timer_kind", n.timer_kind), ("notify", n.notify or "")]
         if n.timer and n.day_count:
             props.append(("day_count", n.day_count))
+        if n.kind == "start" and n.start_roles:
+            props.append(("start_roles", n.start_roles))
         if props or n.form:
             ext = etree.SubElement(el, _q(BPMN_NS, "extensionElements"))
             if n.form:

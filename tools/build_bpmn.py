@@ -396,7 +396,8 @@ def unit_duties() -> Process:
                               "脚本按配置的标准核对；未达标由县委组织部督促整改。全年指标在下半年核对。")
     x = p.x
     year_row = 330.0
-    p.add(Node("start", "start", "启动年度责任落实", "org_dept", 0))
+    # The Organization Department's lane holds the start; the county leading group may start it too.
+    p.add(Node("start", "start", "启动年度责任落实", "org_dept", 0, start_roles="county"))
     p.add(Node("load_duty_standards", "script", "载入帮扶责任标准", "org_dept", 1, script=(
         "duty_thresholds = unit_duty_thresholds({\n"
         '    "main_leader_reports_per_half_year": duty_main_leader_reports_per_half_year,\n'

@@ -1,4 +1,5 @@
-"""start_process: start any deployed process (admin, or a role whose lane holds the start event)."""
+"""start_process: start any deployed process (admin, or a role whose lane holds the start event, or
+a role a start event names in its `start_roles` camunda property)."""
 
 from __future__ import annotations
 
@@ -12,23 +13,27 @@ from service.commands.core import start
 from service.commands.recalls import PROCESS_KEY as RECALL_KEY
 from service.commands.recalls import RECALL_ROLES
 from service.commands.runtime import definition_of, latest_definition_row
+from service.commands.start_defaults import start_defaults
 from service.commands.uow import unit_of_work
 from service.errors import Forbidden, ValidationFailed
 from service.models import ProcessInstance
 from workflows.engine import Definition, EngineError, FormInvalid, ScriptError
-from workflows.parsing import BPMN_NS, safe_parse_xml
+from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml
 
 # A narrow role may only start for its own jurisdiction, named by this data field.
 SCOPE_FIELD = {"unit": "unit_id", "township": "township_id", "cadre": "cadre_id"}
 # Roles api.md lets open a case of the process on its own endpoint (POST /recalls) may start it here
 # too, whichever lane of the diagram holds the start event.
 ENDPOINT_STARTERS = {RECALL_KEY: frozenset(RECALL_ROLES)}
+CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 _start_roles: dict[str, frozenset[str]] = {}
 _lock = threading.Lock()
 
 
 def start_roles(definition: Definition) -> frozenset[str]:
-    """Roles of the lanes (ids `lane_<role>`) that contain a start event of the process."""
+    """Roles of the lanes (ids `lane_<role>`) that contain a start event of the process, plus the
+    roles a start event lists in its `start_roles` property (a process one lane cannot express,
+    e.g. unit_duties: the Organization Department's lane, and the county leading group too)."""
     with _lock:
         cached = _start_roles.get(definition.content_hash)
     if cached is not None:
@@ -39,6 +44,10 @@ def start_roles(definition: Definition) -> frozenset[str]:
             continue
         root = safe_parse_xml(content, name)
         starts = {e.get("id") for e in root.iter(f"{{{BPMN_NS}}}startEvent")}
+        for event in root.iter(f"{{{BPMN_NS}}}startEvent"):
+            for prop in event.iter(f"{{{CAMUNDA_NS}}}property"):
+                if prop.get("name") == "start_roles":
+                    roles |= {r.strip() for r in (prop.get("value") or "").split(",") if r.strip() in ROLES}
         for lane in root.iter(f"{{{BPMN_NS}}}lane"):
             refs = {r.text.strip() for r in lane.iter(f"{{{BPMN_NS}}}flowNodeRef") if r.text}
             if refs & starts and (lane.get("id") or "").startswith("lane_"):
@@ -67,6 +76,7 @@ def start_process(actor: Principal, key: str, data: dict[str, Any],
     at = now()
     with unit_of_work():
         row = latest_definition_row(key)
+        data = {**start_defaults(row.key), **data}
         roles = start_roles(definition_of(row)) | ENDPOINT_STARTERS.get(row.key, frozenset())
         grant = _starting_grant(actor, roles, data)
         try:

@@ -1,0 +1,20 @@
+"""Start data the service fills in from configuration for particular processes.
+
+Deadlines go to every process (core.start); the dispatch unit duty thresholds of domain rule 9
+(CADREFLOW_DUTY_*) only to unit_duties. Explicit start data wins, as for deadlines, and the merged
+data is what the start event records, so a replay needs no configuration.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.app import get_settings
+
+UNIT_DUTIES_KEY = "unit_duties"
+
+
+def start_defaults(key: str) -> dict[str, Any]:
+    if key == UNIT_DUTIES_KEY:
+        return get_settings().process_duty_thresholds
+    return {}
