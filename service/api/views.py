@@ -15,7 +15,12 @@ DECISION_NAMES = {
     "approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
     "withdraw": "撤回", "recall": "召回", "rectify": "限期整改",
 }
-PROCESS_NAMES = {"mid_term_replacement": "驻村干部中途调整", "handover": "工作交接", "recall": "召回"}
+PROCESS_NAMES = {
+    "mid_term_replacement": "驻村干部中途调整",
+    "handover": "工作交接",
+    "recall": "召回",
+    "unit_duties": "派出单位帮扶责任落实",
+}
 STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
                 "terminated": "已终止", "error": "出错"}
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
