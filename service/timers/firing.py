@@ -80,7 +80,7 @@ class TimerFirer:
         report.failed[claim.instance_id] = error
         try:
             outcome = record_timer_failure(
-                claim.instance_id, claim.timer_ids, now, error,
+                claim.instance_id, self.claimer.timer_ids_of(claim, now), now, error,
                 max_attempts=self.config.timer_max_attempts, retry_base=self.config.timer_retry_base)
         except Conflict:
             return  # someone else moved the instance on; the next sweep sees the new state

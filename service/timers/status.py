@@ -19,13 +19,19 @@ def _iso(at: datetime | None) -> str | None:
 
 
 def next_due_at(after: datetime) -> datetime | None:
-    """The earliest moment a pending timer of a running instance becomes due (after `after`)."""
-    effective = sa.func.coalesce(PendingTimer.next_attempt_at, PendingTimer.fire_at)
-    return db.session.execute(
-        sa.select(sa.func.min(effective))
-        .join(ProcessInstance, ProcessInstance.id == PendingTimer.instance_id)
-        .where(ProcessInstance.status == "running", effective >= after)
-    ).scalar()
+    """The earliest moment (at or after `after`) a pending timer becomes due: its fire time, or its
+    retry time after a failed firing.
+
+    It only tells the scheduler when to look, so it does not join the instances to leave out the
+    timers of instances that no longer run (waking for one of those costs an empty claim): joined,
+    and as one min() over coalesce(), it scanned every pending timer on every wake. Split, the
+    fire times are read in index order."""
+    first_fire = sa.select(sa.func.min(PendingTimer.fire_at)).where(
+        PendingTimer.next_attempt_at.is_(None), PendingTimer.fire_at >= after).scalar_subquery()
+    first_retry = sa.select(sa.func.min(PendingTimer.next_attempt_at)).where(
+        PendingTimer.next_attempt_at >= after).scalar_subquery()
+    first, retry = db.session.execute(sa.select(first_fire, first_retry)).one()
+    return min((t for t in (first, retry) if t is not None), default=None)
 
 
 def timer_figures(at: datetime | None = None) -> dict[str, Any]:
