@@ -36,6 +36,10 @@ class Loaded:
     # (seq, event_hash) of the instance's last history event as read with the row; None: unknown.
     head: tuple[int, str | None] | None = None
     fresh: bool = False  # created by this command: no projection rows exist yet
+    # The instance's open human_tasks rows, when the command already read them in this
+    # transaction (before its versioned UPDATE, which any writer of those rows also bumps);
+    # None: save() reads them.
+    open_task_rows: list[HumanTask] | None = None
 
 
 def load(instance_id: str) -> Loaded:
@@ -97,7 +101,7 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     # Flush the versioned UPDATE first: a stale revision fails here, before anything else is written.
     db.session.flush()
     with db.session.no_autoflush:  # the projection reads need nothing pending: one flush at the end
-        open_tasks = sync_tasks(row, instance, at, fresh=loaded.fresh)
+        open_tasks = sync_tasks(row, instance, at, fresh=loaded.fresh, known=loaded.open_task_rows)
         sync_timers(row, instance, fresh=loaded.fresh)
         event = record(row.id, at, info, state_hash(state), head=loaded.head)
     loaded.head = (event.seq, event.event_hash)

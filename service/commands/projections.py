@@ -32,17 +32,21 @@ def sync_business_fields(row: ProcessInstance, data: dict[str, Any]) -> None:
 
 
 def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime, *,
-               fresh: bool = False) -> list[HumanTask]:
+               fresh: bool = False, known: list[HumanTask] | None = None) -> list[HumanTask]:
     """Insert newly ready user tasks, refresh due times, cancel open rows the engine dropped.
 
-    `fresh`: the instance was created in this transaction (no rows to read).
+    `fresh`: the instance was created in this transaction (no rows to read); `known`: its open
+    rows as the command already read them in this transaction (not read again).
     Returns the instance's open task rows afterwards, ordered by (created_at, id)."""
     engine_tasks = {t.id: t for t in instance.open_tasks()}
-    rows = {} if fresh else {
-        r.id: r for r in db.session.execute(
+    if fresh:
+        rows = {}
+    elif known is not None:
+        rows = {r.id: r for r in known}
+    else:
+        rows = {r.id: r for r in db.session.execute(
             sa.select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
-        ).scalars()
-    }
+        ).scalars()}
     for task_id, task_row in rows.items():
         if task_id not in engine_tasks:
             # Interrupted (withdrawal, a deadline timer) or the instance ended: nobody can act.
