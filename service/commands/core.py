@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from service.auth import Grant, Principal
 from service.commands.actor import scope_label
-from service.commands.projections import sync_business_fields, sync_tasks, sync_timers
+from service.commands.projections import read_projections, sync_business_fields, sync_tasks, sync_timers
 from service.commands.runtime import (
     calendar_signature_columns,
     definition_by_id,
@@ -101,8 +101,11 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     # Flush the versioned UPDATE first: a stale revision fails here, before anything else is written.
     db.session.flush()
     with db.session.no_autoflush:  # the projection reads need nothing pending: one flush at the end
-        open_tasks = sync_tasks(row, instance, at, fresh=loaded.fresh, known=loaded.open_task_rows)
-        sync_timers(row, instance, fresh=loaded.fresh)
+        task_rows, timer_rows = loaded.open_task_rows, None
+        if task_rows is None and not loaded.fresh:
+            task_rows, timer_rows = read_projections(row.id)  # both in one round trip
+        open_tasks = sync_tasks(row, instance, at, fresh=loaded.fresh, known=task_rows)
+        sync_timers(row, instance, fresh=loaded.fresh, known=timer_rows)
         event = record(row.id, at, info, state_hash(state), head=loaded.head)
     loaded.head = (event.seq, event.event_hash)
     result = instance.last_result

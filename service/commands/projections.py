@@ -69,16 +69,40 @@ def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime, *,
     return sorted(open_rows, key=lambda r: (r.created_at, r.id))
 
 
-def sync_timers(row: ProcessInstance, instance: Instance, *, fresh: bool = False) -> None:
+def read_projections(instance_id: str) -> tuple[list[HumanTask], list[PendingTimer]]:
+    """The instance's open human_tasks rows and all its pending_timers rows in one round trip.
+
+    Both outer-joined from the instance row: (open tasks x timers) rows, a handful per instance."""
+    stmt = (sa.select(HumanTask, PendingTimer).select_from(ProcessInstance)
+            .outerjoin(HumanTask, sa.and_(HumanTask.instance_id == ProcessInstance.id,
+                                          HumanTask.status == "open"))
+            .outerjoin(PendingTimer, PendingTimer.instance_id == ProcessInstance.id)
+            .where(ProcessInstance.id == instance_id))
+    tasks: dict[str, HumanTask] = {}
+    timers: dict[str, PendingTimer] = {}
+    for task_row, timer_row in db.session.execute(stmt):
+        if task_row is not None:
+            tasks[task_row.id] = task_row
+        if timer_row is not None:
+            timers[timer_row.id] = timer_row
+    return list(tasks.values()), list(timers.values())
+
+
+def sync_timers(row: ProcessInstance, instance: Instance, *, fresh: bool = False,
+                known: list[PendingTimer] | None = None) -> None:
     """Make pending_timers equal to the engine's waiting timers (keeping lock columns of kept rows).
 
-    `fresh`: the instance was created in this transaction (no rows to read)."""
+    `fresh`: the instance was created in this transaction (no rows to read); `known`: its rows
+    as the command already read them in this transaction (not read again)."""
     pending = {t.id: t for t in instance.pending_timers() if t.fire_at is not None}
-    rows = {} if fresh else {
-        r.id: r for r in db.session.execute(
+    if fresh:
+        rows = {}
+    elif known is not None:
+        rows = {r.id: r for r in known}
+    else:
+        rows = {r.id: r for r in db.session.execute(
             sa.select(PendingTimer).where(PendingTimer.instance_id == row.id)
-        ).scalars()
-    }
+        ).scalars()}
     for timer_id, timer_row in rows.items():
         if timer_id not in pending:
             db.session.delete(timer_row)
