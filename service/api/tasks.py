@@ -91,7 +91,7 @@ def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def
 
     def body(result: CompleteResult) -> dict[str, Any]:
         # Built in the command's transaction from the rows it holds (no re-reads after commit).
-        items = task_items([result.task, *result.open_tasks], [result.instance])
+        items = task_items([result.task, *result.open_tasks], [result.instance], result.names)
         return {"task": items[0], "instance_id": result.instance.id,
                 "instance_status": result.instance.status,
                 "started_instances": [s.id for s in result.started], "open_tasks": items[1:]}

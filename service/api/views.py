@@ -33,10 +33,14 @@ def names(model: type, ids: Iterable[str | None]) -> dict[str, str]:
     return dict(db.session.execute(sa.select(model.id, model.name).where(model.id.in_(wanted))).all())
 
 
-def cadre_and_village_names(cadre_ids: Iterable[str | None],
-                            village_ids: Iterable[str | None]) -> tuple[dict[str, str], dict[str, str]]:
-    """names(Cadre, ...) and names(Village, ...) in one round trip."""
-    wanted_cadres, wanted_villages = {i for i in cadre_ids if i}, {i for i in village_ids if i}
+def cadre_and_village_names(cadre_ids: Iterable[str | None], village_ids: Iterable[str | None],
+                            known: tuple[dict[str, str], dict[str, str]] | None = None,
+                            ) -> tuple[dict[str, str], dict[str, str]]:
+    """names(Cadre, ...) and names(Village, ...) in one round trip (none when `known`, names the
+    caller already read in this transaction, holds them all)."""
+    known_cadres, known_villages = known or ({}, {})
+    wanted_cadres = {i for i in cadre_ids if i} - set(known_cadres)
+    wanted_villages = {i for i in village_ids if i} - set(known_villages)
     parts = []
     if wanted_cadres:
         parts.append(sa.select(sa.literal("c").label("kind"), Cadre.id, Cadre.name)
@@ -44,8 +48,8 @@ def cadre_and_village_names(cadre_ids: Iterable[str | None],
     if wanted_villages:
         parts.append(sa.select(sa.literal("v").label("kind"), Village.id, Village.name)
                      .where(Village.id.in_(wanted_villages)))
-    cadres: dict[str, str] = {}
-    villages: dict[str, str] = {}
+    cadres: dict[str, str] = dict(known_cadres)
+    villages: dict[str, str] = dict(known_villages)
     if parts:
         stmt = parts[0] if len(parts) == 1 else sa.union_all(*parts)
         for kind, id_, name in db.session.execute(stmt):
@@ -53,10 +57,13 @@ def cadre_and_village_names(cadre_ids: Iterable[str | None],
     return cadres, villages
 
 
-def summaries(rows: Sequence[ProcessInstance]) -> dict[str, dict[str, Any]]:
-    """Short description of each instance's request, from its business columns (no state parse)."""
+def summaries(rows: Sequence[ProcessInstance],
+              known: tuple[dict[str, str], dict[str, str]] | None = None) -> dict[str, dict[str, Any]]:
+    """Short description of each instance's request, from its business columns (no state parse).
+    `known`: (cadre names, village names) by id already read in this transaction."""
     cadres, villages = cadre_and_village_names(
-        [c for r in rows for c in (r.cadre_id, r.old_cadre_id, r.new_cadre_id)], [r.village_id for r in rows])
+        [c for r in rows for c in (r.cadre_id, r.old_cadre_id, r.new_cadre_id)], [r.village_id for r in rows],
+        known)
     out = {}
     for r in rows:
         cadre = cadres.get(r.cadre_id or "", r.cadre_id)
@@ -89,16 +96,17 @@ def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any
     }
 
 
-def task_items(tasks: Sequence[HumanTask],
-               instances: Iterable[ProcessInstance] = ()) -> list[dict[str, Any]]:
-    """Response items of `tasks`; `instances`: rows the caller already holds (not read again)."""
+def task_items(tasks: Sequence[HumanTask], instances: Iterable[ProcessInstance] = (),
+               names: tuple[dict[str, str], dict[str, str]] | None = None) -> list[dict[str, Any]]:
+    """Response items of `tasks`; `instances`: rows the caller already holds (not read again);
+    `names`: (cadre names, village names) by id the caller already read (not read again)."""
     rows = {r.id: r for r in instances}
     ids = {t.instance_id for t in tasks} - set(rows)
     if ids:
         rows.update((r.id, r) for r in db.session.execute(
             sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
             .where(ProcessInstance.id.in_(ids))).scalars())
-    sums = summaries([rows[i] for i in {t.instance_id for t in tasks}])
+    sums = summaries([rows[i] for i in {t.instance_id for t in tasks}], names)
     return [task_item(t, rows[t.instance_id], sums[t.instance_id]) for t in tasks]
 
 

@@ -22,7 +22,7 @@ from service.commands.runtime import (
 from service.db import db
 from service.errors import NotFound
 from service.history import append_event, canonical
-from service.models import HistoryEvent, HumanTask, ProcessDefinition, ProcessInstance
+from service.models import Cadre, HistoryEvent, HumanTask, ProcessDefinition, ProcessInstance, Village
 from workflows.engine import Definition, Instance, state_hash
 
 TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})
@@ -40,13 +40,28 @@ class Loaded:
     # transaction (before its versioned UPDATE, which any writer of those rows also bumps);
     # None: save() reads them.
     open_task_rows: list[HumanTask] | None = None
+    # (cadre names, village names) by id for the row's business columns as read with the row
+    # (load(with_names=True)); a response summary then needs no names query of its own.
+    names: tuple[dict[str, str], dict[str, str]] | None = None
 
 
-def load(instance_id: str) -> Loaded:
+NAMED_CADRE_COLUMNS = ("cadre_id", "old_cadre_id", "new_cadre_id")
+
+
+def _name_columns() -> list[sa.ScalarSelect]:
+    """Scalar subqueries: the names of the row's cadres and village (to ride along in load())."""
+    cadres = [sa.select(Cadre.name).where(Cadre.id == getattr(ProcessInstance, c)).scalar_subquery()
+              for c in NAMED_CADRE_COLUMNS]
+    village = sa.select(Village.name).where(Village.id == ProcessInstance.village_id).scalar_subquery()
+    return [*cadres, village]
+
+
+def load(instance_id: str, *, with_names: bool = False) -> Loaded:
     """The instance row and its engine instance restored against the pinned definition version.
 
     One round trip: the row, its definition's content hash (the parsed spec is cached), the
-    calendar signature (the cached Engine) and the head of its history chain. The head is safe to
+    calendar signature (the cached Engine), the head of its history chain and, `with_names`, the
+    names of its cadres and village (Loaded.names, for the response). The head is safe to
     use later in the command: a writer that commits in between either bumps the revision (our
     versioned UPDATE then fails) or takes the next seq (unique (instance_id, seq) then fails).
     """
@@ -56,16 +71,23 @@ def load(instance_id: str) -> Loaded:
     found = db.session.execute(
         sa.select(ProcessInstance, ProcessDefinition.content_hash, *calendar_signature_columns(),
                   last.with_only_columns(HistoryEvent.seq).scalar_subquery(),
-                  last.with_only_columns(HistoryEvent.event_hash).scalar_subquery())
+                  last.with_only_columns(HistoryEvent.event_hash).scalar_subquery(),
+                  *(_name_columns() if with_names else ()))
         .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
         .where(ProcessInstance.id == instance_id)
     ).one_or_none()
     if found is None:
         raise NotFound(f"流程实例 {instance_id} 不存在。")
-    row, content_hash, calendar_count, calendar_max, last_seq, last_hash = found
+    row, content_hash, calendar_count, calendar_max, last_seq, last_hash, *named = found
     definition = definition_by_id(row.definition_id, content_hash)
     instance = get_engine((calendar_count, calendar_max)).restore(definition, row.state, instance_id=row.id)
-    return Loaded(row, definition, instance, (last_seq or 0, last_hash))
+    names = None
+    if with_names:
+        cadre_names = {getattr(row, c): n for c, n in zip(NAMED_CADRE_COLUMNS, named, strict=False)
+                       if getattr(row, c) and n is not None}
+        village_names = {row.village_id: named[-1]} if row.village_id and named[-1] is not None else {}
+        names = (cadre_names, village_names)
+    return Loaded(row, definition, instance, (last_seq or 0, last_hash), names=names)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,8 @@ class CompleteResult:
     started: list[ProcessInstance]
     open_tasks: list[HumanTask] = field(default_factory=list)  # the instance's open tasks after it
     response: Any = None  # what `respond` returned
+    # (cadre names, village names) by id, read with the instance row (before the command ran)
+    names: tuple[dict[str, str], dict[str, str]] | None = None
 
 
 def _open_task(task_id: str) -> HumanTask:
@@ -167,7 +169,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
         grant = _candidate_grant(actor, task, "办理该任务")
         _require_open(task)
         _require_not_claimed_by_other(actor, task)
-        loaded = load(task.instance_id)
+        loaded = load(task.instance_id, with_names=True)
         trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
         trusted = canonical(trusted) if trusted is not None else None
         try:
@@ -191,7 +193,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
         saved = save(loaded, at, EventInfo("complete", inputs, actor, grant, task_id, task.spec_id,
                                            decision, task.comment))
         result = CompleteResult(task=task, instance=loaded.row, started=saved.started,
-                                open_tasks=saved.open_tasks)
+                                open_tasks=saved.open_tasks, names=loaded.names)
         if respond is not None:
             result.response = respond(result)
     return result
