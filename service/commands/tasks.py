@@ -73,36 +73,29 @@ def _touch(task: HumanTask, at: datetime) -> ProcessInstance:
     return row
 
 
-def claim_task(actor: Principal, task_id: str) -> HumanTask:
+def _set_claim(actor: Principal, task_id: str, claimant: str | None, kind: str, what: str) -> HumanTask:
+    """Claim (claimant = the actor) or release (claimant = None) a task, recorded as `kind`."""
     at = now()
     with unit_of_work():
         task = _open_task(task_id)
-        grant = _candidate_grant(actor, task, "认领该任务")
+        grant = _candidate_grant(actor, task, what)
         _require_open(task)
         _require_not_claimed_by_other(actor, task)
-        if task.claimed_by == actor.login:
+        if task.claimed_by == claimant:
             return task
         row = _touch(task, at)
-        task.claimed_by = actor.login
-        record(row.id, at, EventInfo("claim", {"task_id": task.id}, actor, grant, task.id, task.spec_id),
+        task.claimed_by = claimant
+        record(row.id, at, EventInfo(kind, {"task_id": task.id}, actor, grant, task.id, task.spec_id),
                state_hash(row.state))
     return task
+
+
+def claim_task(actor: Principal, task_id: str) -> HumanTask:
+    return _set_claim(actor, task_id, actor.login, "claim", "认领该任务")
 
 
 def unclaim_task(actor: Principal, task_id: str) -> HumanTask:
-    at = now()
-    with unit_of_work():
-        task = _open_task(task_id)
-        grant = _candidate_grant(actor, task, "释放该任务")
-        _require_open(task)
-        _require_not_claimed_by_other(actor, task)
-        if task.claimed_by is None:
-            return task
-        row = _touch(task, at)
-        task.claimed_by = None
-        record(row.id, at, EventInfo("unclaim", {"task_id": task.id}, actor, grant, task.id, task.spec_id),
-               state_hash(row.state))
-    return task
+    return _set_claim(actor, task_id, None, "unclaim", "释放该任务")
 
 
 def transfer_task(actor: Principal, task_id: str, to_login: str) -> HumanTask:
