@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 from service.db import db
 from service.labels import POSTING_ROLE_NAMES, ROLE_NAMES
-from service.models import Cadre, HumanTask, ProcessDefinition, ProcessInstance, Village
+from service.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.names import cadre_and_village_names
 
 DECISION_NAMES = {
     "approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
@@ -24,37 +25,6 @@ PROCESS_NAMES = {
 STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
                 "terminated": "已终止", "error": "出错"}
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
-
-
-def names(model: type, ids: Iterable[str | None]) -> dict[str, str]:
-    wanted = {i for i in ids if i}
-    if not wanted:
-        return {}
-    return dict(db.session.execute(sa.select(model.id, model.name).where(model.id.in_(wanted))).all())
-
-
-def cadre_and_village_names(cadre_ids: Iterable[str | None], village_ids: Iterable[str | None],
-                            known: tuple[dict[str, str], dict[str, str]] | None = None,
-                            ) -> tuple[dict[str, str], dict[str, str]]:
-    """names(Cadre, ...) and names(Village, ...) in one round trip (none when `known`, names the
-    caller already read in this transaction, holds them all)."""
-    known_cadres, known_villages = known or ({}, {})
-    wanted_cadres = {i for i in cadre_ids if i} - set(known_cadres)
-    wanted_villages = {i for i in village_ids if i} - set(known_villages)
-    parts = []
-    if wanted_cadres:
-        parts.append(sa.select(sa.literal("c").label("kind"), Cadre.id, Cadre.name)
-                     .where(Cadre.id.in_(wanted_cadres)))
-    if wanted_villages:
-        parts.append(sa.select(sa.literal("v").label("kind"), Village.id, Village.name)
-                     .where(Village.id.in_(wanted_villages)))
-    cadres: dict[str, str] = dict(known_cadres)
-    villages: dict[str, str] = dict(known_villages)
-    if parts:
-        stmt = parts[0] if len(parts) == 1 else sa.union_all(*parts)
-        for kind, id_, name in db.session.execute(stmt):
-            (cadres if kind == "c" else villages)[id_] = name
-    return cadres, villages
 
 
 def summaries(rows: Sequence[ProcessInstance],

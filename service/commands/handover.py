@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from service.app import get_settings
 from service.auth import Grant, Principal
 from service.db import db
-from service.models import Cadre, Posting, ProcessInstance, Village
+from service.models import Posting, ProcessInstance
+from service.names import cadre_and_village_names
 
 HANDOVER_MESSAGE = "handover_requested"
 HANDOVER_KEY = "handover"
@@ -42,22 +43,12 @@ def handover_data(payload: dict[str, Any], source_instance_id: str) -> dict[str,
     data["source_instance_id"] = source_instance_id
     # Names for inboxes and summaries; the process itself only reads the ids. One query for the
     # names (not two cadre rows with their postings and a village row).
-    cadre_ids = {data[k] for k in ("old_cadre_id", "new_cadre_id") if data.get(k)}
-    village_id = data.get("village_id")
-    parts = []
-    if cadre_ids:
-        parts.append(sa.select(sa.literal("c").label("kind"), Cadre.id, Cadre.name)
-                     .where(Cadre.id.in_(cadre_ids)))
-    if village_id:
-        parts.append(sa.select(sa.literal("v").label("kind"), Village.id, Village.name)
-                     .where(Village.id == village_id))
-    found: dict[tuple[str, str], str] = {}
-    if parts:
-        stmt = parts[0] if len(parts) == 1 else sa.union_all(*parts)
-        found = {(kind, id_): name for kind, id_, name in db.session.execute(stmt)}
+    cadres, villages = cadre_and_village_names(
+        [data.get("old_cadre_id"), data.get("new_cadre_id")], [data.get("village_id")])
     for key in ("old_cadre_id", "new_cadre_id"):
-        data[key.replace("_id", "_name")] = found.get(("c", data[key])) if data.get(key) else None
-    data["village_name"] = found.get(("v", village_id)) if village_id else None
+        data[key.replace("_id", "_name")] = cadres.get(data[key]) if data.get(key) else None
+    village_id = data.get("village_id")
+    data["village_name"] = villages.get(village_id) if village_id else None
     return data
 
 
