@@ -31,6 +31,16 @@ def sync_business_fields(row: ProcessInstance, data: dict[str, Any]) -> None:
             setattr(row, name, str(value))
 
 
+def _existing_rows(stmt: sa.Select, fresh: bool, known: list | None) -> dict[str, Any]:
+    """The projection rows the engine's view is compared with, by id: none for an instance created
+    in this transaction, the rows the command already read, or else a read with `stmt`."""
+    if fresh:
+        return {}
+    if known is not None:
+        return {r.id: r for r in known}
+    return {r.id: r for r in db.session.execute(stmt).scalars()}
+
+
 def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime, *,
                fresh: bool = False, known: list[HumanTask] | None = None) -> list[HumanTask]:
     """Insert newly ready user tasks, refresh due times, cancel open rows the engine dropped.
@@ -39,14 +49,8 @@ def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime, *,
     rows as the command already read them in this transaction (not read again).
     Returns the instance's open task rows afterwards, ordered by (created_at, id)."""
     engine_tasks = {t.id: t for t in instance.open_tasks()}
-    if fresh:
-        rows = {}
-    elif known is not None:
-        rows = {r.id: r for r in known}
-    else:
-        rows = {r.id: r for r in db.session.execute(
-            sa.select(HumanTask).where(HumanTask.instance_id == row.id, HumanTask.status == "open")
-        ).scalars()}
+    rows = _existing_rows(sa.select(HumanTask).where(
+        HumanTask.instance_id == row.id, HumanTask.status == "open"), fresh, known)
     for task_id, task_row in rows.items():
         if task_id not in engine_tasks:
             # Interrupted (withdrawal, a deadline timer) or the instance ended: nobody can act.
@@ -95,14 +99,7 @@ def sync_timers(row: ProcessInstance, instance: Instance, *, fresh: bool = False
     `fresh`: the instance was created in this transaction (no rows to read); `known`: its rows
     as the command already read them in this transaction (not read again)."""
     pending = {t.id: t for t in instance.pending_timers() if t.fire_at is not None}
-    if fresh:
-        rows = {}
-    elif known is not None:
-        rows = {r.id: r for r in known}
-    else:
-        rows = {r.id: r for r in db.session.execute(
-            sa.select(PendingTimer).where(PendingTimer.instance_id == row.id)
-        ).scalars()}
+    rows = _existing_rows(sa.select(PendingTimer).where(PendingTimer.instance_id == row.id), fresh, known)
     for timer_id, timer_row in rows.items():
         if timer_id not in pending:
             db.session.delete(timer_row)
