@@ -105,6 +105,8 @@ def transfer_task(actor: Principal, task_id: str, to_login: str) -> HumanTask:
         grant = _candidate_grant(actor, task, "转办该任务")
         _require_open(task)
         _require_not_claimed_by_other(actor, task)
+        if task.claimed_by != actor.login:  # api.md: only the claimant hands a task on
+            raise Conflict("请先认领该任务，再转办。", slug="task-not-claimed")
         if to_login == actor.login:
             raise ValidationFailed("不能转办给自己。", errors={"to_user": ["不能转办给自己。"]})
         target = db.session.execute(sa.select(User).join(UserRole).where(

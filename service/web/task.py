@@ -57,11 +57,12 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
     item = task_items([task])[0]
     can_act = acts and task.status == "open"
     claimed_by_other = bool(task.claimed_by) and task.claimed_by != principal.login
+    claimed_by_me = can_act and task.claimed_by == principal.login
     return render_template(
         "web/task.html", task=item, instance=row, data=data, eligibility=eligibility,
         history=history_entries(events), form_fields=form_fields, comment_required=comment_required,
         can_act=can_act and not claimed_by_other, claimed_by_other=claimed_by_other,
-        transfer_to=_transfer_candidates(principal, task) if can_act and not claimed_by_other else [],
+        transfer_to=_transfer_candidates(principal, task) if claimed_by_me else [],
         errors=errors or {}, values=values or {},
     ), status
 

@@ -108,6 +108,8 @@ def test_claim_unclaim_transfer(api, app, auth, tokens):
                  nominee_id="c-zhoujie")
     tid = api.task_of("tw_baishui", iid)["id"]
     api.post("tw_qingshan", f"/tasks/{tid}/claim", status=404)  # not its township: not even visible
+    unclaimed = api.post("tw_baishui", f"/tasks/{tid}/transfer", {"to_user": "tw_baishui2"}, status=409)
+    assert unclaimed["type"].endswith("task-not-claimed")  # api.md: only the claimant transfers
     assert api.post("tw_baishui", f"/tasks/{tid}/claim")["claimed_by"] == "tw_baishui"
     api.post("tw_baishui2", f"/tasks/{tid}/claim", status=409)
     api.post("tw_baishui2", f"/tasks/{tid}/complete", {"decision": "approve"}, status=409)

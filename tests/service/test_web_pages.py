@@ -110,8 +110,10 @@ def test_reject_without_comment_is_refused_next_to_the_comment(app: Any, clock: 
 def test_claim_and_unclaim(app: Any, clock: Any, flow: dict[str, str]) -> None:
     township = Browser(app, "tw_qingshan")
     task = flow["township_task"]
+    assert "认领后可转办" in township.get(f"/tasks/{task}")  # transfer is for the claimant only
     township.post(f"/tasks/{task}/claim", {}, page=f"/tasks/{task}")
     assert 'id="claimed-by">tw_qingshan' in township.get(f"/tasks/{task}")
+    assert "认领后可转办" not in township.get(f"/tasks/{task}")
     township.post(f"/tasks/{task}/unclaim", {}, page=f"/tasks/{task}")
     assert 'id="claimed-by"' not in township.get(f"/tasks/{task}")
 
