@@ -108,7 +108,7 @@ def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
     """流程实例详情：状态、业务数据、待办任务、定时器"""
     principal = authenticate()
     row = visible_instance(principal, instance_id)
-    loaded = load(row.id)
+    loaded = load(row.id, read_only=True)
     data = {k: v for k, v in loaded.instance.data.items() if k != RESERVED_KEY}
     version = db.session.get(ProcessDefinition, row.definition_id).version
     body = {**instance_items([row])[0], "version": version}
@@ -145,7 +145,7 @@ def diagram(instance_id: str):  # type: ignore[no-untyped-def]
     """流程图（BPMN XML）及已完成、当前活动的元素 id"""
     principal = authenticate()
     row = visible_instance(principal, instance_id)
-    loaded = load(row.id)
+    loaded = load(row.id, read_only=True)
     xml = next(text for name, text in sorted(loaded.definition.xml.items()) if name.endswith(".bpmn"))
     completed = loaded.instance.completed_element_ids()
     active = loaded.instance.active_element_ids()

@@ -61,7 +61,7 @@ def get_task(task_id: str):  # type: ignore[no-untyped-def]
     if task.status == "open":
         from service.commands.core import load
 
-        data = {k: v for k, v in load(row.id).instance.data.items() if k != RESERVED_KEY}
+        data = {k: v for k, v in load(row.id, read_only=True).instance.data.items() if k != RESERVED_KEY}
     return {**task_items([task])[0], "form_fields": form_fields,
             "comment_required": comment_required, "data": data, "can_act": acts and task.status == "open"}
 

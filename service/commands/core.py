@@ -11,7 +11,13 @@ import sqlalchemy as sa
 
 from service.auth import Grant, Principal
 from service.commands.actor import scope_label
-from service.commands.projections import read_projections, sync_business_fields, sync_tasks, sync_timers
+from service.commands.projections import (
+    NOTHING_PROJECTED,
+    EngineView,
+    sync_business_fields,
+    sync_tasks,
+    sync_timers,
+)
 from service.commands.runtime import (
     calendar_signature_columns,
     definition_by_id,
@@ -35,10 +41,11 @@ class Loaded:
     instance: Instance
     # (seq, event_hash) of the instance's last history event as read with the row; None: unknown.
     head: tuple[int, str | None] | None = None
-    fresh: bool = False  # created by this command: no projection rows exist yet
+    # The engine's tasks and timers as restored, before the command: what the projection rows
+    # hold (EngineView). None: loaded read-only, not to be saved.
+    before: EngineView | None = None
     # The instance's open human_tasks rows, when the command already read them in this
-    # transaction (before its versioned UPDATE, which any writer of those rows also bumps);
-    # None: save() reads them.
+    # transaction (before its versioned UPDATE, which any writer of those rows also bumps).
     open_task_rows: list[HumanTask] | None = None
     # (cadre names, village names) by id for the row's business columns as read with the row
     # (load(with_names=True)); a response summary then needs no names query of its own.
@@ -56,8 +63,9 @@ def _name_columns() -> list[sa.ScalarSelect]:
     return [*cadres, village]
 
 
-def load(instance_id: str, *, with_names: bool = False) -> Loaded:
-    """The instance row and its engine instance restored against the pinned definition version.
+def load(instance_id: str, *, with_names: bool = False, read_only: bool = False) -> Loaded:
+    """The instance row and its engine instance restored against the pinned definition version
+    (`read_only`: for a page or a response, never saved; its EngineView is not taken).
 
     One round trip: the row, its definition's content hash (the parsed spec is cached), the
     calendar signature (the cached Engine), the head of its history chain and, `with_names`, the
@@ -87,7 +95,8 @@ def load(instance_id: str, *, with_names: bool = False) -> Loaded:
                        if getattr(row, c) and n is not None}
         village_names = {row.village_id: named[-1]} if row.village_id and named[-1] is not None else {}
         names = (cadre_names, village_names)
-    return Loaded(row, definition, instance, (last_seq or 0, last_hash), names=names)
+    before = None if read_only else EngineView.of(instance)
+    return Loaded(row, definition, instance, (last_seq or 0, last_hash), before=before, names=names)
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,9 @@ class Saved:
 
 def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     """Write state, projections and the history event; start handovers the engine asked for."""
-    row, instance = loaded.row, loaded.instance
+    row, instance, before = loaded.row, loaded.instance, loaded.before
+    if before is None:
+        raise ValueError(f"instance {row.id} was loaded read-only")
     state = instance.state()
     was_running = row.status == "running"
     row.state = state
@@ -122,14 +133,12 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     sync_business_fields(row, instance.data)
     # Flush the versioned UPDATE first: a stale revision fails here, before anything else is written.
     db.session.flush()
-    with db.session.no_autoflush:  # the projection reads need nothing pending: one flush at the end
-        task_rows, timer_rows = loaded.open_task_rows, None
-        if task_rows is None and not loaded.fresh:
-            task_rows, timer_rows = read_projections(row.id)  # both in one round trip
-        open_tasks = sync_tasks(row, instance, at, fresh=loaded.fresh, known=task_rows)
-        sync_timers(row, instance, fresh=loaded.fresh, known=timer_rows)
+    after = EngineView.of(instance)
+    with db.session.no_autoflush:  # nothing pending is needed by the projection writes: one flush at the end
+        open_tasks = sync_tasks(row, before, after, at, known=loaded.open_task_rows)
+        sync_timers(row, before, after)
         event = record(row.id, at, info, state_hash(state), head=loaded.head)
-    loaded.head = (event.seq, event.event_hash)
+    loaded.head, loaded.before, loaded.open_task_rows = (event.seq, event.event_hash), after, None
     result = instance.last_result
     started: list[ProcessInstance] = []
     if result is not None:
@@ -172,7 +181,7 @@ def start(definition_row: ProcessDefinition, data: dict[str, Any], at: datetime,
     db.session.flush()  # inserted at revision 1; save() then writes the state (revision 2)
     info = EventInfo(kind="start", inputs={"instance_id": instance_id, "data": full_data},
                      actor=actor, grant=grant)
-    save(Loaded(row, definition, instance, head=(0, None), fresh=True), at, info)  # no events, no rows yet
+    save(Loaded(row, definition, instance, head=(0, None), before=NOTHING_PROJECTED), at, info)  # no rows yet
     return row
 
 

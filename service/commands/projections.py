@@ -6,6 +6,7 @@ instance row for list filters.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,9 @@ import sqlalchemy as sa
 
 from service.db import db
 from service.models import HumanTask, PendingTimer, ProcessInstance
+from workflows.engine import HumanTask as EngineHumanTask
 from workflows.engine import Instance
+from workflows.engine import PendingTimer as EngineTimer
 
 BUSINESS_FIELDS = ("village_id", "township_id", "unit_id")
 
@@ -31,33 +34,61 @@ def sync_business_fields(row: ProcessInstance, data: dict[str, Any]) -> None:
             setattr(row, name, str(value))
 
 
-def _existing_rows(stmt: sa.Select, fresh: bool, known: list | None) -> dict[str, Any]:
-    """The projection rows the engine's view is compared with, by id: none for an instance created
-    in this transaction, the rows the command already read, or else a read with `stmt`."""
-    if fresh:
-        return {}
-    if known is not None:
-        return {r.id: r for r in known}
-    return {r.id: r for r in db.session.execute(stmt).scalars()}
+@dataclass(frozen=True)
+class EngineView:
+    """What an engine instance projects into rows: its open user tasks and its waiting timers.
+
+    Taken when the instance is restored, it is also what the projection rows hold: every command
+    writes them from the state it saves, in the same transaction, and a command that works on
+    stale state loses at its versioned UPDATE. save() therefore compares the view before the
+    command with the view after it, instead of reading the rows back.
+    """
+
+    tasks: dict[str, EngineHumanTask]
+    timers: dict[str, EngineTimer]
+
+    @classmethod
+    def of(cls, instance: Instance) -> EngineView:
+        return cls({t.id: t for t in instance.open_tasks()},
+                   {t.id: t for t in instance.pending_timers() if t.fire_at is not None})
 
 
-def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime, *,
-               fresh: bool = False, known: list[HumanTask] | None = None) -> list[HumanTask]:
+NOTHING_PROJECTED = EngineView({}, {})
+
+
+def _session_row(model: type, ident: str) -> Any:
+    """The row object this session already holds for `ident` (no query), or None."""
+    return db.session.identity_map.get(db.session.identity_key(model, ident))
+
+
+def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: datetime, *,
+               known: list[HumanTask] | None = None) -> list[HumanTask]:
     """Insert newly ready user tasks, refresh due times, cancel open rows the engine dropped.
 
-    `fresh`: the instance was created in this transaction (no rows to read); `known`: its open
-    rows as the command already read them in this transaction (not read again).
-    Returns the instance's open task rows afterwards, ordered by (created_at, id)."""
-    engine_tasks = {t.id: t for t in instance.open_tasks()}
-    rows = _existing_rows(sa.select(HumanTask).where(
-        HumanTask.instance_id == row.id, HumanTask.status == "open"), fresh, known)
-    for task_id, task_row in rows.items():
-        if task_id not in engine_tasks:
-            # Interrupted (withdrawal, a deadline timer) or the instance ended: nobody can act.
-            task_row.status = "cancelled"
-            task_row.completed_at = at
+    `known`: the instance's open rows as the command already read them in this transaction (they
+    are compared instead of `before`). Returns the instance's open task rows afterwards, ordered
+    by (created_at, id)."""
+    rows = {r.id: r for r in known} if known is not None else {}
+    was_open = set(rows) if known is not None else set(before.tasks)
+    unheld = []
+    for task_id in was_open - set(after.tasks):
+        # Interrupted (withdrawal, a deadline timer) or the instance ended: nobody can act.
+        task_row = rows.get(task_id) or _session_row(HumanTask, task_id)
+        if task_row is None:
+            unheld.append(task_id)
+        elif task_row.status == "open":
+            task_row.status, task_row.completed_at = "cancelled", at
+    if unheld:
+        db.session.execute(sa.update(HumanTask).where(HumanTask.id.in_(unheld), HumanTask.status == "open")
+                           .values(status="cancelled", completed_at=at))
+    kept = [i for i in after.tasks if i in was_open and i not in rows]
+    rows.update((i, r) for i in kept if (r := _session_row(HumanTask, i)) is not None)
+    unread = [i for i in kept if i not in rows]
+    if unread:  # open before and after (parallel branches): their rows are in the response
+        rows.update((r.id, r) for r in db.session.execute(
+            sa.select(HumanTask).where(HumanTask.id.in_(unread))).scalars())
     open_rows = []
-    for task_id, task in engine_tasks.items():
+    for task_id, task in after.tasks.items():
         task_row = rows.get(task_id)
         if task_row is None:
             task_row = HumanTask(
@@ -73,47 +104,36 @@ def sync_tasks(row: ProcessInstance, instance: Instance, at: datetime, *,
     return sorted(open_rows, key=lambda r: (r.created_at, r.id))
 
 
-def read_projections(instance_id: str) -> tuple[list[HumanTask], list[PendingTimer]]:
-    """The instance's open human_tasks rows and all its pending_timers rows in one round trip.
-
-    Both outer-joined from the instance row: (open tasks x timers) rows, a handful per instance."""
-    stmt = (sa.select(HumanTask, PendingTimer).select_from(ProcessInstance)
-            .outerjoin(HumanTask, sa.and_(HumanTask.instance_id == ProcessInstance.id,
-                                          HumanTask.status == "open"))
-            .outerjoin(PendingTimer, PendingTimer.instance_id == ProcessInstance.id)
-            .where(ProcessInstance.id == instance_id))
-    tasks: dict[str, HumanTask] = {}
-    timers: dict[str, PendingTimer] = {}
-    for task_row, timer_row in db.session.execute(stmt):
-        if task_row is not None:
-            tasks[task_row.id] = task_row
-        if timer_row is not None:
-            timers[timer_row.id] = timer_row
-    return list(tasks.values()), list(timers.values())
-
-
-def sync_timers(row: ProcessInstance, instance: Instance, *, fresh: bool = False,
-                known: list[PendingTimer] | None = None) -> None:
-    """Make pending_timers equal to the engine's waiting timers (keeping lock columns of kept rows).
-
-    `fresh`: the instance was created in this transaction (no rows to read); `known`: its rows
-    as the command already read them in this transaction (not read again)."""
-    pending = {t.id: t for t in instance.pending_timers() if t.fire_at is not None}
-    rows = _existing_rows(sa.select(PendingTimer).where(PendingTimer.instance_id == row.id), fresh, known)
-    for timer_id, timer_row in rows.items():
-        if timer_id not in pending:
-            db.session.delete(timer_row)
-    for timer_id, timer in pending.items():
-        timer_row = rows.get(timer_id)
-        if timer_row is None:
+def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> None:
+    """Make pending_timers equal to the engine's waiting timers: delete the ones it no longer
+    waits for, add the new ones, move the recomputed ones (a kept row keeps its lock columns and
+    retry counters unless its fire time changed: a recomputed deadline is a new appointment)."""
+    unheld = []
+    for timer_id in before.timers.keys() - after.timers.keys():
+        held = _session_row(PendingTimer, timer_id)  # e.g. the timer service's claimed row
+        if held is None:
+            unheld.append(timer_id)
+        else:
+            db.session.delete(held)
+    if unheld:
+        db.session.execute(sa.delete(PendingTimer).where(PendingTimer.id.in_(unheld)))
+    for timer_id, timer in after.timers.items():
+        old = before.timers.get(timer_id)
+        if old is None:
             db.session.add(PendingTimer(
                 id=timer_id, instance_id=row.id, spec_id=timer.spec_id, kind=timer.kind or "deadline",
                 notify=timer.notify, fire_at=timer.fire_at, task_id=timer.task_id, attempts=0,
                 calendar_uncovered=timer.calendar_uncovered,
             ))
-        else:
-            if timer_row.fire_at != timer.fire_at:
-                timer_row.fire_at = timer.fire_at
-                timer_row.lock_owner = None  # a recomputed deadline is a new appointment
-                timer_row.lock_expires_at = None
-            timer_row.calendar_uncovered = timer.calendar_uncovered
+            continue
+        changes: dict[str, Any] = {}
+        if old.fire_at != timer.fire_at:
+            changes = {"fire_at": timer.fire_at, "lock_owner": None, "lock_expires_at": None}
+        if changes or old.calendar_uncovered != timer.calendar_uncovered:
+            changes["calendar_uncovered"] = timer.calendar_uncovered
+            held = _session_row(PendingTimer, timer_id)
+            if held is None:
+                db.session.execute(sa.update(PendingTimer).where(PendingTimer.id == timer_id).values(changes))
+            else:
+                for name, value in changes.items():
+                    setattr(held, name, value)

@@ -22,7 +22,7 @@ from workflows.determinism import RESERVED_KEY
 def instance_page(instance_id: str) -> str:
     principal = require_principal()
     row = visible_instance(principal, instance_id)
-    loaded = load(row.id)
+    loaded = load(row.id, read_only=True)
     data = {k: v for k, v in loaded.instance.data.items() if k != RESERVED_KEY}
     xml = next(text for name, text in sorted(loaded.definition.xml.items()) if name.endswith(".bpmn"))
     svg = render_svg(xml, loaded.instance.completed_element_ids(), loaded.instance.active_element_ids())

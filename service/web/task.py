@@ -47,7 +47,7 @@ def _transfer_candidates(principal: Principal, task: HumanTask) -> list[User]:
 def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str, list[str]] | None = None,
             values: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
     principal = require_principal()
-    data = {k: v for k, v in load(row.id).instance.data.items() if k != RESERVED_KEY}
+    data = {k: v for k, v in load(row.id, read_only=True).instance.data.items() if k != RESERVED_KEY}
     form_fields, comment_required = task_contract(task, row)
     eligibility = None
     if data.get("nominee_facts") and data.get("role"):
