@@ -16,6 +16,7 @@ from service.json_provider import IsoJSONProvider
 from service.observability import install as install_observability
 from service.openapi import init_api
 from service.scheduler_status import NotRunning, install
+from service.transaction_end import install_read_only_commit
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 SETTINGS_KEY = "cadreflow.settings"
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.database_url.startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _configure_sqlite_connection)
+    install_read_only_commit(app)  # after db.init_app: runs before its session teardown
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
 
     init_api(app)

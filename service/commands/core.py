@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,6 +64,20 @@ def _name_columns() -> list[sa.ScalarSelect]:
     return [*cadres, village]
 
 
+@functools.cache
+def _load_statement(with_names: bool) -> sa.Select:
+    """The statement of load(), built once per process: its SQL is compiled and cached once too."""
+    last = (sa.select(HistoryEvent.seq, HistoryEvent.event_hash)
+            .where(HistoryEvent.instance_id == ProcessInstance.id)
+            .order_by(HistoryEvent.seq.desc()).limit(1))
+    return (sa.select(ProcessInstance, ProcessDefinition.content_hash, *calendar_signature_columns(),
+                      last.with_only_columns(HistoryEvent.seq).scalar_subquery(),
+                      last.with_only_columns(HistoryEvent.event_hash).scalar_subquery(),
+                      *(_name_columns() if with_names else ()))
+            .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+            .where(ProcessInstance.id == sa.bindparam("instance_id")))
+
+
 def load(instance_id: str, *, with_names: bool = False, read_only: bool = False) -> Loaded:
     """The instance row and its engine instance restored against the pinned definition version
     (`read_only`: for a page or a response, never saved; its EngineView is not taken).
@@ -73,17 +88,7 @@ def load(instance_id: str, *, with_names: bool = False, read_only: bool = False)
     use later in the command: a writer that commits in between either bumps the revision (our
     versioned UPDATE then fails) or takes the next seq (unique (instance_id, seq) then fails).
     """
-    last = (sa.select(HistoryEvent.seq, HistoryEvent.event_hash)
-            .where(HistoryEvent.instance_id == ProcessInstance.id)
-            .order_by(HistoryEvent.seq.desc()).limit(1))
-    found = db.session.execute(
-        sa.select(ProcessInstance, ProcessDefinition.content_hash, *calendar_signature_columns(),
-                  last.with_only_columns(HistoryEvent.seq).scalar_subquery(),
-                  last.with_only_columns(HistoryEvent.event_hash).scalar_subquery(),
-                  *(_name_columns() if with_names else ()))
-        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
-        .where(ProcessInstance.id == instance_id)
-    ).one_or_none()
+    found = db.session.execute(_load_statement(with_names), {"instance_id": instance_id}).one_or_none()
     if found is None:
         raise NotFound(f"流程实例 {instance_id} 不存在。")
     row, content_hash, calendar_count, calendar_max, last_seq, last_hash, *named = found

@@ -54,6 +54,9 @@ class EngineView:
 
 
 NOTHING_PROJECTED = EngineView({}, {})
+# Rows no session object stands for are written with plain table statements (no ORM bookkeeping).
+TASKS: sa.Table = HumanTask.__table__
+TIMERS: sa.Table = PendingTimer.__table__
 
 
 def _session_row(model: type, ident: str) -> Any:
@@ -79,7 +82,7 @@ def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: 
         elif task_row.status == "open":
             task_row.status, task_row.completed_at = "cancelled", at
     if unheld:
-        db.session.execute(sa.update(HumanTask).where(HumanTask.id.in_(unheld), HumanTask.status == "open")
+        db.session.execute(TASKS.update().where(TASKS.c.id.in_(unheld), TASKS.c.status == "open")
                            .values(status="cancelled", completed_at=at))
     kept = [i for i in after.tasks if i in was_open and i not in rows]
     rows.update((i, r) for i in kept if (r := _session_row(HumanTask, i)) is not None)
@@ -116,7 +119,7 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
         else:
             db.session.delete(held)
     if unheld:
-        db.session.execute(sa.delete(PendingTimer).where(PendingTimer.id.in_(unheld)))
+        db.session.execute(TIMERS.delete().where(TIMERS.c.id.in_(unheld)))
     for timer_id, timer in after.timers.items():
         old = before.timers.get(timer_id)
         if old is None:
@@ -133,7 +136,7 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
             changes["calendar_uncovered"] = timer.calendar_uncovered
             held = _session_row(PendingTimer, timer_id)
             if held is None:
-                db.session.execute(sa.update(PendingTimer).where(PendingTimer.id == timer_id).values(changes))
+                db.session.execute(TIMERS.update().where(TIMERS.c.id == timer_id).values(changes))
             else:
                 for name, value in changes.items():
                     setattr(held, name, value)
