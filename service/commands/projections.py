@@ -109,8 +109,8 @@ def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: 
 
 def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> None:
     """Make pending_timers equal to the engine's waiting timers: delete the ones it no longer
-    waits for, add the new ones, move the recomputed ones (a kept row keeps its lock columns and
-    retry counters unless its fire time changed: a recomputed deadline is a new appointment)."""
+    waits for, add the new ones, move the recomputed ones. A kept row keeps its retry counters, and
+    its lock columns unless its fire time changed (a recomputed deadline is a new appointment)."""
     unheld = []
     for timer_id in before.timers.keys() - after.timers.keys():
         held = _session_row(PendingTimer, timer_id)  # e.g. the timer service's claimed row

@@ -6,34 +6,21 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
 
+from service.append_only import AppendOnlyViolation, guard_append_only
 from service.db import db
 from service.history.chain import event_hash
 from service.models import HistoryEvent
 
 
-class HistoryIsAppendOnly(RuntimeError):
+class HistoryIsAppendOnly(AppendOnlyViolation):
     pass
 
 
-def _refuse(_mapper: Any, _connection: Any, target: HistoryEvent) -> None:
-    raise HistoryIsAppendOnly(
-        f"历史事件只能追加，不能修改或删除（实例 {target.instance_id} 第 {target.seq} 条）")
-
-
-sa_event.listen(HistoryEvent, "before_update", _refuse)
-sa_event.listen(HistoryEvent, "before_delete", _refuse)
-
-
-@sa_event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk(state: Any) -> None:
-    # Bulk UPDATE/DELETE statements bypass the mapper events above.
-    if (state.is_update or state.is_delete) and any(
-        getattr(m, "class_", None) is HistoryEvent for m in state.all_mappers
-    ):
-        raise HistoryIsAppendOnly("历史事件只能追加，不能修改或删除")
+guard_append_only(
+    HistoryEvent, HistoryIsAppendOnly,
+    lambda e: f"历史事件只能追加，不能修改或删除（实例 {e.instance_id} 第 {e.seq} 条）",
+    "历史事件只能追加，不能修改或删除")
 
 
 def last_event(instance_id: str) -> HistoryEvent | None:

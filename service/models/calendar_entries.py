@@ -12,6 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from service.append_only import AppendOnlyViolation, guard_append_only
 from service.db import db
 from service.models.types import JSONType, UTCDateTime
 
@@ -31,3 +32,13 @@ class CalendarEntry(db.Model):
     # The pair also serialises two admins entering the same year at once: one gets a 409.
     __table_args__ = (sa.UniqueConstraint("year", "version"),
                       sa.Index("ix_calendar_entries_entered_at", "entered_at"))
+
+
+class CalendarEntryIsAppendOnly(AppendOnlyViolation):
+    pass
+
+
+guard_append_only(
+    CalendarEntry, CalendarEntryIsAppendOnly,
+    lambda e: f"日历条目只能追加新版本，不能修改或删除（{e.year} 年第 {e.version} 版）",
+    "日历条目只能追加新版本，不能修改或删除")
