@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from service.cli_audit import audit
+from service.cli_duties import duties
+from service.cli_instances import instances
 from service.config import Settings, SettingsError
 from service.models import ROLES, SCOPE_KIND_BY_ROLE
 
@@ -194,6 +196,8 @@ def scheduler_command(clock_start: str | None) -> None:
 
 
 cli.add_command(audit)
+cli.add_command(instances)
+cli.add_command(duties)
 
 
 def _safe_url(app: Flask) -> str:

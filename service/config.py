@@ -74,6 +74,9 @@ class Settings:
     # Request bodies above this are refused with 413 (BPMN uploads included).
     max_content_length: int = 5 * 1024 * 1024
     scheduler_enabled: bool = True
+    # Domain rule 9: the timer service starts each year's unit_duties instance of every dispatch
+    # unit (CADREFLOW_DUTIES_AUTOSTART). Off by default: the demo and tests start them by hand.
+    duties_autostart: bool = False
     sql_echo: bool = False
 
     def __post_init__(self) -> None:
@@ -135,6 +138,9 @@ class Settings:
                 raise SettingsError(f"CADREFLOW_MAX_CONTENT_LENGTH: 不是整数: {raw!r}") from exc
         if "CADREFLOW_SCHEDULER" in env:
             kwargs["scheduler_enabled"] = _parse_bool("CADREFLOW_SCHEDULER", env["CADREFLOW_SCHEDULER"])
+        if "CADREFLOW_DUTIES_AUTOSTART" in env:
+            kwargs["duties_autostart"] = _parse_bool("CADREFLOW_DUTIES_AUTOSTART",
+                                                     env["CADREFLOW_DUTIES_AUTOSTART"])
         if "CADREFLOW_SQL_ECHO" in env:
             kwargs["sql_echo"] = _parse_bool("CADREFLOW_SQL_ECHO", env["CADREFLOW_SQL_ECHO"])
         deadlines = {}

@@ -8,6 +8,7 @@ from service.commands.adjustments import submit_adjustment
 from service.commands.definitions import deploy, deploy_bundled, deploy_definition, deploy_paths
 from service.commands.process import start_process
 from service.commands.recalls import open_recall
+from service.commands.resume import resume_instance
 from service.commands.tasks import CompleteResult, claim_task, complete_task, transfer_task, unclaim_task
 from service.commands.timers import FireResult, fire_due_timers, recompute_deadlines
 from service.commands.uow import unit_of_work
@@ -26,6 +27,7 @@ __all__ = [
     "fire_due_timers",
     "open_recall",
     "recompute_deadlines",
+    "resume_instance",
     "start_process",
     "submit_adjustment",
     "transfer_task",

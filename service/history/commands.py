@@ -18,6 +18,7 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "transfer": None,
     "urge": None,  # a person's reminder (催办): a notification, not an engine command
     "timer_failed": None,  # status -> error after failed firings; engine state unchanged
+    "resume": None,  # an administrator put an `error` instance back to running; state unchanged
 }
 
 EVENT_KIND_NAMES = {
@@ -31,6 +32,7 @@ EVENT_KIND_NAMES = {
     "transfer": "转办",
     "urge": "催办",
     "timer_failed": "定时器触发失败",
+    "resume": "恢复运行",
 }
 
 

@@ -4,7 +4,8 @@ Jobs: `sweep` every `sweep_seconds` (catches timers missed while down or created
 process) and `wake`, a date job at the next due time of the table, rescheduled after every
 run, so a known timer fires at its moment instead of at the next sweep. The app's clock decides
 what is due; APScheduler only decides when to look (its triggers run on the wall clock, so the
-wake time is translated by the clock's offset from the wall clock).
+wake time is translated by the clock's offset from the wall clock). With CADREFLOW_DUTIES_AUTOSTART,
+`duties` starts the current year's unit_duties instances at start-up and checks again every hour.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from service.app import SETTINGS_KEY
 from service.clock import get_clock
+from service.commands.yearly_duties import duty_year, start_year_of_duties
 from service.scheduler_status import install
 from service.timers.config import SchedulerConfig
 from service.timers.firing import FiringReport, TimerFirer
@@ -29,6 +32,9 @@ from service.timers.webhooks import DeliveryReport, WebhookDeliverer
 
 log = logging.getLogger(__name__)
 
+# How often the duties job looks for the current year's unit_duties instances (the first check
+# runs at start-up, so a service that was down on 1 January catches up when it comes back).
+DUTIES_CHECK_SECONDS = 3600
 # Fire a hair after the fire time: timers fire strictly after it.
 WAKE_MARGIN = timedelta(milliseconds=5)
 
@@ -57,6 +63,9 @@ class TimerService:
                                 id="sweep", next_run_time=datetime.now(UTC))
         self._scheduler.add_job(self.run_deliveries, "interval", seconds=self.config.sweep_seconds,
                                 id="webhooks")
+        if self.app.extensions[SETTINGS_KEY].duties_autostart:
+            self._scheduler.add_job(self.run_duties, "interval", seconds=DUTIES_CHECK_SECONDS,
+                                    id="duties", next_run_time=datetime.now(UTC))
         self._scheduler.start()
         install(self.app, self)
         log.info("timer service %s started (sweep every %ss)", self.owner, self.config.sweep_seconds)
@@ -100,6 +109,20 @@ class TimerService:
             self.deliver_due()
         except Exception:
             log.exception("webhook delivery failed")
+
+    def start_duties(self, now: datetime | None = None) -> list[str]:
+        """This year's missing unit_duties instances (domain rule 9); their ids."""
+        with self.app.app_context():
+            at = now or get_clock().now()
+            return start_year_of_duties(duty_year(at), at)
+
+    def run_duties(self) -> None:
+        try:
+            started = self.start_duties()
+            if started:
+                log.info("started %d unit_duties instances for the year", len(started))
+        except Exception:
+            log.exception("starting the year's unit_duties failed")
 
     def _schedule_wake(self) -> None:
         clock_now = get_clock().now()
