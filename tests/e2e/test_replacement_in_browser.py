@@ -3,8 +3,9 @@ handover, with the invalid form, the other township's 403 and the auditor's veri
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -112,7 +113,9 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     auditor.fill("input[type=datetime-local]", "2020-01-01T00:00:00")
     auditor.click("#show-state")
     expect(auditor.locator("#state-error")).to_have_text("该时刻实例尚未发起。")
-    auditor.fill("input[type=datetime-local]", (date.today() + timedelta(days=1)).isoformat() + "T00:00:00")
+    # The page reads Beijing time: an hour from now there (the UTC date is a day behind after 16:00 UTC).
+    later = datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(hours=1)
+    auditor.fill("input[type=datetime-local]", later.strftime("%Y-%m-%dT%H:%M:%S"))
     auditor.click("#show-state")
     expect(auditor.locator("#state-result")).to_contain_text("已办结")
     shoot(auditor, "15-audit-verify-state")
