@@ -35,7 +35,8 @@ def duty_year(at: datetime) -> int:
 
 def start_year_of_duties(year: int, at: datetime) -> list[str]:
     """Start the missing unit_duties instances of `year`; returns the ids of those it started
-    (none when unit_duties is not deployed)."""
+    (none when unit_duties is not deployed). Called outside any transaction (the timer service,
+    the command line): it ends the session's transaction and runs one per unit."""
     if db.session.execute(sa.select(ProcessDefinition.id).where(
             ProcessDefinition.key == UNIT_DUTIES_KEY).limit(1)).first() is None:
         return []
