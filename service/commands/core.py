@@ -45,9 +45,6 @@ class Loaded:
     # The engine's tasks and timers as restored, before the command: what the projection rows
     # hold (EngineView). None: loaded read-only, not to be saved.
     before: EngineView | None = None
-    # The instance's open human_tasks rows, when the command already read them in this
-    # transaction (before its versioned UPDATE, which any writer of those rows also bumps).
-    open_task_rows: list[HumanTask] | None = None
     # (cadre names, village names) by id for the row's business columns as read with the row
     # (load(with_names=True)); a response summary then needs no names query of its own.
     names: tuple[dict[str, str], dict[str, str]] | None = None
@@ -140,10 +137,10 @@ def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
     db.session.flush()
     after = EngineView.of(instance)
     with db.session.no_autoflush:  # nothing pending is needed by the projection writes: one flush at the end
-        open_tasks = sync_tasks(row, before, after, at, known=loaded.open_task_rows)
+        open_tasks = sync_tasks(row, before, after, at)
         sync_timers(row, before, after)
         event = record(row.id, at, info, state_hash(state), head=loaded.head)
-    loaded.head, loaded.before, loaded.open_task_rows = (event.seq, event.event_hash), after, None
+    loaded.head, loaded.before = (event.seq, event.event_hash), after
     result = instance.last_result
     started: list[ProcessInstance] = []
     if result is not None:

@@ -64,19 +64,17 @@ def _session_row(model: type, ident: str) -> Any:
     return db.session.identity_map.get(db.session.identity_key(model, ident))
 
 
-def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: datetime, *,
-               known: list[HumanTask] | None = None) -> list[HumanTask]:
+def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: datetime) -> list[HumanTask]:
     """Insert newly ready user tasks, refresh due times, cancel open rows the engine dropped.
 
-    `known`: the instance's open rows as the command already read them in this transaction (they
-    are compared instead of `before`). Returns the instance's open task rows afterwards, ordered
-    by (created_at, id)."""
-    rows = {r.id: r for r in known} if known is not None else {}
-    was_open = set(rows) if known is not None else set(before.tasks)
+    Rows the session already holds (the completed task, rows the command read) are changed as
+    objects; the others are written without being read, except the ones still open, which the
+    response lists. Returns the instance's open task rows afterwards, ordered by (created_at, id)."""
+    rows: dict[str, HumanTask] = {}
     unheld = []
-    for task_id in was_open - set(after.tasks):
+    for task_id in before.tasks.keys() - after.tasks.keys():
         # Interrupted (withdrawal, a deadline timer) or the instance ended: nobody can act.
-        task_row = rows.get(task_id) or _session_row(HumanTask, task_id)
+        task_row = _session_row(HumanTask, task_id)
         if task_row is None:
             unheld.append(task_id)
         elif task_row.status == "open":
@@ -84,7 +82,7 @@ def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: 
     if unheld:
         db.session.execute(TASKS.update().where(TASKS.c.id.in_(unheld), TASKS.c.status == "open")
                            .values(status="cancelled", completed_at=at))
-    kept = [i for i in after.tasks if i in was_open and i not in rows]
+    kept = [i for i in after.tasks if i in before.tasks]
     rows.update((i, r) for i in kept if (r := _session_row(HumanTask, i)) is not None)
     unread = [i for i in kept if i not in rows]
     if unread:  # open before and after (parallel branches): their rows are in the response

@@ -75,7 +75,6 @@ def fire_due_timers(instance_id: str, at: datetime, actor: Principal = SYSTEM) -
             return FireResult(instance_id, status=row.status)
         tasks = {t.id: t for t in db.session.execute(
             sa.select(HumanTask).where(HumanTask.instance_id == row.id)).scalars()}
-        loaded.open_task_rows = [t for t in tasks.values() if t.status == "open"]  # save() needs no re-read
         result = loaded.instance.fire_due_timers(at)
         if not result.fired_timers:
             db.session.rollback()
