@@ -15,6 +15,8 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,6 +57,9 @@ class TimerService:
             "coalesce": True, "max_instances": 1, "misfire_grace_time": None})
         self.total_fired = 0
         self.swept = threading.Event()  # set after each completed sweep (tests wait on it)
+        self._stopping = False
+        self._idle = threading.Condition()  # shutdown waits on it for the jobs in flight
+        self._jobs_in_flight = 0
 
     # lifecycle
 
@@ -72,8 +77,28 @@ class TimerService:
         return self
 
     def shutdown(self, wait: bool = True) -> None:
+        """Stop the jobs; `wait`: until those in flight have finished (their transactions end).
+
+        Not APScheduler's own wait: it holds its job-store lock while it waits, and a sweep in
+        flight re-schedules its wake with add_job, which needs that lock: the process hung on
+        SIGTERM. Here APScheduler stops without waiting and the service waits for its jobs."""
+        self._stopping = True
         if self._scheduler.running:
-            self._scheduler.shutdown(wait=wait)
+            self._scheduler.shutdown(wait=False)
+        if wait:
+            with self._idle:
+                self._idle.wait_for(lambda: self._jobs_in_flight == 0)
+
+    @contextmanager
+    def _job(self) -> Iterator[None]:
+        with self._idle:
+            self._jobs_in_flight += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._jobs_in_flight -= 1
+                self._idle.notify_all()
 
     @property
     def running(self) -> bool:
@@ -97,18 +122,20 @@ class TimerService:
             return self.deliverer.deliver_due(now or get_clock().now())
 
     def run_sweep(self) -> None:
-        try:
-            self.fire_due()
-        except Exception:  # a job that raises would only be logged by APScheduler anyway
-            log.exception("timer sweep failed")
-        finally:
-            self.swept.set()
+        with self._job():
+            try:
+                self.fire_due()
+            except Exception:  # a job that raises would only be logged by APScheduler anyway
+                log.exception("timer sweep failed")
+            finally:
+                self.swept.set()
 
     def run_deliveries(self) -> None:
-        try:
-            self.deliver_due()
-        except Exception:
-            log.exception("webhook delivery failed")
+        with self._job():
+            try:
+                self.deliver_due()
+            except Exception:
+                log.exception("webhook delivery failed")
 
     def start_duties(self, now: datetime | None = None) -> list[str]:
         """This year's missing unit_duties instances (domain rule 9); their ids."""
@@ -117,17 +144,18 @@ class TimerService:
             return start_year_of_duties(duty_year(at), at)
 
     def run_duties(self) -> None:
-        try:
-            started = self.start_duties()
-            if started:
-                log.info("started %d unit_duties instances for the year", len(started))
-        except Exception:
-            log.exception("starting the year's unit_duties failed")
+        with self._job():
+            try:
+                started = self.start_duties()
+                if started:
+                    log.info("started %d unit_duties instances for the year", len(started))
+            except Exception:
+                log.exception("starting the year's unit_duties failed")
 
     def _schedule_wake(self) -> None:
         clock_now = get_clock().now()
         due = next_due_at(clock_now)
-        if due is None:
+        if due is None or self._stopping:
             return
         run_at = datetime.now(UTC) + (due - clock_now) + WAKE_MARGIN
         self._scheduler.add_job(self.run_sweep, "date", run_date=run_at, id="wake", replace_existing=True)
