@@ -4,6 +4,8 @@ SpiffWorkflow step, inbox query time at 1,000 and 100,000 open tasks, stored byt
 * HTTP completion: Flask test client -> POST /tasks/{id}/complete (auth, validation, load row,
   restore, engine step, save state + projections + hash-chained event, commit). Each round
   submits a first-secretary replacement and times its three approvals.
+* The process is set up as a served one: the garbage collector tuned (service/gc_tuning.py);
+  that applies to the bare rounds too, since they run in the same process.
 * Bare step: plain CamundaParser spec of bpmn/mid_term_replacement.bpmn in memory,
   `task.run()` + `do_engine_steps()` for the same three approvals, one bare round after each
   HTTP round (interleaved: a shared machine's speed drifts between minutes, not within one).
@@ -44,6 +46,7 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 from service.app import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.db import db  # noqa: E402
+from service.gc_tuning import tune_gc  # noqa: E402
 from service.models import HistoryEvent, HumanTask, ProcessInstance  # noqa: E402
 from service.observability.logs import access_logger  # noqa: E402
 from workflows import rules  # noqa: E402
@@ -106,6 +109,7 @@ def make_app(url: str):  # type: ignore[no-untyped-def]
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
         tokens = seed_demo()
+    tune_gc()  # as the serving processes do once they are set up (service/wsgi.py, cadreflow serve)
     return app, tokens
 
 

@@ -12,12 +12,11 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from flask import g, request
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from service.db import db
 from service.errors import Forbidden, Unauthorized
-from service.models import SCOPE_KIND_BY_ROLE, User
+from service.models import SCOPE_KIND_BY_ROLE, User, UserRole
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,6 +98,16 @@ def _bearer_token() -> str | None:
     return token.strip()
 
 
+@functools.cache
+def _principal_statement() -> sa.Select:
+    """The user holding a token hash with its grants in role-id order (no roles: one row of NULLs)."""
+    return (sa.select(User.login, User.display_name, User.active,
+                      UserRole.role, UserRole.scope_kind, UserRole.scope_id)
+            .outerjoin(UserRole, UserRole.login == User.login)
+            .where(User.token_hash == sa.bindparam("token_hash"))
+            .order_by(UserRole.id))
+
+
 def authenticate() -> Principal:
     """The caller of this request, or 401. Cached on flask.g for the request."""
     cached = g.get("principal")
@@ -107,14 +116,14 @@ def authenticate() -> Principal:
     token = _bearer_token()
     if token is None:
         raise Unauthorized("缺少访问令牌：请在请求头中提供 Authorization: Bearer <token>。")
-    # The roles come in the same query (one round trip instead of two).
-    user = db.session.execute(
-        sa.select(User).options(joinedload(User.roles))
-        .where(User.token_hash == hash_token(token))
-    ).unique().scalar_one_or_none()
-    if user is None or not user.active:
+    # One round trip for the user and its roles, read as plain rows: an ORM User with its roles
+    # collection costs more Python than the rest of a small request.
+    rows = db.session.execute(_principal_statement(), {"token_hash": hash_token(token)}).all()
+    if not rows or not rows[0].active:
         raise Unauthorized("访问令牌无效或已停用。")
-    principal = Principal.from_user(user)
+    first = rows[0]
+    principal = Principal(first.login, first.display_name,
+                          tuple(Grant(r.role, r.scope_kind, r.scope_id) for r in rows if r.role is not None))
     g.principal = principal
     return principal
 

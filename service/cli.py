@@ -15,6 +15,7 @@ from service.cli_audit import audit
 from service.cli_duties import duties
 from service.cli_instances import instances
 from service.config import Settings, SettingsError
+from service.gc_tuning import tune_gc
 from service.models import ROLES, SCOPE_KIND_BY_ROLE
 
 
@@ -151,6 +152,7 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
 
         timers = TimerService(app, SchedulerConfig.from_env()).start()
         click.echo("定时器服务已在本进程中启动（--no-scheduler 可关闭）。")
+    tune_gc()
     click.echo(f"cadreflow 运行于 http://{host}:{port}/api/v1/ （接口文档 /api/v1/docs）")
     click.echo("演示用户：hr_edu、tw_qingshan、county、orgdept、rrb、auditor、admin、cadre_zhangwei 等，"
                "密码与登录名相同；令牌见 `cadreflow seed-demo --tokens-json var/demo-tokens.json` "
@@ -189,6 +191,7 @@ def scheduler_command(clock_start: str | None) -> None:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     service = TimerService(app, config).start()
+    tune_gc()
     click.echo(f"定时器服务 {service.owner} 已启动（每 {config.sweep_seconds} 秒巡检）。", err=True)
     stop.wait()
     service.shutdown()

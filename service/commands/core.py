@@ -15,10 +15,11 @@ from service.commands.actor import scope_label
 from service.commands.projections import (
     NOTHING_PROJECTED,
     EngineView,
-    sync_business_fields,
+    business_field_changes,
     sync_tasks,
     sync_timers,
 )
+from service.commands.row_writes import write_columns, write_versioned
 from service.commands.runtime import (
     calendar_signature_columns,
     definition_by_id,
@@ -120,21 +121,28 @@ class Saved:
     open_tasks: list[HumanTask]  # the instance's open task rows after the command
 
 
-def save(loaded: Loaded, at: datetime, info: EventInfo) -> Saved:
-    """Write state, projections and the history event; start handovers the engine asked for."""
+def save(loaded: Loaded, at: datetime, info: EventInfo,
+         closed_task: tuple[HumanTask, dict[str, Any]] | None = None) -> Saved:
+    """Write state, projections and the history event; start handovers the engine asked for.
+
+    `closed_task`: the task row the command completed, with its new column values; written right
+    after the instance row, so every command locks an instance's rows in the same order.
+    """
     row, instance, before = loaded.row, loaded.instance, loaded.before
     if before is None:
         raise ValueError(f"instance {row.id} was loaded read-only")
     state = instance.state()
     was_running = row.status == "running"
-    row.state = state
-    row.status = instance.status
-    row.updated_at = at  # every command bumps the revision, even one that leaves the state as is
-    if row.status in TERMINAL and row.ended_at is None:
-        row.ended_at = at
-    sync_business_fields(row, instance.data)
-    # Flush the versioned UPDATE first: a stale revision fails here, before anything else is written.
-    db.session.flush()
+    changes: dict[str, Any] = {"state": state, "status": instance.status,
+                               # every command bumps the revision, even one that leaves the state as is
+                               "updated_at": at}
+    if changes["status"] in TERMINAL and row.ended_at is None:
+        changes["ended_at"] = at
+    changes.update(business_field_changes(row, instance.data))
+    # The versioned UPDATE goes first: a stale revision fails here, before anything else is written.
+    write_versioned(row, changes)
+    if closed_task is not None:
+        write_columns(*closed_task)
     after = EngineView.of(instance)
     with db.session.no_autoflush:  # nothing pending is needed by the projection writes: one flush at the end
         open_tasks = sync_tasks(row, before, after, at)

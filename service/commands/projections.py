@@ -21,17 +21,17 @@ from workflows.engine import PendingTimer as EngineTimer
 BUSINESS_FIELDS = ("village_id", "township_id", "unit_id")
 
 
-def sync_business_fields(row: ProcessInstance, data: dict[str, Any]) -> None:
-    """Copy the ids the list filters use from the process data (never blank a known value)."""
+def business_field_changes(row: ProcessInstance, data: dict[str, Any]) -> dict[str, str]:
+    """The ids the list filters use, from the process data, where they differ from the row's
+    (a known value is never blanked)."""
     values = {
         "cadre_id": data.get("cadre_id") or data.get("old_cadre_id"),
         "old_cadre_id": data.get("old_cadre_id"),
         "new_cadre_id": data.get("new_cadre_id") or data.get("nominee_id"),
         **{name: data.get(name) for name in BUSINESS_FIELDS},
     }
-    for name, value in values.items():
-        if value is not None and getattr(row, name) != str(value):
-            setattr(row, name, str(value))
+    return {name: str(value) for name, value in values.items()
+            if value is not None and getattr(row, name) != str(value)}
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,17 @@ TASKS: sa.Table = HumanTask.__table__
 TIMERS: sa.Table = PendingTimer.__table__
 
 
+def _run(statement: sa.Executable, parameters: Any = None) -> Any:
+    """Execute a plain table statement in the session's transaction, now: projection rows are
+    written without unit-of-work bookkeeping (and without the ORM's per-statement overhead)."""
+    return db.session.connection().execute(statement, parameters)
+
+
+def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        _run(table.insert(), rows)
+
+
 def _session_row(model: type, ident: str) -> Any:
     """The row object this session already holds for `ident` (no query), or None."""
     return db.session.identity_map.get(db.session.identity_key(model, ident))
@@ -80,28 +91,30 @@ def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: 
         elif task_row.status == "open":
             task_row.status, task_row.completed_at = "cancelled", at
     if unheld:
-        db.session.execute(TASKS.update().where(TASKS.c.id.in_(unheld), TASKS.c.status == "open")
-                           .values(status="cancelled", completed_at=at))
+        _run(TASKS.update().where(TASKS.c.id.in_(unheld), TASKS.c.status == "open")
+             .values(status="cancelled", completed_at=at))
     kept = [i for i in after.tasks if i in before.tasks]
     rows.update((i, r) for i in kept if (r := _session_row(HumanTask, i)) is not None)
     unread = [i for i in kept if i not in rows]
     if unread:  # open before and after (parallel branches): their rows are in the response
         rows.update((r.id, r) for r in db.session.execute(
             sa.select(HumanTask).where(HumanTask.id.in_(unread))).scalars())
-    open_rows = []
+    open_rows, new_rows = [], []
     for task_id, task in after.tasks.items():
         task_row = rows.get(task_id)
         if task_row is None:
-            task_row = HumanTask(
-                id=task_id, instance_id=row.id, spec_id=task.spec_id, name=task.name,
-                role=task.role or "", scope_kind=task.scope_kind or "", scope_id=task.scope_value,
-                decisions=list(task.decisions), status="open", created_at=task.ready_at,
-                due_at=task.due_at,
-            )
-            db.session.add(task_row)
+            values = {
+                "id": task_id, "instance_id": row.id, "spec_id": task.spec_id, "name": task.name,
+                "role": task.role or "", "scope_kind": task.scope_kind or "", "scope_id": task.scope_value,
+                "decisions": list(task.decisions), "status": "open", "created_at": task.ready_at,
+                "due_at": task.due_at,
+            }
+            new_rows.append(values)
+            task_row = HumanTask(**values)  # for the response only: the row is inserted below
         elif task_row.due_at != task.due_at:
             task_row.due_at = task.due_at
         open_rows.append(task_row)
+    _insert(TASKS, new_rows)
     return sorted(open_rows, key=lambda r: (r.created_at, r.id))
 
 
@@ -117,15 +130,16 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
         else:
             db.session.delete(held)
     if unheld:
-        db.session.execute(TIMERS.delete().where(TIMERS.c.id.in_(unheld)))
+        _run(TIMERS.delete().where(TIMERS.c.id.in_(unheld)))
+    new_timers: list[dict[str, Any]] = []
     for timer_id, timer in after.timers.items():
         old = before.timers.get(timer_id)
         if old is None:
-            db.session.add(PendingTimer(
-                id=timer_id, instance_id=row.id, spec_id=timer.spec_id, kind=timer.kind or "deadline",
-                notify=timer.notify, fire_at=timer.fire_at, task_id=timer.task_id, attempts=0,
-                calendar_uncovered=timer.calendar_uncovered,
-            ))
+            new_timers.append({
+                "id": timer_id, "instance_id": row.id, "spec_id": timer.spec_id,
+                "kind": timer.kind or "deadline", "notify": timer.notify, "fire_at": timer.fire_at,
+                "task_id": timer.task_id, "attempts": 0, "calendar_uncovered": timer.calendar_uncovered,
+            })
             continue
         changes: dict[str, Any] = {}
         if old.fire_at != timer.fire_at:
@@ -134,7 +148,8 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
             changes["calendar_uncovered"] = timer.calendar_uncovered
             held = _session_row(PendingTimer, timer_id)
             if held is None:
-                db.session.execute(TIMERS.update().where(TIMERS.c.id == timer_id).values(changes))
+                _run(TIMERS.update().where(TIMERS.c.id == timer_id).values(changes))
             else:
                 for name, value in changes.items():
                     setattr(held, name, value)
+    _insert(TIMERS, new_timers)

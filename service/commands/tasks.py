@@ -178,15 +178,12 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             raise ValidationFailed(str(err), errors={"decision": [str(err)]}) from err
         except FormInvalid as err:
             raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
-        task.status = "done"
-        task.completed_at = at
-        task.completed_by = actor.login
-        task.decision = decision
-        task.comment = (comment or "").strip() or None
+        closed = {"status": "done", "completed_at": at, "completed_by": actor.login,
+                  "decision": decision, "comment": (comment or "").strip() or None}
         inputs = {"task_id": task_id, "decision": decision, "comment": comment, "data": data,
                   "actor": actor.login, "trusted_data": trusted}
         saved = save(loaded, at, EventInfo("complete", inputs, actor, grant, task_id, task.spec_id,
-                                           decision, task.comment))
+                                           decision, closed["comment"]), closed_task=(task, closed))
         result = CompleteResult(task=task, instance=loaded.row, started=saved.started,
                                 open_tasks=saved.open_tasks, names=loaded.names)
         if respond is not None:

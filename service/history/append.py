@@ -23,6 +23,9 @@ guard_append_only(
     "历史事件只能追加，不能修改或删除")
 
 
+EVENTS: sa.Table = HistoryEvent.__table__
+
+
 def last_event(instance_id: str) -> HistoryEvent | None:
     return db.session.execute(
         sa.select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
@@ -46,7 +49,7 @@ def append_event(
     comment: str | None = None,
     head: tuple[int, str | None] | None = None,
 ) -> HistoryEvent:
-    """Add the next event of `instance_id` to the session (the caller's unit of work commits it).
+    """Write the next event of `instance_id` in the caller's transaction (its unit of work commits it).
 
     `head`: (seq, event_hash) of the last event when the caller already read it in this
     transaction ((0, None) for none); None: look it up here.
@@ -62,6 +65,8 @@ def append_event(
         "kind": kind, "inputs": inputs, "task_id": task_id, "task_spec_id": task_spec_id,
         "decision": decision, "comment": comment, "state_hash": state_hash,
     }
-    row = HistoryEvent(**fields, prev_hash=prev_hash, event_hash=event_hash(fields, prev_hash))
-    db.session.add(row)
-    return row
+    values = {**fields, "prev_hash": prev_hash, "event_hash": event_hash(fields, prev_hash)}
+    # Inserted now with a plain statement (an event is never changed, so it needs no unit-of-work
+    # bookkeeping); the caller's transaction still decides whether it stays.
+    db.session.connection().execute(EVENTS.insert(), values)
+    return HistoryEvent(**values)  # what was written, for the caller (not a session object)

@@ -1,0 +1,48 @@
+"""Row UPDATEs as plain statements whose values become the ORM object's committed state:
+write_versioned (an instance row, guarded by its revision) and write_columns (any row by id)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+
+from service.db import db
+from service.models import ProcessInstance
+
+INSTANCES: sa.Table = ProcessInstance.__table__
+
+
+def write_versioned(row: ProcessInstance, values: dict[str, Any]) -> None:
+    """UPDATE `row` now with `values` and the next revision, WHERE its revision is still the one
+    this session read; raise StaleDataError (409) when another transaction changed it first.
+
+    The values become the row object's committed state, as if the ORM had flushed them: its
+    unit of work has nothing left to write for them (it would spend more time deciding how than
+    the statement takes), and a later ORM flush of the row checks against the new revision.
+    """
+    if db.session.is_modified(row):
+        db.session.flush()  # changes made to the row before this write go out first, in order
+    revision = row.revision
+    result = db.session.connection().execute(
+        INSTANCES.update()
+        .where(INSTANCES.c.id == row.id, INSTANCES.c.revision == revision)
+        .values(**values, revision=revision + 1))
+    if result.rowcount != 1:
+        raise StaleDataError(
+            f"process_instances {row.id}: revision {revision} was changed by another transaction")
+    _committed(row, {**values, "revision": revision + 1})
+
+
+def write_columns(row: Any, values: dict[str, Any]) -> None:
+    """UPDATE the row with `values` now (by its `id`) and keep them as its committed state."""
+    table: sa.Table = row.__table__
+    db.session.connection().execute(table.update().where(table.c.id == row.id).values(**values))
+    _committed(row, values)
+
+
+def _committed(row: Any, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        set_committed_value(row, name, value)
