@@ -68,6 +68,11 @@ class Blueprint(flask_smorest.Blueprint):
         super().__init__(*args, **kwargs)
         self.before_request(_before_view)
 
+    def arguments(self, schema: Any, *args: Any, **kwargs: Any) -> Callable[[F], F]:
+        """As flask-smorest's, with the schema instantiated once here: webargs would build a new
+        instance of a schema class on every request (about a tenth of a small request's time)."""
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
     @staticmethod
     def roles(*roles: str) -> Callable[[F], F]:
         """Only callers holding one of `roles` get past the auth check (403 before validation).
