@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.commands.row_writes import update_by_id
 from service.db import db
 from service.models import HumanTask, PendingTimer, ProcessInstance
 from workflows.engine import HumanTask as EngineHumanTask
@@ -57,6 +58,12 @@ NOTHING_PROJECTED = EngineView({}, {})
 # Rows no session object stands for are written with plain table statements (no ORM bookkeeping).
 TASKS: sa.Table = HumanTask.__table__
 TIMERS: sa.Table = PendingTimer.__table__
+# Built once (see update_by_id): IN lists expand at execution.
+CANCEL_OPEN_TASKS = (TASKS.update()
+                     .where(TASKS.c.id.in_(sa.bindparam("ids", expanding=True)), TASKS.c.status == "open")
+                     .values(status="cancelled", completed_at=sa.bindparam("at")))
+DELETE_TIMERS = TIMERS.delete().where(TIMERS.c.id.in_(sa.bindparam("ids", expanding=True)))
+INSERT_TASKS, INSERT_TIMERS = TASKS.insert(), TIMERS.insert()
 
 
 def _run(statement: sa.Executable, parameters: Any = None) -> Any:
@@ -65,9 +72,9 @@ def _run(statement: sa.Executable, parameters: Any = None) -> Any:
     return db.session.connection().execute(statement, parameters)
 
 
-def _insert(table: sa.Table, rows: list[dict[str, Any]]) -> None:
+def _insert(statement: sa.Insert, rows: list[dict[str, Any]]) -> None:
     if rows:
-        _run(table.insert(), rows)
+        _run(statement, rows)
 
 
 def _session_row(model: type, ident: str) -> Any:
@@ -91,8 +98,7 @@ def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: 
         elif task_row.status == "open":
             task_row.status, task_row.completed_at = "cancelled", at
     if unheld:
-        _run(TASKS.update().where(TASKS.c.id.in_(unheld), TASKS.c.status == "open")
-             .values(status="cancelled", completed_at=at))
+        _run(CANCEL_OPEN_TASKS, {"ids": unheld, "at": at})
     kept = [i for i in after.tasks if i in before.tasks]
     rows.update((i, r) for i in kept if (r := _session_row(HumanTask, i)) is not None)
     unread = [i for i in kept if i not in rows]
@@ -114,7 +120,7 @@ def sync_tasks(row: ProcessInstance, before: EngineView, after: EngineView, at: 
         elif task_row.due_at != task.due_at:
             task_row.due_at = task.due_at
         open_rows.append(task_row)
-    _insert(TASKS, new_rows)
+    _insert(INSERT_TASKS, new_rows)
     return sorted(open_rows, key=lambda r: (r.created_at, r.id))
 
 
@@ -130,7 +136,7 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
         else:
             db.session.delete(held)
     if unheld:
-        _run(TIMERS.delete().where(TIMERS.c.id.in_(unheld)))
+        _run(DELETE_TIMERS, {"ids": unheld})
     new_timers: list[dict[str, Any]] = []
     for timer_id, timer in after.timers.items():
         old = before.timers.get(timer_id)
@@ -148,8 +154,8 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
             changes["calendar_uncovered"] = timer.calendar_uncovered
             held = _session_row(PendingTimer, timer_id)
             if held is None:
-                _run(TIMERS.update().where(TIMERS.c.id == timer_id).values(changes))
+                _run(update_by_id(TIMERS), {**changes, "row_id": timer_id})
             else:
                 for name, value in changes.items():
                     setattr(held, name, value)
-    _insert(TIMERS, new_timers)
+    _insert(INSERT_TIMERS, new_timers)

@@ -3,6 +3,7 @@ write_versioned (an instance row, guarded by its revision) and write_columns (an
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,6 +14,17 @@ from service.db import db
 from service.models import ProcessInstance
 
 INSTANCES: sa.Table = ProcessInstance.__table__
+
+
+@functools.cache
+def update_by_id(table: sa.Table, versioned: bool = False) -> sa.Update:
+    """UPDATE `table` WHERE id = :row_id (and revision = :row_revision), built once: the columns
+    to set are the other keys of the parameters it runs with. A statement object that is reused
+    also keeps its cache key, so SQLAlchemy finds the compiled SQL without rebuilding anything."""
+    statement = table.update().where(table.c.id == sa.bindparam("row_id"))
+    if versioned:
+        statement = statement.where(table.c.revision == sa.bindparam("row_revision"))
+    return statement
 
 
 def write_versioned(row: ProcessInstance, values: dict[str, Any]) -> None:
@@ -27,9 +39,8 @@ def write_versioned(row: ProcessInstance, values: dict[str, Any]) -> None:
         db.session.flush()  # changes made to the row before this write go out first, in order
     revision = row.revision
     result = db.session.connection().execute(
-        INSTANCES.update()
-        .where(INSTANCES.c.id == row.id, INSTANCES.c.revision == revision)
-        .values(**values, revision=revision + 1))
+        update_by_id(INSTANCES, versioned=True),
+        {**values, "revision": revision + 1, "row_id": row.id, "row_revision": revision})
     if result.rowcount != 1:
         raise StaleDataError(
             f"process_instances {row.id}: revision {revision} was changed by another transaction")
@@ -38,8 +49,7 @@ def write_versioned(row: ProcessInstance, values: dict[str, Any]) -> None:
 
 def write_columns(row: Any, values: dict[str, Any]) -> None:
     """UPDATE the row with `values` now (by its `id`) and keep them as its committed state."""
-    table: sa.Table = row.__table__
-    db.session.connection().execute(table.update().where(table.c.id == row.id).values(**values))
+    db.session.connection().execute(update_by_id(row.__table__), {**values, "row_id": row.id})
     _committed(row, values)
 
 

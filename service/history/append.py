@@ -24,6 +24,7 @@ guard_append_only(
 
 
 EVENTS: sa.Table = HistoryEvent.__table__
+INSERT_EVENT = EVENTS.insert()  # built once: it keeps its cache key
 
 
 def last_event(instance_id: str) -> HistoryEvent | None:
@@ -68,5 +69,5 @@ def append_event(
     values = {**fields, "prev_hash": prev_hash, "event_hash": event_hash(fields, prev_hash)}
     # Inserted now with a plain statement (an event is never changed, so it needs no unit-of-work
     # bookkeeping); the caller's transaction still decides whether it stays.
-    db.session.connection().execute(EVENTS.insert(), values)
+    db.session.connection().execute(INSERT_EVENT, values)
     return HistoryEvent(**values)  # what was written, for the caller (not a session object)
