@@ -39,15 +39,21 @@ def inbox(args: dict[str, Any]):  # type: ignore[no-untyped-def]
     return page
 
 
-def _visible_task(task_id: str) -> tuple[HumanTask, bool]:
+def _require_visible(task: HumanTask, row: ProcessInstance) -> bool:
+    """Whether the caller may act on `task`; 404 (never 403: nothing leaks) when it may not even
+    see it."""
     principal = authenticate()
+    acts = may_act(principal, task)
+    if not acts and not can_see_instance(principal, row):
+        raise NotFound(f"任务 {task.id} 不存在或无权查看。")
+    return acts
+
+
+def _visible_task(task_id: str) -> tuple[HumanTask, bool]:
     task = db.session.get(HumanTask, task_id)
     if task is None:
         raise NotFound(f"任务 {task_id} 不存在或无权查看。")
-    acts = may_act(principal, task)
-    if not acts and not can_see_instance(principal, db.session.get(ProcessInstance, task.instance_id)):
-        raise NotFound(f"任务 {task_id} 不存在或无权查看。")
-    return task, acts
+    return task, _require_visible(task, db.session.get(ProcessInstance, task.instance_id))
 
 
 @blp.get("/tasks/<string:task_id>")
@@ -87,8 +93,6 @@ def unclaim(task_id: str):  # type: ignore[no-untyped-def]
 @blp.response(200, CompletedSchema)
 def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def]
     """办理任务：同意 / 不同意 / 退回修改 ……（认领人，或未认领时任一候选人）"""
-    task, _ = _visible_task(task_id)  # kept referenced: the command finds it in the identity map
-
     def body(result: CompleteResult) -> dict[str, Any]:
         # Built in the command's transaction from the rows it holds (no re-reads after commit).
         items = task_items([result.task, *result.open_tasks], [result.instance], result.names)
@@ -97,7 +101,7 @@ def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def
                 "started_instances": [s.id for s in result.started], "open_tasks": items[1:]}
 
     return complete_task(authenticate(), task_id, args["decision"], args.get("comment"), args.get("data"),
-                         respond=body).response
+                         respond=body, visible=_require_visible).response
 
 
 @blp.post("/tasks/<string:task_id>/transfer")

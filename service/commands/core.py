@@ -63,15 +63,22 @@ def _name_columns() -> list[sa.ScalarSelect]:
 
 
 @functools.cache
-def _load_statement(with_names: bool) -> sa.Select:
-    """The statement of load(), built once per process: its SQL is compiled and cached once too."""
+def _load_statement(with_names: bool, by_task: bool = False) -> sa.Select:
+    """The statement of load() (by_task: of fetch_task(), the task row first), built once per
+    process: its SQL is compiled and cached once too."""
     last = (sa.select(HistoryEvent.seq, HistoryEvent.event_hash)
             .where(HistoryEvent.instance_id == ProcessInstance.id)
             .order_by(HistoryEvent.seq.desc()).limit(1))
-    return (sa.select(ProcessInstance, ProcessDefinition.content_hash, *calendar_signature_columns(),
-                      last.with_only_columns(HistoryEvent.seq).scalar_subquery(),
-                      last.with_only_columns(HistoryEvent.event_hash).scalar_subquery(),
-                      *(_name_columns() if with_names else ()))
+    columns = (ProcessInstance, ProcessDefinition.content_hash, *calendar_signature_columns(),
+               last.with_only_columns(HistoryEvent.seq).scalar_subquery(),
+               last.with_only_columns(HistoryEvent.event_hash).scalar_subquery(),
+               *(_name_columns() if with_names else ()))
+    if by_task:
+        return (sa.select(HumanTask, *columns)
+                .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                .where(HumanTask.id == sa.bindparam("task_id")))
+    return (sa.select(*columns)
             .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
             .where(ProcessInstance.id == sa.bindparam("instance_id")))
 
@@ -89,6 +96,20 @@ def load(instance_id: str, *, with_names: bool = False, read_only: bool = False)
     found = db.session.execute(_load_statement(with_names), {"instance_id": instance_id}).one_or_none()
     if found is None:
         raise NotFound(f"流程实例 {instance_id} 不存在。")
+    return restored(found, with_names=with_names, read_only=read_only)
+
+
+def fetch_task(task_id: str, *, with_names: bool = False) -> tuple[HumanTask, sa.Row]:
+    """A task row with everything load() reads for its instance, in the same round trip; the
+    instance is restored (restored()) only once the command's checks have passed."""
+    found = db.session.execute(_load_statement(with_names, by_task=True), {"task_id": task_id}).one_or_none()
+    if found is None:
+        raise NotFound(f"任务 {task_id} 不存在或无权查看。")
+    return found[0], found[1:]
+
+
+def restored(found: Any, *, with_names: bool = False, read_only: bool = False) -> Loaded:
+    """Loaded from a row of load()'s statement: the engine instance restored from its state."""
     row, content_hash, calendar_count, calendar_max, last_seq, last_hash, *named = found
     definition = definition_by_id(row.definition_id, content_hash)
     instance = get_engine((calendar_count, calendar_max)).restore(definition, row.state, instance_id=row.id)

@@ -13,7 +13,7 @@ from service.auth import Grant, Principal
 from service.clock import now
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
-from service.commands.core import EventInfo, Loaded, load, record, save
+from service.commands.core import EventInfo, Loaded, fetch_task, record, restored, save
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.db import db
@@ -153,18 +153,23 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
 
 def complete_task(actor: Principal, task_id: str, decision: str | None, comment: str | None = None,
                   data: dict[str, Any] | None = None,
-                  respond: Callable[[CompleteResult], Any] | None = None) -> CompleteResult:
+                  respond: Callable[[CompleteResult], Any] | None = None,
+                  visible: Callable[[HumanTask, ProcessInstance], None] | None = None) -> CompleteResult:
     """Complete a task. `respond(result)`, when given, runs inside the transaction just before the
     commit (its return value lands in `result.response`): a response built from the rows the
-    command holds needs no second transaction and no re-reads of the expired rows."""
+    command holds needs no second transaction and no re-reads of the expired rows.
+    `visible(task, instance row)`, when given, refuses a caller who may not see the task (it
+    raises): the entry point's read check, made on the rows the command reads anyway."""
     at = now()
     data = canonical(dict(data or {}))
     with unit_of_work():
-        task = _open_task(task_id)
+        task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance
+        if visible is not None:
+            visible(task, found[0])
         grant = _candidate_grant(actor, task, "办理该任务")
         _require_open(task)
         _require_not_claimed_by_other(actor, task)
-        loaded = load(task.instance_id, with_names=True)
+        loaded = restored(found, with_names=True)
         trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
         trusted = canonical(trusted) if trusted is not None else None
         try:
