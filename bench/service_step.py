@@ -214,7 +214,8 @@ def floor_parts(app, tokens, login: str, instance_id: str, writes: RawWrites) ->
         t1 = time.perf_counter()
         state_hash(instance.state())
         t2 = time.perf_counter()
-        db.session.remove()
+        db.session.commit()  # as the service ends a read-only transaction: a ROLLBACK would make
+        db.session.remove()  # psycopg forget the prepared statements the next completion uses
     return {"request": request, "restore": t1 - t0, "dump_hash": t2 - t1,
             "writes": writes.run(json.dumps(state))}
 

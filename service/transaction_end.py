@@ -8,7 +8,10 @@ every time. A transaction that wrote nothing ends the same way with COMMIT, and 
 
 "Wrote nothing" is decided per connection from what it executed: any statement other than a
 SELECT (a flush, a bulk UPDATE, a savepoint...) leaves the transaction to the usual rollback, as
-do pending ORM changes and a request that ended with an exception.
+do pending ORM changes and a request that ended with an unhandled exception. A command refused
+before it wrote (unit_of_work: not found, forbidden, a conflict seen in what it read) ends its
+read-only transaction with COMMIT too: every 4xx would otherwise cost the connection its
+prepared statements.
 """
 
 from __future__ import annotations
@@ -58,20 +61,28 @@ def read_only(session: Session) -> bool:
     return bool(connections) and not any(c.info.get(WROTE) for c in connections)
 
 
-def _end_read_only_transaction(exc: BaseException | None) -> None:
-    if exc is not None or not db.session.registry.has():
-        return
-    session = db.session()
+def end_transaction(session: Session) -> None:
+    """End the session's transaction: COMMIT when it only read, else ROLLBACK. Used where a
+    transaction is abandoned (a command refused on what it read: 404, 403, 409, 422...)."""
     if not read_only(session):
+        session.rollback()
         return
     expire, session.expire_on_commit = session.expire_on_commit, False  # nothing changed: keep the objects
     try:
         session.commit()
-    except Exception:  # the request already succeeded: never fail it here
+    except Exception:  # nothing to keep: never fail the caller here
         log.warning("ending a read-only transaction with COMMIT failed", exc_info=True)
         session.rollback()
     finally:
         session.expire_on_commit = expire
+
+
+def _end_read_only_transaction(exc: BaseException | None) -> None:
+    if exc is not None or not db.session.registry.has():
+        return
+    session = db.session()
+    if read_only(session):
+        end_transaction(session)
 
 
 def install_read_only_commit(app: Flask) -> None:

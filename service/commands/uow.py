@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from service.db import db
 from service.errors import Conflict
+from service.transaction_end import end_transaction
 
 
 @contextmanager
@@ -32,7 +33,7 @@ def unit_of_work() -> Iterator[None]:
             raise Conflict("并发操作冲突，请刷新后重试。", slug="concurrent-write") from err
         raise
     except BaseException:
-        db.session.rollback()
+        end_transaction(db.session())  # refused before writing: COMMIT; anything written: ROLLBACK
         raise
 
 

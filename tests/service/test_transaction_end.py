@@ -82,3 +82,25 @@ def test_objects_read_in_the_request_stay_loaded_after_it(probe):
     with app.app_context():
         user = db.session.get(User, "county")
     assert user.login == "county" and user.display_name  # not expired by the read-only COMMIT
+
+
+def test_a_command_refused_before_writing_ends_with_commit(probe, tokens):
+    app, ends = probe
+    response = app.test_client().post("/api/v1/tasks/no-such-task/complete",
+                                      headers={"Authorization": f"Bearer {tokens['county']}"},
+                                      json={"decision": "approve", "comment": "同意"})
+    assert response.status_code == 404
+    assert ends == {"commit": 1}
+
+
+def test_a_command_that_wrote_and_then_failed_is_rolled_back(probe):
+    from service.commands.uow import unit_of_work
+
+    app, ends = probe
+    with app.app_context(), pytest.raises(RuntimeError):
+        with unit_of_work():
+            db.session.add(Notification(login="county", kind="urge", message="命令写入后失败"))
+            db.session.flush()
+            raise RuntimeError("refused after writing")
+    assert ends["commit"] == 0 and ends["rollback"] >= 1
+    assert notifications_with(app, "命令写入后失败") == 0
