@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.db import db
@@ -15,7 +15,9 @@ from service.transaction_end import end_transaction
 
 @contextmanager
 def unit_of_work() -> Iterator[None]:
-    """Commit on success; roll back on any error. Lost races become 409 Conflict."""
+    """Commit on success; roll back whatever a failed command wrote (a command refused before it
+    wrote anything ends its read-only transaction with COMMIT: nothing to undo, and the
+    connection keeps its prepared statements). Lost races become 409 Conflict."""
     try:
         yield
         db.session.commit()
@@ -31,6 +33,9 @@ def unit_of_work() -> Iterator[None]:
         db.session.rollback()
         if _is_serialization_failure(err):
             raise Conflict("并发操作冲突，请刷新后重试。", slug="concurrent-write") from err
+        raise
+    except DBAPIError:
+        db.session.rollback()  # the database refused a statement: its transaction may be aborted
         raise
     except BaseException:
         end_transaction(db.session())  # refused before writing: COMMIT; anything written: ROLLBACK

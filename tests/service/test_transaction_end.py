@@ -104,3 +104,13 @@ def test_a_command_that_wrote_and_then_failed_is_rolled_back(probe):
             raise RuntimeError("refused after writing")
     assert ends["commit"] == 0 and ends["rollback"] >= 1
     assert notifications_with(app, "命令写入后失败") == 0
+
+
+def test_a_command_whose_read_the_database_refused_is_rolled_back(probe):
+    from service.commands.uow import unit_of_work
+
+    app, ends = probe
+    with app.app_context(), pytest.raises(sa.exc.DBAPIError):
+        with unit_of_work():
+            db.session.execute(sa.text("SELECT no_such_column FROM users"))
+    assert ends["commit"] == 0 and ends["rollback"] >= 1
