@@ -64,9 +64,13 @@ def read_only(session: Session) -> bool:
 def end_transaction(session: Session) -> None:
     """End the session's transaction: COMMIT when it only read, else ROLLBACK. Used where a
     transaction is abandoned (a command refused on what it read: 404, 403, 409, 422...)."""
-    if not read_only(session):
+    if read_only(session):
+        _commit_read_only(session)
+    else:
         session.rollback()
-        return
+
+
+def _commit_read_only(session: Session) -> None:
     expire, session.expire_on_commit = session.expire_on_commit, False  # nothing changed: keep the objects
     try:
         session.commit()
@@ -81,8 +85,8 @@ def _end_read_only_transaction(exc: BaseException | None) -> None:
     if exc is not None or not db.session.registry.has():
         return
     session = db.session()
-    if read_only(session):
-        end_transaction(session)
+    if read_only(session):  # anything else is left to the pool's rollback
+        _commit_read_only(session)
 
 
 def install_read_only_commit(app: Flask) -> None:
