@@ -99,9 +99,10 @@ def load(instance_id: str, *, with_names: bool = False, read_only: bool = False)
     return restored(found, with_names=with_names, read_only=read_only)
 
 
-def fetch_task(task_id: str, *, with_names: bool = False) -> tuple[HumanTask, sa.Row]:
-    """A task row with everything load() reads for its instance, in the same round trip; the
-    instance is restored (restored()) only once the command's checks have passed."""
+def fetch_task(task_id: str, *, with_names: bool = False) -> tuple[HumanTask, tuple[Any, ...]]:
+    """A task row and the rest of its result row (what load() reads for its instance, instance
+    row first), in one round trip; the instance is restored (restored()) only once the command's
+    checks have passed."""
     found = db.session.execute(_load_statement(with_names, by_task=True), {"task_id": task_id}).one_or_none()
     if found is None:
         raise NotFound(f"任务 {task_id} 不存在或无权查看。")
