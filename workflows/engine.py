@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from operator import attrgetter
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,7 @@ from .durations import parse_duration
 from .parsing import DEFAULT_COMMENT_REQUIRED, DefinitionError
 from .sandbox import SandboxedScriptEngine, ScriptError
 from .serialization import dump_state, restore_state, state_hash
+from .task_walk import get_tasks as _get_tasks
 from .timers import parse_aware, recompute_deadline
 from .working_days import WorkingCalendar
 
@@ -208,9 +210,9 @@ class Instance:
         key = tuple(sorted(kwargs.items()))
         cached = self._walks.get(key)
         if cached is None:
-            cached = wf.get_tasks(**kwargs)
+            cached = _get_tasks(wf, **kwargs)  # wf.get_tasks(**kwargs), walked faster
             for sp in wf.subprocesses.values():
-                cached.extend(sp.get_tasks(**kwargs))
+                cached.extend(_get_tasks(sp, **kwargs))
             self._walks[key] = cached
         return list(cached)
 
@@ -219,8 +221,9 @@ class Instance:
         parts: list[Any] = [id(wf)]
         for w in (wf, *wf.subprocesses.values()):
             parts.append(id(w))
-            parts.extend(id(t) for t in w.tasks.values())
-            parts.extend(t._state for t in w.tasks.values())
+            tasks = w.tasks.values()
+            parts.extend(map(id, tasks))
+            parts.extend(map(_task_state, tasks))
         return tuple(parts)
 
     def _main_end_ids(self) -> list[str]:
@@ -454,6 +457,9 @@ class Instance:
 
 def _csv(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+_task_state = attrgetter("_state")
 
 
 def _is_timer(task: Any) -> bool:
