@@ -8,7 +8,10 @@ from flask import Flask, current_app
 from flask_migrate import Migrate
 from sqlalchemy import event
 
-from service import models  # noqa: F401  (registers every table on db.metadata)
+from service import (
+    json_codec,
+    models,  # noqa: F401  (registers every table on db.metadata)
+)
 from service.config import Settings
 from service.db import db
 from service.errors import register_error_handlers
@@ -25,10 +28,11 @@ migrate = Migrate()
 
 
 def _engine_options(url: str) -> dict:
+    codec = {"json_serializer": json_codec.dumps, "json_deserializer": json_codec.loads}
     if url.startswith("sqlite"):
         # Wait for a writer instead of failing at once with "database is locked".
-        return {"connect_args": {"timeout": 30}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 30}, **codec}
+    return {"pool_pre_ping": True, **codec}
 
 
 def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,47 @@
+"""JSON text for the database's JSON columns: orjson, with the standard library where they differ.
+
+An instance's stored state (~13 KB) is written and read once per command; the standard library's
+encoder and decoder cost about as much as three of the engine's own steps, orjson a fraction.
+What the columns hold stays the same JSON values. Hashes are not made here: the history chain
+hashes the canonical text of workflows.serialization, which keeps the standard library.
+
+Where orjson would refuse a value or write it differently from the standard library (integers
+beyond 64 bits, non-string keys, subclasses of str/int/dict/list, datetimes, dataclasses and other
+objects neither knows), `dumps` falls back to the standard library, so such a value is written (or
+refused) exactly as before. Two differences remain, both on values the standard library cannot
+write as JSON: a UUID or an Enum member is written as its string or value (the standard library
+refuses them), and NaN or an infinity as null (the standard library writes tokens that are not
+JSON, and PostgreSQL refuses them). An instance state holding NaN cannot be saved either way: its
+hash refuses it (workflows.serialization.canonical_json).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+
+_OPTIONS = (orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+            | orjson.OPT_PASSTHROUGH_SUBCLASS)
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"not plain JSON: {type(value).__name__}")
+
+
+def dumps(value: Any) -> str:
+    """The JSON text of `value`, as a column stores it."""
+    try:
+        return orjson.dumps(value, default=_refuse, option=_OPTIONS).decode("utf-8")
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(value)
+
+
+def loads(text: str | bytes) -> Any:
+    """The value of a column's JSON text (the standard library's reading where orjson refuses it,
+    e.g. NaN tokens an older row may hold)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
