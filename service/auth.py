@@ -101,11 +101,12 @@ def _bearer_token() -> str | None:
 @functools.cache
 def _principal_statement() -> sa.Select:
     """The user holding a token hash with its grants in role-id order (no roles: one row of NULLs)."""
-    return (sa.select(User.login, User.display_name, User.active,
-                      UserRole.role, UserRole.scope_kind, UserRole.scope_id)
-            .outerjoin(UserRole, UserRole.login == User.login)
-            .where(User.token_hash == sa.bindparam("token_hash"))
-            .order_by(UserRole.id))
+    users, roles = User.__table__.c, UserRole.__table__.c
+    return (sa.select(users.login, users.display_name, users.active,
+                      roles.role, roles.scope_kind, roles.scope_id)
+            .select_from(User.__table__.outerjoin(UserRole.__table__, roles.login == users.login))
+            .where(users.token_hash == sa.bindparam("token_hash"))
+            .order_by(roles.id))
 
 
 def authenticate() -> Principal:
@@ -118,7 +119,9 @@ def authenticate() -> Principal:
         raise Unauthorized("缺少访问令牌：请在请求头中提供 Authorization: Bearer <token>。")
     # One round trip for the user and its roles, read as plain rows: an ORM User with its roles
     # collection costs more Python than the rest of a small request.
-    rows = db.session.execute(_principal_statement(), {"token_hash": hash_token(token)}).all()
+    # On the session's connection, not through Session.execute: plain rows need none of the
+    # ORM's result machinery.
+    rows = db.session.connection().execute(_principal_statement(), {"token_hash": hash_token(token)}).all()
     if not rows or not rows[0].active:
         raise Unauthorized("访问令牌无效或已停用。")
     first = rows[0]
