@@ -162,7 +162,9 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
     raises): the entry point's read check, made on the rows the command reads anyway."""
     at = now()
     data = canonical(dict(data or {}))
-    with unit_of_work():
+    # keep_loaded: save() writes every changed column of the rows it holds and sets the written
+    # values as committed, so expiring them at the commit would only make a caller read them again.
+    with unit_of_work(keep_loaded=True):
         task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance
         if visible is not None:
             visible(task, found[0])
