@@ -29,6 +29,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import random
 import statistics
 import sys
@@ -229,11 +230,27 @@ def floor_parts(app, tokens, login: str, instance_id: str, writes: RawWrites) ->
     return parts
 
 
+def settle_writes(app) -> None:  # type: ignore[no-untyped-def]
+    """Flush what earlier phases left to write (the previous backend's 100,000 filler rows, the
+    page cache, PostgreSQL's dirty buffers) before timing: otherwise its write-back competes with
+    the completions' own fsyncs and the figures measure the previous phase."""
+    os.sync()
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            try:
+                with db.engine.connect() as conn:
+                    conn.execute(sa.text("CHECKPOINT"))
+            except sa.exc.DBAPIError as err:  # CHECKPOINT needs a superuser or pg_checkpoint
+                print(f"(no CHECKPOINT before timing: {err.orig})")
+    os.sync()
+
+
 def http_and_bare_steps(app, tokens, rounds: int):  # type: ignore[no-untyped-def]
     """Rounds of one replacement through HTTP (its three approvals timed), each followed by one
     bare in-memory round and by the floor parts: all are measured under the same machine
     conditions, so the ratios do not drift with the load of a shared machine.
     Returns (completion times, bare step times, last instance id, statement counts, floor parts)."""
+    settle_writes(app)
     client = app.test_client()
     spec = bare_spec()
     statements = [0]
