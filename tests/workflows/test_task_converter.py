@@ -27,6 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from bpmn_snippets import flow, user_task
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
@@ -250,40 +251,32 @@ def test_same_with_nested_data_and_rejection() -> None:
 
 # --- subprocesses and call activities --------------------------------------------------------
 
-def _user(task_id: str) -> str:
-    return f'<bpmn:userTask id="{task_id}" name="{task_id}"/>'
-
-
-def _flow(flow_id: str, source: str, target: str) -> str:
-    return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}"/>'
-
-
 NESTED_BPMN = f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs_conv"
     targetNamespace="http://cadreflow.example/bpmn">
   <bpmn:process id="outer" isExecutable="true">
     <bpmn:startEvent id="o_start"/>
-    {_user("a")}
+    {user_task("a")}
     <bpmn:boundaryEvent id="a_timer" attachedToRef="a" cancelActivity="false">
       <bpmn:timerEventDefinition><bpmn:timeDuration>"P1D"</bpmn:timeDuration></bpmn:timerEventDefinition>
     </bpmn:boundaryEvent>
     <bpmn:endEvent id="a_timer_end"/>
     <bpmn:subProcess id="sub">
       <bpmn:startEvent id="s_start"/>
-      {_user("s1")}
+      {user_task("s1")}
       <bpmn:endEvent id="s_end"/>
-      {_flow("s_f1", "s_start", "s1")}{_flow("s_f2", "s1", "s_end")}
+      {flow("s_f1", "s_start", "s1")}{flow("s_f2", "s1", "s_end")}
     </bpmn:subProcess>
     <bpmn:callActivity id="call" calledElement="callee"/>
     <bpmn:endEvent id="o_end"/>
-    {_flow("o_f1", "o_start", "a")}{_flow("o_f2", "a", "sub")}{_flow("o_f3", "sub", "call")}
-    {_flow("o_f4", "call", "o_end")}{_flow("o_f5", "a_timer", "a_timer_end")}
+    {flow("o_f1", "o_start", "a")}{flow("o_f2", "a", "sub")}{flow("o_f3", "sub", "call")}
+    {flow("o_f4", "call", "o_end")}{flow("o_f5", "a_timer", "a_timer_end")}
   </bpmn:process>
   <bpmn:process id="callee" isExecutable="true">
     <bpmn:startEvent id="c_start"/>
-    {_user("c1")}
+    {user_task("c1")}
     <bpmn:endEvent id="c_end"/>
-    {_flow("c_f1", "c_start", "c1")}{_flow("c_f2", "c1", "c_end")}
+    {flow("c_f1", "c_start", "c1")}{flow("c_f2", "c1", "c_end")}
   </bpmn:process>
 </bpmn:definitions>
 """

@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from bpmn_snippets import boundary_timer, flow, user_task
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.task import Task
@@ -293,56 +294,41 @@ def test_walk_matches_spiff_at_every_wait_state_of_the_real_processes(scenario: 
 
 # --- subprocesses --------------------------------------------------------------------------------
 
-def _user(task_id: str) -> str:
-    return f'<bpmn:userTask id="{task_id}" name="{task_id}"/>'
-
-
-def _flow(flow_id: str, source: str, target: str) -> str:
-    return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}"/>'
-
-
-def _timer(event_id: str, attached: str) -> str:
-    return (f'<bpmn:boundaryEvent id="{event_id}" attachedToRef="{attached}" cancelActivity="false">'
-            '<bpmn:timerEventDefinition><bpmn:timeDuration>"P1D"</bpmn:timeDuration>'
-            '</bpmn:timerEventDefinition></bpmn:boundaryEvent>'
-            f'<bpmn:endEvent id="{event_id}_end"/>{_flow(event_id + "_f", event_id, event_id + "_end")}')
-
-
 NESTED_BPMN = f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="defs_walk"
     targetNamespace="http://cadreflow.example/bpmn">
   <bpmn:process id="outer" isExecutable="true">
     <bpmn:startEvent id="o_start"/>
-    {_user("a")}
-    {_timer("a_timer", "a")}
+    {user_task("a")}
+    {boundary_timer("a_timer", "a")}
     <bpmn:subProcess id="sub">
       <bpmn:startEvent id="s_start"/>
-      {_user("s1")}
-      {_timer("s1_timer", "s1")}
+      {user_task("s1")}
+      {boundary_timer("s1_timer", "s1")}
       <bpmn:subProcess id="inner">
         <bpmn:startEvent id="i_start"/>
-        {_user("i1")}
+        {user_task("i1")}
         <bpmn:endEvent id="i_end"/>
-        {_flow("i_f1", "i_start", "i1")}{_flow("i_f2", "i1", "i_end")}
+        {flow("i_f1", "i_start", "i1")}{flow("i_f2", "i1", "i_end")}
       </bpmn:subProcess>
       <bpmn:endEvent id="s_end"/>
-      {_flow("s_f1", "s_start", "s1")}{_flow("s_f2", "s1", "inner")}{_flow("s_f3", "inner", "s_end")}
+      {flow("s_f1", "s_start", "s1")}{flow("s_f2", "s1", "inner")}{flow("s_f3", "inner", "s_end")}
     </bpmn:subProcess>
     <bpmn:parallelGateway id="split"/>
     <bpmn:callActivity id="call" calledElement="callee"/>
-    {_user("b")}
+    {user_task("b")}
     <bpmn:parallelGateway id="join"/>
     <bpmn:endEvent id="o_end"/>
-    {_flow("o_f1", "o_start", "a")}{_flow("o_f2", "a", "sub")}{_flow("o_f3", "sub", "split")}
-    {_flow("o_f4", "split", "call")}{_flow("o_f5", "split", "b")}{_flow("o_f6", "call", "join")}
-    {_flow("o_f7", "b", "join")}{_flow("o_f8", "join", "o_end")}
+    {flow("o_f1", "o_start", "a")}{flow("o_f2", "a", "sub")}{flow("o_f3", "sub", "split")}
+    {flow("o_f4", "split", "call")}{flow("o_f5", "split", "b")}{flow("o_f6", "call", "join")}
+    {flow("o_f7", "b", "join")}{flow("o_f8", "join", "o_end")}
   </bpmn:process>
   <bpmn:process id="callee" isExecutable="true">
     <bpmn:startEvent id="c_start"/>
-    {_user("c1")}
-    {_timer("c1_timer", "c1")}
+    {user_task("c1")}
+    {boundary_timer("c1_timer", "c1")}
     <bpmn:endEvent id="c_end"/>
-    {_flow("c_f1", "c_start", "c1")}{_flow("c_f2", "c1", "c_end")}
+    {flow("c_f1", "c_start", "c1")}{flow("c_f2", "c1", "c_end")}
   </bpmn:process>
 </bpmn:definitions>
 """
