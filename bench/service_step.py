@@ -158,33 +158,34 @@ class RawWrites:
                 pipeline = raw.driver_connection.pipeline() if pipelined else contextlib.nullcontext()
                 cursor = raw.cursor()
                 t0 = time.perf_counter()
-                pipeline.__enter__()
-                cursor.execute(f"UPDATE process_instances SET state = {m}, revision = {m}, updated_at = {m} "
-                               f"WHERE id = {m} AND revision = {m}",
-                               (state_text, self.revision + 1, at, self.id, self.revision))
-                cursor.execute(f"UPDATE human_tasks SET status = 'done', completed_at = {m}, "
-                               f"completed_by = {m}, decision = 'approve', comment = {m} WHERE id = {m}",
-                               (at, "county", "同意", self.task_id))
-                cursor.execute(f"DELETE FROM pending_timers WHERE id IN ({m}, {m})", tuple(self.timer_ids))
-                cursor.execute(
-                    "INSERT INTO history_events (instance_id, seq, at, actor_login, actor_role, "
-                    "actor_scope, kind, inputs, task_id, task_spec_id, decision, comment, state_hash, "
-                    "prev_hash, event_hash) "
-                    f"VALUES ({', '.join([m] * 15)})",
-                    (self.id, self.seq, at, "county", "county", "county", "complete",
-                     json.dumps({"decision": "approve", "comment": "同意"}), self.task_id, "approve_county",
-                     "approve", "同意", "sha256:" + "0" * 64, "sha256:" + "1" * 64, "sha256:" + "2" * 64))
-                cursor.execute(
-                    "INSERT INTO human_tasks (id, instance_id, spec_id, name, role, scope_kind, scope_id, "
-                    f"decisions, status, created_at, due_at) VALUES ({', '.join([m] * 11)})",
-                    (next_task, self.id, "approve_org_dept", "组织部审核", "org_dept", "county", "county",
-                     json.dumps(["approve", "reject"]), "open", at, at))
-                cursor.executemany(
-                    "INSERT INTO pending_timers (id, instance_id, spec_id, kind, notify, fire_at, task_id, "
-                    f"attempts, calendar_uncovered) VALUES ({', '.join([m] * 9)})",
-                    [(timer, self.id, "reminder", "reminder", "org_dept", at, next_task, 0, False)
-                     for timer in next_timers])
-                pipeline.__exit__(None, None, None)
+                with pipeline:
+                    cursor.execute(f"UPDATE process_instances SET state = {m}, revision = {m}, "
+                                   f"updated_at = {m} WHERE id = {m} AND revision = {m}",
+                                   (state_text, self.revision + 1, at, self.id, self.revision))
+                    cursor.execute(f"UPDATE human_tasks SET status = 'done', completed_at = {m}, "
+                                   f"completed_by = {m}, decision = 'approve', comment = {m} WHERE id = {m}",
+                                   (at, "county", "同意", self.task_id))
+                    cursor.execute(f"DELETE FROM pending_timers WHERE id IN ({m}, {m})",
+                                   tuple(self.timer_ids))
+                    cursor.execute(
+                        "INSERT INTO history_events (instance_id, seq, at, actor_login, actor_role, "
+                        "actor_scope, kind, inputs, task_id, task_spec_id, decision, comment, state_hash, "
+                        "prev_hash, event_hash) "
+                        f"VALUES ({', '.join([m] * 15)})",
+                        (self.id, self.seq, at, "county", "county", "county", "complete",
+                         json.dumps({"decision": "approve", "comment": "同意"}), self.task_id,
+                         "approve_county", "approve", "同意", "sha256:" + "0" * 64, "sha256:" + "1" * 64,
+                         "sha256:" + "2" * 64))
+                    cursor.execute(
+                        "INSERT INTO human_tasks (id, instance_id, spec_id, name, role, scope_kind, "
+                        f"scope_id, decisions, status, created_at, due_at) VALUES ({', '.join([m] * 11)})",
+                        (next_task, self.id, "approve_org_dept", "组织部审核", "org_dept", "county", "county",
+                         json.dumps(["approve", "reject"]), "open", at, at))
+                    cursor.executemany(
+                        "INSERT INTO pending_timers (id, instance_id, spec_id, kind, notify, fire_at, "
+                        f"task_id, attempts, calendar_uncovered) VALUES ({', '.join([m] * 9)})",
+                        [(timer, self.id, "reminder", "reminder", "org_dept", at, next_task, 0, False)
+                         for timer in next_timers])
                 raw.commit()
                 elapsed = time.perf_counter() - t0
             finally:
