@@ -62,31 +62,28 @@ _uuid_of: dict[str, UUID] = {}
 _text_of: dict[int, str] = {}
 
 
+def _remember(table: dict[Any, Any], key: Any, value: Any) -> Any:
+    """Store a memo entry (emptying the bounded table first when it is full) and return it."""
+    if len(table) >= _CACHE_LIMIT:
+        table.clear()
+    table[key] = value
+    return value
+
+
 def parse_uuid(text: Any) -> UUID:
     """`UUID(text)`, memoised for exact `str` input (a UUID is immutable, so sharing one is safe)."""
     if type(text) is not str:
         return UUID(text)
     value = _uuid_of.get(text)
-    if value is None:
-        value = UUID(text)
-        if len(_uuid_of) >= _CACHE_LIMIT:
-            _uuid_of.clear()
-        _uuid_of[text] = value
-    return value
+    return value if value is not None else _remember(_uuid_of, text, UUID(text))
 
 
 def uuid_text(value: Any) -> str:
     """`str(value)`, memoised for exact `UUID`s by their integer (all `UUID.__str__` reads)."""
     if type(value) is not UUID:
         return str(value)
-    number = value.int
-    text = _text_of.get(number)
-    if text is None:
-        text = str(value)
-        if len(_text_of) >= _CACHE_LIMIT:
-            _text_of.clear()
-        _text_of[number] = text
-    return text
+    text = _text_of.get(value.int)
+    return text if text is not None else _remember(_text_of, value.int, str(value))
 
 
 def _inherited(parent_data: dict[Any, Any]) -> dict[Any, Any]:
