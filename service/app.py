@@ -14,6 +14,7 @@ from service import (
 )
 from service.config import Settings
 from service.db import db
+from service.deferred_writes import install_deferred_writes
 from service.errors import register_error_handlers
 from service.json_provider import IsoJSONProvider
 from service.observability import install as install_observability
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         with app.app_context():
             event.listen(db.engine, "connect", _configure_sqlite_connection)
     install_read_only_commit(app)  # after db.init_app: runs before its session teardown
+    with app.app_context():
+        install_deferred_writes(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
 
     init_api(app)

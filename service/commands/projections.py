@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from service.commands.row_writes import update_by_id
 from service.db import db
+from service.deferred_writes import write
 from service.models import HumanTask, PendingTimer, ProcessInstance
 from workflows.engine import HumanTask as EngineHumanTask
 from workflows.engine import Instance
@@ -66,10 +67,11 @@ DELETE_TIMERS = TIMERS.delete().where(TIMERS.c.id.in_(sa.bindparam("ids", expand
 INSERT_TASKS, INSERT_TIMERS = TASKS.insert(), TIMERS.insert()
 
 
-def _run(statement: sa.Executable, parameters: Any = None) -> Any:
-    """Execute a plain table statement in the session's transaction, now: projection rows are
-    written without unit-of-work bookkeeping (and without the ORM's per-statement overhead)."""
-    return db.session.connection().execute(statement, parameters)
+def _run(statement: sa.Executable, parameters: Any = None) -> None:
+    """Write with a plain table statement in the session's transaction (service/deferred_writes:
+    sent with the command's other writes): projection rows are written without unit-of-work
+    bookkeeping (and without the ORM's per-statement overhead)."""
+    write(db.session.connection(), statement, parameters)
 
 
 def _insert(statement: sa.Insert, rows: list[dict[str, Any]]) -> None:

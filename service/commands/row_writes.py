@@ -8,9 +8,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from service.db import db
+from service.deferred_writes import write
 from service.models import ProcessInstance
 
 INSTANCES: sa.Table = ProcessInstance.__table__
@@ -28,8 +28,10 @@ def update_by_id(table: sa.Table, versioned: bool = False) -> sa.Update:
 
 
 def write_versioned(row: ProcessInstance, values: dict[str, Any]) -> None:
-    """UPDATE `row` now with `values` and the next revision, WHERE its revision is still the one
-    this session read; raise StaleDataError (409) when another transaction changed it first.
+    """UPDATE `row` with `values` and the next revision, WHERE its revision is still the one
+    this session read; StaleDataError (409) when another transaction changed it first: raised
+    here, or where the write is sent (service/deferred_writes.py: on PostgreSQL the statement
+    goes out with the command's other writes, before the next statement or the commit).
 
     The values become the row object's committed state, as if the ORM had flushed them: its
     unit of work has nothing left to write for them (it would spend more time deciding how than
@@ -38,18 +40,15 @@ def write_versioned(row: ProcessInstance, values: dict[str, Any]) -> None:
     if db.session.is_modified(row):
         db.session.flush()  # changes made to the row before this write go out first, in order
     revision = row.revision
-    result = db.session.connection().execute(
-        update_by_id(INSTANCES, versioned=True),
-        {**values, "revision": revision + 1, "row_id": row.id, "row_revision": revision})
-    if result.rowcount != 1:
-        raise StaleDataError(
-            f"process_instances {row.id}: revision {revision} was changed by another transaction")
+    write(db.session.connection(), update_by_id(INSTANCES, versioned=True),
+          {**values, "revision": revision + 1, "row_id": row.id, "row_revision": revision},
+          expect_one=f"process_instances {row.id}: revision {revision} was changed by another transaction")
     _committed(row, {**values, "revision": revision + 1})
 
 
 def write_columns(row: Any, values: dict[str, Any]) -> None:
     """UPDATE the row with `values` now (by its `id`) and keep them as its committed state."""
-    db.session.connection().execute(update_by_id(row.__table__), {**values, "row_id": row.id})
+    write(db.session.connection(), update_by_id(row.__table__), {**values, "row_id": row.id})
     _committed(row, values)
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from service.append_only import AppendOnlyViolation, guard_append_only
 from service.db import db
+from service.deferred_writes import write
 from service.history.chain import event_hash
 from service.models import HistoryEvent
 
@@ -24,7 +25,9 @@ guard_append_only(
 
 
 EVENTS: sa.Table = HistoryEvent.__table__
-INSERT_EVENT = EVENTS.insert()  # built once: it keeps its cache key
+# Built once (it keeps its cache key); inline: the surrogate id is not fetched back (RETURNING
+# would need an answer before the write could be sent with the others).
+INSERT_EVENT = EVENTS.insert().inline()
 
 
 def last_event(instance_id: str) -> HistoryEvent | None:
@@ -67,7 +70,8 @@ def append_event(
         "decision": decision, "comment": comment, "state_hash": state_hash,
     }
     values = {**fields, "prev_hash": prev_hash, "event_hash": event_hash(fields, prev_hash)}
-    # Inserted now with a plain statement (an event is never changed, so it needs no unit-of-work
-    # bookkeeping); the caller's transaction still decides whether it stays.
-    db.session.connection().execute(INSERT_EVENT, values)
+    # Inserted with a plain statement (an event is never changed, so it needs no unit-of-work
+    # bookkeeping), sent with the command's other writes (service/deferred_writes.py); the
+    # caller's transaction still decides whether it stays.
+    write(db.session.connection(), INSERT_EVENT, values)
     return HistoryEvent(**values)  # what was written, for the caller (not a session object)

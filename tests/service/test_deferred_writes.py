@@ -1,0 +1,142 @@
+"""Queued writes (service/deferred_writes.py): on PostgreSQL sent together in one pipeline before
+anything else runs on their connection, checked, never committed unsent, dropped on rollback; on
+SQLite run at once."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
+
+from service.db import db
+from service.deferred_writes import pipelines, queued, write
+from service.models import Notification
+from service.transaction_end import read_only
+
+NOTES: sa.Table = Notification.__table__
+INSERT = NOTES.insert().inline()  # written without asking its id back, as queued writes must be
+
+
+@pytest.fixture
+def ctx(app):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        yield
+        db.session.rollback()
+
+
+def _note(message: str, **columns: object) -> dict[str, object]:
+    return {"login": "county", "kind": "urge", "message": message, **columns}
+
+
+def _count(message: str) -> int:
+    with db.engine.connect() as other:  # what is committed, seen from another connection
+        return other.execute(sa.select(sa.func.count()).select_from(NOTES)
+                             .where(NOTES.c.message == message)).scalar_one()
+
+
+def _existing_id() -> int:
+    db.session.execute(NOTES.insert().values(**_note("已有的行")))
+    db.session.commit()
+    return db.session.execute(sa.select(sa.func.max(NOTES.c.id))).scalar_one()
+
+
+def _watch_statements():  # type: ignore[no-untyped-def]
+    """(statements seen so far, whether the driver was in pipeline mode for each)."""
+    seen: list[tuple[str, bool]] = []
+
+    def note(conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        pgconn = getattr(conn.connection.driver_connection, "pgconn", None)
+        seen.append((statement.split()[0], bool(pgconn is not None and pgconn.pipeline_status)))
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    return seen, lambda: sa.event.remove(db.engine, "before_cursor_execute", note)
+
+
+def test_writes_wait_for_the_next_statement_and_go_out_together_in_order(ctx, backend):
+    conn = db.session.connection()
+    seen, stop = _watch_statements()
+    try:
+        write(conn, INSERT, _note("排队一"))
+        write(conn, NOTES.update().where(NOTES.c.message == "排队一").values(message="排队二"))
+        written_before_next = list(seen)
+        # the next statement sees both writes: they were sent before it, in order
+        renamed = db.session.execute(sa.select(sa.func.count()).select_from(NOTES)
+                                     .where(NOTES.c.message == "排队二")).scalar_one()
+    finally:
+        stop()
+    assert renamed == 1
+    if backend == "postgresql":
+        assert pipelines(conn) and written_before_next == []
+        assert seen == [("INSERT", True), ("UPDATE", True), ("SELECT", False)]
+    else:
+        assert not pipelines(conn)
+        assert written_before_next == [("INSERT", False), ("UPDATE", False)]
+    db.session.commit()
+    assert _count("排队二") == 1
+
+
+def test_commit_sends_the_queue_first(ctx):
+    write(db.session.connection(), INSERT, _note("提交前发送"))
+    db.session.commit()
+    assert _count("提交前发送") == 1 and queued(db.session.connection()) == 0
+
+
+def test_a_connection_committed_directly_sends_its_queue_too(ctx):
+    with db.engine.connect() as conn:
+        write(conn, INSERT, _note("直接提交"))
+        conn.commit()
+    assert _count("直接提交") == 1
+
+
+def test_rollback_drops_the_queue_and_nothing_of_it_is_written_later(ctx):
+    write(db.session.connection(), INSERT, _note("回滚丢弃"))
+    db.session.rollback()
+    assert queued(db.session.connection()) == 0
+    db.session.execute(NOTES.insert().values(**_note("回滚之后")))
+    db.session.commit()
+    assert _count("回滚丢弃") == 0 and _count("回滚之后") == 1
+
+
+def test_a_queued_write_makes_the_transaction_one_that_wrote(ctx):
+    db.session.execute(sa.select(1))
+    assert read_only(db.session())
+    write(db.session.connection(), INSERT, _note("写过"))
+    assert not read_only(db.session())  # so an abandoned request is rolled back, not committed
+
+
+def test_a_versioned_write_that_matched_no_row_is_stale(ctx):
+    with pytest.raises(StaleDataError, match="改过了"):
+        write(db.session.connection(), NOTES.update().where(NOTES.c.id == -1).values(message="x"),
+              expect_one="改过了")
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_stale_wins_over_a_later_write_that_failed_because_of_it(ctx, backend):
+    taken = _existing_id()
+    conn = db.session.connection()
+    with pytest.raises(StaleDataError, match="版本已变") as raised:
+        write(conn, NOTES.update().where(NOTES.c.id == -1).values(message="x"), expect_one="版本已变")
+        write(conn, INSERT, _note("重复主键", id=taken))  # as a seq the winner took first
+        db.session.commit()
+    if backend == "postgresql":
+        assert isinstance(raised.value.__cause__, sa.exc.IntegrityError)
+    db.session.rollback()
+    assert _count("重复主键") == 0
+
+
+@pytest.mark.parametrize("position", ["last", "first"])
+def test_a_refused_write_is_an_sqlalchemy_error_and_nothing_of_the_batch_stays(ctx, position):
+    # "last": its answer arrives at the pipeline's sync, past SQLAlchemy; "first": while sending.
+    taken = _existing_id()
+    conn = db.session.connection()
+    duplicate, fine = _note("批量中的重复", id=taken), _note(f"批量中的正常行 {position}")
+    with pytest.raises(sa.exc.IntegrityError):
+        for values in ([fine, duplicate] if position == "last" else [duplicate, fine, fine]):
+            write(conn, INSERT, values)
+        db.session.commit()
+    db.session.rollback()
+    assert _count(f"批量中的正常行 {position}") == 0
+    db.session.execute(NOTES.insert().values(**_note(f"之后照常 {position}")))  # still usable
+    db.session.commit()
+    assert _count(f"之后照常 {position}") == 1
