@@ -19,6 +19,7 @@ from service.errors import register_error_handlers
 from service.json_provider import IsoJSONProvider
 from service.observability import install as install_observability
 from service.openapi import init_api
+from service.pool_liveness import install_liveness_check
 from service.scheduler_status import NotRunning, install
 from service.transaction_end import install_read_only_commit
 
@@ -33,6 +34,8 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Wait for a writer instead of failing at once with "database is locked".
         return {"connect_args": {"timeout": 30}, **codec}
+    if url.startswith("postgresql+psycopg://"):
+        return codec  # dead connections are found without a round trip (pool_liveness.py)
     return {"pool_pre_ping": True, **codec}
 
 
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     install_read_only_commit(app)  # after db.init_app: runs before its session teardown
     with app.app_context():
         install_deferred_writes(db.engine)
+        install_liveness_check(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
 
     init_api(app)
