@@ -3,8 +3,9 @@
 An instance's stored state (~13 KB) is written and read once per command; with the standard
 library that took about 0.15 ms (a fifth of a bare engine step on this machine), with orjson
 about 0.04 ms.
-What the columns hold stays the same JSON values. Hashes are not made here: the history chain
-hashes the canonical text of workflows.serialization, which keeps the standard library.
+What the columns hold stays the same JSON values. Hashes are not made here: state hashes are
+taken over the canonical text of workflows/canonical.py (the standard library's text, byte for
+byte, mostly written by orjson too).
 
 Where orjson would refuse a value or write it differently from the standard library (integers
 beyond 64 bits, non-string keys, subclasses of str/int/dict/list, datetimes, dataclasses and other
@@ -12,8 +13,8 @@ objects neither knows), `dumps` falls back to the standard library, so such a va
 refused) exactly as before. Two differences remain, both on values the standard library cannot
 write as JSON: a UUID or an Enum member is written as its string or value (the standard library
 refuses them), and NaN or an infinity as null (the standard library writes tokens that are not
-JSON, and PostgreSQL refuses them). An instance state holding NaN cannot be saved either way: its
-hash refuses it (workflows.serialization.canonical_json).
+JSON, and PostgreSQL refuses them). The state hash writes both the same way, so a state's hash
+is the hash of the state as stored.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import VERSION
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.task import Task
 
+from .canonical import canonical_bytes
 from .task_converter import FastTaskConverter, parse_uuid, uuid_text
 from .timer_converter import DayCountTimerConverter
 from .timers import ClockTimeDateTimer, WorkingCycleTimer, WorkingDurationTimer
@@ -121,8 +122,8 @@ def restore_state(state: dict[str, Any], spec: Any, subprocess_specs: dict[str, 
 
 
 def canonical_json(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return canonical_bytes(obj).decode("utf-8")
 
 
 def state_hash(state: dict[str, Any]) -> str:
-    return "sha256:" + hashlib.sha256(canonical_json(state).encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(canonical_bytes(state)).hexdigest()
