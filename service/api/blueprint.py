@@ -4,12 +4,14 @@ its arguments are parsed, so a request without a valid token is 401 whatever its
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import flask_smorest
-from flask import current_app, request
-from webargs.flaskparser import FlaskParser
+from flask import Request, current_app, request
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from service.auth import authenticate, require_role
 from service.errors import ValidationFailed
@@ -17,6 +19,14 @@ from service.errors import ValidationFailed
 F = TypeVar("F", bound=Callable[..., Any])
 
 ROLES_ATTR = "_cadreflow_roles"
+
+
+class _NotAJsonNumber(ValueError):
+    pass
+
+
+def _refuse_constant(token: str) -> Any:
+    raise _NotAJsonNumber(f"{token} 不是 JSON 数值")
 
 
 class StrictParser(FlaskParser):
@@ -29,6 +39,22 @@ class StrictParser(FlaskParser):
         "form": None,
         "files": None,
     }
+
+    def _raw_load_json(self, req: Request) -> Any:
+        """The body as JSON, refusing NaN and Infinity: Python's parser accepts them, but they are
+        not JSON, no database column keeps them, and no history event can be hashed over them."""
+        if not is_json_request(req):
+            return missing
+        text = req.get_data(cache=True).decode("utf-8")
+        try:
+            return json.loads(text, parse_constant=_refuse_constant)
+        except _NotAJsonNumber as err:
+            raise json.JSONDecodeError(str(err), text, max(text.find(str(err).split()[0]), 0)) from err
+
+    def _handle_invalid_json_error(self, error: Exception, req: Request, *args: Any,
+                                   **kwargs: Any) -> NoReturn:
+        raise ValidationFailed("请求体不是合法的 JSON。", status=400,
+                               errors={"json": [f"请求体不是合法的 JSON：{error}"]})
 
 
 def _apidoc(view: Callable[..., Any]) -> dict[str, Any]:

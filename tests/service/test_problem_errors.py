@@ -106,3 +106,22 @@ def test_validation_problem_names_fields_in_chinese(client, auth):
     assert set(body["errors"]) == {"kind", "x"}
     assert body["errors"]["x"] == ["未知字段。"]
     assert "kind" in body["detail"] and "x" in body["detail"]
+
+
+@pytest.mark.parametrize("body, token", [
+    ('{"data": {"a": NaN}}', "NaN"), ('{"data": {"b": [1, Infinity]}}', "Infinity"),
+    ('{"data": {"c": -Infinity}}', "-Infinity"), ('{"data": {"a": ', None),
+])
+def test_a_body_that_is_not_json_is_400_and_starts_nothing(client, auth, body, token):
+    # Python's parser reads NaN and Infinity; JSON has no such numbers, and a state or history
+    # event holding one could be neither stored as JSON nor hashed.
+    before = client.get("/api/v1/instances?process=handover", headers=auth("auditor")).get_json()["total"]
+    response = client.post("/api/v1/definitions/handover/instances", data=body, headers={
+        **auth("admin"), "Content-Type": "application/json"})
+    problem = assert_problem(response, 400)
+    assert problem["detail"] == "请求体不是合法的 JSON。"
+    assert list(problem["errors"]) == ["json"]
+    if token:
+        assert f"{token} 不是 JSON 数值" in problem["errors"]["json"][0]
+    after = client.get("/api/v1/instances?process=handover", headers=auth("auditor")).get_json()["total"]
+    assert after == before
