@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from service.db_events import listen_once
 from service.transaction_end import CONNECTIONS, WROTE
 
 QUEUE = "cadreflow.queued_writes"
@@ -119,11 +119,6 @@ def _drop_queue_at_checkin(_dbapi_connection: Any, record: Any) -> None:
 
 
 def install_deferred_writes(engine: Engine) -> None:
-    if event.contains(engine, "before_execute", _send_before_statement):
-        return
-    event.listen(engine, "before_execute", _send_before_statement)
-    event.listen(engine, "commit", _send_at_commit)
-    event.listen(engine, "rollback", _drop_queue)
-    event.listen(engine, "checkin", _drop_queue_at_checkin)
-    if not event.contains(Session, "before_commit", _send_before_commit):
-        event.listen(Session, "before_commit", _send_before_commit)
+    listen_once(engine, {"before_execute": _send_before_statement, "commit": _send_at_commit,
+                         "rollback": _drop_queue, "checkin": _drop_queue_at_checkin})
+    listen_once(Session, {"before_commit": _send_before_commit})

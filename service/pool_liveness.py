@@ -14,9 +14,10 @@ from __future__ import annotations
 import select
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+
+from service.db_events import listen_once
 
 
 def _socket_has_input(fileno: int) -> bool:
@@ -35,5 +36,4 @@ def check_alive(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
 
 def install_liveness_check(engine: Engine) -> None:
     if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
-        if not event.contains(engine, "checkout", check_alive):
-            event.listen(engine, "checkout", check_alive)
+        listen_once(engine, {"checkout": check_alive})

@@ -20,11 +20,11 @@ import logging
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, SessionTransaction
 
 from service.db import db
+from service.db_events import listen_once
 
 WROTE = "cadreflow.wrote"
 CONNECTIONS = "cadreflow.connections"
@@ -93,13 +93,7 @@ def install_read_only_commit(app: Flask) -> None:
     """Register after db.init_app(app): teardowns run in reverse order, so this one runs before
     Flask-SQLAlchemy's own (which removes the session)."""
     with app.app_context():
-        engine = db.engine
-        if not event.contains(engine, "before_cursor_execute", _note_statement):
-            event.listen(engine, "before_cursor_execute", _note_statement)
-            event.listen(engine, "commit", _transaction_ended)
-            event.listen(engine, "rollback", _transaction_ended)
-            event.listen(engine, "checkin", _checked_in)
-    if not event.contains(Session, "after_begin", _note_connection):
-        event.listen(Session, "after_begin", _note_connection)
-        event.listen(Session, "after_transaction_end", _forget_connections)
+        listen_once(db.engine, {"before_cursor_execute": _note_statement, "commit": _transaction_ended,
+                                "rollback": _transaction_ended, "checkin": _checked_in})
+    listen_once(Session, {"after_begin": _note_connection, "after_transaction_end": _forget_connections})
     app.teardown_appcontext(_end_read_only_transaction)
