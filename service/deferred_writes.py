@@ -89,10 +89,13 @@ def send_queued(conn: Connection) -> None:
             failure = sa.exc.DBAPIError.instance(
                 None, None, err, psycopg.Error, dialect=conn.dialect)
     for cursor, message in guarded:
-        if cursor.rowcount != 1:
+        if cursor.rowcount == 0:  # it ran and matched no row: whatever failed after it, it was first
             raise StaleDataError(message) from failure
     if failure is not None:
         raise failure
+    for cursor, message in guarded:
+        if cursor.rowcount != 1:  # a count we could not read: never commit a write we could not check
+            raise StaleDataError(f"{message} (row count unknown: {cursor.rowcount})")
 
 
 def _send_before_statement(conn: Connection, *_args: Any) -> None:

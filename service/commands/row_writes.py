@@ -47,7 +47,8 @@ def write_versioned(row: ProcessInstance, values: dict[str, Any]) -> None:
 
 
 def write_columns(row: Any, values: dict[str, Any]) -> None:
-    """UPDATE the row with `values` now (by its `id`) and keep them as its committed state."""
+    """UPDATE the row with `values` (by its `id`; sent as service/deferred_writes.py sends it) and
+    keep them as its committed state."""
     write(db.session.connection(), update_by_id(row.__table__), {**values, "row_id": row.id})
     _committed(row, values)
 

@@ -140,3 +140,13 @@ def test_a_refused_write_is_an_sqlalchemy_error_and_nothing_of_the_batch_stays(c
     db.session.execute(NOTES.insert().values(**_note(f"之后照常 {position}")))  # still usable
     db.session.commit()
     assert _count(f"之后照常 {position}") == 1
+
+
+def test_a_versioned_write_that_failed_itself_is_its_failure_not_a_stale_revision(ctx):
+    # (a lost connection or a refused value must not read as "someone else changed it": 409)
+    taken = _existing_id()
+    with pytest.raises(sa.exc.IntegrityError):
+        write(db.session.connection(), NOTES.update().where(NOTES.c.id == taken).values(login="无此用户"),
+              expect_one="不应报告为版本冲突")
+        db.session.commit()
+    db.session.rollback()
