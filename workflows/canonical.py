@@ -3,8 +3,9 @@
 Canonical means the standard library's `json.dumps(obj, sort_keys=True, separators=(",", ":"),
 ensure_ascii=False, allow_nan=False)` in UTF-8: every recorded state hash was taken over that
 text, and a replay years later must produce the same bytes. Writing it took about a quarter of a
-millisecond per command for a replacement's state; orjson writes the same text in a tenth of the
-time, except in cases it is told apart from here, where the standard library writes it instead:
+millisecond per command for a replacement's state. orjson writes it, with the check below that
+its text is the same, in about a quarter of that time; where the two could differ, the standard
+library writes it instead:
 
 * values orjson refuses or is told to pass on (integers beyond 64 bits, non-string keys, str/int/
   dict/list subclasses, datetimes, dataclasses, other objects, invalid Unicode): the standard

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import UTC, datetime
 from typing import Any
+
+from workflows.canonical import standard_canonical
 
 # Everything an auditor relies on; `event_hash` itself and the surrogate `id` are not hashed.
 EVENT_HASH_FIELDS = (
@@ -18,11 +19,6 @@ def iso_utc(at: datetime) -> str:
     if at.tzinfo is None:  # SQLite hands back naive UTC wall times
         at = at.replace(tzinfo=UTC)
     return at.astimezone(UTC).isoformat()
-
-
-def _canonical(obj: Any) -> bytes:
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False).encode("utf-8")
 
 
 def event_fields(event: Any) -> dict[str, Any]:
@@ -38,4 +34,5 @@ def event_hash(event_fields: dict[str, Any], prev_hash: str | None) -> str:
         if isinstance(value, datetime):
             value = iso_utc(value)
         body[name] = value
-    return "sha256:" + hashlib.sha256(_canonical(body)).hexdigest()
+    # The standard library's text, always: an event body is small, and NaN in inputs is refused.
+    return "sha256:" + hashlib.sha256(standard_canonical(body)).hexdigest()
