@@ -8,10 +8,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
+from service import commands
 from service.db import db
 from service.deferred_writes import pipelines, queued, write
 from service.models import Notification
 from service.transaction_end import read_only
+from tests.service.test_process_commands import open_tasks, request, who
 
 NOTES: sa.Table = Notification.__table__
 INSERT = NOTES.insert().inline()  # written without asking its id back, as queued writes must be
@@ -150,3 +152,22 @@ def test_a_versioned_write_that_failed_itself_is_its_failure_not_a_stale_revisio
               expect_one="不应报告为版本冲突")
         db.session.commit()
     db.session.rollback()
+
+
+def test_an_approval_sends_all_its_writes_in_one_pipeline_on_postgresql(app, clock, backend):
+    with app.app_context():
+        row = commands.submit_adjustment(who("hr_edu"), request())
+        (task,) = open_tasks(row.id)
+        clock.advance(hours=1)
+        approver = who("tw_qingshan")
+        seen, stop = _watch_statements()
+        try:
+            commands.complete_task(approver, task.id, "approve", "同意")
+        finally:
+            stop()
+        writes = [(verb, piped) for verb, piped in seen if verb != "SELECT"]
+        # the instance, the completed task, the next task, the old timers, the new ones, the event
+        assert [verb for verb, _ in writes] == ["UPDATE", "UPDATE", "INSERT", "DELETE", "INSERT", "INSERT"]
+        assert all(piped for _, piped in writes) == (backend == "postgresql")
+        assert [verb for verb, _ in seen].count("SELECT") == 1  # the task with its instance
+        db.session.rollback()
