@@ -24,18 +24,13 @@ from typing import Any
 
 import orjson
 
-_OPTIONS = (orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-            | orjson.OPT_PASSTHROUGH_SUBCLASS)
-
-
-def _refuse(value: Any) -> Any:
-    raise TypeError(f"not plain JSON: {type(value).__name__}")
+from workflows.canonical import PLAIN_JSON_OPTIONS, refuse_non_json
 
 
 def dumps(value: Any) -> str:
     """The JSON text of `value`, as a column stores it."""
     try:
-        return orjson.dumps(value, default=_refuse, option=_OPTIONS).decode("utf-8")
+        return orjson.dumps(value, default=refuse_non_json, option=PLAIN_JSON_OPTIONS).decode("utf-8")
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return json.dumps(value)
 

@@ -30,15 +30,19 @@ from typing import Any
 
 import orjson
 
-_OPTIONS = (orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-            | orjson.OPT_PASSTHROUGH_SUBCLASS)
+# orjson options for plain JSON only: datetimes, dataclasses and subclasses go to `default`
+# (refuse_non_json), so the standard library decides about them (also service/json_codec.py).
+PLAIN_JSON_OPTIONS = (orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+                      | orjson.OPT_PASSTHROUGH_SUBCLASS)
+_OPTIONS = PLAIN_JSON_OPTIONS | orjson.OPT_SORT_KEYS
 # A number with an exponent, as orjson ends it: sign, at most three digits, then what follows a
 # value in canonical JSON (or the end). A UUID's "…5e-4a3b…" never matches: four or twelve hex
 # digits, then "-" or a quote.
 _EXPONENT = re.compile(rb"e[-+][0-9]{1,3}(?:[,\]}]|\Z)")
 
 
-def _refuse(value: Any) -> Any:
+def refuse_non_json(value: Any) -> Any:
+    """orjson's `default`: anything it does not write natively is left to the standard library."""
     raise TypeError(f"not plain JSON: {type(value).__name__}")
 
 
@@ -54,7 +58,7 @@ def _floats_written_differently(text: bytes) -> bool:
 def canonical_bytes(obj: Any) -> bytes:
     """The canonical JSON text of `obj` in UTF-8 (see the module's docstring)."""
     try:
-        text = orjson.dumps(obj, default=_refuse, option=_OPTIONS)
+        text = orjson.dumps(obj, default=refuse_non_json, option=_OPTIONS)
     except TypeError:  # orjson.JSONEncodeError is a TypeError
         return standard_canonical(obj)
     return standard_canonical(obj) if _floats_written_differently(text) else text

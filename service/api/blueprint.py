@@ -22,11 +22,13 @@ ROLES_ATTR = "_cadreflow_roles"
 
 
 class _NotAJsonNumber(ValueError):
-    pass
+    def __init__(self, token: str) -> None:
+        super().__init__(f"{token} 不是 JSON 数值")
+        self.token = token
 
 
 def _refuse_constant(token: str) -> Any:
-    raise _NotAJsonNumber(f"{token} 不是 JSON 数值")
+    raise _NotAJsonNumber(token)
 
 
 class StrictParser(FlaskParser):
@@ -49,7 +51,7 @@ class StrictParser(FlaskParser):
         try:
             return json.loads(text, parse_constant=_refuse_constant)
         except _NotAJsonNumber as err:
-            raise json.JSONDecodeError(str(err), text, max(text.find(str(err).split()[0]), 0)) from err
+            raise json.JSONDecodeError(str(err), text, max(text.find(err.token), 0)) from err
 
     def _handle_invalid_json_error(self, error: Exception, req: Request, *args: Any,
                                    **kwargs: Any) -> NoReturn:

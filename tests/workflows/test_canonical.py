@@ -27,7 +27,7 @@ from workflows.serialization import canonical_json, state_hash
 
 def written_by_orjson(obj: Any) -> bool:
     try:
-        text = orjson.dumps(obj, default=canonical._refuse, option=canonical._OPTIONS)
+        text = orjson.dumps(obj, default=canonical.refuse_non_json, option=canonical._OPTIONS)
     except TypeError:
         return False
     return not canonical._floats_written_differently(text)
