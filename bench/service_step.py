@@ -159,6 +159,9 @@ class RawWrites:
                 cursor = raw.cursor()
                 t0 = time.perf_counter()
                 with pipeline:
+                    if self.postgres and raw.driver_connection.autocommit:
+                        # the service's connections send BEGIN themselves (pipelined_begin.py)
+                        cursor.execute("BEGIN")
                     cursor.execute(f"UPDATE process_instances SET state = {m}, revision = {m}, "
                                    f"updated_at = {m} WHERE id = {m} AND revision = {m}",
                                    (state_text, self.revision + 1, at, self.id, self.revision))
