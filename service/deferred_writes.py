@@ -27,6 +27,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.db_events import listen_once
+from service.pipelined_begin import BEGIN, begin_due
+from service.raw_writes import raw_form
 from service.transaction_end import CONNECTIONS, WROTE
 
 QUEUE = "cadreflow.queued_writes"
@@ -71,23 +73,28 @@ def send_queued(conn: Connection) -> None:
         return
     import psycopg  # only a pipelining connection gets here
 
+    driver = conn.connection.driver_connection
     guarded: list[tuple[Any, str]] = []
     failure: BaseException | None = None
+    sending: _Write | None = None
     try:
-        with conn.connection.driver_connection.pipeline():
+        with driver.pipeline():
             try:
+                if begin_due(conn):
+                    driver.execute(BEGIN)  # the transaction's first statements (pipelined_begin.py)
                 for queued_write in writes:
-                    result = conn.execute(queued_write.statement, queued_write.parameters)
+                    sending = queued_write
+                    cursor = _send(conn, queued_write)
                     if queued_write.expect_one is not None:
-                        # SQLAlchemy read the count before the answer came; the DB-API cursor
-                        # receives it when the pipeline syncs.
-                        guarded.append((result.context.cursor, queued_write.expect_one))
+                        # The count is on the DB-API cursor once the pipeline syncs.
+                        guarded.append((cursor, queued_write.expect_one))
             except sa.exc.DBAPIError as err:  # an answer that arrived while sending: wrapped already
                 failure = err
+            except psycopg.Error as err:  # the same, for a statement sent without SQLAlchemy
+                failure = _wrapped(conn, err, sending)
     except psycopg.Error as err:  # an answer that arrived at the sync, past SQLAlchemy
         if failure is None:
-            failure = sa.exc.DBAPIError.instance(
-                None, None, err, psycopg.Error, dialect=conn.dialect)
+            failure = _wrapped(conn, err, None)
     for cursor, message in guarded:
         if cursor.rowcount == 0:  # it ran and matched no row: whatever failed after it, it was first
             raise StaleDataError(message) from failure
@@ -96,6 +103,39 @@ def send_queued(conn: Connection) -> None:
     for cursor, message in guarded:
         if cursor.rowcount != 1:  # a count we could not read: never commit a write we could not check
             raise StaleDataError(f"{message} (row count unknown: {cursor.rowcount})")
+
+
+def _send(conn: Connection, queued_write: _Write) -> Any:
+    """Send one queued write in the open pipeline (its raw form when it has one, else through
+    SQLAlchemy); returns the DB-API cursor that will hold its count."""
+    rows = queued_write.parameters
+    many = isinstance(rows, list)
+    first = (rows[0] if many else rows) or {}
+    form = raw_form(queued_write.statement, tuple(sorted(first)), conn.dialect)
+    if form is None:
+        return conn.execute(queued_write.statement, rows).context.cursor
+    cursor = conn.connection.driver_connection.cursor()
+    parameters = [form.parameters(row) for row in rows] if many else form.parameters(first)
+    # Listeners still see every statement (SQLAlchemy allows a None context here).
+    conn.dispatch.before_cursor_execute(conn, cursor, form.sql, parameters, None, many)
+    if conn.engine.echo:
+        conn.engine.logger.info("%s\n[pipelined, without SQLAlchemy] %r", form.sql, parameters)
+    if many:
+        cursor.executemany(form.sql, parameters)
+    else:
+        cursor.execute(form.sql, parameters)
+    conn.dispatch.after_cursor_execute(conn, cursor, form.sql, parameters, None, many)
+    return cursor
+
+
+def _wrapped(conn: Connection, err: Exception, sending: _Write | None) -> sa.exc.DBAPIError:
+    """A driver error as SQLAlchemy raises it (IntegrityError, OperationalError, ...), naming the
+    statement being sent when it came."""
+    import psycopg
+
+    statement = str(sending.statement.compile(dialect=conn.dialect)) if sending is not None else None
+    parameters = sending.parameters if sending is not None else None
+    return sa.exc.DBAPIError.instance(statement, parameters, err, psycopg.Error, dialect=conn.dialect)
 
 
 def _send_before_statement(conn: Connection, *_args: Any) -> None:

@@ -18,10 +18,11 @@ after an AUTOCOMMIT execution option) gets psycopg's own BEGIN again: slower, ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from psycopg.pq import PipelineStatus, TransactionStatus
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 
 from service.db_events import listen_once
@@ -29,12 +30,18 @@ from service.db_events import listen_once
 BEGIN = b"BEGIN"
 
 
+def begin_due(conn: Connection, execution_options: Mapping[str, Any] | None = None) -> bool:
+    """A statement about to run on `conn` must be preceded by a BEGIN we send (its driver is in
+    autocommit mode and outside a transaction, while SQLAlchemy's connection is inside one)."""
+    driver = conn.connection.driver_connection
+    options = conn.get_execution_options() if execution_options is None else execution_options
+    return bool(getattr(driver, "autocommit", False)
+                and driver.info.transaction_status == TransactionStatus.IDLE
+                and conn.in_transaction() and options.get("isolation_level") != "AUTOCOMMIT")
+
+
 def _begin_due(cursor: DBAPICursor, context: ExecutionContext) -> bool:
-    conn = context.root_connection  # type: ignore[attr-defined]
-    driver = cursor.connection  # type: ignore[attr-defined]
-    return (driver.autocommit and driver.info.transaction_status == TransactionStatus.IDLE
-            and conn.in_transaction()
-            and context.execution_options.get("isolation_level") != "AUTOCOMMIT")
+    return begin_due(context.root_connection, context.execution_options)  # type: ignore[attr-defined]
 
 
 def _run_after_begin(cursor: DBAPICursor, context: ExecutionContext, run: Any) -> bool:

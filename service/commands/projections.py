@@ -63,7 +63,9 @@ TIMERS: sa.Table = PendingTimer.__table__
 CANCEL_OPEN_TASKS = (TASKS.update()
                      .where(TASKS.c.id.in_(sa.bindparam("ids", expanding=True)), TASKS.c.status == "open")
                      .values(status="cancelled", completed_at=sa.bindparam("at")))
-DELETE_TIMERS = TIMERS.delete().where(TIMERS.c.id.in_(sa.bindparam("ids", expanding=True)))
+# One statement per timer (an executemany) rather than an IN list: its SQL never changes, so on
+# PostgreSQL it is sent without SQLAlchemy (service/raw_writes.py).
+DELETE_TIMER = TIMERS.delete().where(TIMERS.c.id == sa.bindparam("timer_id"))
 INSERT_TASKS, INSERT_TIMERS = TASKS.insert(), TIMERS.insert()
 
 
@@ -138,7 +140,7 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
         else:
             db.session.delete(held)
     if unheld:
-        _run(DELETE_TIMERS, {"ids": unheld})
+        _run(DELETE_TIMER, [{"timer_id": timer_id} for timer_id in unheld])
     new_timers: list[dict[str, Any]] = []
     for timer_id, timer in after.timers.items():
         old = before.timers.get(timer_id)

@@ -4,6 +4,8 @@ SQLite run at once."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,6 +14,7 @@ from service import commands
 from service.db import db
 from service.deferred_writes import pipelines, queued, write
 from service.models import Notification
+from service.raw_writes import raw_form
 from service.transaction_end import read_only
 from tests.service.test_process_commands import open_tasks, request, who
 
@@ -27,7 +30,10 @@ def ctx(app):  # type: ignore[no-untyped-def]
 
 
 def _note(message: str, **columns: object) -> dict[str, object]:
-    return {"login": "county", "kind": "urge", "message": message, **columns}
+    """A notifications row with every column the INSERT names given: on PostgreSQL it is sent
+    without SQLAlchemy (service/raw_writes.py), as the commands' writes are."""
+    return {"login": "county", "kind": "urge", "message": message, "created_at": datetime.now(UTC),
+            **columns}
 
 
 def _count(message: str) -> int:
@@ -171,3 +177,36 @@ def test_an_approval_sends_all_its_writes_in_one_pipeline_on_postgresql(app, clo
         assert all(piped for _, piped in writes) == (backend == "postgresql")
         assert [verb for verb, _ in seen].count("SELECT") == 1  # the task with its instance
         db.session.rollback()
+
+
+def test_queued_writes_go_to_the_driver_as_sqlalchemy_would_send_them(ctx, backend):
+    conn = db.session.connection()
+    row = _note("原样发送", created_at=datetime(2026, 12, 4, 20, 30, tzinfo=timezone(timedelta(hours=8))))
+    form = raw_form(INSERT, tuple(sorted(row)), conn.dialect)
+    if backend == "postgresql":
+        assert form is not None
+        assert form.sql == str(INSERT.compile(dialect=conn.dialect, column_keys=list(row)))
+    write(conn, INSERT, row)
+    db.session.commit()
+    stored = db.session.execute(sa.select(NOTES.c.created_at).where(NOTES.c.message == "原样发送")).scalar_one()
+    assert stored == datetime(2026, 12, 4, 12, 30, tzinfo=UTC)
+    # the column's type processes the value as SQLAlchemy would: a naive datetime is refused
+    with pytest.raises((ValueError, sa.exc.StatementError), match="naive"):
+        write(db.session.connection(), INSERT, _note("无时区", created_at=datetime(2026, 12, 4, 20, 30)))
+        db.session.commit()
+    db.session.rollback()
+    assert _count("无时区") == 0
+
+
+def test_a_write_that_needs_sqlalchemy_is_executed_by_it(ctx):
+    conn = db.session.connection()
+    without_default = {"login": "county", "kind": "urge", "message": "缺省值由 SQLAlchemy 计算"}
+    assert raw_form(INSERT, tuple(sorted(without_default)), conn.dialect) is None  # created_at's default
+    expanding = NOTES.delete().where(NOTES.c.id.in_(sa.bindparam("ids", expanding=True)))
+    assert raw_form(expanding, ("ids",), conn.dialect) is None  # an IN list expanded at execution
+    write(conn, INSERT, without_default)
+    write(conn, expanding, {"ids": [-1, -2]})
+    db.session.commit()
+    created = db.session.execute(sa.select(NOTES.c.created_at)
+                                 .where(NOTES.c.message == without_default["message"])).scalar_one()
+    assert created is not None
