@@ -23,13 +23,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.db_events import listen_once
-from service.pipelined_begin import BEGIN, begin_due
+from service.pipelined_begin import BEGIN, COMMIT, begin_due
 from service.raw_writes import raw_form
-from service.transaction_end import CONNECTIONS, WROTE
+from service.transaction_end import WROTE
 
 QUEUE = "cadreflow.queued_writes"
 
@@ -66,15 +65,17 @@ def queued(conn: Connection) -> int:
     return len(conn.info.get(QUEUE, ()))
 
 
-def send_queued(conn: Connection) -> None:
-    """Send the connection's queued writes in one pipeline and check their versioned counts."""
+def send_queued(conn: Connection, *, commit: bool = False) -> None:
+    """Send the connection's queued writes in one pipeline and check their versioned counts.
+    `commit`: the transaction ends here; its COMMIT joins the pipeline when the database itself
+    refuses a stale versioned write (see _send), else it is left to the driver's commit()."""
     writes = conn.info.pop(QUEUE, None)
     if not writes:
         return
     import psycopg  # only a pipelining connection gets here
 
     driver = conn.connection.driver_connection
-    guarded: list[tuple[Any, str]] = []
+    guarded: list[_Guarded] = []
     failure: BaseException | None = None
     sending: _Write | None = None
     try:
@@ -84,10 +85,13 @@ def send_queued(conn: Connection) -> None:
                     driver.execute(BEGIN)  # the transaction's first statements (pipelined_begin.py)
                 for queued_write in writes:
                     sending = queued_write
-                    cursor = _send(conn, queued_write)
+                    cursor, on_server = _send(conn, queued_write)
                     if queued_write.expect_one is not None:
                         # The count is on the DB-API cursor once the pipeline syncs.
-                        guarded.append((cursor, queued_write.expect_one))
+                        guarded.append(_Guarded(cursor, queued_write.expect_one, on_server))
+                sending = None
+                if commit and driver.autocommit and all(g.on_server for g in guarded):
+                    driver.execute(COMMIT)  # skipped by the server if anything before it failed
             except sa.exc.DBAPIError as err:  # an answer that arrived while sending: wrapped already
                 failure = err
             except psycopg.Error as err:  # the same, for a statement sent without SQLAlchemy
@@ -95,37 +99,60 @@ def send_queued(conn: Connection) -> None:
     except psycopg.Error as err:  # an answer that arrived at the sync, past SQLAlchemy
         if failure is None:
             failure = _wrapped(conn, err, None)
-    for cursor, message in guarded:
-        if cursor.rowcount == 0:  # it ran and matched no row: whatever failed after it, it was first
-            raise StaleDataError(message) from failure
+    for guard in guarded:
+        if guard.stale(failure):  # it ran and matched no row: whatever failed after it, it was first
+            raise StaleDataError(guard.message) from failure
     if failure is not None:
         raise failure
-    for cursor, message in guarded:
-        if cursor.rowcount != 1:  # a count we could not read: never commit a write we could not check
-            raise StaleDataError(f"{message} (row count unknown: {cursor.rowcount})")
+    for guard in guarded:
+        if guard.cursor.rowcount != 1:  # a count we could not read: never commit a write we could not check
+            raise StaleDataError(f"{guard.message} (row count unknown: {guard.cursor.rowcount})")
 
 
-def _send(conn: Connection, queued_write: _Write) -> Any:
+@dataclass(frozen=True)
+class _Guarded:
+    cursor: Any
+    message: str
+    # True: sent as _GUARDED, so that the database fails it (and the transaction) on no row
+    on_server: bool
+
+    def stale(self, failure: BaseException | None) -> bool:
+        if not self.on_server:
+            return self.cursor.rowcount == 0
+        code = getattr(getattr(failure, "orig", None), "sqlstate", None)
+        return code == DIVISION_BY_ZERO and self.cursor.rowcount != 1
+
+
+# A versioned write that matched no row divides by zero: the database aborts the transaction at
+# once, so a COMMIT sent behind it in the same pipeline cannot keep the writes around it.
+_GUARDED = "WITH guarded_write AS ({} RETURNING 1) SELECT 1 / count(*) FROM guarded_write"
+DIVISION_BY_ZERO = "22012"
+
+
+def _send(conn: Connection, queued_write: _Write) -> tuple[Any, bool]:
     """Send one queued write in the open pipeline (its raw form when it has one, else through
-    SQLAlchemy); returns the DB-API cursor that will hold its count."""
+    SQLAlchemy). Returns the DB-API cursor that will hold its count, and whether a versioned
+    write was sent so that the database refuses it on no row (_GUARDED)."""
     rows = queued_write.parameters
     many = isinstance(rows, list)
     first = (rows[0] if many else rows) or {}
     form = raw_form(queued_write.statement, tuple(sorted(first)), conn.dialect)
     if form is None:
-        return conn.execute(queued_write.statement, rows).context.cursor
+        return conn.execute(queued_write.statement, rows).context.cursor, False
+    on_server = queued_write.expect_one is not None and not many
+    sql = _GUARDED.format(form.sql) if on_server else form.sql
     cursor = conn.connection.driver_connection.cursor()
     parameters = [form.parameters(row) for row in rows] if many else form.parameters(first)
     # Listeners still see every statement (SQLAlchemy allows a None context here).
-    conn.dispatch.before_cursor_execute(conn, cursor, form.sql, parameters, None, many)
+    conn.dispatch.before_cursor_execute(conn, cursor, sql, parameters, None, many)
     if conn.engine.echo:
-        conn.engine.logger.info("%s\n[pipelined, without SQLAlchemy] %r", form.sql, parameters)
+        conn.engine.logger.info("%s\n[pipelined, without SQLAlchemy] %r", sql, parameters)
     if many:
-        cursor.executemany(form.sql, parameters)
+        cursor.executemany(sql, parameters)
     else:
-        cursor.execute(form.sql, parameters)
-    conn.dispatch.after_cursor_execute(conn, cursor, form.sql, parameters, None, many)
-    return cursor
+        cursor.execute(sql, parameters)
+    conn.dispatch.after_cursor_execute(conn, cursor, sql, parameters, None, many)
+    return cursor, on_server
 
 
 def _wrapped(conn: Connection, err: Exception, sending: _Write | None) -> sa.exc.DBAPIError:
@@ -143,14 +170,10 @@ def _send_before_statement(conn: Connection, *_args: Any) -> None:
         send_queued(conn)
 
 
-def _send_before_commit(session: Session) -> None:
-    for conn in session.info.get(CONNECTIONS, ()):
-        send_queued(conn)
-
-
 def _send_at_commit(conn: Connection) -> None:
-    # The session sends its queue before it commits; this is for a connection committed directly.
-    send_queued(conn)
+    # Every commit passes here once the session has flushed (a flush's statements send the queue
+    # first): what is still queued goes out with the COMMIT.
+    send_queued(conn, commit=True)
 
 
 def _drop_queue(conn: Connection) -> None:
@@ -164,4 +187,3 @@ def _drop_queue_at_checkin(_dbapi_connection: Any, record: Any) -> None:
 def install_deferred_writes(engine: Engine) -> None:
     listen_once(engine, {"before_execute": _send_before_statement, "commit": _send_at_commit,
                          "rollback": _drop_queue, "checkin": _drop_queue_at_checkin})
-    listen_once(Session, {"before_commit": _send_before_commit})

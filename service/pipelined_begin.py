@@ -28,6 +28,7 @@ from sqlalchemy.engine.interfaces import DBAPICursor, ExecutionContext
 from service.db_events import listen_once
 
 BEGIN = b"BEGIN"
+COMMIT = b"COMMIT"
 
 
 def begin_due(conn: Connection, execution_options: Mapping[str, Any] | None = None) -> bool:

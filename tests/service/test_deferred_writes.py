@@ -16,6 +16,7 @@ from service.deferred_writes import pipelines, queued, write
 from service.models import Notification
 from service.raw_writes import raw_form
 from service.transaction_end import read_only
+from tests.service.pg_trace import completed, messages, start_trace, waits
 from tests.service.test_process_commands import open_tasks, request, who
 
 NOTES: sa.Table = Notification.__table__
@@ -120,17 +121,39 @@ def test_a_versioned_write_that_matched_no_row_is_stale(ctx):
     db.session.rollback()
 
 
-def test_stale_wins_over_a_later_write_that_failed_because_of_it(ctx, backend):
+# A versioned UPDATE by id has a raw form: on PostgreSQL the database itself fails it on no row
+# (and the transaction with it). One with an IN list goes through SQLAlchemy, and its count is
+# checked once the pipeline's answers are in.
+STALE_UPDATES = {
+    "checked_by_the_database": NOTES.update().where(NOTES.c.id == -1).values(message="x"),
+    "checked_by_its_count": NOTES.update().where(NOTES.c.id.in_([-1])).values(message="x"),
+}
+
+
+@pytest.mark.parametrize("checked", sorted(STALE_UPDATES))
+def test_stale_wins_over_a_later_write_that_failed_because_of_it(ctx, backend, checked):
     taken = _existing_id()
     conn = db.session.connection()
     with pytest.raises(StaleDataError, match="版本已变") as raised:
-        write(conn, NOTES.update().where(NOTES.c.id == -1).values(message="x"), expect_one="版本已变")
+        write(conn, STALE_UPDATES[checked], expect_one="版本已变")
         write(conn, INSERT, _note("重复主键", id=taken))  # as a seq the winner took first
         db.session.commit()
-    if backend == "postgresql":
+    if backend == "postgresql" and checked == "checked_by_its_count":
         assert isinstance(raised.value.__cause__, sa.exc.IntegrityError)
     db.session.rollback()
     assert _count("重复主键") == 0
+
+
+@pytest.mark.parametrize("checked", sorted(STALE_UPDATES))
+def test_a_stale_write_leaves_nothing_of_its_transaction_committed(ctx, checked):
+    conn = db.session.connection()
+    with pytest.raises(StaleDataError):
+        write(conn, INSERT, _note(f"过期之前 {checked}"))
+        write(conn, STALE_UPDATES[checked], expect_one="过期")
+        write(conn, INSERT, _note(f"过期之后 {checked}"))
+        db.session.commit()
+    db.session.rollback()
+    assert _count(f"过期之前 {checked}") == 0 and _count(f"过期之后 {checked}") == 0
 
 
 @pytest.mark.parametrize("position", ["last", "first"])
@@ -160,23 +183,37 @@ def test_a_versioned_write_that_failed_itself_is_its_failure_not_a_stale_revisio
     db.session.rollback()
 
 
-def test_an_approval_sends_all_its_writes_in_one_pipeline_on_postgresql(app, clock, backend):
+def test_an_approval_sends_all_its_writes_in_one_pipeline_on_postgresql(app, clock, backend, tmp_path):
     with app.app_context():
         row = commands.submit_adjustment(who("hr_edu"), request())
         (task,) = open_tasks(row.id)
+        task_id, approver = task.id, who("tw_qingshan")
+        db.session.commit()  # the command starts a transaction of its own, on the traced connection
         clock.advance(hours=1)
-        approver = who("tw_qingshan")
         seen, stop = _watch_statements()
+        path = str(tmp_path / "trace")
+        untrace = start_trace(db.session.connection(), path) if backend == "postgresql" else None
         try:
-            commands.complete_task(approver, task.id, "approve", "同意")
+            commands.complete_task(approver, task_id, "approve", "同意")
         finally:
             stop()
+            if untrace is not None:
+                untrace()
         writes = [(verb, piped) for verb, piped in seen if verb != "SELECT"]
-        # the instance, the completed task, the next task, the old timers, the new ones, the event
-        assert [verb for verb, _ in writes] == ["UPDATE", "UPDATE", "INSERT", "DELETE", "INSERT", "INSERT"]
+        # the instance (on PostgreSQL its UPDATE in a WITH that fails on no row), the completed
+        # task, the next task, the old timers, the new ones, the event
+        instance = "WITH" if backend == "postgresql" else "UPDATE"
+        assert [verb for verb, _ in writes] == [instance, "UPDATE", "INSERT", "DELETE", "INSERT", "INSERT"]
         assert all(piped for _, piped in writes) == (backend == "postgresql")
         assert [verb for verb, _ in seen].count("SELECT") == 1  # the task with its instance
         db.session.rollback()
+    if backend == "postgresql":  # two waits: BEGIN with the read, then the writes with the COMMIT
+        traced = messages(path)
+        first, second = waits(traced)
+        assert completed(traced[:first]) == ['"BEGIN"', '"SELECT 1"']
+        # the guarded instance UPDATE, the task, the next task, 2 timers out, 2 in, the event
+        assert len(completed(traced[first:second])) == 9
+        assert completed(traced[first:second])[-1] == '"COMMIT"'
 
 
 def test_queued_writes_go_to_the_driver_as_sqlalchemy_would_send_them(ctx, backend):
@@ -188,7 +225,8 @@ def test_queued_writes_go_to_the_driver_as_sqlalchemy_would_send_them(ctx, backe
         assert form.sql == str(INSERT.compile(dialect=conn.dialect, column_keys=list(row)))
     write(conn, INSERT, row)
     db.session.commit()
-    stored = db.session.execute(sa.select(NOTES.c.created_at).where(NOTES.c.message == "原样发送")).scalar_one()
+    stored = db.session.execute(sa.select(NOTES.c.created_at)
+                                .where(NOTES.c.message == "原样发送")).scalar_one()
     assert stored == datetime(2026, 12, 4, 12, 30, tzinfo=UTC)
     # the column's type processes the value as SQLAlchemy would: a naive datetime is refused
     with pytest.raises((ValueError, sa.exc.StatementError), match="naive"):
@@ -210,3 +248,4 @@ def test_a_write_that_needs_sqlalchemy_is_executed_by_it(ctx):
     created = db.session.execute(sa.select(NOTES.c.created_at)
                                  .where(NOTES.c.message == without_default["message"])).scalar_one()
     assert created is not None
+

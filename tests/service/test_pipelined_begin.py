@@ -4,7 +4,6 @@ whole: nothing is seen before the commit, everything is undone by a rollback or 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 
 from service.db import db
 from service.models import Notification
+from tests.service.pg_trace import completed, messages, start_trace, waits
 
 NOTES: sa.Table = Notification.__table__
 
@@ -33,20 +33,6 @@ def _committed(message: str) -> int:
     with db.engine.connect() as other:  # what other transactions see
         return other.execute(sa.select(sa.func.count()).select_from(NOTES)
                              .where(NOTES.c.message == message)).scalar_one()
-
-
-def _trace(conn: sa.Connection, path: str):  # type: ignore[no-untyped-def]
-    """Start a libpq trace of the connection into `path`; returns the function that stops it."""
-    pgconn = conn.connection.driver_connection.pgconn
-    pgconn.trace(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC))
-    return pgconn.untrace
-
-
-def _messages(path: str) -> list[tuple[str, str, str]]:
-    """The protocol messages of a libpq trace: (F from us | B from the server, type, contents)."""
-    with open(path, encoding="utf-8") as trace:
-        return [(f[1], f[3], f[4].strip() if len(f) > 4 else "")
-                for f in (line.rstrip("\n").split("\t") for line in trace)]
 
 
 def test_the_driver_is_in_autocommit_and_sqlalchemy_keeps_the_transaction(pg):
@@ -88,31 +74,29 @@ def test_begin_and_the_first_statement_share_one_round_trip(pg, tmp_path):
     db.session.commit()
     conn = db.session.connection()
     path = str(tmp_path / "trace")
-    untrace = _trace(conn, path)
+    untrace = start_trace(conn, path)
     try:
         db.session.execute(sa.text("SELECT 1")).scalar_one()
         db.session.execute(sa.text("SELECT 2")).scalar_one()
         db.session.commit()
     finally:
         untrace()
-    messages = _messages(path)
+    traced = messages(path)
     # each wait for the server ends with its ReadyForQuery: BEGIN + SELECT 1, SELECT 2, COMMIT
-    waits = [i for i, (side, kind, _) in enumerate(messages) if (side, kind) == ("B", "ReadyForQuery")]
-    assert len(waits) == 3, messages
-    first = [text for side, kind, text in messages[:waits[0]] if (side, kind) == ("B", "CommandComplete")]
-    assert first == ['"BEGIN"', '"SELECT 1"']
+    assert len(waits(traced)) == 3, traced
+    assert completed(traced[:waits(traced)[0]]) == ['"BEGIN"', '"SELECT 1"']
 
 
 def test_a_transaction_in_which_nothing_ran_sends_nothing(pg, tmp_path):
     db.session.commit()
     conn = db.session.connection()
     path = str(tmp_path / "trace")
-    untrace = _trace(conn, path)
+    untrace = start_trace(conn, path)
     try:
         db.session.commit()
     finally:
         untrace()
-    assert _messages(path) == []
+    assert messages(path) == []
 
 
 def test_savepoints_as_a_first_statement_are_inside_the_transaction(pg):
