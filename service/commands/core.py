@@ -176,7 +176,8 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
     if result is not None:
         from service.commands.handover import on_thrown_messages
 
-        started = on_thrown_messages(row, result.thrown_messages, at, info.actor, info.grant)
+        started = on_thrown_messages(row, result.thrown_messages, at, info.actor, info.grant,
+                                     known_names=loaded.names)
     if was_running and row.status == "completed" and row.process_key == "handover":
         from service.commands.handover import on_handover_completed
 

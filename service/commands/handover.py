@@ -23,14 +23,18 @@ HANDOVER_KEY = "handover"
 
 
 def on_thrown_messages(source: ProcessInstance, messages: list[tuple[str, Any]], at: datetime,
-                       actor: Principal, grant: Grant | None) -> list[ProcessInstance]:
+                       actor: Principal, grant: Grant | None,
+                       known_names: tuple[dict[str, str], dict[str, str]] | None = None,
+                       ) -> list[ProcessInstance]:
+    """Start what the thrown messages ask for. `known_names`: (cadre, village) names by id the
+    command read with the source row (Loaded.names): only the others are queried."""
     from service.commands.core import start_latest
 
     started = []
     for name, payload in messages:
         if name != HANDOVER_MESSAGE or not isinstance(payload, dict):
             continue
-        data = handover_data(payload, source.id)
+        data = handover_data(payload, source.id, known_names)
         started.append(start_latest(
             HANDOVER_KEY, data, at, actor=actor, grant=grant,
             business_key=f"handover:{source.id}", submitter=source.submitter,
@@ -38,13 +42,14 @@ def on_thrown_messages(source: ProcessInstance, messages: list[tuple[str, Any]],
     return started
 
 
-def handover_data(payload: dict[str, Any], source_instance_id: str) -> dict[str, Any]:
+def handover_data(payload: dict[str, Any], source_instance_id: str,
+                  known_names: tuple[dict[str, str], dict[str, str]] | None = None) -> dict[str, Any]:
     data = {k: (None if v is None else str(v)) for k, v in payload.items()}
     data["source_instance_id"] = source_instance_id
     # Names for inboxes and summaries; the process itself only reads the ids. One query for the
     # names (not two cadre rows with their postings and a village row).
     cadres, villages = cadre_and_village_names(
-        [data.get("old_cadre_id"), data.get("new_cadre_id")], [data.get("village_id")])
+        [data.get("old_cadre_id"), data.get("new_cadre_id")], [data.get("village_id")], known=known_names)
     for key in ("old_cadre_id", "new_cadre_id"):
         data[key.replace("_id", "_name")] = cadres.get(data[key]) if data.get(key) else None
     village_id = data.get("village_id")
