@@ -17,6 +17,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from service.db import db
 from service.errors import Forbidden, Unauthorized
 from service.models import SCOPE_KIND_BY_ROLE, User, UserRole
+from service.raw_reads import read_rows
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -120,8 +121,8 @@ def authenticate() -> Principal:
     # One round trip for the user and its roles, read as plain rows: an ORM User with its roles
     # collection costs more Python than the rest of a small request.
     # On the session's connection, not through Session.execute: plain rows need none of the
-    # ORM's result machinery.
-    rows = db.session.connection().execute(_principal_statement(), {"token_hash": hash_token(token)}).all()
+    # ORM's result machinery (and on PostgreSQL none of SQLAlchemy's execution: raw_reads.py).
+    rows = read_rows(db.session.connection(), _principal_statement(), {"token_hash": hash_token(token)})
     if not rows or not rows[0].active:
         raise Unauthorized("访问令牌无效或已停用。")
     first = rows[0]

@@ -42,9 +42,10 @@ def raw_form(statement: sa.Executable, keys: tuple[str, ...], dialect: Dialect) 
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     if not isinstance(compiled, SQLCompiler) or compiled.positiontup is not None:
         return None
-    if (compiled.insert_prefetch or compiled.update_prefetch or compiled.postfetch
-            or compiled.returning or compiled.escaped_bind_names or compiled.literal_execute_params
-            or compiled.post_compile_params):
+    # (a SELECT's compiler has no postfetch list: only DML statements do)
+    if any(getattr(compiled, needs_sqlalchemy, None) for needs_sqlalchemy in (
+            "insert_prefetch", "update_prefetch", "postfetch", "returning", "escaped_bind_names",
+            "literal_execute_params", "post_compile_params")):
         return None
     processors = []
     for name, bind in compiled.binds.items():
