@@ -31,6 +31,7 @@ from service.db import db
 from service.errors import NotFound
 from service.history import append_event, canonical
 from service.models import Cadre, HistoryEvent, HumanTask, ProcessDefinition, ProcessInstance, Village
+from service.raw_loads import load_row, load_row_plan
 from workflows.engine import Definition, Instance, state_hash
 
 TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})
@@ -103,10 +104,14 @@ def fetch_task(task_id: str, *, with_names: bool = False) -> tuple[HumanTask, tu
     """A task row and the rest of its result row (what load() reads for its instance, instance
     row first), in one round trip; the instance is restored (restored()) only once the command's
     checks have passed."""
-    found = db.session.execute(_load_statement(with_names, by_task=True), {"task_id": task_id}).one_or_none()
+    statement, parameters = _load_statement(with_names, by_task=True), {"task_id": task_id}
+    session = db.session()
+    plan = load_row_plan(session, statement, parameters)  # on PostgreSQL without the ORM's execution
+    found = (load_row(session, plan, parameters) if plan is not None
+             else session.execute(statement, parameters).one_or_none())
     if found is None:
         raise NotFound(f"任务 {task_id} 不存在或无权查看。")
-    return found[0], found[1:]
+    return found[0], tuple(found[1:])
 
 
 def restored(found: Any, *, with_names: bool = False, read_only: bool = False) -> Loaded:
