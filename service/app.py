@@ -21,6 +21,7 @@ from service.observability import install as install_observability
 from service.openapi import init_api
 from service.pipelined_begin import install_pipelined_begin
 from service.pool_liveness import install_liveness_check
+from service.read_ahead import install_read_ahead
 from service.scheduler_status import NotRunning, install
 from service.transaction_end import install_read_only_commit
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         install_deferred_writes(db.engine)
         install_liveness_check(db.engine)
         install_pipelined_begin(db.engine)
+        install_read_ahead(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
 
     init_api(app)

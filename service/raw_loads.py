@@ -28,6 +28,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from service.deferred_writes import QUEUE, pipelines
 from service.pipelined_begin import BEGIN, begin_due
 from service.raw_writes import RawForm, raw_form
+from service.read_ahead import take, was_kept
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class _Entity:
 
 @dataclass(frozen=True)
 class LoadPlan:
+    statement: sa.Select
     form: RawForm
     entities: tuple[_Entity, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]  # per result column
@@ -70,7 +72,7 @@ def _plan(statement: sa.Select, keys: tuple[str, ...], dialect: Dialect) -> Load
     if not entities or any(isinstance(d["expr"], type) for d in plain):
         return None
     processors = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
-    return LoadPlan(form, tuple(entities), processors, position)
+    return LoadPlan(statement, form, tuple(entities), processors, position)
 
 
 def load_row_plan(session: Session, statement: sa.Select, parameters: Mapping[str, Any]) -> LoadPlan | None:
@@ -87,6 +89,20 @@ def load_row_plan(session: Session, statement: sa.Select, parameters: Mapping[st
 def load_row(session: Session, plan: LoadPlan, parameters: Mapping[str, Any]) -> tuple[Any, ...] | None:
     """The statement's first row as (objects of its entities..., plain values...), or None."""
     conn = session.connection()
+    row = take(conn, plan.statement, parameters)  # read with the token lookup (read_ahead.py)
+    if not was_kept(row):
+        row = _read(conn, plan, parameters)
+    if row is None:
+        return None
+    converted = [value if process is None or value is None else process(value)
+                 for value, process in zip(row, plan.processors, strict=True)]
+    objects = tuple(_session_object(session, entity, converted) for entity in plan.entities)
+    return (*objects, *converted[plan.scalars_from:])
+
+
+def _read(conn: Any, plan: LoadPlan, parameters: Mapping[str, Any]) -> Any:
+    if not conn.in_transaction():
+        conn.begin()  # as SQLAlchemy's own execution would (autobegin): the commit ends it
     driver = conn.connection.driver_connection
     cursor = driver.cursor()
     values = plan.form.parameters(parameters)
@@ -109,12 +125,7 @@ def load_row(session: Session, plan: LoadPlan, parameters: Mapping[str, Any]) ->
                                              dialect=conn.dialect) from err
         raise
     conn.dispatch.after_cursor_execute(conn, cursor, plan.form.sql, values, None, False)
-    if row is None:
-        return None
-    converted = [value if process is None or value is None else process(value)
-                 for value, process in zip(row, plan.processors, strict=True)]
-    objects = tuple(_session_object(session, entity, converted) for entity in plan.entities)
-    return (*objects, *converted[plan.scalars_from:])
+    return row
 
 
 def _session_object(session: Session, entity: _Entity, row: list[Any]) -> Any:

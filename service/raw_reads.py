@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Dialect
 from service.deferred_writes import QUEUE, pipelines
 from service.pipelined_begin import BEGIN, begin_due
 from service.raw_writes import RawForm, raw_form
+from service.read_ahead import announced, keep
 
 
 @functools.lru_cache(maxsize=64)
@@ -30,26 +31,38 @@ def _plain_columns(statement: sa.Select, dialect: Dialect) -> bool:
 
 
 def read_rows(conn: Connection, statement: sa.Select, parameters: Mapping[str, Any]) -> Sequence[Any]:
-    """All rows of `statement` (attribute access by column name), in the connection's transaction."""
+    """All rows of `statement` (attribute access by column name), in the connection's transaction.
+    Reads announced ahead on the connection (service/read_ahead.py) go in the same round trip."""
+    ahead = announced(conn)
     form = _direct_form(conn, statement, parameters)
     if form is None:
         return conn.execute(statement, dict(parameters)).all()
     from psycopg.rows import namedtuple_row
 
+    if not conn.in_transaction():
+        conn.begin()  # as SQLAlchemy's own execution would (autobegin): the commit ends it
     driver = conn.connection.driver_connection
     cursor = driver.cursor(row_factory=namedtuple_row)
     values = form.parameters(parameters)
-    conn.dispatch.before_cursor_execute(conn, cursor, form.sql, values, None, False)
-    if conn.engine.echo:
-        conn.engine.logger.info("%s\n[without SQLAlchemy] %r", form.sql, values)
+    sent_ahead: list[tuple[sa.Select, dict[str, Any], Any]] = []
     try:
-        if begin_due(conn):  # the transaction's first statement: BEGIN rides along (pipelined_begin.py)
-            with driver.pipeline():
-                driver.execute(BEGIN)
-                cursor.execute(form.sql, values)
+        begin = begin_due(conn)
+        if begin or ahead:
+            with driver.pipeline():  # one round trip: BEGIN, this read, the reads announced
+                if begin:  # the transaction's first statement (pipelined_begin.py)
+                    driver.execute(BEGIN)
+                _execute(conn, cursor, form.sql, values)
+                for ahead_statement, ahead_parameters in ahead:
+                    ahead_form = raw_form(ahead_statement, tuple(sorted(ahead_parameters)), conn.dialect)
+                    if ahead_form is not None:
+                        ahead_cursor = driver.cursor()
+                        _execute(conn, ahead_cursor, ahead_form.sql, ahead_form.parameters(ahead_parameters))
+                        sent_ahead.append((ahead_statement, ahead_parameters, ahead_cursor))
         else:
-            cursor.execute(form.sql, values)
+            _execute(conn, cursor, form.sql, values)
         rows = cursor.fetchall()
+        for ahead_statement, ahead_parameters, ahead_cursor in sent_ahead:
+            keep(conn, ahead_statement, ahead_parameters, ahead_cursor.fetchone())
     except Exception as err:
         import psycopg
 
@@ -57,8 +70,16 @@ def read_rows(conn: Connection, statement: sa.Select, parameters: Mapping[str, A
             raise sa.exc.DBAPIError.instance(form.sql, values, err, psycopg.Error,
                                              dialect=conn.dialect) from err
         raise
-    conn.dispatch.after_cursor_execute(conn, cursor, form.sql, values, None, False)
     return rows
+
+
+def _execute(conn: Connection, cursor: Any, sql: str, values: Mapping[str, Any]) -> None:
+    """cursor.execute, seen by the connection's listeners (SQLAlchemy allows a None context)."""
+    conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, False)
+    if conn.engine.echo:
+        conn.engine.logger.info("%s\n[without SQLAlchemy] %r", sql, values)
+    cursor.execute(sql, values)
+    conn.dispatch.after_cursor_execute(conn, cursor, sql, values, None, False)
 
 
 def _direct_form(conn: Connection, statement: sa.Select, parameters: Mapping[str, Any]) -> RawForm | None:

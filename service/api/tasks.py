@@ -9,6 +9,7 @@ from service.api.blueprint import Blueprint
 from service.api.views import task_items
 from service.auth import authenticate
 from service.commands import CompleteResult, claim_task, complete_task, transfer_task, unclaim_task
+from service.commands.core import task_read
 from service.db import db
 from service.errors import NotFound
 from service.models import HumanTask, ProcessInstance
@@ -89,6 +90,7 @@ def unclaim(task_id: str):  # type: ignore[no-untyped-def]
 
 
 @blp.post("/tasks/<string:task_id>/complete")
+@blp.reads_ahead(lambda args: [task_read(args["task_id"], with_names=True)])
 @blp.arguments(CompleteSchema)
 @blp.response(200, CompletedSchema)
 def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def]

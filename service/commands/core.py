@@ -100,11 +100,16 @@ def load(instance_id: str, *, with_names: bool = False, read_only: bool = False)
     return restored(found, with_names=with_names, read_only=read_only)
 
 
+def task_read(task_id: str, *, with_names: bool = False) -> tuple[sa.Select, dict[str, Any]]:
+    """The statement and parameters fetch_task() reads (an endpoint announces them ahead)."""
+    return _load_statement(with_names, by_task=True), {"task_id": task_id}
+
+
 def fetch_task(task_id: str, *, with_names: bool = False) -> tuple[HumanTask, tuple[Any, ...]]:
     """A task row and the rest of its result row (what load() reads for its instance, instance
     row first), in one round trip; the instance is restored (restored()) only once the command's
     checks have passed."""
-    statement, parameters = _load_statement(with_names, by_task=True), {"task_id": task_id}
+    statement, parameters = task_read(task_id, with_names=with_names)
     session = db.session()
     plan = load_row_plan(session, statement, parameters)  # on PostgreSQL without the ORM's execution
     found = (load_row(session, plan, parameters) if plan is not None

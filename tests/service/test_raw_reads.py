@@ -92,3 +92,12 @@ def test_the_first_read_of_a_transaction_carries_its_begin(ctx, backend, tmp_pat
     traced = messages(path)
     assert completed(traced[:waits(traced)[0]]) == ['"BEGIN"', '"SELECT 1"']
     assert conn.connection.driver_connection.info.transaction_status.name == "INTRANS"
+
+
+def test_a_read_outside_a_transaction_begins_one_as_sqlalchemy_does(app, backend):
+    with app.app_context(), db.engine.connect() as conn:
+        assert not conn.in_transaction()
+        read_rows(conn, sa.select(sa.literal(1).label("n")), {})
+        assert conn.in_transaction()  # so its commit or rollback ends what the read began
+        if backend == "postgresql":
+            assert conn.connection.driver_connection.info.transaction_status.name == "INTRANS"
