@@ -27,7 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from service.db_events import listen_once
 from service.pipelined_begin import BEGIN, COMMIT, begin_due
-from service.raw_writes import raw_form
+from service.raw_statements import execute_raw, raw_form
 from service.transaction_end import WROTE
 
 QUEUE = "cadreflow.queued_writes"
@@ -143,15 +143,7 @@ def _send(conn: Connection, queued_write: _Write) -> tuple[Any, bool]:
     sql = _GUARDED.format(form.sql) if on_server else form.sql
     cursor = conn.connection.driver_connection.cursor()
     parameters = [form.parameters(row) for row in rows] if many else form.parameters(first)
-    # Listeners still see every statement (SQLAlchemy allows a None context here).
-    conn.dispatch.before_cursor_execute(conn, cursor, sql, parameters, None, many)
-    if conn.engine.echo:
-        conn.engine.logger.info("%s\n[pipelined, without SQLAlchemy] %r", sql, parameters)
-    if many:
-        cursor.executemany(sql, parameters)
-    else:
-        cursor.execute(sql, parameters)
-    conn.dispatch.after_cursor_execute(conn, cursor, sql, parameters, None, many)
+    execute_raw(conn, cursor, sql, parameters, many=many)
     return cursor, on_server
 
 

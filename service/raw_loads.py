@@ -26,8 +26,7 @@ from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.deferred_writes import QUEUE, pipelines
-from service.pipelined_begin import BEGIN, begin_due
-from service.raw_writes import RawForm, raw_form
+from service.raw_statements import RawForm, execute_raw, raw_form, round_trip
 from service.read_ahead import take, was_kept
 
 
@@ -101,31 +100,10 @@ def load_row(session: Session, plan: LoadPlan, parameters: Mapping[str, Any]) ->
 
 
 def _read(conn: Any, plan: LoadPlan, parameters: Mapping[str, Any]) -> Any:
-    if not conn.in_transaction():
-        conn.begin()  # as SQLAlchemy's own execution would (autobegin): the commit ends it
-    driver = conn.connection.driver_connection
-    cursor = driver.cursor()
-    values = plan.form.parameters(parameters)
-    conn.dispatch.before_cursor_execute(conn, cursor, plan.form.sql, values, None, False)
-    if conn.engine.echo:
-        conn.engine.logger.info("%s\n[without SQLAlchemy] %r", plan.form.sql, values)
-    try:
-        if begin_due(conn):  # the transaction's first statement: BEGIN rides along (pipelined_begin.py)
-            with driver.pipeline():
-                driver.execute(BEGIN)
-                cursor.execute(plan.form.sql, values)
-        else:
-            cursor.execute(plan.form.sql, values)
-        row = cursor.fetchone()
-    except Exception as err:
-        import psycopg
-
-        if isinstance(err, psycopg.Error):
-            raise sa.exc.DBAPIError.instance(plan.form.sql, values, err, psycopg.Error,
-                                             dialect=conn.dialect) from err
-        raise
-    conn.dispatch.after_cursor_execute(conn, cursor, plan.form.sql, values, None, False)
-    return row
+    with round_trip(conn, plan.form.sql) as driver:
+        cursor = driver.cursor()
+        execute_raw(conn, cursor, plan.form.sql, plan.form.parameters(parameters))
+    return cursor.fetchone()
 
 
 def _session_object(session: Session, entity: _Entity, row: list[Any]) -> Any:

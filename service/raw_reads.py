@@ -2,7 +2,7 @@
 them: the bearer token's lookup runs on every API request, and SQLAlchemy's part of it (about
 60 µs on PostgreSQL) was as long as the server's.
 
-A read qualifies when its statement has a raw form (service/raw_writes.py) and none of its
+A read qualifies when its statement has a raw form (service/raw_statements.py) and none of its
 columns needs SQLAlchemy to convert what the driver returns; anything else, any other driver,
 and a connection with writes still queued (they must go first: service/deferred_writes.py)
 read through SQLAlchemy as before. Listeners see the statement either way.
@@ -18,8 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
 from service.deferred_writes import QUEUE, pipelines
-from service.pipelined_begin import BEGIN, begin_due
-from service.raw_writes import RawForm, raw_form
+from service.raw_statements import RawForm, execute_raw, raw_form, round_trip
 from service.read_ahead import announced, keep
 
 
@@ -39,47 +38,21 @@ def read_rows(conn: Connection, statement: sa.Select, parameters: Mapping[str, A
         return conn.execute(statement, dict(parameters)).all()
     from psycopg.rows import namedtuple_row
 
-    if not conn.in_transaction():
-        conn.begin()  # as SQLAlchemy's own execution would (autobegin): the commit ends it
-    driver = conn.connection.driver_connection
-    cursor = driver.cursor(row_factory=namedtuple_row)
     values = form.parameters(parameters)
     sent_ahead: list[tuple[sa.Select, dict[str, Any], Any]] = []
-    try:
-        begin = begin_due(conn)
-        if begin or ahead:
-            with driver.pipeline():  # one round trip: BEGIN, this read, the reads announced
-                if begin:  # the transaction's first statement (pipelined_begin.py)
-                    driver.execute(BEGIN)
-                _execute(conn, cursor, form.sql, values)
-                for ahead_statement, ahead_parameters in ahead:
-                    ahead_form = raw_form(ahead_statement, tuple(sorted(ahead_parameters)), conn.dialect)
-                    if ahead_form is not None:
-                        ahead_cursor = driver.cursor()
-                        _execute(conn, ahead_cursor, ahead_form.sql, ahead_form.parameters(ahead_parameters))
-                        sent_ahead.append((ahead_statement, ahead_parameters, ahead_cursor))
-        else:
-            _execute(conn, cursor, form.sql, values)
-        rows = cursor.fetchall()
-        for ahead_statement, ahead_parameters, ahead_cursor in sent_ahead:
-            keep(conn, ahead_statement, ahead_parameters, ahead_cursor.fetchone())
-    except Exception as err:
-        import psycopg
-
-        if isinstance(err, psycopg.Error):
-            raise sa.exc.DBAPIError.instance(form.sql, values, err, psycopg.Error,
-                                             dialect=conn.dialect) from err
-        raise
-    return rows
-
-
-def _execute(conn: Connection, cursor: Any, sql: str, values: Mapping[str, Any]) -> None:
-    """cursor.execute, seen by the connection's listeners (SQLAlchemy allows a None context)."""
-    conn.dispatch.before_cursor_execute(conn, cursor, sql, values, None, False)
-    if conn.engine.echo:
-        conn.engine.logger.info("%s\n[without SQLAlchemy] %r", sql, values)
-    cursor.execute(sql, values)
-    conn.dispatch.after_cursor_execute(conn, cursor, sql, values, None, False)
+    # one round trip: BEGIN when due, this read, the reads announced
+    with round_trip(conn, form.sql, pipeline=bool(ahead)) as driver:
+        cursor = driver.cursor(row_factory=namedtuple_row)
+        execute_raw(conn, cursor, form.sql, values)
+        for ahead_statement, ahead_parameters in ahead:
+            ahead_form = raw_form(ahead_statement, tuple(sorted(ahead_parameters)), conn.dialect)
+            if ahead_form is not None:
+                ahead_cursor = driver.cursor()
+                execute_raw(conn, ahead_cursor, ahead_form.sql, ahead_form.parameters(ahead_parameters))
+                sent_ahead.append((ahead_statement, ahead_parameters, ahead_cursor))
+    for ahead_statement, ahead_parameters, ahead_cursor in sent_ahead:
+        keep(conn, ahead_statement, ahead_parameters, ahead_cursor.fetchone())
+    return cursor.fetchall()
 
 
 def _direct_form(conn: Connection, statement: sa.Select, parameters: Mapping[str, Any]) -> RawForm | None:

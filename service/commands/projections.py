@@ -64,7 +64,7 @@ CANCEL_OPEN_TASKS = (TASKS.update()
                      .where(TASKS.c.id.in_(sa.bindparam("ids", expanding=True)), TASKS.c.status == "open")
                      .values(status="cancelled", completed_at=sa.bindparam("at")))
 # One statement per timer (an executemany) rather than an IN list: its SQL never changes, so on
-# PostgreSQL it is sent without SQLAlchemy (service/raw_writes.py).
+# PostgreSQL it is sent without SQLAlchemy (service/raw_statements.py).
 DELETE_TIMER = TIMERS.delete().where(TIMERS.c.id == sa.bindparam("timer_id"))
 INSERT_TASKS, INSERT_TIMERS = TASKS.insert(), TIMERS.insert()
 

@@ -14,6 +14,16 @@ def start_trace(sa_connection: Any, path: str) -> Callable[[], None]:
     return pgconn.untrace
 
 
+def traced(sa_connection: Any, path: str, action: Callable[[], Any]) -> list[tuple[str, str, str]]:
+    """The messages exchanged on the connection while `action()` ran."""
+    untrace = start_trace(sa_connection, path)
+    try:
+        action()
+    finally:
+        untrace()
+    return messages(path)
+
+
 def messages(path: str) -> list[tuple[str, str, str]]:
     """(F from us | B from the server, message type, contents) for each traced message."""
     with open(path, encoding="utf-8", errors="replace") as trace:

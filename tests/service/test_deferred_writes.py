@@ -14,7 +14,7 @@ from service import commands
 from service.db import db
 from service.deferred_writes import pipelines, queued, write
 from service.models import Notification
-from service.raw_writes import raw_form
+from service.raw_statements import raw_form
 from service.transaction_end import read_only
 from tests.service.pg_trace import completed, messages, start_trace, waits
 from tests.service.test_process_commands import open_tasks, request, who
@@ -32,7 +32,7 @@ def ctx(app):  # type: ignore[no-untyped-def]
 
 def _note(message: str, **columns: object) -> dict[str, object]:
     """A notifications row with every column the INSERT names given: on PostgreSQL it is sent
-    without SQLAlchemy (service/raw_writes.py), as the commands' writes are."""
+    without SQLAlchemy (service/raw_statements.py), as the commands' writes are."""
     return {"login": "county", "kind": "urge", "message": message, "created_at": datetime.now(UTC),
             **columns}
 

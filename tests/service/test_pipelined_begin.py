@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from service.db import db
 from service.models import Notification
-from tests.service.pg_trace import completed, messages, start_trace, waits
+from tests.service.pg_trace import completed, waits
+from tests.service.pg_trace import traced as trace_of
 
 NOTES: sa.Table = Notification.__table__
 
@@ -72,16 +73,13 @@ def test_a_first_statement_that_fails_is_an_sqlalchemy_error_and_the_connection_
 
 def test_begin_and_the_first_statement_share_one_round_trip(pg, tmp_path):
     db.session.commit()
-    conn = db.session.connection()
-    path = str(tmp_path / "trace")
-    untrace = start_trace(conn, path)
-    try:
+
+    def two_selects() -> None:
         db.session.execute(sa.text("SELECT 1")).scalar_one()
         db.session.execute(sa.text("SELECT 2")).scalar_one()
         db.session.commit()
-    finally:
-        untrace()
-    traced = messages(path)
+
+    traced = trace_of(db.session.connection(), str(tmp_path / "trace"), two_selects)
     # each wait for the server ends with its ReadyForQuery: BEGIN + SELECT 1, SELECT 2, COMMIT
     assert len(waits(traced)) == 3, traced
     assert completed(traced[:waits(traced)[0]]) == ['"BEGIN"', '"SELECT 1"']
@@ -89,14 +87,7 @@ def test_begin_and_the_first_statement_share_one_round_trip(pg, tmp_path):
 
 def test_a_transaction_in_which_nothing_ran_sends_nothing(pg, tmp_path):
     db.session.commit()
-    conn = db.session.connection()
-    path = str(tmp_path / "trace")
-    untrace = start_trace(conn, path)
-    try:
-        db.session.commit()
-    finally:
-        untrace()
-    assert messages(path) == []
+    assert trace_of(db.session.connection(), str(tmp_path / "trace"), db.session.commit) == []
 
 
 def test_savepoints_as_a_first_statement_are_inside_the_transaction(pg):

@@ -29,6 +29,13 @@ def request(**overrides):
     return payload
 
 
+def new_replacement_task() -> str:
+    """The id of the first open task of a new mid-term replacement (hr_edu's demo request)."""
+    row = commands.submit_adjustment(who("hr_edu"), request())
+    (task,) = open_tasks(row.id)
+    return task.id
+
+
 def open_tasks(instance_id):
     return db.session.execute(sa.select(HumanTask).where(
         HumanTask.instance_id == instance_id, HumanTask.status == "open")).scalars().all()

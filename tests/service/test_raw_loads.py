@@ -10,21 +10,18 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from service import commands
 from service.commands.core import _load_statement
 from service.db import db
 from service.deferred_writes import write
 from service.models import HumanTask, Notification, ProcessInstance
 from service.raw_loads import load_row, load_row_plan
-from tests.service.test_process_commands import open_tasks, request, who
+from tests.service.test_process_commands import new_replacement_task
 
 
 @pytest.fixture(scope="module")
 def task_id(app):  # type: ignore[no-untyped-def]
     with app.app_context():
-        row = commands.submit_adjustment(who("hr_edu"), request())
-        (task,) = open_tasks(row.id)
-        return task.id
+        return new_replacement_task()
 
 
 @pytest.fixture

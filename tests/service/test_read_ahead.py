@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from service import commands
 from service.auth import _principal_statement
 from service.commands.core import fetch_task, task_read
 from service.db import db
@@ -16,15 +15,13 @@ from service.models import HumanTask, User
 from service.raw_reads import read_rows
 from service.read_ahead import KEPT, read_ahead
 from tests.service.pg_trace import completed, messages, start_trace, waits
-from tests.service.test_process_commands import open_tasks, request, who
+from tests.service.test_process_commands import new_replacement_task
 
 
 @pytest.fixture(scope="module")
 def task_id(app):  # type: ignore[no-untyped-def]
     with app.app_context():
-        row = commands.submit_adjustment(who("hr_edu"), request())
-        (task,) = open_tasks(row.id)
-        return task.id
+        return new_replacement_task()
 
 
 @pytest.fixture
