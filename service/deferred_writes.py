@@ -26,8 +26,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.db_events import listen_once
-from service.pipelined_begin import BEGIN, COMMIT, begin_due
-from service.raw_statements import execute_raw, raw_form
+from service.pipelined_begin import COMMIT
+from service.raw_statements import execute_raw, raw_form, round_trip
 from service.transaction_end import WROTE
 
 QUEUE = "cadreflow.queued_writes"
@@ -74,15 +74,13 @@ def send_queued(conn: Connection, *, commit: bool = False) -> None:
         return
     import psycopg  # only a pipelining connection gets here
 
-    driver = conn.connection.driver_connection
     guarded: list[_Guarded] = []
     failure: BaseException | None = None
     sending: _Write | None = None
     try:
-        with driver.pipeline():
+        # BEGIN rides along when these are the transaction's first statements
+        with round_trip(conn, None, pipeline=True) as driver:
             try:
-                if begin_due(conn):
-                    driver.execute(BEGIN)  # the transaction's first statements (pipelined_begin.py)
                 for queued_write in writes:
                     sending = queued_write
                     cursor, on_server = _send(conn, queued_write)
@@ -96,9 +94,9 @@ def send_queued(conn: Connection, *, commit: bool = False) -> None:
                 failure = err
             except psycopg.Error as err:  # the same, for a statement sent without SQLAlchemy
                 failure = _wrapped(conn, err, sending)
-    except psycopg.Error as err:  # an answer that arrived at the sync, past SQLAlchemy
+    except sa.exc.DBAPIError as err:  # an answer that arrived at the sync (wrapped by round_trip)
         if failure is None:
-            failure = _wrapped(conn, err, None)
+            failure = err
     for guard in guarded:
         if guard.stale(failure):  # it ran and matched no row: whatever failed after it, it was first
             raise StaleDataError(guard.message) from failure
@@ -155,6 +153,11 @@ def _wrapped(conn: Connection, err: Exception, sending: _Write | None) -> sa.exc
     statement = str(sending.statement.compile(dialect=conn.dialect)) if sending is not None else None
     parameters = sending.parameters if sending is not None else None
     return sa.exc.DBAPIError.instance(statement, parameters, err, psycopg.Error, dialect=conn.dialect)
+
+
+def ready_for_raw_reads(conn: Connection) -> bool:
+    """A read may go to the driver directly: it pipelines and no write is waiting to go first."""
+    return pipelines(conn) and not conn.info.get(QUEUE)
 
 
 def _send_before_statement(conn: Connection, *_args: Any) -> None:

@@ -41,14 +41,10 @@ def begin_due(conn: Connection, execution_options: Mapping[str, Any] | None = No
                 and conn.in_transaction() and options.get("isolation_level") != "AUTOCOMMIT")
 
 
-def _begin_due(cursor: DBAPICursor, context: ExecutionContext) -> bool:
-    return begin_due(context.root_connection, context.execution_options)  # type: ignore[attr-defined]
-
-
 def _run_after_begin(cursor: DBAPICursor, context: ExecutionContext, run: Any) -> bool:
     """Run the statement (`run()`) after a BEGIN sent in the same pipeline, when one is due.
     True when it ran here (SQLAlchemy then leaves it be), False to let SQLAlchemy run it."""
-    if not _begin_due(cursor, context):
+    if not begin_due(context.root_connection, context.execution_options):  # type: ignore[attr-defined]
         return False
     driver = cursor.connection  # type: ignore[attr-defined]
     if driver.pgconn.pipeline_status != PipelineStatus.OFF:

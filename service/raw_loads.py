@@ -25,7 +25,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
-from service.deferred_writes import QUEUE, pipelines
+from service.deferred_writes import ready_for_raw_reads
 from service.raw_statements import RawForm, execute_raw, raw_form, round_trip
 from service.read_ahead import take, was_kept
 
@@ -35,6 +35,7 @@ class _Entity:
     mapper: Mapper
     keys: tuple[str, ...]  # attribute names of its columns, in result order
     start: int  # position of its first column in the row
+    identity: tuple[str, ...]  # attribute names of its primary key
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def _plan(statement: sa.Select, keys: tuple[str, ...], dialect: Dialect) -> Load
         picked = columns[position:position + len(attributes)]
         if [(c.table, c.key) for c in picked] != [(a.columns[0].table, a.columns[0].key) for a in attributes]:
             return None  # not the mapper's own columns in its order: leave it to the ORM
-        entities.append(_Entity(mapper, tuple(a.key for a in attributes), position))
+        identity = tuple(mapper.get_property_by_column(c).key for c in mapper.primary_key)
+        entities.append(_Entity(mapper, tuple(a.key for a in attributes), position, identity))
         position += len(attributes)
     plain = statement.column_descriptions[len(entities):]
     if not entities or any(isinstance(d["expr"], type) for d in plain):
@@ -80,7 +82,7 @@ def load_row_plan(session: Session, statement: sa.Select, parameters: Mapping[st
     if session.new or session.dirty or session.deleted:
         return None
     conn = session.connection()
-    if not pipelines(conn) or conn.info.get(QUEUE):
+    if not ready_for_raw_reads(conn):
         return None
     return _plan(statement, tuple(sorted(parameters)), conn.dialect)
 
@@ -108,9 +110,7 @@ def _read(conn: Any, plan: LoadPlan, parameters: Mapping[str, Any]) -> Any:
 
 def _session_object(session: Session, entity: _Entity, row: list[Any]) -> Any:
     values = dict(zip(entity.keys, row[entity.start:entity.start + len(entity.keys)], strict=True))
-    identity = session.identity_key(entity.mapper.class_,
-                                    tuple(values[entity.mapper.get_property_by_column(c).key]
-                                          for c in entity.mapper.primary_key))
+    identity = session.identity_key(entity.mapper.class_, tuple(values[k] for k in entity.identity))
     held = session.identity_map.get(identity)
     if held is not None:  # as a query does: loaded values stay, expired or unloaded ones are filled in
         for key in sa.inspect(held).unloaded & values.keys():

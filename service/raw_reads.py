@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
-from service.deferred_writes import QUEUE, pipelines
+from service.deferred_writes import ready_for_raw_reads
 from service.raw_statements import RawForm, execute_raw, raw_form, round_trip
 from service.read_ahead import announced, keep
 
@@ -56,6 +56,6 @@ def read_rows(conn: Connection, statement: sa.Select, parameters: Mapping[str, A
 
 
 def _direct_form(conn: Connection, statement: sa.Select, parameters: Mapping[str, Any]) -> RawForm | None:
-    if not pipelines(conn) or conn.info.get(QUEUE) or not _plain_columns(statement, conn.dialect):
+    if not ready_for_raw_reads(conn) or not _plain_columns(statement, conn.dialect):
         return None
     return raw_form(statement, tuple(sorted(parameters)), conn.dialect)

@@ -77,7 +77,7 @@ def execute_raw(conn: Connection, cursor: Any, sql: str, parameters: Any, *, man
 
 
 @contextmanager
-def round_trip(conn: Connection, sql: str, *, pipeline: bool = False) -> Iterator[Any]:
+def round_trip(conn: Connection, sql: str | None, *, pipeline: bool = False) -> Iterator[Any]:
     """The psycopg connection, for statements sent raw in `conn`'s transaction; in a pipeline when
     BEGIN is due or `pipeline` (their answers are in once the block ends). `sql` names the
     statement in a driver error, raised as SQLAlchemy's."""
