@@ -329,8 +329,14 @@ def check(cluster: Cluster, ledger: Ledger, sweep: float, margin: float, load_be
     from service.app import create_app
     from service.audit import verify_instance
     from service.config import Settings
-    from service.db import db
-    from service.models import HistoryEvent, HumanTask, Notification, PendingTimer, ProcessInstance
+    from service.persistence.db import db
+    from service.persistence.models import (
+        HistoryEvent,
+        HumanTask,
+        Notification,
+        PendingTimer,
+        ProcessInstance,
+    )
 
     out = Findings()
     app = create_app(Settings(database_url=cluster.url))

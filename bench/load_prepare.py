@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from service.app import create_app
+from service.commands.demo_data import TERM_END, TERM_START, VILLAGES
 from service.config import Settings
-from service.db import db
-from service.models import Cadre, Posting
-from service.seed_demo import TERM_END, TERM_START, VILLAGES
+from service.persistence.db import db
+from service.persistence.models import Cadre, Posting
 
 # (dispatch unit, its HR login, an eligible unposted nominee of the same unit) from the demo data.
 UNITS = [

@@ -51,13 +51,13 @@ from service import commands  # noqa: E402
 from service.app import MIGRATIONS_DIR, create_app  # noqa: E402
 from service.audit import Replayer, check_chain, instance_events, verify_instance  # noqa: E402
 from service.audit.verify import _replay  # noqa: E402
-from service.auth import Principal  # noqa: E402
-from service.clock import ManualClock, install_clock  # noqa: E402
+from service.commands.demo_data import seed_demo  # noqa: E402
 from service.config import Settings  # noqa: E402
-from service.db import db  # noqa: E402
-from service.history import event_fields, event_hash  # noqa: E402
-from service.models import HistoryEvent, HumanTask, ProcessInstance, User  # noqa: E402
-from service.seed_demo import seed_demo  # noqa: E402
+from service.core.clock import ManualClock, install_clock  # noqa: E402
+from service.http.auth import Principal  # noqa: E402
+from service.persistence.db import db  # noqa: E402
+from service.persistence.history import event_fields, event_hash  # noqa: E402
+from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User  # noqa: E402
 
 HANDOVER_LIST = {"village_situation": "村情", "household_situation": "户况", "policy_situation": "政策",
                  "open_projects": "在建项目", "funds": "资金", "archives": "档案"}

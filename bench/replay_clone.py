@@ -7,7 +7,7 @@ are read back from the database, and for each clone the same recorded command in
 again by the engine (workflows.replay.apply_command, with the engine the service uses) under a new
 instance id and a shifted clock. Each clone therefore gets its own engine state, its own task ids
 (derived from the instance id), its own state hashes and its own hash chain
-(service.history.chain.event_hash), computed exactly as service.commands.core.save would.
+(service.persistence.history.chain.event_hash), computed exactly as service.commands.core.save would.
 Nothing is copied from the template but the inputs, actors and times: if the engine, the hashing
 or the storage did not reproduce the instance, `verify` would reject the clone.
 
@@ -33,10 +33,10 @@ from service.audit.events import instance_events
 from service.commands.core import TERMINAL
 from service.commands.projections import BUSINESS_FIELDS, sync_business_fields
 from service.commands.runtime import definition_of, get_engine
-from service.db import db
-from service.history import COMMAND_KIND_BY_EVENT, canonical, event_hash
-from service.history.chain import EVENT_HASH_FIELDS
-from service.models import HistoryEvent, ProcessDefinition, ProcessInstance
+from service.persistence.db import db
+from service.persistence.history import COMMAND_KIND_BY_EVENT, canonical, event_hash
+from service.persistence.history.chain import EVENT_HASH_FIELDS
+from service.persistence.models import HistoryEvent, ProcessDefinition, ProcessInstance
 from workflows.engine import Definition, Engine, Instance
 from workflows.replay import apply_command
 from workflows.serialization import state_hash

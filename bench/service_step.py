@@ -52,10 +52,10 @@ from SpiffWorkflow.util.task import TaskState  # noqa: E402
 
 from service.app import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
-from service.db import db  # noqa: E402
-from service.gc_tuning import tune_gc  # noqa: E402
-from service.models import HistoryEvent, HumanTask, ProcessInstance  # noqa: E402
+from service.observability.gc_tuning import tune_gc  # noqa: E402
 from service.observability.logs import access_logger  # noqa: E402
+from service.persistence.db import db  # noqa: E402
+from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance  # noqa: E402
 from workflows import rules  # noqa: E402
 from workflows.engine import DEFAULT_DEADLINES  # noqa: E402
 from workflows.serialization import state_hash  # noqa: E402
@@ -111,7 +111,7 @@ def make_app(url: str):  # type: ignore[no-untyped-def]
     from flask_migrate import upgrade
 
     from service.app import MIGRATIONS_DIR
-    from service.seed_demo import seed_demo
+    from service.commands.demo_data import seed_demo
 
     app = create_app(Settings(database_url=url))
     with app.app_context():

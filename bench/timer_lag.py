@@ -48,12 +48,12 @@ def prepare(db_url: str, count: int, spread: float, lead: float) -> tuple[list[s
 
     from service import commands
     from service.app import MIGRATIONS_DIR, create_app
-    from service.auth import Principal
-    from service.clock import ManualClock, install_clock
     from service.commands.core import start_latest
-    from service.db import db
-    from service.models import HistoryEvent, User
-    from service.seed_demo import seed_demo
+    from service.commands.demo_data import seed_demo
+    from service.core.clock import ManualClock, install_clock
+    from service.http.auth import Principal
+    from service.persistence.db import db
+    from service.persistence.models import HistoryEvent, User
 
     app = create_app(Settings(database_url=db_url))
     with app.app_context():

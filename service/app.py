@@ -4,29 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_migrate import Migrate
 from sqlalchemy import event
 
-from service import (
+from service.config import SETTINGS_KEY, Settings
+from service.core.errors import register_error_handlers
+from service.http.api.openapi import init_api
+from service.http.json_provider import IsoJSONProvider
+from service.observability import install as install_observability
+from service.persistence import (
     json_codec,
     models,  # noqa: F401  (registers every table on db.metadata)
 )
-from service.config import Settings
-from service.db import db
-from service.deferred_writes import install_deferred_writes
-from service.errors import register_error_handlers
-from service.json_provider import IsoJSONProvider
-from service.observability import install as install_observability
-from service.openapi import init_api
-from service.pipelined_begin import install_pipelined_begin
-from service.pool_liveness import install_liveness_check
-from service.read_ahead import install_read_ahead
-from service.scheduler_status import NotRunning, install
-from service.transaction_end import install_read_only_commit
+from service.persistence.db import db
+from service.persistence.deferred_writes import install_deferred_writes
+from service.persistence.pipelined_begin import install_pipelined_begin
+from service.persistence.pool_liveness import install_liveness_check
+from service.persistence.read_ahead import install_read_ahead
+from service.persistence.transaction_end import install_read_only_commit
+from service.timers.scheduler_status import NotRunning, install
 
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
-SETTINGS_KEY = "cadreflow.settings"
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "persistence" / "migrations")
 
 migrate = Migrate()
 
@@ -56,7 +55,7 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ig
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    app = Flask("service")
+    app = Flask("service", template_folder="http/web/templates", static_folder="http/web/static")
     app.config.update(
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
@@ -84,13 +83,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     init_api(app)
     register_error_handlers(app)
-    from service.web import register_web  # here: the pages import service.app themselves
+    from service.http.web import register_web  # here: the pages import service.app themselves
 
     register_web(app)
     install(app, NotRunning())
     install_observability(app)  # request ids, JSON request log, /metrics
     return app
-
-
-def get_settings() -> Settings:
-    return current_app.extensions[SETTINGS_KEY]

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flask import current_app
+
 from workflows.rules import DUTY_THRESHOLD_DEFAULTS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "cadreflow.sqlite3"
+SETTINGS_KEY = "cadreflow.settings"
 
 # design.md §3: CADREFLOW_DEADLINE_<NAME> fills the process variable deadline_<name>.
 DEFAULT_DEADLINES: dict[str, str] = {
@@ -197,3 +200,8 @@ def _duties_from_env(env: Mapping[str, str]) -> dict[str, int | bool]:
             except ValueError as exc:
                 raise SettingsError(f"{variable}: 不是整数: {raw!r}") from exc
     return out
+
+
+def get_settings() -> Settings:
+    """The settings of the running app (create_app keeps them under SETTINGS_KEY)."""
+    return current_app.extensions[SETTINGS_KEY]

@@ -6,7 +6,7 @@ Timers never run here: web processes stay stateless and `cadreflow scheduler` fi
 from __future__ import annotations
 
 from service.app import create_app
-from service.gc_tuning import tune_gc
+from service.observability.gc_tuning import tune_gc
 from service.observability.logs import configure_json_logging
 
 configure_json_logging()

@@ -27,13 +27,13 @@ def migrate_to_head() -> None:
 
 
 def seed() -> dict[str, str]:
-    from service.seed_demo import seed_demo
+    from service.commands.demo_data import seed_demo
 
     return seed_demo()
 
 
 def dispose(app: Flask) -> None:
-    from service.db import db
+    from service.persistence.db import db
 
     with app.app_context():
         db.session.remove()

@@ -167,12 +167,12 @@ CLOCK_START = "2026-12-01T09:00:00+08:00"
 
 @pytest.fixture(scope="module")
 def clock(app: Flask):  # type: ignore[no-untyped-def]
-    """A ManualClock installed as the app's clock (service.clock): tests travel, never sleep.
+    """A ManualClock installed as the app's clock (service.core.clock): tests travel, never sleep.
 
     Module scope like `app`: time only moves forward within a module's database.
     """
     from datetime import datetime
 
-    from service.clock import ManualClock, install_clock
+    from service.core.clock import ManualClock, install_clock
 
     return install_clock(app, ManualClock(datetime.fromisoformat(CLOCK_START)))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from service.history import event_fields, event_hash
+from service.persistence.history import event_fields, event_hash
 
 
 @dataclass(frozen=True)

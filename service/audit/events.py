@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service.db import db
-from service.models import HistoryEvent
+from service.persistence.db import db
+from service.persistence.models import HistoryEvent
 
 
 def instance_events(instance_id: str) -> list[HistoryEvent]:

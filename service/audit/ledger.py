@@ -11,12 +11,12 @@ from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 
-from service.api.views import DECISION_NAMES, PROCESS_NAMES
-from service.app import get_settings
-from service.db import db
-from service.history.commands import EVENT_KIND_NAMES
-from service.labels import ROLE_NAMES
-from service.models import Cadre, HistoryEvent, HumanTask, ProcessInstance, User, Village
+from service.config import get_settings
+from service.core.labels import ROLE_NAMES
+from service.persistence.db import db
+from service.persistence.history.commands import EVENT_KIND_NAMES
+from service.persistence.models import Cadre, HistoryEvent, HumanTask, ProcessInstance, User, Village
+from service.queries.views import DECISION_NAMES, PROCESS_NAMES
 
 # (key, Chinese header); the order is the column order of both formats.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -19,11 +19,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.app import get_settings
 from service.commands.runtime import build_calendar
-from service.db import db
-from service.history import COMMAND_KIND_BY_EVENT, to_command
-from service.models import CalendarEntry
+from service.config import get_settings
+from service.persistence.db import db
+from service.persistence.history import COMMAND_KIND_BY_EVENT, to_command
+from service.persistence.models import CalendarEntry
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
 from workflows.serialization import state_hash

@@ -7,14 +7,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.api.views import STATUS_NAMES, TIMER_WHAT
 from service.audit.events import instance_events
 from service.audit.replayer import Replayer
 from service.commands.runtime import definition_of
-from service.db import db
-from service.errors import Conflict, NotFound
-from service.labels import ROLE_NAMES
-from service.models import ProcessDefinition, ProcessInstance, User, UserRole
+from service.core.errors import Conflict, NotFound
+from service.core.labels import ROLE_NAMES
+from service.persistence.db import db
+from service.persistence.models import ProcessDefinition, ProcessInstance, User, UserRole
+from service.queries.views import STATUS_NAMES, TIMER_WHAT
 from workflows.determinism import RESERVED_KEY
 
 

@@ -9,9 +9,9 @@ from service.audit.chain import check_chain
 from service.audit.events import instance_events
 from service.audit.replayer import Replayer
 from service.commands.runtime import definition_of
-from service.db import db
-from service.errors import NotFound
-from service.models import ProcessDefinition, ProcessInstance
+from service.core.errors import NotFound
+from service.persistence.db import db
+from service.persistence.models import ProcessDefinition, ProcessInstance
 from workflows.serialization import state_hash
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from service.auth import Grant, Principal
-from service.errors import Forbidden
+from service.core.errors import Forbidden
+from service.http.auth import Grant, Principal
 
 SYSTEM = Principal(login="system", display_name="系统", grants=(Grant("system", "county", "county"),))
 

@@ -7,16 +7,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.auth import Principal
-from service.clock import now
 from service.commands.actor import require_grant
 from service.commands.core import start_latest
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
-from service.db import db
-from service.eligibility import cadre_facts
-from service.errors import ValidationFailed
-from service.models import Cadre, Posting, ProcessInstance, Village
+from service.core.clock import now
+from service.core.errors import ValidationFailed
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import Cadre, Posting, ProcessInstance, Village
+from service.queries.eligibility import cadre_facts
 from workflows.rules import Violation, check_adjustment, violation
 
 PROCESS_KEY = "mid_term_replacement"

@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from service.auth import Principal
-from service.clock import now
 from service.commands.timers import recompute_deadlines
 from service.commands.uow import unit_of_work
-from service.db import db
-from service.errors import Conflict, Forbidden, ValidationFailed
-from service.models import CalendarEntry, CalendarYear, PendingTimer, ProcessInstance
+from service.core.clock import now
+from service.core.errors import Conflict, Forbidden, ValidationFailed
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import CalendarEntry, CalendarYear, PendingTimer, ProcessInstance
 from workflows.working_days import SHANGHAI, WorkingCalendar
 
 RECOMPUTE_TRIES = 3

@@ -10,7 +10,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.auth import Grant, Principal
 from service.commands.actor import scope_label
 from service.commands.projections import (
     NOTHING_PROJECTED,
@@ -27,11 +26,19 @@ from service.commands.runtime import (
     get_engine,
     latest_definition_row,
 )
-from service.db import db
-from service.errors import NotFound
-from service.history import append_event, canonical
-from service.models import Cadre, HistoryEvent, HumanTask, ProcessDefinition, ProcessInstance, Village
-from service.raw_loads import load_row, load_row_plan
+from service.core.errors import NotFound
+from service.http.auth import Grant, Principal
+from service.persistence.db import db
+from service.persistence.history import append_event, canonical
+from service.persistence.models import (
+    Cadre,
+    HistoryEvent,
+    HumanTask,
+    ProcessDefinition,
+    ProcessInstance,
+    Village,
+)
+from service.persistence.raw_loads import load_row, load_row_plan
 from workflows.engine import Definition, Instance, state_hash
 
 TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})

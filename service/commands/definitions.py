@@ -6,12 +6,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from service.auth import Principal
 from service.commands.uow import unit_of_work
 from service.config import REPO_ROOT
-from service.db import db
-from service.errors import ValidationFailed
-from service.models import ProcessDefinition
+from service.core.errors import ValidationFailed
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import ProcessDefinition
 from workflows.engine import DefinitionError, load_definition
 
 BUNDLED_DIR = REPO_ROOT / "bpmn"

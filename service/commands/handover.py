@@ -12,11 +12,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.app import get_settings
-from service.auth import Grant, Principal
-from service.db import db
-from service.models import Posting, ProcessInstance
-from service.names import cadre_and_village_names
+from service.config import get_settings
+from service.http.auth import Grant, Principal
+from service.persistence.db import db
+from service.persistence.models import Posting, ProcessInstance
+from service.queries.names import cadre_and_village_names
 
 HANDOVER_MESSAGE = "handover_requested"
 HANDOVER_KEY = "handover"

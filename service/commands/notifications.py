@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service.auth import Principal
-from service.clock import now
 from service.commands.uow import unit_of_work
-from service.db import db
-from service.errors import NotFound
-from service.models import Notification
+from service.core.clock import now
+from service.core.errors import NotFound
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import Notification
 
 
 def mark_read(actor: Principal, notification_id: int) -> Notification:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from service.app import get_settings
-from service.db import db
-from service.models import Notification, WebhookDelivery
+from service.config import get_settings
+from service.persistence.db import db
+from service.persistence.models import Notification, WebhookDelivery
 
 
 def add_notification(login: str, *, kind: str, message: str, at: datetime,

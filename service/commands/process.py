@@ -6,8 +6,6 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from service.auth import Grant, Principal
-from service.clock import now
 from service.commands.actor import first_grant
 from service.commands.core import start
 from service.commands.recalls import PROCESS_KEY as RECALL_KEY
@@ -15,8 +13,10 @@ from service.commands.recalls import RECALL_ROLES
 from service.commands.runtime import definition_of, latest_definition_row
 from service.commands.start_defaults import start_defaults
 from service.commands.uow import unit_of_work
-from service.errors import Forbidden, ValidationFailed
-from service.models import ProcessInstance
+from service.core.clock import now
+from service.core.errors import Forbidden, ValidationFailed
+from service.http.auth import Grant, Principal
+from service.persistence.models import ProcessInstance
 from workflows.engine import Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml
 

@@ -13,9 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.row_writes import update_by_id
-from service.db import db
-from service.deferred_writes import write
-from service.models import HumanTask, PendingTimer, ProcessInstance
+from service.persistence.db import db
+from service.persistence.deferred_writes import write
+from service.persistence.models import HumanTask, PendingTimer, ProcessInstance
 from workflows.engine import HumanTask as EngineHumanTask
 from workflows.engine import Instance
 from workflows.engine import PendingTimer as EngineTimer

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.auth import Principal
-from service.clock import now
 from service.commands.actor import first_grant
 from service.commands.adjustments import _cadre, active_posting, open_request_exists
 from service.commands.core import start_latest
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
-from service.db import db
-from service.errors import Forbidden
-from service.models import ProcessInstance, Village
+from service.core.clock import now
+from service.core.errors import Forbidden
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import ProcessInstance, Village
 from workflows.rules import violation
 
 PROCESS_KEY = "recall"

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service.auth import Principal
-from service.clock import now
 from service.commands.actor import first_grant
 from service.commands.core import EventInfo, record
 from service.commands.uow import unit_of_work
-from service.db import db
-from service.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from service.models import PendingTimer, ProcessInstance
+from service.core.clock import now
+from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import PendingTimer, ProcessInstance
 from workflows.serialization import state_hash
 
 

@@ -9,9 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
-from service.db import db
-from service.deferred_writes import write
-from service.models import ProcessInstance
+from service.persistence.db import db
+from service.persistence.deferred_writes import write
+from service.persistence.models import ProcessInstance
 
 INSTANCES: sa.Table = ProcessInstance.__table__
 

@@ -8,10 +8,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask import current_app
 
-from service.app import get_settings
-from service.db import db
-from service.errors import NotFound
-from service.models import CalendarEntry, ProcessDefinition
+from service.config import get_settings
+from service.core.errors import NotFound
+from service.persistence.db import db
+from service.persistence.models import CalendarEntry, ProcessDefinition
 from workflows.engine import Definition, Engine, load_definition
 from workflows.working_days import WorkingCalendar
 

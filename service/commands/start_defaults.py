@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.app import get_settings
+from service.config import get_settings
 
 UNIT_DUTIES_KEY = "unit_duties"
 

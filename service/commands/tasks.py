@@ -9,18 +9,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.auth import Grant, Principal
-from service.clock import now
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, Loaded, fetch_task, record, restored, save
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
-from service.db import db
-from service.eligibility import cadre_facts
-from service.errors import Conflict, NotFound, ValidationFailed
-from service.history import canonical
-from service.models import Cadre, HumanTask, ProcessInstance, User, UserRole
+from service.core.clock import now
+from service.core.errors import Conflict, NotFound, ValidationFailed
+from service.http.auth import Grant, Principal
+from service.persistence.db import db
+from service.persistence.history import canonical
+from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
+from service.queries.eligibility import cadre_facts
 from workflows.engine import (
     CommentRequired,
     DecisionNotAllowed,

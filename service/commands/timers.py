@@ -7,14 +7,21 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
-from service.auth import Principal
 from service.commands.actor import SYSTEM, first_grant
 from service.commands.core import EventInfo, load, record, save
 from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
-from service.db import db
-from service.labels import ROLE_NAMES
-from service.models import SCOPE_KIND_BY_ROLE, HumanTask, PendingTimer, ProcessInstance, User, UserRole
+from service.core.labels import ROLE_NAMES
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import (
+    SCOPE_KIND_BY_ROLE,
+    HumanTask,
+    PendingTimer,
+    ProcessInstance,
+    User,
+    UserRole,
+)
 from workflows.clock import require_aware
 from workflows.engine import FiredTimer
 from workflows.serialization import state_hash

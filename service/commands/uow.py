@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.db import db
-from service.errors import Conflict
-from service.transaction_end import end_transaction
+from service.core.errors import Conflict
+from service.persistence.db import db
+from service.persistence.transaction_end import end_transaction
 
 
 @contextmanager

@@ -12,16 +12,16 @@ from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from service.auth import Grant, Principal
-from service.clock import now
 from service.commands.actor import first_grant
 from service.commands.core import EventInfo, record
 from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
-from service.db import db
-from service.errors import ApiError, Conflict, Forbidden, NotFound
-from service.labels import ROLE_NAMES
-from service.models import HistoryEvent, HumanTask, ProcessInstance, User, UserRole
+from service.core.clock import now
+from service.core.errors import ApiError, Conflict, Forbidden, NotFound
+from service.core.labels import ROLE_NAMES
+from service.http.auth import Grant, Principal
+from service.persistence.db import db
+from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User, UserRole
 from workflows.serialization import state_hash
 from workflows.working_days import SHANGHAI
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from service.errors import ValidationFailed
+from service.core.errors import ValidationFailed
 from workflows.rules import Violation
 
 # The engine's rules name fields of the process data; the request names the nominee by id.

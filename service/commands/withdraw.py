@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service.auth import Principal
-from service.clock import now
 from service.commands.actor import first_grant
 from service.commands.core import EventInfo, load, save
 from service.commands.uow import unit_of_work
-from service.db import db
-from service.errors import Conflict, Forbidden, NotFound
-from service.models import HumanTask, ProcessInstance
+from service.core.clock import now
+from service.core.errors import Conflict, Forbidden, NotFound
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import HumanTask, ProcessInstance
 from workflows.engine import MessageNotExpected
 
 WITHDRAW_MESSAGE = "withdraw"

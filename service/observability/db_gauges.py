@@ -10,9 +10,9 @@ from flask import Flask
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from service.clock import now as clock_now
-from service.db import db
-from service.models import ROLES, HumanTask, PendingTimer, ProcessInstance
+from service.core.clock import now as clock_now
+from service.persistence.db import db
+from service.persistence.models import ROLES, HumanTask, PendingTimer, ProcessInstance
 
 
 class DatabaseGauges(Collector):

@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from service.db import db
-from service.models import PendingTimer, ProcessInstance
+from service.persistence.db import db
+from service.persistence.models import PendingTimer, ProcessInstance
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from service.commands.timers import fire_due_timers, record_timer_failure
-from service.db import db
-from service.errors import Conflict
+from service.core.errors import Conflict
+from service.persistence.db import db
 from service.timers.claim import Claim, Claimer, claimer_for
 from service.timers.config import SchedulerConfig
 from workflows.clock import require_aware

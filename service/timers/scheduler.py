@@ -24,11 +24,11 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from service.app import SETTINGS_KEY
-from service.clock import get_clock
 from service.commands.yearly_duties import duty_year, start_year_of_duties
-from service.scheduler_status import install
+from service.core.clock import get_clock
 from service.timers.config import SchedulerConfig
 from service.timers.firing import FiringReport, TimerFirer
+from service.timers.scheduler_status import install
 from service.timers.status import next_due_at, timer_figures
 from service.timers.webhooks import DeliveryReport, WebhookDeliverer
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.clock import now as clock_now
 from service.commands.calendar import uncovered_years
 from service.commands.runtime import get_engine
-from service.db import db
-from service.models import PendingTimer, ProcessInstance
+from service.core.clock import now as clock_now
+from service.persistence.db import db
+from service.persistence.models import PendingTimer, ProcessInstance
 
 
 def _iso(at: datetime | None) -> str | None:

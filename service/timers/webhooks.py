@@ -21,9 +21,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from service.app import get_settings
-from service.db import db
-from service.models import Notification, WebhookDelivery
+from service.config import get_settings
+from service.persistence.db import db
+from service.persistence.models import Notification, WebhookDelivery
 from service.timers.config import SchedulerConfig
 from workflows.clock import require_aware
 

@@ -38,7 +38,7 @@ def live_server(databases: Any) -> Iterator[str]:
 
     from service.app import create_app
     from service.config import Settings
-    from service.db import db
+    from service.persistence.db import db
 
     if not CHROMIUM.exists():
         pytest.skip(f"chromium not found at {CHROMIUM}")

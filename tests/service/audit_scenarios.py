@@ -15,9 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from service import commands
-from service.auth import Principal
-from service.db import db
-from service.models import HumanTask, User, UserRole
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import HumanTask, User, UserRole
 
 SECOND_TOWNSHIP_USER = "tw_qingshan_2"
 HANDOVER_LIST = {"village_situation": "村情已介绍", "household_situation": "户况已逐户交接",

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from service.append_only import AppendOnlyViolation
-from service.db import db
-from service.history.append import HistoryIsAppendOnly
-from service.models import CalendarEntry
-from service.models.calendar_entries import CalendarEntryIsAppendOnly
+from service.persistence.append_only import AppendOnlyViolation
+from service.persistence.db import db
+from service.persistence.history.append import HistoryIsAppendOnly
+from service.persistence.models import CalendarEntry
+from service.persistence.models.calendar_entries import CalendarEntryIsAppendOnly
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 from audit_scenarios import SECOND_TOWNSHIP_USER, build
 
-from service.db import db
-from service.models import HistoryEvent
+from service.persistence.db import db
+from service.persistence.models import HistoryEvent
 
 
 @pytest.fixture(scope="module")

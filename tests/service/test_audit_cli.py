@@ -10,8 +10,8 @@ from audit_scenarios import build
 from click.testing import CliRunner
 
 from service.cli import cli
-from service.db import db
-from service.models import HistoryEvent
+from service.persistence.db import db
+from service.persistence.models import HistoryEvent
 
 EVENTS = HistoryEvent.__table__
 

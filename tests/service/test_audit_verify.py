@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from audit_scenarios import build
 
 from service.audit import verify_instance
-from service.db import db
-from service.history import EVENT_HASH_FIELDS, event_hash
-from service.models import HistoryEvent, ProcessInstance
+from service.persistence.db import db
+from service.persistence.history import EVENT_HASH_FIELDS, event_hash
+from service.persistence.models import HistoryEvent, ProcessInstance
 
 EVENTS = HistoryEvent.__table__
 INSTANCES = ProcessInstance.__table__
@@ -199,7 +199,7 @@ def test_editing_the_stored_state_diverges_after_the_last_event(ctx, backend, na
 
 
 def test_orm_and_database_refuse_rewrites(ctx, backend):
-    from service.history.append import HistoryIsAppendOnly
+    from service.persistence.history.append import HistoryIsAppendOnly
 
     event = db.session.execute(sa.select(HistoryEvent).limit(1)).scalar_one()
     db.session.delete(event)

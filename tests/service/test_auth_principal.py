@@ -1,8 +1,8 @@
 """The bearer token's user and all its grants come from one query (service/auth.py)."""
 
-from service.auth import issue_token
-from service.db import db
-from service.models import User, UserRole
+from service.http.auth import issue_token
+from service.persistence.db import db
+from service.persistence.models import User, UserRole
 
 
 def _user(app, login: str, grants: list[tuple[str, str, str]]) -> str:

@@ -9,8 +9,8 @@ from timer_helpers import adjustment, at_clock, bj, events, timers, who
 
 from service import commands
 from service.commands.runtime import build_calendar
-from service.db import db
-from service.models import CalendarEntry
+from service.persistence.db import db
+from service.persistence.models import CalendarEntry
 
 
 def test_entering_2027_recomputes_flagged_deadlines_and_keeps_versions(make_app, auth):

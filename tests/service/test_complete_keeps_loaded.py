@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from service import commands
 from service.commands.uow import unit_of_work
-from service.db import db
-from service.models import HumanTask, ProcessInstance, User
+from service.persistence.db import db
+from service.persistence.models import HumanTask, ProcessInstance, User
 from tests.service.test_process_commands import open_tasks, request, who
 
 COLUMNS = {

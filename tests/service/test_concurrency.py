@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from process_helpers import FS_REQUEST
 
-from service.db import db
-from service.models import HistoryEvent, HumanTask
+from service.persistence.db import db
+from service.persistence.models import HistoryEvent, HumanTask
 
 THREADS = 20
 

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from service import commands
-from service.db import db
-from service.deferred_writes import pipelines, queued, write
-from service.models import Notification
-from service.raw_statements import raw_form
-from service.transaction_end import read_only
+from service.persistence.db import db
+from service.persistence.deferred_writes import pipelines, queued, write
+from service.persistence.models import Notification
+from service.persistence.raw_statements import raw_form
+from service.persistence.transaction_end import read_only
 from tests.service.pg_trace import completed, messages, start_trace, waits
 from tests.service.test_process_commands import open_tasks, request, who
 

@@ -9,8 +9,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from service import gc_tuning
 from service.cli import cli
+from service.observability import gc_tuning
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_tune_gc_freezes_start_up_objects_and_raises_the_first_threshold(restore
 def tune_calls(monkeypatch):
     calls = []
     monkeypatch.setattr(gc_tuning, "tune_gc", lambda: calls.append("tuned"))
-    monkeypatch.setattr("service.cli.tune_gc", gc_tuning.tune_gc)
+    monkeypatch.setattr("service.cli.server.tune_gc", gc_tuning.tune_gc)
     return calls
 
 

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 
 from service import commands
 from service.commands.core import load
-from service.db import db
-from service.models import Cadre, Village
+from service.persistence.db import db
+from service.persistence.models import Cadre, Village
 from tests.service.test_process_commands import open_tasks, request, who
 
 

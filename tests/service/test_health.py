@@ -1,6 +1,6 @@
 """GET /api/v1/health."""
 
-from service.scheduler_status import install
+from service.timers.scheduler_status import install
 
 
 def test_health_reports_database_and_scheduler(client):

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from service import json_codec
-from service.db import db
-from service.models import ProcessInstance
+from service.persistence import json_codec
+from service.persistence.db import db
+from service.persistence.models import ProcessInstance
 from tests.service.test_json_times import REQUEST
 
 STATE_LIKE = {

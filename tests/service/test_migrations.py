@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from service.app import MIGRATIONS_DIR
-from service.db import db
+from service.persistence.db import db
 
 
 def test_migrations_match_the_models(empty_db_url):

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.db import db
-from service.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.persistence.db import db
+from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
 
 
 @pytest.fixture

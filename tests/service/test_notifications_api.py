@@ -13,8 +13,8 @@ import pytest
 from timer_helpers import adjustment, at_clock, bj, events, firer, open_task, who
 
 from service import commands
-from service.db import db
-from service.models import WebhookDelivery
+from service.persistence.db import db
+from service.persistence.models import WebhookDelivery
 from service.timers import SchedulerConfig, WebhookDeliverer
 
 

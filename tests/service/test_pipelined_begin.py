@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
-from service.db import db
-from service.models import Notification
+from service.persistence.db import db
+from service.persistence.models import Notification
 from tests.service.pg_trace import completed, waits
 from tests.service.pg_trace import traced as trace_of
 

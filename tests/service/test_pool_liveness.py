@@ -9,8 +9,8 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
-from service.db import db
-from service.pool_liveness import check_alive
+from service.persistence.db import db
+from service.persistence.pool_liveness import check_alive
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
-from service.errors import Conflict
+from service.core.errors import Conflict
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
 
@@ -38,12 +38,12 @@ def test_wrong_method_is_405_with_allow(client, auth):
 
 
 def test_deactivated_user_is_401(make_app):
-    from service.db import db
-    from service.models import User
+    from service.persistence.db import db
+    from service.persistence.models import User
 
     app = make_app()
     with app.app_context():
-        from service.auth import issue_token
+        from service.http.auth import issue_token
 
         user = db.session.get(User, "rrb")
         token = issue_token(user)

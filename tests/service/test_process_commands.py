@@ -8,12 +8,19 @@ import pytest
 import sqlalchemy as sa
 
 from service import commands
-from service.auth import Principal
-from service.db import db
-from service.errors import Conflict, Forbidden, ValidationFailed
-from service.history import event_fields, event_hash, to_command
-from service.history.append import HistoryIsAppendOnly
-from service.models import HistoryEvent, HumanTask, PendingTimer, ProcessDefinition, ProcessInstance, User
+from service.core.errors import Conflict, Forbidden, ValidationFailed
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.history import event_fields, event_hash, to_command
+from service.persistence.history.append import HistoryIsAppendOnly
+from service.persistence.models import (
+    HistoryEvent,
+    HumanTask,
+    PendingTimer,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+)
 from workflows.replay import replay
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from process_helpers import Api, problem_fields
 
-from service.auth import issue_token
-from service.db import db
-from service.models import User, UserRole
+from service.http.auth import issue_token
+from service.persistence.db import db
+from service.persistence.models import User, UserRole
 
 
 @pytest.fixture

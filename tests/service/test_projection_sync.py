@@ -13,8 +13,8 @@ from process_helpers import FS_REQUEST, HANDOVER_LIST, Api
 
 from service.commands.core import load
 from service.commands.projections import EngineView
-from service.db import db
-from service.models import HumanTask, PendingTimer
+from service.persistence.db import db
+from service.persistence.models import HumanTask, PendingTimer
 
 
 @pytest.fixture

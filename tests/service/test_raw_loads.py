@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from service.commands.core import _load_statement
-from service.db import db
-from service.deferred_writes import write
-from service.models import HumanTask, Notification, ProcessInstance
-from service.raw_loads import load_row, load_row_plan
+from service.persistence.db import db
+from service.persistence.deferred_writes import write
+from service.persistence.models import HumanTask, Notification, ProcessInstance
+from service.persistence.raw_loads import load_row, load_row_plan
 from tests.service.test_process_commands import new_replacement_task
 
 

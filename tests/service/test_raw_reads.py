@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from service.auth import _principal_statement, hash_token
-from service.db import db
-from service.deferred_writes import write
-from service.models import Notification, User
-from service.raw_reads import _direct_form, read_rows
+from service.http.auth import _principal_statement, hash_token
+from service.persistence.db import db
+from service.persistence.deferred_writes import write
+from service.persistence.models import Notification, User
+from service.persistence.raw_reads import _direct_form, read_rows
 from tests.service.pg_trace import completed, messages, start_trace, waits
 
 NOTES: sa.Table = Notification.__table__

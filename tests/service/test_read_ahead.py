@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from service.auth import _principal_statement
 from service.commands.core import fetch_task, task_read
-from service.db import db
-from service.errors import NotFound
-from service.models import HumanTask, User
-from service.raw_reads import read_rows
-from service.read_ahead import KEPT, read_ahead
+from service.core.errors import NotFound
+from service.http.auth import _principal_statement
+from service.persistence.db import db
+from service.persistence.models import HumanTask, User
+from service.persistence.raw_reads import read_rows
+from service.persistence.read_ahead import KEPT, read_ahead
 from tests.service.pg_trace import completed, messages, start_trace, waits
 from tests.service.test_process_commands import new_replacement_task
 

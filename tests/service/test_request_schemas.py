@@ -2,7 +2,7 @@
 
 import marshmallow
 
-from service.schemas.tasks import CompleteSchema
+from service.http.api.schemas.tasks import CompleteSchema
 
 
 def test_no_request_builds_a_schema_of_its_own(client, auth, monkeypatch):

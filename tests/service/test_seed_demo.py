@@ -5,9 +5,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from service.db import db
-from service.models import Cadre, Org, Posting, User, UserRole, Village
-from service.seed_demo import INELIGIBLE_NOMINEES, seed_demo
+from service.commands.demo_data import INELIGIBLE_NOMINEES, seed_demo
+from service.persistence.db import db
+from service.persistence.models import Cadre, Org, Posting, User, UserRole, Village
 
 CATEGORIES = {"poverty_alleviated", "key_assistance", "weak_party_org", "red_village"}
 
@@ -81,7 +81,7 @@ def test_a_user_for_every_role_and_jurisdiction(app, tokens):
 
 
 def test_tokens_and_passwords_are_stored_hashed(app, tokens):
-    from service.auth import check_password, hash_token
+    from service.http.auth import check_password, hash_token
 
     with app.app_context():
         user = db.session.get(User, "hr_edu")

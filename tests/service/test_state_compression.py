@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 
 from service import commands
 from service.app import MIGRATIONS_DIR
-from service.db import db
+from service.persistence.db import db
 from tests.service.test_process_commands import request, who
 
 

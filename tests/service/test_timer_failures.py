@@ -9,9 +9,9 @@ import pytest
 from timer_helpers import adjustment, at_clock, bj, events, firer, timers, who
 
 from service import commands
-from service.db import db
-from service.history import event_fields, event_hash
-from service.models import ProcessInstance
+from service.persistence.db import db
+from service.persistence.history import event_fields, event_hash
+from service.persistence.models import ProcessInstance
 from workflows.engine import Instance
 
 
@@ -69,7 +69,7 @@ def test_an_administrator_resumes_an_errored_instance_and_its_timers_fire_again(
 
     from service.audit import verify_instance
     from service.cli import cli
-    from service.errors import Conflict, Forbidden, ValidationFailed
+    from service.core.errors import Conflict, Forbidden, ValidationFailed
 
     app = make_app()
     with at_clock(app, bj(2026, 12, 1, 9)):

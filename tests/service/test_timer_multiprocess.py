@@ -21,8 +21,8 @@ from timer_helpers import adjustment, at_clock, bj, who
 
 from service import commands
 from service.commands.core import start_latest
-from service.db import db
-from service.models import HistoryEvent, Notification, PendingTimer
+from service.persistence.db import db
+from service.persistence.models import HistoryEvent, Notification, PendingTimer
 
 PG_URL_ENV = "CADREFLOW_TEST_DATABASE_URL"
 TIMERS = 500

@@ -23,8 +23,8 @@ from timer_helpers import (
 )
 
 from service import commands
-from service.db import db
-from service.models import ProcessInstance
+from service.persistence.db import db
+from service.persistence.models import ProcessInstance
 
 
 @pytest.fixture

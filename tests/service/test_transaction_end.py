@@ -1,6 +1,6 @@
 """A request's leftover transaction: COMMIT when it only read, ROLLBACK when it wrote or failed.
 
-(COMMIT keeps psycopg's prepared statements, which a ROLLBACK discards; see service.transaction_end.)
+(COMMIT keeps psycopg's prepared statements, which a ROLLBACK discards; see service.persistence.transaction_end.)
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from app_support import build_app, dispose
 
-from service.db import db
-from service.models import Notification, User
+from service.persistence.db import db
+from service.persistence.models import Notification, User
 
 
 @pytest.fixture

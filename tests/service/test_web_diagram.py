@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from service.web.diagram import render_svg
+from service.http.web.diagram import render_svg
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn" / "mid_term_replacement.bpmn"
 

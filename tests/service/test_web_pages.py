@@ -146,8 +146,8 @@ def test_withdraw_from_my_requests_is_refused_after_a_decision(app: Any, clock: 
 
 
 def test_notifications_are_listed_and_marked_read(app: Any, clock: Any) -> None:
-    from service.db import db
-    from service.models import Notification
+    from service.persistence.db import db
+    from service.persistence.models import Notification
 
     with app.app_context():
         db.session.add_all([Notification(login="county", kind="reminder", message="请尽快办理：测试提醒一"),

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from service.cli import cli
 from service.commands.yearly_duties import duties_business_key, duty_year, start_year_of_duties
 from service.config import Settings, SettingsError
-from service.db import db
-from service.models import Org, ProcessInstance
+from service.persistence.db import db
+from service.persistence.models import Org, ProcessInstance
 from service.timers.scheduler import TimerService
 
 NEW_YEAR_BJ = datetime.fromisoformat("2027-01-01T00:30:00+08:00")  # still 2026 in UTC

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from service import commands
-from service.auth import Principal
-from service.clock import ManualClock, install_clock
-from service.db import db
-from service.models import HistoryEvent, HumanTask, Notification, PendingTimer, User
+from service.core.clock import ManualClock, install_clock
+from service.http.auth import Principal
+from service.persistence.db import db
+from service.persistence.models import HistoryEvent, HumanTask, Notification, PendingTimer, User
 from service.timers import SchedulerConfig, TimerFirer
 
 BJ = ZoneInfo("Asia/Shanghai")

@@ -1,0 +1,234 @@
+"""Demo data for XX县: townships, villages of all four categories, dispatch units, cadres, users.
+
+Idempotent: reference rows are upserted by their stable ids, postings and roles are only added when
+missing (so a rerun never undoes what processes changed), and users keep their tokens when the
+--tokens-json file still holds valid ones. Every demo user's password equals its login.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.config import get_settings
+from service.http.auth import issue_token, scope_kind_for, set_password, token_matches
+from service.persistence.db import db
+from service.persistence.models import Cadre, Org, Posting, User, UserRole, Village
+
+COUNTY_ID = "county"
+
+ORGS: list[tuple[str, str, str, str | None]] = [
+    # (id, name, kind, parent_id)
+    (COUNTY_ID, "XX县驻村工作领导小组", "county_body", None),
+    ("org-dept", "中共XX县委组织部", "county_body", COUNTY_ID),
+    ("org-rrb", "XX县乡村振兴局", "county_body", COUNTY_ID),
+    ("tw-qingshan", "青山镇", "township", COUNTY_ID),
+    ("tw-baishui", "白水乡", "township", COUNTY_ID),
+    ("tw-hongqi", "红旗镇", "township", COUNTY_ID),
+    # A county organ, a public institution and a state-owned enterprise (domain.md: dispatch units).
+    ("unit-edu", "XX县教育局", "dispatch_unit", COUNTY_ID),
+    ("unit-hospital", "XX县人民医院", "dispatch_unit", COUNTY_ID),
+    ("unit-power", "国网XX县供电公司", "dispatch_unit", COUNTY_ID),
+]
+
+# Every township has a village of every category.
+VILLAGES: list[tuple[str, str, str, str]] = [
+    ("v-shangzhuang", "上庄村", "poverty_alleviated", "tw-qingshan"),
+    ("v-xiahe", "下河村", "key_assistance", "tw-qingshan"),
+    ("v-liujia", "刘家村", "weak_party_org", "tw-qingshan"),
+    ("v-qingshanling", "青山岭村", "red_village", "tw-qingshan"),
+    ("v-dongping", "东坪村", "poverty_alleviated", "tw-baishui"),
+    ("v-shuikou", "水口村", "key_assistance", "tw-baishui"),
+    ("v-huangtu", "黄土村", "weak_party_org", "tw-baishui"),
+    ("v-hongyan", "红岩村", "red_village", "tw-baishui"),
+    ("v-wangjia", "王家村", "poverty_alleviated", "tw-hongqi"),
+    ("v-xinglong", "兴隆村", "key_assistance", "tw-hongqi"),
+    ("v-shiqiao", "石桥村", "weak_party_org", "tw-hongqi"),
+    ("v-jianshe", "建设村", "red_village", "tw-hongqi"),
+]
+
+TERM_START = date(2025, 3, 1)  # mid-term now: terms last 2 years
+TERM_END = date(2027, 2, 28)
+
+
+@dataclass(frozen=True)
+class DemoCadre:
+    id: str
+    name: str
+    unit_id: str
+    party_status: str
+    party_member_since: date | None
+    work_start_date: date
+    employment_type: str
+    birth_date: date
+    posting: tuple[str, str] | None = None  # (village_id, role)
+
+
+def demo_cadres(today: date) -> list[DemoCadre]:
+    """Ineligible nominees' dates are relative to `today` so they stay ineligible for the right reason."""
+    recent_party = today - timedelta(days=200)  # under 1 year of Party standing
+    recent_work = today - timedelta(days=400)  # under 2 years of work
+    # Probationary, but with over a year since joining, so that it is the only failed rule.
+    long_probation = today - timedelta(days=400)
+    return [
+        # Posted first secretaries.
+        DemoCadre("c-zhangwei", "张伟", "unit-edu", "formal", date(2010, 7, 1), date(2008, 8, 1),
+                  "permanent", date(1985, 4, 12), ("v-shangzhuang", "first_secretary")),
+        DemoCadre("c-lina", "李娜", "unit-hospital", "formal", date(2012, 6, 1), date(2009, 9, 1),
+                  "permanent", date(1987, 10, 3), ("v-shuikou", "first_secretary")),
+        DemoCadre("c-wangqiang", "王强", "unit-power", "formal", date(2008, 5, 1), date(2006, 7, 1),
+                  "permanent", date(1982, 1, 20), ("v-xinglong", "first_secretary")),
+        DemoCadre("c-zhaomin", "赵敏", "unit-edu", "formal", date(2014, 7, 1), date(2011, 8, 1),
+                  "permanent", date(1988, 6, 30), ("v-hongyan", "first_secretary")),
+        # Posted team members.
+        DemoCadre("c-liuyang", "刘洋", "unit-edu", "formal", date(2018, 7, 1), date(2016, 8, 1),
+                  "permanent", date(1993, 3, 8), ("v-shangzhuang", "team_member")),
+        DemoCadre("c-chenjing", "陈静", "unit-hospital", "formal", date(2019, 7, 1), date(2017, 7, 1),
+                  "permanent", date(1994, 11, 15), ("v-shuikou", "team_member")),
+        DemoCadre("c-yangfan", "杨帆", "unit-power", "none", None, date(2018, 7, 1),
+                  "permanent", date(1995, 2, 27), ("v-xinglong", "team_member")),
+        # Eligible, unposted nominees (one or more per unit).
+        DemoCadre("c-sunhao", "孙浩", "unit-edu", "formal", date(2015, 7, 1), date(2012, 8, 1),
+                  "permanent", date(1989, 9, 9)),
+        DemoCadre("c-zhengkai", "郑凯", "unit-edu", "formal", date(2020, 7, 1), date(2019, 8, 1),
+                  "permanent", date(1996, 5, 21)),
+        DemoCadre("c-zhoujie", "周杰", "unit-hospital", "formal", date(2013, 7, 1), date(2010, 8, 1),
+                  "permanent", date(1986, 12, 1)),
+        DemoCadre("c-wuting", "吴婷", "unit-power", "formal", date(2016, 7, 1), date(2014, 7, 1),
+                  "permanent", date(1991, 7, 7)),
+        # Ineligible nominees, one per rule (all in unit-edu, whose HR also has posted cadres).
+        DemoCadre("c-qianli", "钱立", "unit-edu", "probationary", long_probation, date(2015, 8, 1),
+                  "permanent", date(1990, 4, 4)),
+        DemoCadre("c-fengxue", "冯雪", "unit-edu", "formal", recent_party, date(2014, 8, 1),
+                  "permanent", date(1991, 8, 18)),
+        DemoCadre("c-heping", "何平", "unit-edu", "formal", date(2019, 6, 1), recent_work,
+                  "permanent", date(1998, 1, 5)),
+        DemoCadre("c-luoyi", "罗毅", "unit-edu", "formal", date(2012, 7, 1), date(2010, 8, 1),
+                  "temporary", date(1987, 3, 3)),
+    ]
+
+
+INELIGIBLE_NOMINEES = {
+    "probationary": "c-qianli",
+    "party_standing_under_1_year": "c-fengxue",
+    "work_under_2_years": "c-heping",
+    "temporary_staff": "c-luoyi",
+}
+
+
+def cadre_login(cadre_id: str) -> str:
+    return "cadre_" + cadre_id.removeprefix("c-")
+
+
+def demo_users(cadres: list[DemoCadre]) -> list[tuple[str, str, str, str]]:
+    """(login, display name, role, scope id) for every role and jurisdiction."""
+    users = [
+        ("hr_edu", "教育局人事股 王芳", "unit_hr", "unit-edu"),
+        ("hr_hospital", "人民医院人事科 刘军", "unit_hr", "unit-hospital"),
+        ("hr_power", "供电公司人资部 陈刚", "unit_hr", "unit-power"),
+        ("tw_qingshan", "青山镇党委 黄磊", "township", "tw-qingshan"),
+        ("tw_baishui", "白水乡党委 徐丽", "township", "tw-baishui"),
+        ("tw_hongqi", "红旗镇党委 马超", "township", "tw-hongqi"),
+        ("county", "县驻村办 林涛", "county", COUNTY_ID),
+        ("orgdept", "县委组织部 郭静", "org_dept", COUNTY_ID),
+        ("rrb", "县乡村振兴局 宋杰", "rrb", COUNTY_ID),
+        ("auditor", "审计监督 韩梅", "auditor", COUNTY_ID),
+        ("admin", "系统管理员", "admin", COUNTY_ID),
+    ]
+    users += [(cadre_login(c.id), c.name, "cadre", c.id) for c in cadres]
+    return users
+
+
+def _upsert(model: type, key: str, **values: Any) -> Any:
+    row = db.session.get(model, key)
+    if row is None:
+        row = model(id=key, **values)
+        db.session.add(row)
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+    return row
+
+
+def _seed_reference(today: date) -> list[DemoCadre]:
+    for org_id, name, kind, parent_id in ORGS:
+        _upsert(Org, org_id, name=name, kind=kind, parent_id=parent_id)
+        db.session.flush()  # parents before children (self-referencing FK)
+    for village_id, name, category, township_id in VILLAGES:
+        _upsert(Village, village_id, name=name, category=category, township_id=township_id)
+    cadres = demo_cadres(today)
+    for c in cadres:
+        _upsert(
+            Cadre, c.id, name=c.name, unit_id=c.unit_id, party_status=c.party_status,
+            party_member_since=c.party_member_since, work_start_date=c.work_start_date,
+            employment_type=c.employment_type, birth_date=c.birth_date,
+        )
+    db.session.flush()
+    for c in cadres:
+        if c.posting is None:
+            continue
+        village_id, role = c.posting
+        exists = db.session.execute(
+            sa.select(Posting.id).where(
+                Posting.cadre_id == c.id, Posting.village_id == village_id,
+                Posting.role == role, Posting.term_start == TERM_START,
+            )
+        ).first()
+        if exists is None:
+            db.session.add(Posting(cadre_id=c.id, village_id=village_id, role=role,
+                                   term_start=TERM_START, term_end=TERM_END, active=True))
+    return cadres
+
+
+def _seed_users(cadres: list[DemoCadre], known_tokens: dict[str, str]) -> dict[str, str]:
+    tokens: dict[str, str] = {}
+    for login, display_name, role, scope_id in demo_users(cadres):
+        user = db.session.get(User, login)
+        if user is None:
+            user = User(login=login, display_name=display_name, active=True)
+            db.session.add(user)
+        user.display_name = display_name
+        if user.password_hash is None:
+            set_password(user, login)  # demo password = login (documented in README)
+        grant = (role, scope_kind_for(role), scope_id)
+        if grant not in {(r.role, r.scope_kind, r.scope_id) for r in user.roles}:
+            user.roles.append(UserRole(role=role, scope_kind=grant[1], scope_id=scope_id))
+        known = known_tokens.get(login)
+        tokens[login] = known if known and token_matches(user, known) else issue_token(user)
+    return tokens
+
+
+def read_tokens_file(path: Path | None) -> dict[str, str]:
+    if path is None or not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def write_tokens_file(path: Path, tokens: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(tokens, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    path.chmod(0o600)  # bearer tokens are credentials
+
+
+def seed_demo(today: date | None = None, tokens_path: Path | None = None) -> dict[str, str]:
+    """Seed (or refresh) the demo data in one transaction; returns {login: token}."""
+    today = today or datetime.now(get_settings().tz).date()
+    cadres = _seed_reference(today)
+    tokens = _seed_users(cadres, read_tokens_file(tokens_path))
+    db.session.commit()
+    # The bundled processes (bpmn/) are deployed too, so the demo can start requests at once.
+    from service.commands import SYSTEM, deploy_bundled
+
+    deploy_bundled(SYSTEM)
+    if tokens_path is not None:
+        write_tokens_file(tokens_path, tokens)
+    return tokens

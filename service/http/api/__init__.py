@@ -1,0 +1,28 @@
+"""HTTP API blueprints under /api/v1 (design.md §4). Add new blueprints to BLUEPRINT_MODULES."""
+
+from __future__ import annotations
+
+import importlib
+
+from flask_smorest import Api
+
+# Each module exposes `blp`; order only affects the OpenAPI document.
+BLUEPRINT_MODULES = (
+    "service.http.api.health",
+    "service.http.api.me",
+    "service.http.api.reference",
+    "service.http.api.definitions",
+    "service.http.api.adjustments",
+    "service.http.api.recalls",
+    "service.http.api.instances",
+    "service.http.api.tasks",
+    "service.http.api.audit",
+    "service.http.api.urge",
+    "service.http.api.notifications",
+    "service.http.api.calendar",
+)
+
+
+def register_blueprints(api: Api) -> None:
+    for name in BLUEPRINT_MODULES:
+        api.register_blueprint(importlib.import_module(name).blp)

@@ -1,0 +1,23 @@
+"""POST /adjustments: unit HR submits a mid-term replacement request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.commands import submit_adjustment
+from service.http.api.blueprint import Blueprint
+from service.http.api.instances import started_body
+from service.http.api.schemas.adjustments import AdjustmentSchema, StartedSchema
+from service.http.auth import require_role
+
+blp = Blueprint("adjustments", __name__, url_prefix="/api/v1", description="中途调整申请")
+
+
+@blp.post("/adjustments")
+@blp.roles("unit_hr")
+@blp.arguments(AdjustmentSchema)
+@blp.response(201, StartedSchema)
+def create_adjustment(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """派出单位人事提出驻村干部中途调整申请"""
+    actor = require_role("unit_hr")
+    return started_body(submit_adjustment(actor, args))

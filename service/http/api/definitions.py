@@ -1,0 +1,87 @@
+"""/definitions: deployed processes, BPMN upload (admin), starting any deployed process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import request
+
+from service.commands import deploy, start_process
+from service.core.errors import ValidationFailed
+from service.http.api.blueprint import Blueprint
+from service.http.api.instances import started_body
+from service.http.api.schemas.adjustments import StartedSchema
+from service.http.api.schemas.definitions import (
+    DefinitionQuerySchema,
+    DefinitionSchema,
+    StartSchema,
+    UploadSchema,
+)
+from service.http.auth import authenticate, require_role
+from service.http.pagination import page_schema, paginate
+from service.persistence.db import db
+from service.persistence.models import ProcessDefinition
+
+blp = Blueprint("definitions", __name__, url_prefix="/api/v1", description="流程定义")
+
+
+def definition_body(row: ProcessDefinition, latest: bool, created: bool | None = None) -> dict[str, Any]:
+    body = {
+        "id": row.id, "key": row.key, "version": row.version, "name": row.name,
+        "content_hash": row.content_hash, "files": sorted(row.files), "deployed_at": row.deployed_at,
+        "deployed_by": row.deployed_by, "latest": latest,
+    }
+    if created is not None:
+        body["created"] = created
+    return body
+
+
+def _latest_versions() -> dict[str, int]:
+    return dict(db.session.execute(sa.select(ProcessDefinition.key, sa.func.max(ProcessDefinition.version))
+                                   .group_by(ProcessDefinition.key)).all())
+
+
+@blp.get("/definitions")
+@blp.arguments(DefinitionQuerySchema, location="query")
+@blp.response(200, page_schema(DefinitionSchema))
+def list_definitions(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+    """已部署的流程定义及版本"""
+    authenticate()
+    stmt = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version.desc())
+    if "key" in args:
+        stmt = stmt.where(ProcessDefinition.key == args["key"])
+    page = paginate(stmt, args["page"], args["per_page"])
+    latest = _latest_versions()
+    page["items"] = [definition_body(r, latest.get(r.key) == r.version) for r in page["items"]]
+    return page
+
+
+@blp.post("/definitions")
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": UploadSchema}}})
+@blp.response(201, DefinitionSchema)
+@blp.alt_response(200, schema=DefinitionSchema, description="内容与已有版本相同：沿用该版本")
+def upload_definition():  # type: ignore[no-untyped-def]
+    """上传 BPMN/DMN 文件（multipart 字段 files），校验后成为该流程的新版本（仅管理员）"""
+    actor = require_role("admin")
+    unknown = sorted(set(request.files) - {"files"}) + sorted(request.form)
+    if unknown:
+        raise ValidationFailed("未知字段。", errors={name: ["未知字段。"] for name in unknown})
+    uploads = request.files.getlist("files")
+    if not uploads:
+        raise ValidationFailed("请以 multipart 字段 files 上传 .bpmn / .dmn 文件。",
+                               errors={"files": ["缺少文件。"]})
+    files = {u.filename or "upload.bpmn": u.read() for u in uploads}
+    row, created = deploy(actor, files)
+    body = definition_body(row, _latest_versions().get(row.key) == row.version, created)
+    return body, 201 if created else 200
+
+
+@blp.post("/definitions/<string:key>/instances")
+@blp.arguments(StartSchema)
+@blp.response(201, StartedSchema)
+def start_instance(args: dict[str, Any], key: str):  # type: ignore[no-untyped-def]
+    """启动任一已部署流程（管理员，或流程开始节点所在泳道的角色）"""
+    actor = authenticate()
+    row = start_process(actor, key, args["data"], args.get("business_key"))
+    return started_body(row)

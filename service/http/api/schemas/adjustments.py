@@ -1,0 +1,30 @@
+"""POST /adjustments: a mid-term replacement request (中途调整申请)."""
+
+from marshmallow import fields, validate
+
+from service.http.api.schemas.base import StrictSchema
+from workflows.rules import REASONS, ROLES
+
+
+class AdjustmentSchema(StrictSchema):
+    cadre_id = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata={"description": "被调整干部"})
+    village_id = fields.String(required=True, validate=validate.Length(min=1))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    reason = fields.String(required=True, validate=validate.OneOf(tuple(REASONS)),
+                           metadata={"description": "health | post_change | family_hardship | other"})
+    justification = fields.String(allow_none=True, load_default="",
+                                  metadata={"description": "具体理由（原因为 other 时必填）"})
+    nominee_id = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata={"description": "拟任人选"})
+    effective_date = fields.Date(required=True)
+    evidence = fields.List(fields.String(), load_default=list, metadata={"description": "证明材料"})
+
+
+class StartedSchema(StrictSchema):
+    instance_id = fields.String(required=True)
+    status = fields.String(required=True)
+    process = fields.String(required=True)
+    version = fields.Integer(required=True)
+    open_tasks = fields.List(fields.Dict(), required=True)
+    rule_violations = fields.List(fields.Dict(), metadata={"description": "流程规则校验结果"})

@@ -1,0 +1,14 @@
+"""POST /recalls: open a recall case (召回)."""
+
+from marshmallow import fields, validate
+
+from service.http.api.schemas.base import StrictSchema
+
+
+class RecallSchema(StrictSchema):
+    cadre_id = fields.String(required=True, validate=validate.Length(min=1))
+    source = fields.String(required=True, validate=validate.OneOf(("supervision", "assessment")),
+                           metadata={"description": "supervision（日常监督） | assessment（考核）"})
+    finding = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata={"description": "发现的问题"})
+    evidence = fields.List(fields.String(), load_default=list)

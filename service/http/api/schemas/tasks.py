@@ -1,0 +1,62 @@
+"""Tasks: inbox, detail, claim/unclaim, complete, transfer."""
+
+from marshmallow import Schema, fields, validate
+
+from service.http.api.schemas.base import StrictSchema
+from service.http.pagination import PaginationQuerySchema
+from workflows.parsing import DECISIONS
+
+
+class TaskQuerySchema(PaginationQuerySchema):
+    status = fields.String(load_default="open", validate=validate.OneOf(("open", "done")),
+                           metadata={"description": "open：待办（可办理的）；done：本人已办"})
+
+
+class TaskItemSchema(Schema):
+    id = fields.String(required=True)
+    instance_id = fields.String(required=True)
+    process = fields.String(required=True)
+    process_name = fields.String()
+    spec_id = fields.String()
+    name = fields.String(required=True)
+    role = fields.String(required=True)
+    role_name = fields.String()
+    scope_kind = fields.String()
+    scope_id = fields.String(allow_none=True)
+    status = fields.String()
+    due_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+    decisions = fields.List(fields.String(), required=True)
+    decision_names = fields.Dict()
+    claimed_by = fields.String(allow_none=True)
+    completed_at = fields.DateTime(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+    decision = fields.String(allow_none=True)
+    comment = fields.String(allow_none=True)
+    summary = fields.Dict()
+
+
+class TaskDetailSchema(TaskItemSchema):
+    form_fields = fields.List(fields.Dict(), required=True)
+    comment_required = fields.List(fields.String(), required=True)
+    data = fields.Dict(metadata={"description": "流程业务数据"})
+    can_act = fields.Boolean()
+
+
+class CompleteSchema(StrictSchema):
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    comment = fields.String(allow_none=True, load_default=None)
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class CompletedSchema(Schema):
+    task = fields.Nested(TaskItemSchema, required=True)
+    instance_id = fields.String(required=True)
+    instance_status = fields.String(required=True)
+    started_instances = fields.List(fields.String(), required=True)
+    open_tasks = fields.List(fields.Dict())
+
+
+class TransferSchema(StrictSchema):
+    to_user = fields.String(required=True, validate=validate.Length(min=1),
+                             metadata={"description": "登录名"})

@@ -1,0 +1,26 @@
+"""Server-rendered pages (zh-CN) for approvers, unit HR and auditors: the `web` blueprint.
+
+Pages only read (through the shared query helpers) and translate forms into the command layer's
+calls; they never touch the engine or write rows themselves.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from service.http.web import csrf, filters
+from service.http.web.errors import register_page_errors
+
+bp = Blueprint("web", __name__)
+bp.before_request(csrf.check_csrf)
+register_page_errors(bp)
+
+# The view modules attach their routes to `bp` on import.
+from service.http.web import audit, auth_views, inbox, instance, requests, task  # noqa: E402, F401
+
+
+def register_web(app: Flask) -> None:
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app.register_blueprint(bp)
+    app.jinja_env.globals["csrf_token"] = csrf.csrf_token
+    filters.install(app)

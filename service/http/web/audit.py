@@ -1,0 +1,113 @@
+"""Auditor pages: search instances, verify one (hash chain + replay), its state at a moment, export.
+
+The audit module (service/audit) does the work; these pages only read it. It is imported inside
+the views so that the rest of the pages do not depend on it being installed.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import render_template, request, send_file
+from werkzeug.wrappers import Response
+
+from service.config import get_settings
+from service.http.api.instances import visible_instance
+from service.http.pagination import paginate
+from service.http.web import bp
+from service.http.web.forms import parse_date
+from service.http.web.paging import PER_PAGE, page_arg, page_count
+from service.http.web.session import require_principal, roles_required
+from service.persistence.models import Cadre, ProcessInstance, Village
+from service.queries.views import PROCESS_NAMES, STATUS_NAMES, instance_items
+
+AUDITORS = ("auditor",)
+
+
+def _search_stmt(args: dict[str, str]) -> sa.Select:
+    stmt = (sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
+            .order_by(ProcessInstance.created_at.desc(), ProcessInstance.id))
+    if args.get("process") in PROCESS_NAMES:
+        stmt = stmt.where(ProcessInstance.process_key == args["process"])
+    if args.get("status") in STATUS_NAMES:
+        stmt = stmt.where(ProcessInstance.status == args["status"])
+    if args.get("cadre"):
+        # A name or an id; old and new cadres of a handover count too.
+        ids = sa.select(Cadre.id).where(sa.or_(Cadre.id == args["cadre"], Cadre.name.contains(args["cadre"])))
+        stmt = stmt.where(sa.or_(ProcessInstance.cadre_id.in_(ids), ProcessInstance.old_cadre_id.in_(ids),
+                                 ProcessInstance.new_cadre_id.in_(ids)))
+    if args.get("village"):
+        ids = sa.select(Village.id).where(sa.or_(Village.id == args["village"],
+                                                 Village.name.contains(args["village"])))
+        stmt = stmt.where(ProcessInstance.village_id.in_(ids))
+    return stmt
+
+
+@bp.get("/audit")
+@roles_required(*AUDITORS)
+def audit_search() -> str:
+    args = {k: request.args.get(k, "").strip() for k in ("process", "status", "cadre", "village")}
+    page = paginate(_search_stmt(args), page_arg(), PER_PAGE)
+    return render_template("web/audit_search.html", items=instance_items(page["items"]), total=page["total"],
+                           page=page["page"], pages=page_count(page["total"]), args=args,
+                           processes=PROCESS_NAMES, statuses=STATUS_NAMES)
+
+
+def _parse_local(raw: str) -> datetime | None:
+    """A datetime-local value (Beijing time, no offset) as an aware datetime."""
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=get_settings().tz)
+
+
+@bp.get("/audit/instances/<string:instance_id>")
+@roles_required(*AUDITORS)
+def audit_instance(instance_id: str) -> str:
+    from service.audit import InstanceNotStarted, state_at, verify_instance
+    from service.core.errors import Conflict
+
+    row = visible_instance(require_principal(), instance_id)
+    verification = verify_instance(row.id) if request.args.get("verify") == "1" else None
+    raw_at = request.args.get("at", "")
+    state, state_error = None, None
+    if raw_at:
+        at = _parse_local(raw_at)
+        if at is None:
+            state_error = "请填写有效的日期和时间。"
+        else:
+            try:
+                state = state_at(row.id, at)
+            except InstanceNotStarted:
+                state_error = "该时刻实例尚未发起。"
+            except Conflict as err:
+                state_error = err.detail
+    return render_template("web/audit_instance.html", instance=instance_items([row])[0],
+                           verification=verification, at=raw_at, state=state, state_error=state_error)
+
+
+@bp.get("/audit/export")
+@roles_required(*AUDITORS)
+def audit_export() -> Response | tuple[str, int]:
+    """The approval ledger (审批台账) of a date range as an Excel file, written by service/audit."""
+    from service.audit import ledger_rows, write_xlsx
+
+    tz = get_settings().tz
+    start, end = parse_date(request.args.get("start", "")), parse_date(request.args.get("end", ""))
+    if start is None or end is None or end < start:
+        return render_template("web/error.html", status=400, title="请求有误",
+                               detail="请填写有效的起止日期（起始不晚于截止）。"), 400
+    begin = datetime.combine(start, time.min, tz)
+    finish = datetime.combine(end + timedelta(days=1), time.min, tz)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "ledger.xlsx"
+        write_xlsx(ledger_rows(begin, finish), path)
+        content = path.read_bytes()
+    return send_file(io.BytesIO(content), as_attachment=True,
+                     download_name=f"审批台账_{start.isoformat()}_{end.isoformat()}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,41 @@
+"""/ , /login and /logout."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from service.http.web import bp
+from service.http.web.session import current_principal, find_user, sign_in, sign_out
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths of this site: an absolute or protocol-relative URL would be an open redirect.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("web.inbox")
+
+
+@bp.get("/")
+def home() -> Response:
+    return redirect(url_for("web.inbox" if current_principal() else "web.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response | str | tuple[str, int]:
+    next_url = request.values.get("next", "")
+    if request.method == "GET":
+        return render_template("web/login.html", next=next_url, login="", error=None)
+    login_name = request.form.get("login", "").strip()
+    user = find_user(login_name, request.form.get("password", ""))
+    if user is None:
+        return render_template("web/login.html", next=next_url, login=login_name,
+                               error="用户名或密码错误。"), 401
+    sign_in(user)
+    return redirect(_safe_next(next_url))
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    sign_out()
+    return redirect(url_for("web.login"))

@@ -1,0 +1,54 @@
+"""Jinja filters: local times and Chinese names of the English codes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask import Flask
+
+from service.config import get_settings
+from service.core.labels import POSTING_ROLE_NAMES, ROLE_NAMES, VILLAGE_CATEGORY_NAMES
+from service.queries.views import DECISION_NAMES, PROCESS_NAMES, STATUS_NAMES
+from workflows.rules import REASONS
+
+EMPLOYMENT_NAMES = {"permanent": "在编", "temporary": "临聘"}
+PARTY_NAMES = {"formal": "中共正式党员", "probationary": "中共预备党员", "none": "非党员"}
+
+
+def local_time(value: datetime | date | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Times are stored in UTC; people in the county read Beijing time."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(get_settings().tz)
+        return value.strftime(fmt)
+    return value.isoformat()
+
+
+def _label(names: dict[str, str]) -> Any:
+    def lookup(code: Any) -> str:
+        return names.get(code, code) if code is not None else ""
+
+    return lookup
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        local_time=local_time,
+        decision_name=_label(DECISION_NAMES),
+        process_name=_label(PROCESS_NAMES),
+        status_name=_label(STATUS_NAMES),
+        role_name=_label(ROLE_NAMES),
+        posting_role_name=_label(POSTING_ROLE_NAMES),
+        category_name=_label(VILLAGE_CATEGORY_NAMES),
+        reason_name=_label(REASONS),
+        party_name=_label(PARTY_NAMES),
+        employment_name=_label(EMPLOYMENT_NAMES),
+    )

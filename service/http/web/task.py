@@ -1,0 +1,142 @@
+"""The task page: the request's facts, its history, the decision form; claim, unclaim, transfer (转办)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from service.commands import claim_task, complete_task, transfer_task, unclaim_task
+from service.commands.core import load
+from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from service.http.auth import Principal
+from service.http.web import bp
+from service.http.web.forms import field_errors, human, task_form_data
+from service.http.web.session import login_required, require_principal
+from service.persistence.db import db
+from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User, UserRole
+from service.queries.access import can_see_instance, may_act
+from service.queries.tasks import task_contract
+from service.queries.timeline import history_entries
+from service.queries.views import task_items
+from workflows.determinism import RESERVED_KEY
+from workflows.rules import nominee_eligibility
+
+
+def _task_for(principal: Principal, task_id: str) -> tuple[HumanTask, ProcessInstance, bool]:
+    """The task, its instance and whether the user may act on it; 403 outside the jurisdiction."""
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("任务不存在。")
+    row = db.session.get(ProcessInstance, task.instance_id)
+    acts = may_act(principal, task)
+    if not acts and not can_see_instance(principal, row):
+        raise Forbidden("该任务不在您的管辖范围内，无权查看。")
+    return task, row, acts
+
+
+def _transfer_candidates(principal: Principal, task: HumanTask) -> list[User]:
+    return list(db.session.execute(
+        sa.select(User).join(UserRole).where(UserRole.role == task.role, UserRole.scope_id == task.scope_id,
+                                             User.active.is_(True), User.login != principal.login)
+        .order_by(User.login)).scalars().unique())
+
+
+def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str, list[str]] | None = None,
+            values: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
+    principal = require_principal()
+    data = {k: v for k, v in load(row.id, read_only=True).instance.data.items() if k != RESERVED_KEY}
+    form_fields, comment_required = task_contract(task, row)
+    eligibility = None
+    if data.get("nominee_facts") and data.get("role"):
+        eligibility = nominee_eligibility(data["nominee_facts"], data["role"], data.get("effective_date"))
+    events = db.session.execute(sa.select(HistoryEvent).where(HistoryEvent.instance_id == row.id)
+                                .order_by(HistoryEvent.seq)).scalars().all()
+    item = task_items([task])[0]
+    can_act = acts and task.status == "open"
+    claimed_by_other = bool(task.claimed_by) and task.claimed_by != principal.login
+    claimed_by_me = can_act and task.claimed_by == principal.login
+    return render_template(
+        "web/task.html", task=item, instance=row, data=data, eligibility=eligibility,
+        history=history_entries(events), form_fields=form_fields, comment_required=comment_required,
+        can_act=can_act and not claimed_by_other, claimed_by_other=claimed_by_other,
+        transfer_to=_transfer_candidates(principal, task) if claimed_by_me else [],
+        errors=errors or {}, values=values or {},
+    ), status
+
+
+@bp.get("/tasks/<string:task_id>")
+@login_required
+def task_page(task_id: str) -> tuple[str, int]:
+    task, row, acts = _task_for(require_principal(), task_id)
+    return _render(task, row, acts)
+
+
+@bp.post("/tasks/<string:task_id>/complete")
+@login_required
+def task_complete(task_id: str) -> Response | tuple[str, int]:
+    principal = require_principal()
+    task, row, acts = _task_for(principal, task_id)
+    form_fields, comment_required = task_contract(task, row)
+    decision = request.form.get("decision", "")
+    comment = request.form.get("comment", "").strip()
+    data, errors = task_form_data(request.form, form_fields)
+    if not decision:
+        errors["decision"] = ["请选择办理意见。"]
+    elif decision in comment_required and not comment:
+        errors["comment"] = ["选择此意见时必须填写理由。"]
+    if not errors:
+        try:
+            result = complete_task(principal, task_id, decision, comment or None, data)
+        except ValidationFailed as err:
+            known = {"decision", "comment"} | {f"data.{f['id']}" for f in form_fields}
+            errors = field_errors(err.errors or {"_form": [err.detail]}, known)
+        else:
+            flash(f"已办理「{task.name}」。", "ok")
+            for started in result.started:
+                flash("已启动工作交接流程。", "ok")
+                return redirect(url_for("web.instance_page", instance_id=started.id))
+            return redirect(url_for("web.inbox"))
+    return _render(task, row, acts, errors, request.form.to_dict(), 422)
+
+
+def _task_action(task_id: str, action: str) -> Response:
+    principal = require_principal()
+    _task_for(principal, task_id)
+    try:
+        if action == "claim":
+            claim_task(principal, task_id)
+            flash("已认领。", "ok")
+        elif action == "unclaim":
+            unclaim_task(principal, task_id)
+            flash("已释放认领。", "ok")
+        else:
+            target = request.form.get("to_user", "")
+            transfer_task(principal, task_id, target)
+            flash(f"已转办给 {target}。", "ok")
+            return redirect(url_for("web.inbox"))
+    except (Conflict, ValidationFailed) as err:
+        messages = [human(m) for ms in err.errors.values() for m in ms] or [err.detail]
+        for message in messages:
+            flash(message, "error")
+    return redirect(url_for("web.task_page", task_id=task_id))
+
+
+@bp.post("/tasks/<string:task_id>/claim")
+@login_required
+def task_claim(task_id: str) -> Response:
+    return _task_action(task_id, "claim")
+
+
+@bp.post("/tasks/<string:task_id>/unclaim")
+@login_required
+def task_unclaim(task_id: str) -> Response:
+    return _task_action(task_id, "unclaim")
+
+
+@bp.post("/tasks/<string:task_id>/transfer")
+@login_required
+def task_transfer(task_id: str) -> Response:
+    return _task_action(task_id, "transfer")

@@ -1,0 +1,58 @@
+"""History event kinds and the engine commands (workflows.replay format) they stand for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.persistence.history.chain import iso_utc
+
+# Event kind -> replay command kind; None: the event changed no engine state (claims, transfers).
+COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
+    "start": "start",
+    "complete": "complete",
+    "withdraw": "message",
+    "timer": "fire_timers",
+    "recompute_deadlines": "recompute_deadlines",
+    "claim": None,
+    "unclaim": None,
+    "transfer": None,
+    "urge": None,  # a person's reminder (催办): a notification, not an engine command
+    "timer_failed": None,  # status -> error after failed firings; engine state unchanged
+    "resume": None,  # an administrator put an `error` instance back to running; state unchanged
+}
+
+EVENT_KIND_NAMES = {
+    "start": "发起",
+    "complete": "办理",
+    "withdraw": "撤回",
+    "timer": "定时器触发",
+    "recompute_deadlines": "重算期限",
+    "claim": "认领",
+    "unclaim": "释放认领",
+    "transfer": "转办",
+    "urge": "催办",
+    "timer_failed": "定时器触发失败",
+    "resume": "恢复运行",
+}
+
+
+def canonical(value: Any) -> Any:
+    """`value` with every mapping's keys in sorted order.
+
+    SpiffWorkflow's stored state depends on the insertion order of data keys (its data deltas list
+    keys in that order), and PostgreSQL's JSONB does not keep key order. Commands therefore hand
+    the engine canonically ordered inputs, and replays do the same with the stored inputs.
+    """
+    if isinstance(value, dict):
+        return {k: canonical(value[k]) for k in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [canonical(v) for v in value]
+    return value
+
+
+def to_command(event: Any) -> dict[str, Any] | None:
+    """{kind, inputs, at} for workflows.replay, or None for events that do not touch the engine."""
+    kind = COMMAND_KIND_BY_EVENT.get(event.kind)
+    if kind is None:
+        return None
+    return {"kind": kind, "inputs": canonical(dict(event.inputs or {})), "at": iso_utc(event.at)}

@@ -1,0 +1,58 @@
+"""Users, their hashed credentials and their roles with jurisdiction scopes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.persistence.db import db
+from service.persistence.models.types import UTCDateTime, utcnow
+
+ROLES = ("unit_hr", "township", "county", "org_dept", "rrb", "cadre", "auditor", "admin")
+# The kind of scope each role's jurisdiction is expressed in (api.md "Roles").
+SCOPE_KIND_BY_ROLE = {
+    "unit_hr": "unit",
+    "township": "township",
+    "cadre": "cadre",
+    "county": "county",
+    "org_dept": "county",
+    "rrb": "county",
+    "auditor": "county",
+    "admin": "county",
+}
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    login: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    display_name: Mapped[str] = mapped_column(sa.String(200))
+    # sha256 hex of the bearer token: a leaked table does not leak usable tokens.
+    token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    roles: Mapped[list[UserRole]] = relationship(
+        back_populates="user", lazy="selectin", order_by="UserRole.id", cascade="all, delete-orphan"
+    )
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    login: Mapped[str] = mapped_column(sa.ForeignKey("users.login", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(sa.String(32))
+    scope_kind: Mapped[str] = mapped_column(sa.String(16))
+    scope_id: Mapped[str] = mapped_column(sa.String(64))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+
+    __table_args__ = (
+        sa.UniqueConstraint("login", "role", "scope_kind", "scope_id"),
+        # "who may act on a task of role R in scope S" (transfer targets, notifications).
+        sa.Index("ix_user_roles_role_scope_id", "role", "scope_id"),
+    )

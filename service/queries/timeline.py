@@ -1,0 +1,57 @@
+"""Instance reads shared by the JSON API and the web pages: the history timeline, related instances."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.core.labels import ROLE_NAMES
+from service.persistence.db import db
+from service.persistence.history.commands import EVENT_KIND_NAMES
+from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User
+from service.queries.views import DECISION_NAMES
+
+
+def _event_description(event: HistoryEvent, actor_name: str | None, task_name: str | None) -> str:
+    kind = EVENT_KIND_NAMES.get(event.kind, event.kind)
+    parts = [actor_name or event.actor_login or "系统", kind]
+    if task_name:
+        parts.append(f"「{task_name}」")
+    if event.decision:
+        parts.append(f"：{DECISION_NAMES.get(event.decision, event.decision)}")
+    if event.kind == "transfer" and event.inputs.get("to_user"):
+        parts.append(f"，转给 {event.inputs['to_user']}")
+    return "".join(parts)
+
+
+def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
+    """Timeline entries with Chinese names of actors, roles, tasks, event kinds and decisions."""
+    users = dict(db.session.execute(sa.select(User.login, User.display_name).where(
+        User.login.in_({e.actor_login for e in events if e.actor_login}))).all()) if events else {}
+    task_names = dict(db.session.execute(sa.select(HumanTask.id, HumanTask.name).where(
+        HumanTask.id.in_({e.task_id for e in events if e.task_id}))).all()) if events else {}
+    items = []
+    for e in events:
+        name = users.get(e.actor_login or "", "系统" if e.actor_login == "system" else e.actor_login)
+        task_name = task_names.get(e.task_id or "")
+        items.append({
+            "seq": e.seq, "at": e.at, "kind": e.kind, "kind_name": EVENT_KIND_NAMES.get(e.kind, e.kind),
+            "actor": {"login": e.actor_login, "name": name, "role": e.actor_role,
+                      "role_name": ROLE_NAMES.get(e.actor_role or "", e.actor_role), "scope": e.actor_scope},
+            "decision": e.decision, "decision_name": DECISION_NAMES.get(e.decision or "", e.decision),
+            "comment": e.comment, "task_id": e.task_id, "task_spec_id": e.task_spec_id,
+            "task_name": task_name, "description": _event_description(e, name, task_name),
+        })
+    return items
+
+
+def related_instances(row: ProcessInstance, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The handover started by this instance, or the request that started this handover."""
+    conditions = [ProcessInstance.business_key == f"handover:{row.id}"]
+    if data.get("source_instance_id"):
+        conditions.append(ProcessInstance.id == str(data["source_instance_id"]))
+    rows = db.session.execute(sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
+                              .where(sa.or_(*conditions))).scalars().all()
+    return [{"id": r.id, "process": r.process_key, "status": r.status} for r in rows]

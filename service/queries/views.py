@@ -1,0 +1,104 @@
+"""Response bodies shared by the process endpoints (Chinese labels for people)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.core.labels import POSTING_ROLE_NAMES, ROLE_NAMES
+from service.persistence.db import db
+from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.queries.names import cadre_and_village_names
+
+DECISION_NAMES = {
+    "approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
+    "withdraw": "撤回", "recall": "召回", "rectify": "限期整改",
+}
+PROCESS_NAMES = {
+    "mid_term_replacement": "驻村干部中途调整",
+    "handover": "工作交接",
+    "recall": "召回",
+    "unit_duties": "派出单位帮扶责任落实",
+}
+STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
+                "terminated": "已终止", "error": "出错"}
+TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
+
+
+def summaries(rows: Sequence[ProcessInstance],
+              known: tuple[dict[str, str], dict[str, str]] | None = None) -> dict[str, dict[str, Any]]:
+    """Short description of each instance's request, from its business columns (no state parse).
+    `known`: (cadre names, village names) by id already read in this transaction."""
+    cadres, villages = cadre_and_village_names(
+        [c for r in rows for c in (r.cadre_id, r.old_cadre_id, r.new_cadre_id)], [r.village_id for r in rows],
+        known)
+    out = {}
+    for r in rows:
+        cadre = cadres.get(r.cadre_id or "", r.cadre_id)
+        village = villages.get(r.village_id or "", r.village_id)
+        new = cadres.get(r.new_cadre_id or "", r.new_cadre_id)
+        title = f"{PROCESS_NAMES.get(r.process_key, r.process_key)}：{village or ''} {cadre or ''}"
+        if new and r.process_key != "recall":
+            title += f" → {new}"
+        out[r.id] = {
+            "title": title.strip(), "cadre_id": r.cadre_id, "cadre_name": cadre, "village_id": r.village_id,
+            "village_name": village, "old_cadre_id": r.old_cadre_id, "new_cadre_id": r.new_cadre_id,
+            "new_cadre_name": new, "township_id": r.township_id, "unit_id": r.unit_id,
+            "submitter": r.submitter, "business_key": r.business_key,
+        }
+    return out
+
+
+def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": task.id, "instance_id": task.instance_id, "process": instance.process_key,
+        "process_name": PROCESS_NAMES.get(instance.process_key, instance.process_key),
+        "spec_id": task.spec_id, "name": task.name, "role": task.role,
+        "role_name": ROLE_NAMES.get(task.role, task.role), "scope_kind": task.scope_kind,
+        "scope_id": task.scope_id, "status": task.status, "due_at": task.due_at,
+        "created_at": task.created_at, "decisions": list(task.decisions or []),
+        "decision_names": {d: DECISION_NAMES.get(d, d) for d in task.decisions or []},
+        "claimed_by": task.claimed_by, "completed_at": task.completed_at,
+        "completed_by": task.completed_by, "decision": task.decision, "comment": task.comment,
+        "summary": summary,
+    }
+
+
+def task_items(tasks: Sequence[HumanTask], instances: Iterable[ProcessInstance] = (),
+               names: tuple[dict[str, str], dict[str, str]] | None = None) -> list[dict[str, Any]]:
+    """Response items of `tasks`; `instances`: rows the caller already holds (not read again);
+    `names`: (cadre names, village names) by id the caller already read (not read again)."""
+    rows = {r.id: r for r in instances}
+    ids = {t.instance_id for t in tasks} - set(rows)
+    if ids:
+        rows.update((r.id, r) for r in db.session.execute(
+            sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
+            .where(ProcessInstance.id.in_(ids))).scalars())
+    sums = summaries([rows[i] for i in {t.instance_id for t in tasks}], names)
+    return [task_item(t, rows[t.instance_id], sums[t.instance_id]) for t in tasks]
+
+
+def instance_item(row: ProcessInstance, version: int, summary: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row.id, "process": row.process_key,
+        "process_name": PROCESS_NAMES.get(row.process_key, row.process_key), "version": version,
+        "status": row.status, "status_name": STATUS_NAMES.get(row.status, row.status),
+        "business_key": row.business_key, "submitter": row.submitter, "created_at": row.created_at,
+        "updated_at": row.updated_at, "ended_at": row.ended_at, "revision": row.revision,
+        "cadre_id": row.cadre_id, "old_cadre_id": row.old_cadre_id, "new_cadre_id": row.new_cadre_id,
+        "village_id": row.village_id, "township_id": row.township_id, "unit_id": row.unit_id,
+        "summary": summary,
+    }
+
+
+def instance_items(rows: Sequence[ProcessInstance]) -> list[dict[str, Any]]:
+    versions = dict(db.session.execute(sa.select(ProcessDefinition.id, ProcessDefinition.version).where(
+        ProcessDefinition.id.in_({r.definition_id for r in rows}))).all()) if rows else {}
+    sums = summaries(rows)
+    return [instance_item(r, versions[r.definition_id], sums[r.id]) for r in rows]
+
+
+def posting_role_name(role: str | None) -> str | None:
+    return POSTING_ROLE_NAMES.get(role or "", role)
