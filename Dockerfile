@@ -8,12 +8,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Dependencies first, from the hash-pinned production lock (`make lock`): this layer is reused until
+# the lock changes.
+COPY requirements-prod.lock ./
+RUN pip install --require-hashes -r requirements-prod.lock
+
 COPY pyproject.toml README.md ./
 COPY workflows ./workflows
 COPY service ./service
 COPY bpmn ./bpmn
 # Editable install: the code finds bpmn/ next to service/ (REPO_ROOT), as in a checkout.
-RUN pip install -e . && useradd --system --uid 10001 --home /app cadreflow \
+# --no-deps: every dependency came from the lock above.
+RUN pip install --no-deps -e . && useradd --system --uid 10001 --home /app cadreflow \
     && mkdir -p /app/var /tmp/prometheus && chown -R cadreflow /app/var /tmp/prometheus
 
 USER cadreflow

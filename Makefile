@@ -4,13 +4,38 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint clean
+# Dependencies come from hash-pinned lock files, made from pyproject.toml by `make lock`:
+# requirements.lock (runtime + dev extra) for .venv, requirements-prod.lock (runtime only) for the
+# Dockerfile. Both are resolved for CPython 3.11 on Linux. The project itself is installed with
+# --no-deps, so nothing outside the lock gets in.
+LOCKS := requirements.lock requirements-prod.lock
+# The lock tool lives in its own venv (inside .venv, so `make clean` removes it too), at a fixed version.
+UV_VERSION := 0.13.10
+LOCK_TOOL := $(VENV)/lock-tool
+UV_STAMP := $(LOCK_TOOL)/.uv-$(UV_VERSION)
+COMPILE := $(LOCK_TOOL)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes \
+	--quiet --custom-compile-command 'make lock'
 
-$(STAMP): pyproject.toml
+.PHONY: run test install lint clean lock
+
+$(STAMP): pyproject.toml $(LOCKS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+$(UV_STAMP):
+	test -x $(LOCK_TOOL)/bin/python || $(PYTHON) -m venv $(LOCK_TOOL)
+	$(LOCK_TOOL)/bin/pip install --quiet uv==$(UV_VERSION)
+	touch $(UV_STAMP)
+
+# Keeps the versions already in the locks where pyproject.toml still allows them;
+# `make lock LOCK_FLAGS=--upgrade` moves everything to the newest allowed versions.
+lock: $(UV_STAMP)
+	$(COMPILE) $(LOCK_FLAGS) --extra dev -o requirements.lock
+	@# The production lock is held to the dev lock's versions: the image runs what the tests ran.
+	$(COMPILE) $(LOCK_FLAGS) -c requirements.lock -o requirements-prod.lock
 
 install: $(STAMP)
 
