@@ -54,7 +54,7 @@ from service.audit.verify import _replay  # noqa: E402
 from service.commands.demo_data import seed_demo  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.core.clock import ManualClock, install_clock  # noqa: E402
-from service.http.auth import Principal  # noqa: E402
+from service.core.principal import Principal  # noqa: E402
 from service.persistence.db import db  # noqa: E402
 from service.persistence.history import event_fields, event_hash  # noqa: E402
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User  # noqa: E402

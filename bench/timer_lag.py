@@ -51,7 +51,7 @@ def prepare(db_url: str, count: int, spread: float, lead: float) -> tuple[list[s
     from service.commands.core import start_latest
     from service.commands.demo_data import seed_demo
     from service.core.clock import ManualClock, install_clock
-    from service.http.auth import Principal
+    from service.core.principal import Principal
     from service.persistence.db import db
     from service.persistence.models import HistoryEvent, User
 

@@ -9,20 +9,16 @@ from flask_migrate import Migrate
 from sqlalchemy import event
 
 from service.config import SETTINGS_KEY, Settings
-from service.core.errors import register_error_handlers
 from service.http.api.openapi import init_api
 from service.http.json_provider import IsoJSONProvider
+from service.http.problems import register_error_handlers
+from service.http.web import register_web
 from service.observability import install as install_observability
 from service.persistence import (
     json_codec,
     models,  # noqa: F401  (registers every table on db.metadata)
 )
 from service.persistence.db import db
-from service.persistence.deferred_writes import install_deferred_writes
-from service.persistence.pipelined_begin import install_pipelined_begin
-from service.persistence.pool_liveness import install_liveness_check
-from service.persistence.read_ahead import install_read_ahead
-from service.persistence.transaction_end import install_read_only_commit
 from service.timers.scheduler_status import NotRunning, install
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "persistence" / "migrations")
@@ -35,8 +31,6 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Wait for a writer instead of failing at once with "database is locked".
         return {"connect_args": {"timeout": 30}, **codec}
-    if url.startswith("postgresql+psycopg://"):
-        return codec  # dead connections are found without a round trip (pool_liveness.py)
     return {"pool_pre_ping": True, **codec}
 
 
@@ -73,18 +67,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.database_url.startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _configure_sqlite_connection)
-    install_read_only_commit(app)  # after db.init_app: runs before its session teardown
-    with app.app_context():
-        install_deferred_writes(db.engine)
-        install_liveness_check(db.engine)
-        install_pipelined_begin(db.engine)
-        install_read_ahead(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
 
     init_api(app)
     register_error_handlers(app)
-    from service.http.web import register_web  # here: the pages import service.app themselves
-
     register_web(app)
     install(app, NotRunning())
     install_observability(app)  # request ids, JSON request log, /metrics

@@ -9,6 +9,12 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
+from service.audit import Replayer, ledger_rows, verify_instance, write_csv, write_xlsx
+from service.cli.context import app_context
+from service.config import get_settings
+from service.persistence.db import db
+from service.persistence.models import ProcessInstance
+
 PROGRESS_FROM = 20  # instances: below this a run is short and a bar is noise
 EXIT_BROKEN = 1
 EXIT_USAGE = 2
@@ -24,11 +30,6 @@ def audit() -> None:
 @click.argument("ids", nargs=-1)
 @click.option("--quiet", "-q", is_flag=True, help="只输出有问题的实例和汇总")
 def verify_command(all_: bool, ids: tuple[str, ...], quiet: bool) -> None:
-    from service.audit import Replayer, verify_instance
-    from service.cli.context import app_context
-    from service.persistence.db import db
-    from service.persistence.models import ProcessInstance
-
     if all_ == bool(ids):
         raise click.UsageError("请指定实例编号，或使用 --all（二者选一）。")
     with app_context():
@@ -61,7 +62,6 @@ def verify_command(all_: bool, ids: tuple[str, ...], quiet: bool) -> None:
 
 def _moment(value: str, param: str, end: bool) -> datetime:
     """An ISO date (a whole local day; --to includes its day) or an ISO datetime with offset."""
-    from service.config import get_settings
 
     try:
         if len(value) == 10:
@@ -83,9 +83,6 @@ def _moment(value: str, param: str, end: bool) -> datetime:
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="输出文件（默认 ledger-<起>-<止>.<格式>）")
 def export_command(start: str, end: str, fmt: str, output: Path | None) -> None:
-    from service.audit import ledger_rows, write_csv, write_xlsx
-    from service.cli.context import app_context
-
     with app_context():
         begin, finish = _moment(start, "--from", False), _moment(end, "--to", True)
         if finish <= begin:

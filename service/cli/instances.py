@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import click
 
+from service.cli.context import app_context
+from service.commands import resume_instance
+from service.core.errors import ApiError
+from service.core.principal import Principal
+from service.persistence.db import db
+from service.persistence.models import User
+
 
 @click.group("instances", help="流程实例运维。")
 def instances() -> None:
@@ -16,13 +23,6 @@ def instances() -> None:
 @click.option("--by", "login", required=True, help="操作的管理员账号（须有 admin 角色）")
 @click.option("--reason", required=True, help="恢复原因（记入历史事件）")
 def resume_command(instance_id: str, login: str, reason: str) -> None:
-    from service.cli.context import app_context
-    from service.commands import resume_instance
-    from service.core.errors import ApiError
-    from service.http.auth import Principal
-    from service.persistence.db import db
-    from service.persistence.models import User
-
     with app_context():
         user = db.session.get(User, login)
         if user is None or not user.active:

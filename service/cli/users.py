@@ -6,7 +6,7 @@ import click
 import sqlalchemy as sa
 
 from service.cli.context import app_context
-from service.http.auth import issue_token, set_password
+from service.core.credentials import issue_token, set_password
 from service.persistence.db import db
 from service.persistence.models import ROLES, SCOPE_KIND_BY_ROLE, Cadre, Org, User, UserRole
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from service.core.errors import Forbidden
-from service.http.auth import Grant, Principal
+from service.core.principal import Grant, Principal
 
 SYSTEM = Principal(login="system", display_name="系统", grants=(Grant("system", "county", "county"),))
 

@@ -13,7 +13,7 @@ from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import ValidationFailed
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, Posting, ProcessInstance, Village
 from service.queries.eligibility import cadre_facts

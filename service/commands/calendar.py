@@ -18,7 +18,7 @@ from service.commands.timers import recompute_deadlines
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, ValidationFailed
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import CalendarEntry, CalendarYear, PendingTimer, ProcessInstance
 from workflows.working_days import SHANGHAI, WorkingCalendar

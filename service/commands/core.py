@@ -10,15 +10,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.commands import outbox
 from service.commands.actor import scope_label
-from service.commands.projections import (
-    NOTHING_PROJECTED,
-    EngineView,
-    business_field_changes,
-    sync_tasks,
-    sync_timers,
-)
-from service.commands.row_writes import write_columns, write_versioned
 from service.commands.runtime import (
     calendar_signature_columns,
     definition_by_id,
@@ -27,9 +20,9 @@ from service.commands.runtime import (
     latest_definition_row,
 )
 from service.core.errors import NotFound
-from service.http.auth import Grant, Principal
+from service.core.principal import Grant, Principal
 from service.persistence.db import db
-from service.persistence.history import append_event, canonical
+from service.persistence.history import canonical
 from service.persistence.models import (
     Cadre,
     HistoryEvent,
@@ -38,7 +31,9 @@ from service.persistence.models import (
     ProcessInstance,
     Village,
 )
-from service.persistence.raw_loads import load_row, load_row_plan
+from service.persistence.projections import NOTHING_PROJECTED, EngineView, business_field_changes
+from service.persistence.store import EventRecord, InstanceChanges, record_event
+from service.persistence.store import save as store_save
 from workflows.engine import Definition, Instance, state_hash
 
 TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})
@@ -107,20 +102,11 @@ def load(instance_id: str, *, with_names: bool = False, read_only: bool = False)
     return restored(found, with_names=with_names, read_only=read_only)
 
 
-def task_read(task_id: str, *, with_names: bool = False) -> tuple[sa.Select, dict[str, Any]]:
-    """The statement and parameters fetch_task() reads (an endpoint announces them ahead)."""
-    return _load_statement(with_names, by_task=True), {"task_id": task_id}
-
-
 def fetch_task(task_id: str, *, with_names: bool = False) -> tuple[HumanTask, tuple[Any, ...]]:
     """A task row and the rest of its result row (what load() reads for its instance, instance
     row first), in one round trip; the instance is restored (restored()) only once the command's
     checks have passed."""
-    statement, parameters = task_read(task_id, with_names=with_names)
-    session = db.session()
-    plan = load_row_plan(session, statement, parameters)  # on PostgreSQL without the ORM's execution
-    found = (load_row(session, plan, parameters) if plan is not None
-             else session.execute(statement, parameters).one_or_none())
+    found = db.session.execute(_load_statement(with_names, by_task=True), {"task_id": task_id}).one_or_none()
     if found is None:
         raise NotFound(f"任务 {task_id} 不存在或无权查看。")
     return found[0], tuple(found[1:])
@@ -156,60 +142,47 @@ class EventInfo:
 @dataclass
 class Saved:
     event: HistoryEvent
-    started: list[ProcessInstance]
     open_tasks: list[HumanTask]  # the instance's open task rows after the command
 
 
 def save(loaded: Loaded, at: datetime, info: EventInfo,
          closed_task: tuple[HumanTask, dict[str, Any]] | None = None) -> Saved:
-    """Write state, projections and the history event; start handovers the engine asked for.
+    """Save the command's changes to the instance through the store, and report what the engine
+    threw or finished to the unit of work (commands.outbox), whose reactions act on it.
 
-    `closed_task`: the task row the command completed, with its new column values; written right
-    after the instance row, so every command locks an instance's rows in the same order.
-    """
+    `closed_task`: the task row the command completed, with its new column values."""
     row, instance, before = loaded.row, loaded.instance, loaded.before
     if before is None:
         raise ValueError(f"instance {row.id} was loaded read-only")
     state = instance.state()
     was_running = row.status == "running"
-    changes: dict[str, Any] = {"state": state, "status": instance.status,
-                               # every command bumps the revision, even one that leaves the state as is
-                               "updated_at": at}
-    if changes["status"] in TERMINAL and row.ended_at is None:
-        changes["ended_at"] = at
-    changes.update(business_field_changes(row, instance.data))
-    # The versioned UPDATE goes first: a stale revision fails here, before anything else is written.
-    write_versioned(row, changes)
-    if closed_task is not None:
-        write_columns(*closed_task)
+    # every command bumps the revision, even one that leaves the state as is
+    values: dict[str, Any] = {"state": state, "status": instance.status, "updated_at": at}
+    if values["status"] in TERMINAL and row.ended_at is None:
+        values["ended_at"] = at
+    values.update(business_field_changes(row, instance.data))
     after = EngineView.of(instance)
-    with db.session.no_autoflush:  # nothing pending is needed by the projection writes: one flush at the end
-        open_tasks = sync_tasks(row, before, after, at)
-        sync_timers(row, before, after)
-        event = record(row.id, at, info, state_hash(state), head=loaded.head)
-    loaded.head, loaded.before = (event.seq, event.event_hash), after
+    stored = store_save(InstanceChanges(row, values, before, after, at, event_record(info),
+                                        state_hash(state), loaded.head, closed_task))
+    loaded.head, loaded.before = (stored.event.seq, stored.event.event_hash), after
     result = instance.last_result
-    started: list[ProcessInstance] = []
-    if result is not None:
-        from service.commands.handover import on_thrown_messages
-
-        started = on_thrown_messages(row, result.thrown_messages, at, info.actor, info.grant,
-                                     known_names=loaded.names)
-    if was_running and row.status == "completed" and row.process_key == "handover":
-        from service.commands.handover import on_handover_completed
-
-        on_handover_completed(row, instance.data, at)
-    return Saved(event, started, open_tasks)
+    outbox.report(outbox.Reported(
+        row, at, info.actor, info.grant,
+        thrown_messages=list(result.thrown_messages) if result is not None else [],
+        completed=was_running and row.status == "completed", data=instance.data,
+        known_names=loaded.names))
+    return Saved(stored.event, stored.open_tasks)
 
 
-def record(instance_id: str, at: datetime, info: EventInfo, state_hash: str,
-           head: tuple[int, str | None] | None = None) -> HistoryEvent:
-    return append_event(
-        instance_id, at=at, kind=info.kind, inputs=info.inputs, state_hash=state_hash,
-        actor_login=info.actor.login, actor_role=info.grant.role if info.grant else None,
-        actor_scope=scope_label(info.grant), task_id=info.task_id, task_spec_id=info.task_spec_id,
-        decision=info.decision, comment=info.comment, head=head,
-    )
+def event_record(info: EventInfo) -> EventRecord:
+    return EventRecord(info.kind, info.inputs, info.actor.login,
+                       info.grant.role if info.grant else None, scope_label(info.grant),
+                       info.task_id, info.task_spec_id, info.decision, info.comment)
+
+
+def record(instance_id: str, at: datetime, info: EventInfo, state_hash: str) -> HistoryEvent:
+    """An event that changes no engine state (claims, transfers, urges)."""
+    return record_event(instance_id, at, event_record(info), state_hash)
 
 
 def start(definition_row: ProcessDefinition, data: dict[str, Any], at: datetime, *,

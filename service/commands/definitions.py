@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from service.commands.uow import unit_of_work
 from service.config import REPO_ROOT
 from service.core.errors import ValidationFailed
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition
 from workflows.engine import DefinitionError, load_definition

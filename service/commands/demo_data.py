@@ -15,8 +15,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.commands import SYSTEM, deploy_bundled
 from service.config import get_settings
-from service.http.auth import issue_token, scope_kind_for, set_password, token_matches
+from service.core.credentials import issue_token, set_password, token_matches
+from service.core.principal import SCOPE_KIND_BY_ROLE
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, User, UserRole, Village
 
@@ -195,7 +197,7 @@ def _seed_users(cadres: list[DemoCadre], known_tokens: dict[str, str]) -> dict[s
         user.display_name = display_name
         if user.password_hash is None:
             set_password(user, login)  # demo password = login (documented in README)
-        grant = (role, scope_kind_for(role), scope_id)
+        grant = (role, SCOPE_KIND_BY_ROLE[role], scope_id)
         if grant not in {(r.role, r.scope_kind, r.scope_id) for r in user.roles}:
             user.roles.append(UserRole(role=role, scope_kind=grant[1], scope_id=scope_id))
         known = known_tokens.get(login)
@@ -226,7 +228,6 @@ def seed_demo(today: date | None = None, tokens_path: Path | None = None) -> dic
     tokens = _seed_users(cadres, read_tokens_file(tokens_path))
     db.session.commit()
     # The bundled processes (bpmn/) are deployed too, so the demo can start requests at once.
-    from service.commands import SYSTEM, deploy_bundled
 
     deploy_bundled(SYSTEM)
     if tokens_path is not None:

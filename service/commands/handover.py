@@ -7,13 +7,14 @@ never earlier; a village that must have a first secretary is never left without 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
+from service.commands.core import start_latest
+from service.commands.outbox import Reported
 from service.config import get_settings
-from service.http.auth import Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import Posting, ProcessInstance
 from service.queries.names import cadre_and_village_names
@@ -22,24 +23,14 @@ HANDOVER_MESSAGE = "handover_requested"
 HANDOVER_KEY = "handover"
 
 
-def on_thrown_messages(source: ProcessInstance, messages: list[tuple[str, Any]], at: datetime,
-                       actor: Principal, grant: Grant | None,
-                       known_names: tuple[dict[str, str], dict[str, str]] | None = None,
-                       ) -> list[ProcessInstance]:
-    """Start what the thrown messages ask for. `known_names`: (cadre, village) names by id the
-    command read with the source row (Loaded.names): only the others are queried."""
-    from service.commands.core import start_latest
-
-    started = []
-    for name, payload in messages:
-        if name != HANDOVER_MESSAGE or not isinstance(payload, dict):
-            continue
-        data = handover_data(payload, source.id, known_names)
-        started.append(start_latest(
-            HANDOVER_KEY, data, at, actor=actor, grant=grant,
-            business_key=f"handover:{source.id}", submitter=source.submitter,
-        ))
-    return started
+def start_handover(reported: Reported, payload: object) -> ProcessInstance | None:
+    """The handover a `handover_requested` message asks for, started by the same actor."""
+    if not isinstance(payload, dict):
+        return None
+    source = reported.row
+    data = handover_data(payload, source.id, reported.known_names)
+    return start_latest(HANDOVER_KEY, data, reported.at, actor=reported.actor, grant=reported.grant,
+                        business_key=f"handover:{source.id}", submitter=source.submitter)
 
 
 def handover_data(payload: dict[str, Any], source_instance_id: str,
@@ -57,7 +48,9 @@ def handover_data(payload: dict[str, Any], source_instance_id: str,
     return data
 
 
-def on_handover_completed(row: ProcessInstance, data: dict[str, Any], at: datetime) -> None:
+def switch_postings(reported: Reported) -> None:
+    """A completed handover: the successor's posting starts, then the predecessor's ends."""
+    data, at = reported.data, reported.at
     if not data.get("old_cadre_released"):
         return
     village_id, role = data.get("village_id"), data.get("role")

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import NotFound
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import Notification
 

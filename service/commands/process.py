@@ -15,7 +15,7 @@ from service.commands.start_defaults import start_defaults
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Forbidden, ValidationFailed
-from service.http.auth import Grant, Principal
+from service.core.principal import Grant, Principal
 from service.persistence.models import ProcessInstance
 from workflows.engine import Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml

@@ -11,7 +11,7 @@ from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import Forbidden
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import ProcessInstance, Village
 from workflows.rules import violation

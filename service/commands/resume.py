@@ -16,7 +16,7 @@ from service.commands.core import EventInfo, record
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import PendingTimer, ProcessInstance
 from workflows.serialization import state_hash

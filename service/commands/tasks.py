@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.commands import reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, Loaded, fetch_task, record, restored, save
@@ -16,7 +17,7 @@ from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import Conflict, NotFound, ValidationFailed
-from service.http.auth import Grant, Principal
+from service.core.principal import Grant, Principal
 from service.persistence.db import db
 from service.persistence.history import canonical
 from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
@@ -162,9 +163,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
     raises): the entry point's read check, made on the rows the command reads anyway."""
     at = now()
     data = canonical(dict(data or {}))
-    # keep_loaded: save() writes every changed column of the rows it holds and sets the written
-    # values as committed, so expiring them at the commit would only make a caller read them again.
-    with unit_of_work(keep_loaded=True):
+    with unit_of_work():
         task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance
         if visible is not None:
             visible(task, found[0])
@@ -191,7 +190,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
                   "actor": actor.login, "trusted_data": trusted}
         saved = save(loaded, at, EventInfo("complete", inputs, actor, grant, task_id, task.spec_id,
                                            decision, closed["comment"]), closed_task=(task, closed))
-        result = CompleteResult(task=task, instance=loaded.row, started=saved.started,
+        result = CompleteResult(task=task, instance=loaded.row, started=reactions.dispatch(),
                                 open_tasks=saved.open_tasks, names=loaded.names)
         if respond is not None:
             result.response = respond(result)

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
+from service.commands import reactions
 from service.commands.actor import SYSTEM, first_grant
 from service.commands.core import EventInfo, load, record, save
 from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
 from service.core.labels import ROLE_NAMES
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import (
     SCOPE_KIND_BY_ROLE,
@@ -92,7 +93,7 @@ def fire_due_timers(instance_id: str, at: datetime, actor: Principal = SYSTEM) -
             notified += _notify(row, timer, tasks, at)
         return FireResult(instance_id, fired=list(result.fired_timers), status=row.status,
                           notified=notified, event_seq=saved.event.seq,
-                          started=[s.id for s in saved.started])
+                          started=[s.id for s in reactions.dispatch()])
 
 
 def recompute_deadlines(instance_id: str, at: datetime, actor: Principal = SYSTEM) -> list[str]:

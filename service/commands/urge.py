@@ -19,7 +19,7 @@ from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import ApiError, Conflict, Forbidden, NotFound
 from service.core.labels import ROLE_NAMES
-from service.http.auth import Grant, Principal
+from service.core.principal import Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User, UserRole
 from workflows.serialization import state_hash

@@ -9,7 +9,7 @@ from service.commands.core import EventInfo, load, save
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, NotFound
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import HumanTask, ProcessInstance
 from workflows.engine import MessageNotExpected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.models import HumanTask, ProcessInstance
 
 # County-wide readers: the county bodies, auditors (read-only) and admins.

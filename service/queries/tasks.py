@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.runtime import definition_of
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
 from service.queries.access import inbox_clause

@@ -23,8 +23,8 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
-from service.app import SETTINGS_KEY
 from service.commands.yearly_duties import duty_year, start_year_of_duties
+from service.config import SETTINGS_KEY
 from service.core.clock import get_clock
 from service.timers.config import SchedulerConfig
 from service.timers.firing import FiringReport, TimerFirer

@@ -6,6 +6,8 @@ from typing import Any, Protocol
 
 from flask import Flask, current_app
 
+from service.timers.status import timer_figures
+
 EXTENSION_KEY = "cadreflow.scheduler"
 
 
@@ -21,8 +23,6 @@ class NotRunning:
     """
 
     def status(self) -> dict[str, Any]:
-        from service.timers.status import timer_figures
-
         return {"running": False, **timer_figures()}
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service import commands
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import HumanTask, User, UserRole
 

@@ -1,6 +1,6 @@
 """The bearer token's user and all its grants come from one query (service/auth.py)."""
 
-from service.http.auth import issue_token
+from service.core.credentials import issue_token
 from service.persistence.db import db
 from service.persistence.models import User, UserRole
 

@@ -71,7 +71,7 @@ class FakeTimerService:
 
 
 def test_cadreflow_scheduler_tunes_the_collector_once_started(tune_calls, empty_db_url, monkeypatch):
-    monkeypatch.setattr("service.timers.TimerService", FakeTimerService)
+    monkeypatch.setattr("service.cli.server.TimerService", FakeTimerService)
     handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         result = CliRunner().invoke(cli, ["scheduler"], env={"CADREFLOW_DATABASE_URL": empty_db_url})

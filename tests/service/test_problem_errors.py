@@ -43,7 +43,7 @@ def test_deactivated_user_is_401(make_app):
 
     app = make_app()
     with app.app_context():
-        from service.http.auth import issue_token
+        from service.core.credentials import issue_token
 
         user = db.session.get(User, "rrb")
         token = issue_token(user)

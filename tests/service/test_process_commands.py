@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from service import commands
 from service.core.errors import Conflict, Forbidden, ValidationFailed
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.history import event_fields, event_hash, to_command
 from service.persistence.history.append import HistoryIsAppendOnly

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from process_helpers import Api, problem_fields
 
-from service.http.auth import issue_token
+from service.core.credentials import issue_token
 from service.persistence.db import db
 from service.persistence.models import User, UserRole
 

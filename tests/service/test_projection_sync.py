@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from process_helpers import FS_REQUEST, HANDOVER_LIST, Api
 
 from service.commands.core import load
-from service.commands.projections import EngineView
 from service.persistence.db import db
 from service.persistence.models import HumanTask, PendingTimer
+from service.persistence.projections import EngineView
 
 
 @pytest.fixture

@@ -81,7 +81,7 @@ def test_a_user_for_every_role_and_jurisdiction(app, tokens):
 
 
 def test_tokens_and_passwords_are_stored_hashed(app, tokens):
-    from service.http.auth import check_password, hash_token
+    from service.core.credentials import check_password, hash_token
 
     with app.app_context():
         user = db.session.get(User, "hr_edu")

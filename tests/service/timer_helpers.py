@@ -13,7 +13,7 @@ from flask import Flask
 
 from service import commands
 from service.core.clock import ManualClock, install_clock
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, Notification, PendingTimer, User
 from service.timers import SchedulerConfig, TimerFirer

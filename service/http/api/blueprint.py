@@ -15,13 +15,10 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from service.core.errors import ValidationFailed
 from service.http.auth import authenticate, require_role
-from service.persistence.db import db
-from service.persistence.read_ahead import read_ahead
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ROLES_ATTR = "_cadreflow_roles"
-READS_AHEAD_ATTR = "_cadreflow_reads_ahead"
 
 
 class _NotAJsonNumber(ValueError):
@@ -81,11 +78,6 @@ def _before_view() -> None:
     if view is None:
         return
     if not _is_public(view):
-        reads = getattr(view, READS_AHEAD_ATTR, None)
-        if reads is not None:  # sent with the token lookup (service/read_ahead.py)
-            conn = db.session.connection()
-            for statement, parameters in reads(request.view_args or {}):
-                read_ahead(conn, statement, parameters)
         roles = getattr(view, ROLES_ATTR, None)
         if roles:
             require_role(*roles)
@@ -116,18 +108,6 @@ class Blueprint(flask_smorest.Blueprint):
 
         def mark(func: F) -> F:
             setattr(func, ROLES_ATTR, tuple(roles))
-            return func
-
-        return mark
-
-    @staticmethod
-    def reads_ahead(reads: Callable[[dict[str, Any]], list[tuple[Any, dict[str, Any]]]]) -> Callable[[F], F]:
-        """The view will read these statements (from its URL's arguments): on PostgreSQL they go
-        out with the token lookup, one round trip for both (service/read_ahead.py). Place it
-        between the route decorator and `@blp.arguments`."""
-
-        def mark(func: F) -> F:
-            setattr(func, READS_AHEAD_ATTR, reads)
             return func
 
         return mark

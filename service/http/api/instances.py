@@ -10,6 +10,7 @@ from service.commands import withdraw_instance
 from service.commands.core import load
 from service.core.errors import NotFound
 from service.core.labels import ROLE_NAMES
+from service.core.principal import Principal
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.adjustments import StartedSchema
 from service.http.api.schemas.instances import (
@@ -20,7 +21,7 @@ from service.http.api.schemas.instances import (
     InstanceItemSchema,
     InstanceQuerySchema,
 )
-from service.http.auth import Principal, authenticate
+from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
 from service.persistence.models import (

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from service.core.labels import ROLE_NAMES
+from service.core.principal import Principal
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.me import MeSchema
-from service.http.auth import Principal, authenticate
+from service.http.auth import authenticate
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org
 

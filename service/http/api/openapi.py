@@ -8,7 +8,7 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, render_template
 from flask_smorest import Api
 
-from service.core.errors import handle_http_exception
+from service.http.problems import handle_http_exception
 
 API_EXTENSION_KEY = "cadreflow.api"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.commands import CompleteResult, claim_task, complete_task, transfer_task, unclaim_task
-from service.commands.core import task_read
+from service.commands.core import load
 from service.core.errors import NotFound
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.tasks import (
@@ -66,7 +66,6 @@ def get_task(task_id: str):  # type: ignore[no-untyped-def]
     form_fields, comment_required = task_contract(task, row)
     data = {}
     if task.status == "open":
-        from service.commands.core import load
 
         data = {k: v for k, v in load(row.id, read_only=True).instance.data.items() if k != RESERVED_KEY}
     return {**task_items([task])[0], "form_fields": form_fields,
@@ -90,7 +89,6 @@ def unclaim(task_id: str):  # type: ignore[no-untyped-def]
 
 
 @blp.post("/tasks/<string:task_id>/complete")
-@blp.reads_ahead(lambda args: [task_read(args["task_id"], with_names=True)])
 @blp.arguments(CompleteSchema)
 @blp.response(200, CompletedSchema)
 def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def]

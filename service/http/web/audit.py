@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from flask import render_template, request, send_file
 from werkzeug.wrappers import Response
 
+from service.audit import InstanceNotStarted, ledger_rows, state_at, verify_instance, write_xlsx
 from service.config import get_settings
+from service.core.errors import Conflict
 from service.http.api.instances import visible_instance
 from service.http.pagination import paginate
 from service.http.web import bp
@@ -69,9 +71,6 @@ def _parse_local(raw: str) -> datetime | None:
 @bp.get("/audit/instances/<string:instance_id>")
 @roles_required(*AUDITORS)
 def audit_instance(instance_id: str) -> str:
-    from service.audit import InstanceNotStarted, state_at, verify_instance
-    from service.core.errors import Conflict
-
     row = visible_instance(require_principal(), instance_id)
     verification = verify_instance(row.id) if request.args.get("verify") == "1" else None
     raw_at = request.args.get("at", "")
@@ -95,7 +94,6 @@ def audit_instance(instance_id: str) -> str:
 @roles_required(*AUDITORS)
 def audit_export() -> Response | tuple[str, int]:
     """The approval ledger (审批台账) of a date range as an Excel file, written by service/audit."""
-    from service.audit import ledger_rows, write_xlsx
 
     tz = get_settings().tz
     start, end = parse_date(request.args.get("start", "")), parse_date(request.args.get("end", ""))

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from service.commands.notifications import mark_read
 from service.core.clock import now
 from service.http.pagination import paginate
 from service.http.web import bp
@@ -63,7 +64,6 @@ def notifications() -> str:
 def read_notifications() -> Response:
     # One id marks one reminder read; no id ("全部标为已读") marks all of the user's unread ones.
     # Imported here: the command arrives with the timers work (service/commands/notifications.py).
-    from service.commands.notifications import mark_read
 
     principal = require_principal()
     raw = request.form.getlist("id")

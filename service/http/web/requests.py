@@ -13,8 +13,8 @@ from service.commands import submit_adjustment, withdraw_instance
 from service.commands.adjustments import active_posting
 from service.config import get_settings
 from service.core.errors import Conflict, ValidationFailed
+from service.core.principal import Principal
 from service.http.api.instances import visible_instance
-from service.http.auth import Principal
 from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.forms import field_errors, parse_date

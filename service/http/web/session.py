@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from flask import g, redirect, request, session, url_for
 
+from service.core.credentials import check_password
 from service.core.errors import Forbidden
-from service.http.auth import Principal, check_password
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import User
 

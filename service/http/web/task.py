@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from service.commands import claim_task, complete_task, transfer_task, unclaim_task
 from service.commands.core import load
 from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from service.http.auth import Principal
+from service.core.principal import Principal
 from service.http.web import bp
 from service.http.web.forms import field_errors, human, task_form_data
 from service.http.web.session import login_required, require_principal

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 
 from service.persistence.append_only import AppendOnlyViolation, guard_append_only
 from service.persistence.db import db
-from service.persistence.deferred_writes import write
 from service.persistence.history.chain import event_hash
 from service.persistence.models import HistoryEvent
 
@@ -25,8 +24,7 @@ guard_append_only(
 
 
 EVENTS: sa.Table = HistoryEvent.__table__
-# Built once (it keeps its cache key); inline: the surrogate id is not fetched back (RETURNING
-# would need an answer before the write could be sent with the others).
+# inline: the surrogate id is not fetched back; nobody reads it.
 INSERT_EVENT = EVENTS.insert().inline()
 
 
@@ -70,8 +68,7 @@ def append_event(
         "decision": decision, "comment": comment, "state_hash": state_hash,
     }
     values = {**fields, "prev_hash": prev_hash, "event_hash": event_hash(fields, prev_hash)}
-    # Inserted with a plain statement (an event is never changed, so it needs no unit-of-work
-    # bookkeeping), sent with the command's other writes (service/deferred_writes.py); the
+    # A plain statement: an event is never changed, so it needs no unit-of-work bookkeeping; the
     # caller's transaction still decides whether it stays.
-    write(db.session.connection(), INSERT_EVENT, values)
+    db.session.execute(INSERT_EVENT, values)
     return HistoryEvent(**values)  # what was written, for the caller (not a session object)

@@ -7,21 +7,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from service.core.principal import ROLES, SCOPE_KIND_BY_ROLE  # noqa: F401  (re-exported)
 from service.persistence.db import db
 from service.persistence.models.types import UTCDateTime, utcnow
-
-ROLES = ("unit_hr", "township", "county", "org_dept", "rrb", "cadre", "auditor", "admin")
-# The kind of scope each role's jurisdiction is expressed in (api.md "Roles").
-SCOPE_KIND_BY_ROLE = {
-    "unit_hr": "unit",
-    "township": "township",
-    "cadre": "cadre",
-    "county": "county",
-    "org_dept": "county",
-    "rrb": "county",
-    "auditor": "county",
-    "admin": "county",
-}
 
 
 class User(db.Model):

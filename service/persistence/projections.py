@@ -1,4 +1,4 @@
-"""Queryable projections of an engine instance, written in the command's transaction.
+"""Queryable projections of an engine instance, written by the store in the command's transaction.
 
 human_tasks: the inbox; pending_timers: the timer service's truth; business columns of the
 instance row for list filters.
@@ -12,9 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands.row_writes import update_by_id
 from service.persistence.db import db
-from service.persistence.deferred_writes import write
 from service.persistence.models import HumanTask, PendingTimer, ProcessInstance
 from workflows.engine import HumanTask as EngineHumanTask
 from workflows.engine import Instance
@@ -56,24 +54,20 @@ class EngineView:
 
 
 NOTHING_PROJECTED = EngineView({}, {})
-# Rows no session object stands for are written with plain table statements (no ORM bookkeeping).
+# Rows no session object stands for are written with plain table statements: one statement (or
+# one executemany) per kind of change, without unit-of-work bookkeeping for rows nobody reads.
 TASKS: sa.Table = HumanTask.__table__
 TIMERS: sa.Table = PendingTimer.__table__
-# Built once (see update_by_id): IN lists expand at execution.
 CANCEL_OPEN_TASKS = (TASKS.update()
                      .where(TASKS.c.id.in_(sa.bindparam("ids", expanding=True)), TASKS.c.status == "open")
                      .values(status="cancelled", completed_at=sa.bindparam("at")))
-# One statement per timer (an executemany) rather than an IN list: its SQL never changes, so on
-# PostgreSQL it is sent without SQLAlchemy (service/raw_statements.py).
-DELETE_TIMER = TIMERS.delete().where(TIMERS.c.id == sa.bindparam("timer_id"))
+DELETE_TIMERS = TIMERS.delete().where(TIMERS.c.id.in_(sa.bindparam("ids", expanding=True)))
+UPDATE_TIMER = TIMERS.update().where(TIMERS.c.id == sa.bindparam("row_id"))
 INSERT_TASKS, INSERT_TIMERS = TASKS.insert(), TIMERS.insert()
 
 
 def _run(statement: sa.Executable, parameters: Any = None) -> None:
-    """Write with a plain table statement in the session's transaction (service/deferred_writes:
-    sent with the command's other writes): projection rows are written without unit-of-work
-    bookkeeping (and without the ORM's per-statement overhead)."""
-    write(db.session.connection(), statement, parameters)
+    db.session.execute(statement, parameters)
 
 
 def _insert(statement: sa.Insert, rows: list[dict[str, Any]]) -> None:
@@ -140,7 +134,7 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
         else:
             db.session.delete(held)
     if unheld:
-        _run(DELETE_TIMER, [{"timer_id": timer_id} for timer_id in unheld])
+        _run(DELETE_TIMERS, {"ids": unheld})
     new_timers: list[dict[str, Any]] = []
     for timer_id, timer in after.timers.items():
         old = before.timers.get(timer_id)
@@ -158,7 +152,7 @@ def sync_timers(row: ProcessInstance, before: EngineView, after: EngineView) -> 
             changes["calendar_uncovered"] = timer.calendar_uncovered
             held = _session_row(PendingTimer, timer_id)
             if held is None:
-                _run(update_by_id(TIMERS), {**changes, "row_id": timer_id})
+                _run(UPDATE_TIMER.values(**changes), {"row_id": timer_id})
             else:
                 for name, value in changes.items():
                     setattr(held, name, value)

@@ -1,0 +1,40 @@
+"""Follow-on actions of what the engine reported (commands.outbox), run inside the same unit of work.
+
+- a thrown `handover_requested` starts the handover process;
+- a completed handover switches the village's postings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from service.commands import outbox
+from service.commands.handover import HANDOVER_KEY, HANDOVER_MESSAGE, start_handover, switch_postings
+from service.persistence.models import ProcessInstance
+
+# thrown message name -> the action that starts what it asks for (returns the started instance)
+ON_MESSAGE: dict[str, Callable[[outbox.Reported, object], ProcessInstance | None]] = {
+    HANDOVER_MESSAGE: start_handover,
+}
+# process key -> what follows its completion
+ON_COMPLETED: dict[str, Callable[[outbox.Reported], None]] = {
+    HANDOVER_KEY: switch_postings,
+}
+
+
+def dispatch() -> list[ProcessInstance]:
+    """Act on every report so far, and on the reports those actions make in turn; returns the
+    instances started."""
+    started: list[ProcessInstance] = []
+    while reports := outbox.take():
+        for reported in reports:
+            for name, payload in reported.thrown_messages:
+                action = ON_MESSAGE.get(name)
+                instance = action(reported, payload) if action is not None else None
+                if instance is not None:
+                    started.append(instance)
+            if reported.completed:
+                follow = ON_COMPLETED.get(reported.row.process_key)
+                if follow is not None:
+                    follow(reported)
+    return started
