@@ -128,10 +128,10 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def web_workers() -> dict[int, str]:
+def web_workers(cluster_dir: Path) -> dict[int, str]:
     """{pid: "web:PORT"} of the gunicorn workers scripts/cluster started."""
     workers: dict[int, str] = {}
-    for pidfile in sorted(CLUSTER_DIR.glob("web-*.pid")):
+    for pidfile in sorted(cluster_dir.glob("web-*.pid")):
         try:
             master = psutil.Process(int(pidfile.read_text()))
             for child in master.children():
@@ -139,6 +139,39 @@ def web_workers() -> dict[int, str]:
         except (psutil.Error, ValueError, OSError):
             continue
     return workers
+
+
+def database_backends(database_url: str) -> dict[int, str]:
+    """{pid: "postgres"} of the local PostgreSQL backends connected to the cluster's database
+    (their process titles name it)."""
+    name = database_url.rsplit("/", 1)[-1].split("?")[0]
+    out: dict[int, str] = {}
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            title = " ".join(proc.info["cmdline"] or ())
+        except psutil.Error:
+            continue
+        if proc.info["name"] == "postgres" and f" {name} " in f" {title} ":
+            out[proc.pid] = "postgres"
+    return out
+
+
+def cpu_seconds(pids: dict[int, str]) -> dict[int, float]:
+    """User + system CPU seconds each process has used so far (children not included)."""
+    out = {}
+    for pid in pids:
+        try:
+            times = psutil.Process(pid).cpu_times()
+            out[pid] = times.user + times.system
+        except psutil.Error:
+            continue
+    return out
+
+
+def cpu_used(start: dict[int, float], end: dict[int, float]) -> float:
+    """CPU seconds used between two samples; a process that appeared in between counts from 0,
+    one that exited in between is lost (sync workers and pooled backends live through a run)."""
+    return sum(value - start.get(pid, 0.0) for pid, value in end.items())
 
 
 def rss_mb(pids: dict[int, str]) -> dict[int, float]:
@@ -162,9 +195,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cadres-per-lane", type=int, default=40,
                         help="fresh posted cadres per lane (one replacement per cadre)")
     parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/cadreflow_cluster")
-    parser.add_argument("--tokens", type=Path, default=CLUSTER_DIR / "tokens.json")
+    parser.add_argument("--cluster-dir", type=Path, default=CLUSTER_DIR,
+                        help="scripts/cluster's CLUSTER_DIR (pid files of the web processes, tokens.json)")
+    parser.add_argument("--tokens", type=Path, help="default: tokens.json in --cluster-dir")
     parser.add_argument("--timeout", type=float, default=10.0, help="per request, seconds")
     args = parser.parse_args(argv)
+    args.tokens = args.tokens or args.cluster_dir / "tokens.json"
     args.base = args.base or ["http://127.0.0.1:5101", "http://127.0.0.1:5102"]
     for base in args.base:
         if urlsplit(base).hostname not in LOOPBACK:
@@ -185,8 +221,10 @@ def main(argv: list[str] | None = None) -> int:
     client = Client(args.base, tokens, args.timeout)
     stats, stop = Stats(), threading.Event()
 
-    workers = web_workers()
+    workers = web_workers(args.cluster_dir)
     rss_start = rss_mb(workers)
+    backends = database_backends(args.database_url)
+    cpu_start = (cpu_seconds(workers), cpu_seconds(backends))
     lanes = [threading.Thread(target=run_lane, daemon=True, args=(
         n, cadres[n::args.lanes], client, stats, stop, args.max_steps, effective_date))
         for n in range(args.lanes)]
@@ -203,6 +241,9 @@ def main(argv: list[str] | None = None) -> int:
     for thread in lanes:
         thread.join(timeout=args.timeout + 5)
     rss_end = rss_mb(workers)
+    backends.update(database_backends(args.database_url))
+    web_cpu = cpu_used(cpu_start[0], cpu_seconds(workers))
+    db_cpu = cpu_used(cpu_start[1], cpu_seconds(backends))
 
     with stats.lock:
         print(f"用时 {elapsed:.1f} 秒；完成审批步骤 {stats.steps} 个，{stats.steps / elapsed:.1f} 个/秒；"
@@ -214,6 +255,11 @@ def main(argv: list[str] | None = None) -> int:
               f"p99 {percentile(stats.submit_ms, 0.99):.1f}")
         print(f"错误 {sum(stats.errors.values())} 个" + "".join(
             f"\n  {count} × {kind}" for kind, count in stats.errors.most_common()))
+        requests = len(stats.complete_ms) + len(stats.submit_ms)
+        if requests:
+            print(f"CPU per request ({requests} requests): web workers {web_cpu / requests * 1000:.1f} ms, "
+                  f"PostgreSQL backends of the database {db_cpu / requests * 1000:.1f} ms "
+                  f"(web {web_cpu:.1f} s, PostgreSQL {db_cpu:.1f} s over {elapsed:.1f} s)")
     print("Web worker 常驻内存（MB，开始 → 结束）：")
     for pid, name in sorted(workers.items(), key=lambda item: (item[1], item[0])):
         end = f"{rss_end[pid]:.1f}" if pid in rss_end else "已退出"
