@@ -9,6 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 ACCESS_LOGGER = "cadreflow.access"
+# SpiffWorkflow logs every task state change at INFO (spiff.task, spiff.workflow, spiff.data), with
+# the task's data attached: about twenty lines per approval, most of a web worker's log-formatting
+# CPU, and the applicants' data in the log. Our own events (history, request lines) say what happened.
+ENGINE_LOGGERS_LEVEL = {"spiff": logging.WARNING}
 # Attributes every LogRecord has; anything else was passed through `extra=` and goes in the line.
 _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -52,3 +56,5 @@ def configure_json_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [_json_handler()]
     root.setLevel(level)
+    for name, engine_level in ENGINE_LOGGERS_LEVEL.items():
+        logging.getLogger(name).setLevel(max(level, engine_level))

@@ -149,3 +149,24 @@ def test_metrics_still_answer_when_the_database_is_down(tmp_path):
     assert value(found, "cadreflow_metrics_database_up") == 0
     assert value(found, "cadreflow_http_requests_total", method="GET", route="/api/v1/health",
                  status="503") >= 1
+
+
+def test_served_processes_log_no_engine_state_changes():
+    """configure_json_logging (the wsgi entry): SpiffWorkflow's per-task INFO lines, which carry the
+    process data, are not written; its warnings and our own INFO lines are."""
+    from service.observability.logs import configure_json_logging
+
+    root, spiff = logging.getLogger(), logging.getLogger("spiff")
+    saved = (root.handlers[:], root.level, spiff.level)
+    try:
+        configure_json_logging()
+        for name in ("spiff.task", "spiff.workflow", "spiff.data"):
+            assert not logging.getLogger(name).isEnabledFor(logging.INFO)
+            assert logging.getLogger(name).isEnabledFor(logging.WARNING)
+        assert logging.getLogger("service.timers.scheduler").isEnabledFor(logging.INFO)
+        configure_json_logging(logging.ERROR)
+        assert not logging.getLogger("spiff.task").isEnabledFor(logging.WARNING)
+    finally:
+        root.handlers[:], _, _ = saved
+        root.setLevel(saved[1])
+        spiff.setLevel(saved[2])
