@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -59,7 +60,10 @@ def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str,
     return out
 
 
-def submit_adjustment(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
+def submit_adjustment(actor: Principal, payload: dict[str, Any],
+                      respond: Callable[[ProcessInstance], None] | None = None) -> ProcessInstance:
+    """`respond(row)`, when given, runs inside the transaction just before the commit: a response
+    built there from the rows the command holds needs no second transaction to read them again."""
     at = now()
     with unit_of_work():
         cadre = _cadre(payload["cadre_id"], "cadre_id")
@@ -95,6 +99,9 @@ def submit_adjustment(actor: Principal, payload: dict[str, Any]) -> ProcessInsta
         if posting is None:  # the term rule is meaningless without the posting
             rule_checks = [v for v in rule_checks if v["field"] != "term_start"]
         refuse(violations + rule_checks)
-        return start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
-                            business_key=f"{PROCESS_KEY}:{cadre.id}:{effective.isoformat()}",
-                            submitter=actor.login)
+        row = start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
+                           business_key=f"{PROCESS_KEY}:{cadre.id}:{effective.isoformat()}",
+                           submitter=actor.login)
+        if respond is not None:
+            respond(row)
+    return row

@@ -20,4 +20,7 @@ blp = Blueprint("adjustments", __name__, url_prefix="/api/v1", description="中�
 def create_adjustment(args: dict[str, Any]):  # type: ignore[no-untyped-def]
     """派出单位人事提出驻村干部中途调整申请"""
     actor = require_role("unit_hr")
-    return started_body(submit_adjustment(actor, args))
+    body: dict[str, Any] = {}
+    # built in the command's transaction: after the commit its rows would be read again in another
+    submit_adjustment(actor, args, respond=lambda row: body.update(started_body(row)))
+    return body

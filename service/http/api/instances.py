@@ -43,17 +43,18 @@ from workflows.determinism import RESERVED_KEY
 blp = Blueprint("instances", __name__, url_prefix="/api/v1", description="流程实例")
 
 
-def open_task_items(instance_id: str) -> list[dict[str, Any]]:
+def open_task_items(instance_id: str, row: ProcessInstance | None = None) -> list[dict[str, Any]]:
+    """`row`: the instance row, when the caller holds it (not read again)."""
     tasks = db.session.execute(sa.select(HumanTask).where(
         HumanTask.instance_id == instance_id, HumanTask.status == "open")
         .order_by(HumanTask.created_at, HumanTask.id)).scalars().all()
-    return task_items(tasks)
+    return task_items(tasks, [row] if row is not None else ())
 
 
 def started_body(row: ProcessInstance) -> dict[str, Any]:
     version = db.session.get(ProcessDefinition, row.definition_id).version
     return {"instance_id": row.id, "status": row.status, "process": row.process_key, "version": version,
-            "open_tasks": open_task_items(row.id)}
+            "open_tasks": open_task_items(row.id, row)}
 
 
 def visible_instance(principal: Principal, instance_id: str) -> ProcessInstance:
