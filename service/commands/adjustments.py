@@ -52,7 +52,8 @@ def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str,
     if nominee is None:
         return [violation("unknown_nominee", "nominee_id", f"拟任人选 {nominee_id} 不存在")]
     out = []
-    if nominee.id != cadre_id and active_posting(nominee.id) is not None:
+    # Cadre.postings is loaded with the cadre (selectin): no query of its own
+    if nominee.id != cadre_id and nominee.active_postings:
         out.append(violation("nominee_already_posted", "nominee_id", "拟任人选已在其他村任职"))
     if nominee.unit_id != unit_id:
         # 不得层层下派: the dispatch unit sends its own staff, not another unit's.
@@ -74,7 +75,8 @@ def submit_adjustment(actor: Principal, payload: dict[str, Any],
                 "village_id": [f"unknown_village: 村 {payload['village_id']} 不存在"]})
         role = payload["role"]
         violations: list[Violation] = []
-        posting = active_posting(cadre.id, village.id, role)
+        posting = max((p for p in cadre.active_postings if p.village_id == village.id and p.role == role),
+                      key=lambda p: p.term_start, default=None)  # active_posting(), on the loaded postings
         if posting is None:
             violations.append(violation("cadre_not_posted", "village_id",
                                         "该干部当前未以该岗位在该村任职"))
