@@ -1,4 +1,4 @@
-"""Calendar entry versions, like history events, are never updated or deleted (ORM guard; on
+"""Calendar entry versions and pinned years, like history events, are never updated or deleted (ORM guard; on
 PostgreSQL a trigger refuses it from any client)."""
 
 from __future__ import annotations
@@ -59,3 +59,27 @@ def test_postgresql_refuses_calendar_rewrites_from_any_client(entry, backend, st
         db.session.connection().exec_driver_sql(statement)
     db.session.rollback()
     assert db.session.get(CalendarEntry, entry.id) is not None
+
+
+def test_a_calendar_pin_cannot_be_changed_or_deleted(app, backend):
+    """Pinned years (the calendar a year was first counted with) are append-only too."""
+    from service.persistence.models import CalendarPin
+    from service.persistence.models.calendar_pins import CalendarPinIsAppendOnly
+
+    with app.app_context():
+        pin = db.session.execute(sa.select(CalendarPin).where(CalendarPin.year == 2026)).scalar_one()
+        pin.holidays = []
+        with pytest.raises(CalendarPinIsAppendOnly, match="2026 年"):
+            db.session.flush()
+        db.session.rollback()
+        for statement in (sa.update(CalendarPin).values(source="fallback"), sa.delete(CalendarPin)):
+            with pytest.raises(CalendarPinIsAppendOnly):
+                db.session.execute(statement)
+            db.session.rollback()
+        if backend == "postgresql":
+            for statement in ("UPDATE calendar_pins SET source = 'fallback'", "DELETE FROM calendar_pins",
+                              "TRUNCATE calendar_pins"):
+                with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+                    db.session.connection().exec_driver_sql(statement)
+                db.session.rollback()
+        assert db.session.get(CalendarPin, pin.id).source == "library"

@@ -2,6 +2,7 @@
 
 from service.persistence.models.calendar import CalendarYear
 from service.persistence.models.calendar_entries import CalendarEntry
+from service.persistence.models.calendar_pins import CalendarPin
 from service.persistence.models.definitions import ProcessDefinition
 from service.persistence.models.events import HistoryEvent
 from service.persistence.models.instances import INSTANCE_STATUSES, ProcessInstance
@@ -32,6 +33,7 @@ __all__ = [
     "TASK_STATUSES",
     "VILLAGE_CATEGORIES",
     "CalendarEntry",
+    "CalendarPin",
     "CalendarYear",
     "Cadre",
     "HistoryEvent",
