@@ -28,6 +28,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 # Where a year's calendar came from. Only the fallback is not an official calendar.
 ADMIN, LIBRARY, FALLBACK = "admin", "library", "fallback"
 SOURCES = (ADMIN, LIBRARY, FALLBACK)
+LIBRARY_VERSION: str | None = getattr(chinese_calendar, "__version__", None)
 
 
 @lru_cache(maxsize=8192)

@@ -23,7 +23,7 @@ from service.commands.runtime import build_calendar
 from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.history import COMMAND_KIND_BY_EVENT, to_command
-from service.persistence.models import CalendarEntry
+from service.persistence.models import CalendarEntry, CalendarPin
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
 from workflows.serialization import state_hash
@@ -50,12 +50,16 @@ class _Diverged(Exception):
 class Replayer:
     """Replays instances; one Replayer serves many instances (engines cached per calendar epoch).
 
-    Calendar entries are append-only, so the calendar in force at time t is identified by how many
-    entries were made up to t: one engine per such epoch, built with build_calendar(as_of=t).
+    The calendar of an event is rebuilt from stored rows only (admin entries and pinned years, see
+    service.commands.calendar_pins), never from the installed chinese-calendar. Both are append-only,
+    so the calendar in force at time t is identified by how many rows were in force at t: one
+    engine per such epoch, built with build_calendar(as_of=t).
     """
 
     def __init__(self) -> None:
-        self._entry_times = sorted(db.session.execute(sa.select(CalendarEntry.entered_at)).scalars())
+        self._entry_times = sorted([
+            *db.session.execute(sa.select(CalendarEntry.entered_at)).scalars(),
+            *db.session.execute(sa.select(CalendarPin.pinned_at)).scalars()])
         self._engines: dict[int, Engine] = {}
         self._deadlines = get_settings().process_deadlines
 

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 
 from service.commands import outbox
 from service.commands.actor import scope_label
+from service.commands.calendar_pins import pin_looked_up_years
 from service.commands.runtime import (
+    CALENDAR_SIGNATURE_WIDTH,
     calendar_signature_columns,
     definition_by_id,
     definition_of,
@@ -114,9 +116,11 @@ def fetch_task(task_id: str, *, with_names: bool = False) -> tuple[HumanTask, tu
 
 def restored(found: Any, *, with_names: bool = False, read_only: bool = False) -> Loaded:
     """Loaded from a row of load()'s statement: the engine instance restored from its state."""
-    row, content_hash, calendar_count, calendar_max, last_seq, last_hash, *named = found
+    row, content_hash, *rest = found
+    signature, rest = rest[:CALENDAR_SIGNATURE_WIDTH], rest[CALENDAR_SIGNATURE_WIDTH:]
+    last_seq, last_hash, *named = rest
     definition = definition_by_id(row.definition_id, content_hash)
-    instance = get_engine((calendar_count, calendar_max)).restore(definition, row.state, instance_id=row.id)
+    instance = get_engine(signature).restore(definition, row.state, instance_id=row.id)
     names = None
     if with_names:
         cadre_names = {getattr(row, c): n for c, n in zip(NAMED_CADRE_COLUMNS, named, strict=False)
@@ -164,6 +168,7 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
     after = EngineView.of(instance)
     stored = store_save(InstanceChanges(row, values, before, after, at, event_record(info),
                                         state_hash(state), loaded.head, closed_task))
+    pin_looked_up_years(instance.engine.calendar, at)  # a replay of this event reads them
     loaded.head, loaded.before = (stored.event.seq, stored.event.event_hash), after
     result = instance.last_result
     outbox.report(outbox.Reported(

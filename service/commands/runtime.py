@@ -11,9 +11,9 @@ from flask import current_app
 from service.config import get_settings
 from service.core.errors import NotFound
 from service.persistence.db import db
-from service.persistence.models import CalendarEntry, ProcessDefinition
+from service.persistence.models import CalendarEntry, CalendarPin, ProcessDefinition
 from workflows.engine import Definition, Engine, load_definition
-from workflows.working_days import WorkingCalendar
+from workflows.working_days import ADMIN, WorkingCalendar
 
 ENGINE_KEY = "cadreflow.engine"
 _definitions: dict[tuple[int, str], Definition] = {}
@@ -53,17 +53,20 @@ def latest_definition_row(key: str) -> ProcessDefinition:
     return row
 
 
-def calendar_signature_columns() -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
+CALENDAR_SIGNATURE_WIDTH = 3  # columns of calendar_signature_columns()
+
+
+def calendar_signature_columns() -> tuple[sa.ScalarSelect, ...]:
     """Scalar subqueries for the calendar signature, to ride along in another query."""
+    # Entries and pins are append-only: the counts and the newest entry id change with every row,
+    # and the engine's calendar is built from exactly these rows.
     return (sa.select(sa.func.count(CalendarEntry.id)).scalar_subquery(),
-            sa.select(sa.func.max(CalendarEntry.id)).scalar_subquery())
+            sa.select(sa.func.max(CalendarEntry.id)).scalar_subquery(),
+            sa.select(sa.func.count(CalendarPin.id)).scalar_subquery())
 
 
 def _calendar_signature() -> tuple:
-    # Entries are append-only: their count and newest id change with every entry.
-    return tuple(db.session.execute(
-        sa.select(sa.func.count(CalendarEntry.id), sa.func.max(CalendarEntry.id))
-    ).one())
+    return tuple(db.session.execute(sa.select(*calendar_signature_columns())).one())
 
 
 def calendar_entries(as_of: datetime | None = None) -> list[CalendarEntry]:
@@ -77,22 +80,36 @@ def calendar_entries(as_of: datetime | None = None) -> list[CalendarEntry]:
     return [latest[year] for year in sorted(latest)]
 
 
-def build_calendar(as_of: datetime | None = None) -> WorkingCalendar:
-    """The working calendar from admin entries made up to `as_of` (all of them when None).
+def calendar_pins(as_of: datetime | None = None) -> list[CalendarPin]:
+    """The pinned years in force at `as_of` (inclusive; None: all)."""
+    stmt = sa.select(CalendarPin).order_by(CalendarPin.year)
+    if as_of is not None:
+        stmt = stmt.where(CalendarPin.pinned_at <= as_of)
+    return list(db.session.execute(stmt).scalars())
 
-    The audit replay passes each event's time: an entry with entered_at <= as_of is in force, and
-    among a year's versions the highest such version wins; years without an entry fall back to
-    chinese-calendar, then weekends only.
+
+def _days(isos: list[str] | None) -> set[date]:
+    return {date.fromisoformat(d) for d in isos or []}
+
+
+def build_calendar(as_of: datetime | None = None, *, library: bool = False) -> WorkingCalendar:
+    """The working calendar from the stored rows in force at `as_of` (all of them when None).
+
+    The audit replay passes each event's time: an admin entry with entered_at <= as_of is in force
+    (the highest such version of its year), else the year's pin if pinned_at <= as_of, else the
+    year counts weekends only. Only the live engine passes `library=True`: it looks years without
+    a row up in chinese-calendar, and each command stores what it looked up (calendar_pins.py).
     """
-    calendar = WorkingCalendar()
-    for entry in calendar_entries(as_of):
-        calendar.add_year(entry.year, {date.fromisoformat(d) for d in entry.holidays or []},
-                          {date.fromisoformat(d) for d in entry.workdays or []})
+    calendar = WorkingCalendar(library=library)
+    for pin in calendar_pins(as_of):
+        calendar.add_year(pin.year, _days(pin.holidays), _days(pin.workdays), source=pin.source)
+    for entry in calendar_entries(as_of):  # after the pins: an admin entry takes precedence
+        calendar.add_year(entry.year, _days(entry.holidays), _days(entry.workdays), source=ADMIN)
     return calendar
 
 
 def get_engine(signature: tuple | None = None) -> Engine:
-    """One Engine per app, rebuilt when an admin enters or changes a calendar year.
+    """One Engine per app, rebuilt when an admin enters a calendar year or a year is pinned.
 
     `signature`: the calendar signature when the caller already read it (calendar_signature_columns).
     """
@@ -100,7 +117,7 @@ def get_engine(signature: tuple | None = None) -> Engine:
     cached = current_app.extensions.get(ENGINE_KEY)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    engine = Engine(calendar=build_calendar(), deadlines=get_settings().process_deadlines)
+    engine = Engine(calendar=build_calendar(library=True), deadlines=get_settings().process_deadlines)
     current_app.extensions[ENGINE_KEY] = (signature, engine)
     return engine
 
