@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 import chinese_calendar
+import pytest
 from timer_helpers import adjustment, at_clock, bj, complete, events, firer, timers, who
 
 from service import commands
@@ -123,3 +124,34 @@ def test_the_first_command_that_counts_in_a_year_stores_that_year(make_app):
         pin = db.session.query(CalendarPin).filter_by(year=2027).one()
         assert (pin.source, pin.holidays, pin.workdays) == ("fallback", [], [])
         assert pin.pinned_at == bj(2026, 12, 25, 10)
+
+
+def test_a_year_pinned_by_another_command_meanwhile_is_a_conflict_unless_it_matches(make_app):
+    """Between a command's load and its save another one may pin the year it looked up: the same
+    year from earlier is fine; another calendar (a replica on another release), or one in force
+    only after this command's time (a replay of this event would not see it), is a 409."""
+    from service.commands.calendar_pins import pin_looked_up_years
+    from service.core.errors import Conflict
+    from service.persistence.db import db
+    from service.persistence.models import CalendarPin
+    from workflows.working_days import WorkingCalendar
+
+    app = make_app()
+    with at_clock(app, bj(2026, 12, 25, 10)):
+        def looked_up_2027() -> WorkingCalendar:
+            calendar = WorkingCalendar()
+            assert calendar.is_workday_ex(NEW_YEAR_2027) == (True, True)  # weekends only
+            return calendar
+
+        pin_looked_up_years(looked_up_2027(), bj(2026, 12, 25, 10))
+        pin_looked_up_years(looked_up_2027(), bj(2026, 12, 25, 11))  # the same, pinned earlier: fine
+        with pytest.raises(Conflict):
+            pin_looked_up_years(looked_up_2027(), bj(2026, 12, 25, 9))  # pinned after this time
+        db.session.rollback()
+
+        db.session.add(CalendarPin(year=2027, source="library", holidays=["2027-01-01"], workdays=[],
+                                   library_version="9.9", pinned_at=bj(2026, 12, 25, 9)))
+        db.session.flush()
+        with pytest.raises(Conflict):
+            pin_looked_up_years(looked_up_2027(), bj(2026, 12, 25, 10))
+        db.session.rollback()
