@@ -46,6 +46,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	@# the one-way layering of service/ ([tool.importlinter] in pyproject.toml)
+	$(BIN)/lint-imports
+	@test -n "$$CADREFLOW_TEST_DATABASE_URL" || echo "NOTE: CADREFLOW_TEST_DATABASE_URL is not set: the PostgreSQL half of the suite is SKIPPED (.ci/run sets it)"
 	@test -x /usr/bin/chromium || echo "NOTE: chromium not found at /usr/bin/chromium: the browser tests (tests/e2e) will be skipped"
 	@# pytest exits 5 when it collects nothing: that is a failure too, never a success.
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from test_processes_support import HANDOVER_LIST, Run, cst, handover_data
+from process_support import HANDOVER_LIST, Run, cst, handover_data
 
 from workflows.engine import FormInvalid
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from process_support import Run, cst
 from SpiffWorkflow.util.task import TaskState
-from test_processes_support import Run, cst
 
 from workflows.engine import ScriptError
 from workflows.rules import check_unit_duties, unit_duty_thresholds

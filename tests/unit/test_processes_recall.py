@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_processes_support import ELIGIBLE_FACTS, HANDOVER_KEYS, TEMPORARY_FACTS, Run, cst, recall_data
+from process_support import ELIGIBLE_FACTS, HANDOVER_KEYS, TEMPORARY_FACTS, Run, cst, recall_data
 
 from workflows.engine import CommentRequired, DecisionNotAllowed
 

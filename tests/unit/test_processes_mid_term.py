@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_processes_support import HANDOVER_KEYS, TEMPORARY_FACTS, Run, adjustment_data, cst
+from process_support import HANDOVER_KEYS, TEMPORARY_FACTS, Run, adjustment_data, cst
 
 from workflows.engine import CommentRequired, DecisionNotAllowed, FormInvalid, MessageNotExpected
 

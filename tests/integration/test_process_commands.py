@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
+from command_helpers import open_tasks, request, who
 
 from service import commands
 from service.core.errors import Conflict, Forbidden, ValidationFailed
-from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.history import event_fields, event_hash, to_command
 from service.persistence.history.append import HistoryIsAppendOnly
 from service.persistence.models import (
     HistoryEvent,
-    HumanTask,
     PendingTimer,
     ProcessDefinition,
     ProcessInstance,
-    User,
 )
 from workflows.replay import replay
-
-
-def who(login: str) -> Principal:
-    return Principal.from_user(db.session.get(User, login))
-
-
-def request(**overrides):
-    payload = {"cadre_id": "c-zhangwei", "village_id": "v-shangzhuang", "role": "first_secretary",
-               "reason": "health", "justification": "", "nominee_id": "c-sunhao",
-               "effective_date": date(2026, 12, 20), "evidence": ["体检报告"]}
-    payload.update(overrides)
-    return payload
 
 
 def new_replacement_task() -> str:
@@ -41,11 +25,6 @@ def new_replacement_task() -> str:
     row = commands.submit_adjustment(who("hr_edu"), request())
     (task,) = open_tasks(row.id)
     return task.id
-
-
-def open_tasks(instance_id):
-    return db.session.execute(sa.select(HumanTask).where(
-        HumanTask.instance_id == instance_id, HumanTask.status == "open")).scalars().all()
 
 
 def events(instance_id):

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from command_helpers import request, who
 from flask_migrate import downgrade, upgrade
 
 from service import commands
 from service.app import MIGRATIONS_DIR
 from service.persistence.db import db
-from tests.service.test_process_commands import request, who
 
 
 def _lz4_available() -> bool:

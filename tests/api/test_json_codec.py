@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from command_helpers import ADJUSTMENT_JSON as REQUEST
 
 from service.persistence import json_codec
 from service.persistence.db import db
 from service.persistence.models import ProcessInstance
-from tests.service.test_json_times import REQUEST
 
 STATE_LIKE = {
     "tasks": {"b-2": {"data": {"申请理由": "健康原因", "z": 1, "a": [1.5, None, True]}, "parent": None},

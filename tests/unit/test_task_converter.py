@@ -28,6 +28,8 @@ from typing import Any
 
 import pytest
 from bpmn_snippets import flow, user_task
+from process_scenarios import SCENARIOS
+from process_support import Run, adjustment_data, cst, definition
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import TaskConverter
@@ -35,8 +37,6 @@ from SpiffWorkflow.bpmn.serializer.helpers.bpmn_converter import BpmnConverter
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from test_processes_roundtrip import SCENARIOS
-from test_processes_support import Run, adjustment_data, cst, definition
 
 from workflows import determinism, serialization, task_converter
 from workflows.serialization import SPEC_CONFIG, StatelessSpecWorkflowConverter, dump_state, restore_state

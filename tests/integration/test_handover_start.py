@@ -4,12 +4,12 @@ village, read with the source instance: no query of its own for them."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from command_helpers import open_tasks, request, who
 
 from service import commands
 from service.commands.core import load
 from service.persistence.db import db
 from service.persistence.models import Cadre, Village
-from tests.service.test_process_commands import open_tasks, request, who
 
 
 def test_the_handover_gets_the_names_read_with_the_source_instance(app, clock):

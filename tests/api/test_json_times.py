@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-REQUEST = {
-    "cadre_id": "c-zhangwei",
-    "village_id": "v-shangzhuang",
-    "role": "first_secretary",
-    "reason": "health",
-    "justification": "长期病假",
-    "nominee_id": "c-sunhao",
-    "effective_date": "2026-12-20",
-    "evidence": ["体检报告"],
-}
+from command_helpers import ADJUSTMENT_JSON as REQUEST
 
 
 def _is_iso_with_offset(value: str) -> bool:

@@ -20,11 +20,7 @@ from typing import Any
 
 import pytest
 from bpmn_snippets import boundary_timer, flow, user_task
-from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
-from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.task import TaskState
-from test_processes_support import (
+from process_support import (
     ELIGIBLE_FACTS,
     HANDOVER_LIST,
     TEMPORARY_FACTS,
@@ -34,6 +30,10 @@ from test_processes_support import (
     handover_data,
     recall_data,
 )
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 from workflows import task_walk
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import orjson
 import pytest
-from test_processes_roundtrip import SCENARIOS
-from test_processes_support import Run
+from process_scenarios import SCENARIOS
+from process_support import Run
 
 from workflows import canonical
 from workflows.canonical import canonical_bytes, standard_canonical

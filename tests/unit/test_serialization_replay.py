@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import SpiffWorkflow.task as spiff_task
-from wf_helpers import local, request_data
+from wf_helpers import FIXTURES, local, request_data
 
 from workflows import determinism
 from workflows.determinism import RESERVED_KEY, CommandContext, instance_namespace
@@ -109,7 +109,7 @@ def test_replay_in_a_fresh_process(engine, approval_definition, tmp_path):
         "import json,sys\n"
         "from workflows.engine import Engine, load_definition\n"
         "from workflows.replay import replay\n"
-        f"d = load_definition({{'approval_loop.bpmn': open({str(Path(__file__).parent / 'fixtures' / 'approval_loop.bpmn')!r}, 'rb').read()}})\n"  # noqa: E501
+        f"d = load_definition({{'approval_loop.bpmn': open({str(FIXTURES / 'approval_loop.bpmn')!r}, 'rb').read()}})\n"  # noqa: E501
         f"print(json.dumps(replay(d, json.load(open({str(tmp_path / 'commands.json')!r})), Engine())))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from test_processes_support import ELIGIBLE_FACTS, Run, adjustment_data, cst, recall_data
+from process_support import ELIGIBLE_FACTS, Run, adjustment_data, cst, recall_data
 
 Step = tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]  # spec, decision, data, trusted
 

@@ -1,6 +1,6 @@
 """App helpers shared by conftest.py and tests: build, migrate, seed and dispose an app.
 
-They live outside conftest.py because tests/workflows has a conftest.py of its own, so
+They live outside conftest.py because tests/unit has a conftest.py of its own, so
 `from conftest import ...` would pick whichever conftest pytest imported first.
 """
 
