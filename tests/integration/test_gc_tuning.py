@@ -40,6 +40,7 @@ def tune_calls(monkeypatch):
 
 def test_the_wsgi_entry_tunes_the_collector_after_creating_the_app(tune_calls, empty_db_url, monkeypatch):
     monkeypatch.setenv("CADREFLOW_DATABASE_URL", empty_db_url)
+    monkeypatch.setenv("CADREFLOW_SECRET_KEY", "s" * 40)
     monkeypatch.delitem(sys.modules, "service.wsgi", raising=False)
     module = importlib.import_module("service.wsgi")
     assert tune_calls == ["tuned"] and module.app is not None
@@ -49,7 +50,8 @@ def test_cadreflow_serve_tunes_the_collector_before_serving(tune_calls, empty_db
     served = []
     monkeypatch.setattr("flask.Flask.run", lambda self, **kwargs: served.append(list(tune_calls)))
     result = CliRunner().invoke(cli, ["serve", "--no-scheduler"],
-                                env={"CADREFLOW_DATABASE_URL": empty_db_url})
+                                env={"CADREFLOW_DATABASE_URL": empty_db_url,
+                                     "CADREFLOW_SECRET_KEY": "s" * 40})
     assert result.exit_code == 0, result.output
     assert served == [["tuned"]]
 

@@ -6,6 +6,7 @@ the file without one.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,10 +24,16 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def compose_config(path: Path) -> subprocess.CompletedProcess[str]:
+GIVEN_KEY = "k" * 48
+
+
+def compose_config(path: Path, secret_key: str | None = GIVEN_KEY) -> subprocess.CompletedProcess[str]:
     assert COMPOSE is not None
+    env = {k: v for k, v in os.environ.items() if k != "CADREFLOW_SECRET_KEY"}
+    if secret_key is not None:
+        env["CADREFLOW_SECRET_KEY"] = secret_key
     return subprocess.run([COMPOSE, "-f", str(path), "config"], capture_output=True, text=True,
-                          timeout=60, cwd=path.parent)
+                          timeout=60, cwd=path.parent, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +89,14 @@ def test_an_invalid_dependency_is_refused(tmp_path: Path) -> None:
     result = compose_config(tmp_path / "docker-compose.yml")
     assert result.returncode != 0
     assert "migrations" in result.stderr
+
+
+def test_the_session_key_must_come_from_the_environment() -> None:
+    refused = compose_config(COMPOSE_FILE, secret_key=None)
+    assert refused.returncode != 0
+    assert "CADREFLOW_SECRET_KEY" in refused.stderr
+
+
+def test_every_service_gets_the_given_session_key(config: dict[str, Any]) -> None:
+    for name in ("migrate", "web", "scheduler"):
+        assert config["services"][name]["environment"]["CADREFLOW_SECRET_KEY"] == GIVEN_KEY
