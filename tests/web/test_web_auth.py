@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -35,9 +37,22 @@ def test_pages_need_login_and_come_back_after_it(client: Any) -> None:
     assert response.headers["Location"] == "/done"
 
 
-def test_open_redirects_are_refused(client: Any) -> None:
+@pytest.mark.parametrize("target", [
+    "//evil.example/x", "/\t/evil.example", "/\\evil.example", "\\/evil.example", "/\r\n/evil.example",
+    "https://evil.example/", "javascript:alert(1)", "/\x00/evil.example",
+])
+def test_open_redirects_are_refused(client: Any, target: str) -> None:
     response = client.post("/login", data={"login": "county", "password": "county",
-                                           "next": "//evil.example/x", "csrf_token": csrf(client)})
+                                           "next": target, "csrf_token": csrf(client)})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/inbox"
+
+
+def test_a_next_with_a_line_break_from_the_query_string_is_no_500(client: Any) -> None:
+    page = client.get("/login?next=/%0d%0aSet-Cookie:x=1")
+    assert page.status_code == 200
+    response = client.post("/login?next=/%09/evil.example", data={
+        "login": "county", "password": "county", "csrf_token": csrf(client)})
     assert response.headers["Location"] == "/inbox"
 
 
