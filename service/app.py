@@ -13,6 +13,7 @@ from service.config import SETTINGS_KEY, Settings
 from service.http.api.openapi import init_api
 from service.http.json_provider import IsoJSONProvider
 from service.http.problems import register_error_handlers
+from service.http.security_headers import install_security_headers
 from service.http.web import register_web
 from service.observability import install as install_observability
 from service.persistence import (
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_api(app)
     register_error_handlers(app)
     register_web(app)
+    install_security_headers(app)
     install(app, NotRunning())
     install_observability(app)  # request ids, JSON request log, /metrics
     return app
