@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from service.config import SETTINGS_KEY, Settings
 from service.http.api.openapi import init_api
+from service.http.input_guard import install_input_guard
 from service.http.json_provider import IsoJSONProvider
 from service.http.problems import register_error_handlers
 from service.http.security_headers import install_security_headers
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     register_web(app)
     install_security_headers(app)
+    install_input_guard(app)
     install(app, NotRunning())
     install_observability(app)  # request ids, JSON request log, /metrics
     return app
