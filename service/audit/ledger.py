@@ -12,11 +12,9 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 
 from service.config import get_settings
-from service.core.labels import ROLE_NAMES
+from service.core.labels import DECISION_NAMES, EVENT_KIND_NAMES, PROCESS_NAMES, ROLE_NAMES
 from service.persistence.db import db
-from service.persistence.history.commands import EVENT_KIND_NAMES
 from service.persistence.models import Cadre, HistoryEvent, HumanTask, ProcessInstance, User, Village
-from service.queries.views import DECISION_NAMES, PROCESS_NAMES
 
 # (key, Chinese header); the order is the column order of both formats.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -7,11 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.core.labels import ROLE_NAMES
+from service.core.labels import DECISION_NAMES, EVENT_KIND_NAMES, ROLE_NAMES
 from service.persistence.db import db
-from service.persistence.history.commands import EVENT_KIND_NAMES
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User
-from service.queries.views import DECISION_NAMES
 
 
 def _event_description(event: HistoryEvent, actor_name: str | None, task_name: str | None) -> str:

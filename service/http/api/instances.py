@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from service.commands import withdraw_instance
 from service.commands.core import load
 from service.core.errors import NotFound
-from service.core.labels import ROLE_NAMES
+from service.core.labels import ROLE_NAMES, TIMER_WHAT
 from service.core.principal import Principal
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.adjustments import StartedSchema
@@ -33,11 +33,7 @@ from service.persistence.models import (
 )
 from service.queries.access import can_see_instance, instance_clause
 from service.queries.timeline import history_entries, related_instances
-from service.queries.views import (
-    TIMER_WHAT,
-    instance_items,
-    task_items,
-)
+from service.queries.views import instance_items, task_items
 from workflows.determinism import RESERVED_KEY
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1", description="流程实例")

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response
 from service.audit import InstanceNotStarted, ledger_rows, state_at, verify_instance, write_xlsx
 from service.config import get_settings
 from service.core.errors import Conflict
+from service.core.labels import PROCESS_NAMES, STATUS_NAMES
 from service.http.api.instances import visible_instance
 from service.http.pagination import paginate
 from service.http.web import bp
@@ -25,7 +26,7 @@ from service.http.web.forms import parse_date
 from service.http.web.paging import PER_PAGE, page_arg, page_count
 from service.http.web.session import require_principal, roles_required
 from service.persistence.models import Cadre, ProcessInstance, Village
-from service.queries.views import PROCESS_NAMES, STATUS_NAMES, instance_items
+from service.queries.views import instance_items
 
 AUDITORS = ("auditor",)
 
