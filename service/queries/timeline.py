@@ -24,6 +24,16 @@ def _event_description(event: HistoryEvent, actor_name: str | None, task_name: s
     return "".join(parts)
 
 
+def history_query(instance_id: str) -> sa.Select:
+    """The instance's history events in order (to paginate, or to read whole)."""
+    return sa.select(HistoryEvent).where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq)
+
+
+def instance_history(instance_id: str) -> list[dict[str, Any]]:
+    """The whole timeline of an instance (history_entries of every event)."""
+    return history_entries(db.session.execute(history_query(instance_id)).scalars().all())
+
+
 def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
     """Timeline entries with Chinese names of actors, roles, tasks, event kinds and decisions."""
     users = dict(db.session.execute(sa.select(User.login, User.display_name).where(

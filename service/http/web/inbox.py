@@ -64,8 +64,6 @@ def notifications() -> str:
 @login_required
 def read_notifications() -> Response:
     # One id marks one reminder read; no id ("全部标为已读") marks all of the user's unread ones.
-    # Imported here: the command arrives with the timers work (service/commands/notifications.py).
-
     principal = require_principal()
     raw = request.form.getlist("id")
     if raw:
