@@ -14,11 +14,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from service.config import get_settings
-from service.core.labels import ROLE_NAMES
+from service.core.labels import DECISION_NAMES, EVENT_KIND_NAMES, PROCESS_NAMES, ROLE_NAMES
 from service.persistence.db import db
-from service.persistence.history.commands import EVENT_KIND_NAMES
 from service.persistence.models import Cadre, HistoryEvent, HumanTask, ProcessInstance, User, Village
-from service.queries.views import DECISION_NAMES, PROCESS_NAMES
 
 # (key, Chinese header); the order is the column order of both formats.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -1,5 +1,5 @@
 """Web pages through the Flask test client: the first-secretary replacement from the HR form to the
-handover, inline errors, jurisdiction (403), claim/transfer, notifications, auditor pages."""
+handover, inline errors, jurisdiction (404, as in the API), claim/transfer, notifications, auditor pages."""
 
 from __future__ import annotations
 
@@ -82,15 +82,30 @@ def test_hr_submits_and_sees_the_request(app: Any, clock: Any, flow: dict[str, s
     clock.advance(hours=2)  # the approvals come later: the auditor looks back to this moment
 
 
-def test_other_township_gets_403_on_the_task(app: Any, clock: Any, flow: dict[str, str]) -> None:
+def test_other_township_gets_404_on_the_task_like_the_api(app: Any, clock: Any, tokens: dict[str, str],
+                                                           flow: dict[str, str]) -> None:
+    """Same rule, same answer: a task or instance the user may not see is 404 on the page and in the
+    API, exactly as for an id that does not exist (its existence does not leak)."""
     task_id = Browser(app, "tw_qingshan").task_id("乡镇党委政府同意")
     flow["township_task"] = task_id
     other = Browser(app, "tw_baishui")
-    page = other.get(f"/tasks/{task_id}", status=403)
-    assert "不在您的管辖范围内" in page
+    api = {"Authorization": f"Bearer {tokens['tw_baishui']}"}
+    hidden = other.get(f"/tasks/{task_id}", status=404)
+    missing = other.get("/tasks/no-such-task", status=404)
+    assert hidden.replace(task_id, "ID") == missing.replace("no-such-task", "ID")
+    assert "不存在或无权查看" in hidden
+    for path in (f"/tasks/{task_id}", "/tasks/no-such-task", f"/instances/{flow['instance']}",
+                 "/instances/no-such-instance"):
+        assert other.client.get(path).status_code == 404, path
+        assert other.client.get(f"/api/v1{path}", headers=api).status_code == 404, path
     assert task_id not in other.get("/inbox")
-    response = other.post(f"/tasks/{task_id}/complete", {"decision": "approve"}, page="/inbox")
-    assert response.status_code == 403
+    for action in ("complete", "claim", "unclaim", "transfer"):
+        response = other.post(f"/tasks/{task_id}/{action}", {"decision": "approve"}, page="/inbox")
+        assert response.status_code == 404, action
+    # Seeing is not acting: the unit's HR sees the task (its own request) but may not decide it.
+    hr = Browser(app, "hr_edu")
+    assert "乡镇党委政府同意" in hr.get(f"/tasks/{task_id}")
+    assert hr.post(f"/tasks/{task_id}/complete", {"decision": "approve"}, page="/inbox").status_code == 403
 
 
 def test_reject_without_comment_is_refused_next_to_the_comment(app: Any, clock: Any,
