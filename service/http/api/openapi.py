@@ -8,6 +8,7 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Flask, current_app, render_template
 from flask_smorest import Api
 
+from service.http.api import register_blueprints
 from service.http.problems import handle_http_exception
 
 API_EXTENSION_KEY = "cadreflow.api"
@@ -70,9 +71,6 @@ def init_api(app: Flask) -> Api:
     )
     api = ProblemApi(app)
     app.extensions[API_EXTENSION_KEY] = api
-
-    from service.http.api import register_blueprints
-
     register_blueprints(api)
     app.register_blueprint(_docs_blueprint())
     return api
