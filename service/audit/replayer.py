@@ -19,11 +19,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands.runtime import build_calendar
 from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.history import COMMAND_KIND_BY_EVENT, to_command
 from service.persistence.models import CalendarEntry, CalendarPin
+from service.persistence.runtime import build_calendar
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
 from workflows.serialization import state_hash

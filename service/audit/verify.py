@@ -8,10 +8,10 @@ from typing import Any
 from service.audit.chain import check_chain
 from service.audit.events import instance_events
 from service.audit.replayer import Replayer
-from service.commands.runtime import definition_of
 from service.core.errors import NotFound
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition, ProcessInstance
+from service.persistence.runtime import definition_of
 from workflows.serialization import state_hash
 
 

@@ -10,13 +10,13 @@ from service.commands.actor import first_grant
 from service.commands.core import start
 from service.commands.recalls import PROCESS_KEY as RECALL_KEY
 from service.commands.recalls import RECALL_ROLES
-from service.commands.runtime import definition_of, latest_definition_row
 from service.commands.start_defaults import start_defaults
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Forbidden, ValidationFailed
 from service.core.principal import Grant, Principal
 from service.persistence.models import ProcessInstance
+from service.persistence.runtime import definition_of, latest_definition_row
 from workflows.engine import Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from service.commands import reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
-from service.commands.core import EventInfo, Loaded, fetch_task, record, restored, save
+from service.commands.core import EventInfo, record, save
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.core.clock import now
@@ -21,6 +21,7 @@ from service.core.principal import Grant, Principal
 from service.core.text_limits import COMMENT, check_form_data, check_text
 from service.persistence.db import db
 from service.persistence.history import canonical
+from service.persistence.loading import Loaded, fetch_task, restored
 from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
 from service.queries.eligibility import cadre_facts
 from workflows.engine import (

@@ -9,12 +9,13 @@ import sqlalchemy as sa
 
 from service.commands import reactions
 from service.commands.actor import SYSTEM, first_grant
-from service.commands.core import EventInfo, load, record, save
+from service.commands.core import EventInfo, record, save
 from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
 from service.core.labels import ROLE_NAMES, TIMER_NOTICE_NAMES
 from service.core.principal import Principal
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import (
     SCOPE_KIND_BY_ROLE,
     HumanTask,

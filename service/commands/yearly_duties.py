@@ -15,12 +15,12 @@ import sqlalchemy as sa
 
 from service.commands.actor import SYSTEM, first_grant
 from service.commands.core import start
-from service.commands.runtime import latest_definition_row
 from service.commands.start_defaults import UNIT_DUTIES_KEY, start_defaults
 from service.commands.uow import unit_of_work
 from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.models import Org, ProcessDefinition, ProcessInstance
+from service.persistence.runtime import latest_definition_row
 
 DISPATCH_UNIT = "dispatch_unit"
 

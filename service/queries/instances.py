@@ -7,11 +7,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands.core import Loaded, load
 from service.core.errors import NotFound
 from service.core.labels import ROLE_NAMES, TIMER_WHAT
 from service.core.principal import Principal
 from service.persistence.db import db
+from service.persistence.loading import Loaded, load
 from service.persistence.models import HumanTask, PendingTimer, ProcessDefinition, ProcessInstance
 from service.queries.access import can_see_instance
 from service.queries.timeline import related_instances

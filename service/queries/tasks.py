@@ -7,12 +7,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands.core import load
-from service.commands.runtime import definition_of
 from service.core.errors import NotFound
 from service.core.principal import Principal
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.persistence.runtime import definition_of
 from service.queries.access import can_see_task, inbox_clause, may_act
 from service.queries.instances import business_data
 from service.queries.views import task_items

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from timer_helpers import adjustment, at_clock, bj, events, timers, who
 
 from service import commands
-from service.commands.runtime import build_calendar
 from service.persistence.db import db
 from service.persistence.models import CalendarEntry
+from service.persistence.runtime import build_calendar
 
 
 def test_entering_2027_recomputes_flagged_deadlines_and_keeps_versions(make_app, auth):

@@ -18,10 +18,10 @@ from timer_helpers import adjustment, at_clock, bj, complete, events, firer, tim
 from service import commands
 from service.audit import verify_instance
 from service.commands.calendar_pins import pin_looked_up_years
-from service.commands.runtime import invalidate_engine
 from service.core.errors import Conflict
 from service.persistence.db import db
 from service.persistence.models import CalendarPin
+from service.persistence.runtime import invalidate_engine
 from workflows import working_days
 from workflows.working_days import WorkingCalendar
 

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from command_helpers import open_tasks, request, who
 
 from service import commands
-from service.commands.core import load
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import Cadre, Village
 
 

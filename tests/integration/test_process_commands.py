@@ -8,6 +8,7 @@ from command_helpers import open_tasks, request, who
 
 from service import commands
 from service.core.errors import Conflict, Forbidden, ValidationFailed
+from service.persistence import runtime
 from service.persistence.db import db
 from service.persistence.history import event_fields, event_hash, to_command
 from service.persistence.history.append import HistoryIsAppendOnly
@@ -76,8 +77,8 @@ def test_submit_then_complete_writes_state_projections_and_chained_events(ctx):
     for e in evs:
         assert e.prev_hash == prev and e.event_hash == event_hash(event_fields(e), prev)
         prev = e.event_hash
-    definition = commands.runtime.definition_of(db.session.get(ProcessDefinition, row.definition_id))
-    replayed = replay(definition, [to_command(e) for e in evs], commands.runtime.get_engine())
+    definition = runtime.definition_of(db.session.get(ProcessDefinition, row.definition_id))
+    replayed = replay(definition, [to_command(e) for e in evs], runtime.get_engine())
     assert replayed == [e.state_hash for e in evs]
 
 

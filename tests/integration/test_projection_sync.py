@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 from process_helpers import FS_REQUEST, HANDOVER_LIST, Api
 
-from service.commands.core import load
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import HumanTask, PendingTimer
 from service.persistence.projections import EngineView
 

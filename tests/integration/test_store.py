@@ -9,11 +9,12 @@ from command_helpers import open_tasks, request, who
 
 from service import commands
 from service.commands.actor import SYSTEM
-from service.commands.core import EventInfo, load, save
+from service.commands.core import EventInfo, save
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import HistoryEvent, HumanTask, PendingTimer, ProcessInstance
 
 

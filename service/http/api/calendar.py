@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.calendar import enter_year, uncovered_years
-from service.commands.runtime import get_engine
 from service.core.clock import now
 from service.core.errors import NotFound
 from service.http.api.blueprint import Blueprint
@@ -23,6 +22,7 @@ from service.http.auth import authenticate, require_role
 from service.http.pagination import page_schema
 from service.persistence.db import db
 from service.persistence.models import CalendarEntry
+from service.persistence.runtime import get_engine
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1", description="节假日日历")
 

@@ -7,7 +7,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands import withdraw_instance
-from service.commands.core import load
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.adjustments import StartedSchema
 from service.http.api.schemas.instances import (
@@ -21,6 +20,7 @@ from service.http.api.schemas.instances import (
 from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import ProcessDefinition, ProcessInstance
 from service.queries.access import instance_clause
 from service.queries.instances import bpmn_xml, instance_detail, started_view, visible_instance

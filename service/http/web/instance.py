@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import render_template
 
-from service.commands.core import load
 from service.http.web import bp
 from service.http.web.diagram import render_svg
 from service.http.web.session import login_required, require_principal
+from service.persistence.loading import load
 from service.queries.instances import bpmn_xml, business_data, open_task_items, visible_instance
 from service.queries.timeline import instance_history, related_instances
 from service.queries.views import instance_items

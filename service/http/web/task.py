@@ -11,13 +11,13 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from service.commands import claim_task, complete_task, transfer_task, unclaim_task
-from service.commands.core import load
 from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
 from service.http.web import bp
 from service.http.web.forms import field_errors, human, task_form_data
 from service.http.web.session import login_required, require_principal
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import HumanTask, ProcessInstance, User, UserRole
 from service.queries.instances import business_data
 from service.queries.tasks import task_contract, visible_task
