@@ -121,11 +121,6 @@ def term_violations(term_start: Any, effective_date: Any, reason: Any) -> list[V
     return []
 
 
-def is_mid_term(term_start: Any, effective_date: Any) -> bool:
-    start, eff = as_date(term_start), as_date(effective_date)
-    return start is not None and eff is not None and full_years_between(start, eff) < TERM_YEARS
-
-
 def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
     """All blocking rules of a mid-term replacement request (used by the `check_rules` script)."""
     out: list[Violation] = []
