@@ -54,7 +54,7 @@ def full_years_between(start: date, end: date) -> int:
     return years
 
 
-def nominee_eligibility(facts: Mapping[str, Any] | None, role: str, on_date: Any) -> Eligibility:
+def nominee_eligibility(facts: Mapping[str, Any] | None, role: str | None, on_date: Any) -> Eligibility:
     facts = facts or {}
     ref = as_date(on_date)
     violations: list[Violation] = []
@@ -135,7 +135,7 @@ def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
     return _dedupe(out)
 
 
-def check_nominee(facts: Mapping[str, Any] | None, role: str, on_date: Any) -> list[Violation]:
+def check_nominee(facts: Mapping[str, Any] | None, role: str | None, on_date: Any) -> list[Violation]:
     return nominee_eligibility(facts, role, on_date).violations
 
 
