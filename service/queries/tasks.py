@@ -31,7 +31,7 @@ def done_tasks_query(principal: Principal) -> sa.Select:
 
 def task_contract(task: HumanTask, row: ProcessInstance) -> tuple[list[dict[str, Any]], list[str]]:
     """The task's form fields and the decisions that need a comment, from its pinned definition."""
-    spec = definition_of(db.session.get(ProcessDefinition, row.definition_id)).task_spec(task.spec_id)
+    spec = definition_of(db.session.get_one(ProcessDefinition, row.definition_id)).task_spec(task.spec_id)
     ext = (spec.extensions or {}) if spec is not None else {}
     decisions = list(task.decisions or [])
     required = ext.get("comment_required")

@@ -30,7 +30,7 @@ def _task_for(principal: Principal, task_id: str) -> tuple[HumanTask, ProcessIns
     task = db.session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("任务不存在。")
-    row = db.session.get(ProcessInstance, task.instance_id)
+    row = db.session.get_one(ProcessInstance, task.instance_id)
     acts = may_act(principal, task)
     if not acts and not can_see_instance(principal, row):
         raise Forbidden("该任务不在您的管辖范围内，无权查看。")
