@@ -1,9 +1,9 @@
 """The one Flask-SQLAlchemy instance and the naming convention every table and migration shares."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 
 # Deterministic constraint names so Alembic migrations (and SQLite batch mode) can address them.
 NAMING_CONVENTION = {
@@ -24,6 +24,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import DeclarativeBase
 
     class Model(_FlaskModel, DeclarativeBase):
-        pass
+        __table__: ClassVar[Table]  # every model maps a table it declares
 else:
     Model = db.Model
