@@ -51,7 +51,7 @@ def open_task_items(instance_id: str) -> list[dict[str, Any]]:
 
 
 def started_body(row: ProcessInstance) -> dict[str, Any]:
-    version = db.session.get(ProcessDefinition, row.definition_id).version
+    version = db.session.get_one(ProcessDefinition, row.definition_id).version
     return {"instance_id": row.id, "status": row.status, "process": row.process_key, "version": version,
             "open_tasks": open_task_items(row.id)}
 
@@ -67,7 +67,7 @@ def visible_instance(principal: Principal, instance_id: str) -> ProcessInstance:
 @blp.get("/instances")
 @blp.arguments(InstanceQuerySchema, location="query")
 @blp.response(200, page_schema(InstanceItemSchema))
-def list_instances(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_instances(args: dict[str, Any]) -> dict[str, Any]:
     """流程实例列表（仅限本人管辖范围）"""
     principal = authenticate()
     stmt = (sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
@@ -111,13 +111,13 @@ def _timers(row: ProcessInstance) -> list[dict[str, Any]]:
 
 @blp.get("/instances/<string:instance_id>")
 @blp.response(200, InstanceDetailSchema)
-def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
+def get_instance(instance_id: str) -> dict[str, Any]:
     """流程实例详情：状态、业务数据、待办任务、定时器"""
     principal = authenticate()
     row = visible_instance(principal, instance_id)
     loaded = load(row.id, read_only=True)
     data = {k: v for k, v in loaded.instance.data.items() if k != RESERVED_KEY}
-    version = db.session.get(ProcessDefinition, row.definition_id).version
+    version = db.session.get_one(ProcessDefinition, row.definition_id).version
     body = {**instance_items([row])[0], "version": version}
     body.update(data=data, open_tasks=open_task_items(row.id), timers=_timers(row),
                 related=related_instances(row, data), error=row.error)
@@ -126,7 +126,7 @@ def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
 
 @blp.post("/instances/<string:instance_id>/withdraw")
 @blp.response(200, StartedSchema)
-def withdraw(instance_id: str):  # type: ignore[no-untyped-def]
+def withdraw(instance_id: str) -> dict[str, Any]:
     """申请人在首个审批意见之前撤回申请"""
     principal = authenticate()
     visible_instance(principal, instance_id)
@@ -136,7 +136,7 @@ def withdraw(instance_id: str):  # type: ignore[no-untyped-def]
 @blp.get("/instances/<string:instance_id>/history")
 @blp.arguments(HistoryQuerySchema, location="query")
 @blp.response(200, page_schema(HistoryEntrySchema))
-def history(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-def]
+def history(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
     """办理经过（由哈希链历史事件生成）"""
     principal = authenticate()
     row = visible_instance(principal, instance_id)
@@ -148,7 +148,7 @@ def history(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-
 
 @blp.get("/instances/<string:instance_id>/diagram")
 @blp.response(200, DiagramSchema)
-def diagram(instance_id: str):  # type: ignore[no-untyped-def]
+def diagram(instance_id: str) -> dict[str, Any]:
     """流程图（BPMN XML）及已完成、当前活动的元素 id"""
     principal = authenticate()
     row = visible_instance(principal, instance_id)
@@ -156,7 +156,7 @@ def diagram(instance_id: str):  # type: ignore[no-untyped-def]
     xml = next(text for name, text in sorted(loaded.definition.xml.items()) if name.endswith(".bpmn"))
     completed = loaded.instance.completed_element_ids()
     active = loaded.instance.active_element_ids()
-    version = db.session.get(ProcessDefinition, row.definition_id).version
+    version = db.session.get_one(ProcessDefinition, row.definition_id).version
     return {"process": row.process_key, "version": version, "xml": xml, "completed": completed,
             "active": active, "completed_element_ids": completed, "active_element_ids": active}
 
