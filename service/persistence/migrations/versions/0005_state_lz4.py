@@ -20,7 +20,7 @@ depends_on = None
 
 def _set_state_compression(method: str) -> None:
     bind = op.get_bind()
-    if bind.dialect.name != "postgresql" or bind.dialect.server_version_info < (14,):
+    if bind.dialect.name != "postgresql" or (bind.dialect.server_version_info or (0,)) < (14,):
         return
     op.execute(f"""
         DO $$
@@ -33,9 +33,9 @@ def _set_state_compression(method: str) -> None:
     """)
 
 
-def upgrade():
+def upgrade() -> None:
     _set_state_compression("lz4")
 
 
-def downgrade():
+def downgrade() -> None:
     _set_state_compression("default")
