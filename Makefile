@@ -47,6 +47,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	@test -x /usr/bin/chromium || echo "NOTE: chromium not found at /usr/bin/chromium: the browser tests (tests/e2e) will be skipped"
+	@# types: [tool.mypy] in pyproject.toml
+	$(BIN)/mypy
 	@# pytest exits 5 when it collects nothing: that is a failure too, never a success.
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc
 
@@ -54,4 +56,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache
+	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache
