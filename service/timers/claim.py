@@ -74,7 +74,7 @@ class RowLockClaimer(Claimer):
     def claim(self, now: datetime, skip: set[str]) -> Claim | None:
         # Two primary-key-sized statements instead of one join: joined, the planner may walk every
         # running instance and probe its timers (it does while the tables' statistics are stale,
-        # e.g. right after many instances were started), costing milliseconds per claim. Here the
+        # e.g. right after many instances were started), and every claim pays for that. Here the
         # timers drive (fire_at order, stopping at the first lockable one); the instance's status
         # is a per-row subquery, then the instance row is locked by its key.
         running = sa.select(ProcessInstance.status).where(
