@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Flask
@@ -12,8 +13,10 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from service.config import SETTINGS_KEY, Settings
 from service.http.api.openapi import init_api
+from service.http.input_guard import install_input_guard
 from service.http.json_provider import IsoJSONProvider
 from service.http.problems import register_error_handlers
+from service.http.security_headers import install_security_headers
 from service.http.web import register_web
 from service.observability import install as install_observability
 from service.persistence import (
@@ -53,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask("service", template_folder="http/web/templates", static_folder="http/web/static")
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key or secrets.token_urlsafe(32),
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
         SQLALCHEMY_ECHO=settings.sql_echo,
@@ -74,6 +77,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_api(app)
     register_error_handlers(app)
     register_web(app)
+    install_security_headers(app)
+    install_input_guard(app)
     install(app, NotRunning())
     install_observability(app)  # request ids, JSON request log, /metrics
     return app

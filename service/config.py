@@ -40,6 +40,12 @@ _DURATION = re.compile(
 )
 
 
+# Keys that have been public (defaults of earlier versions, the compose file's old placeholder):
+# anyone could sign a session cookie with them.
+KNOWN_PUBLIC_KEYS = frozenset({"cadreflow-dev-secret", "change-me-in-production", "secret", "changeme"})
+MIN_SECRET_KEY_LENGTH = 32
+
+
 class SettingsError(ValueError):
     """A CADREFLOW_* value is malformed; the message names the variable."""
 
@@ -73,7 +79,9 @@ class Settings:
     webhook_url: str | None = None
     # HMAC-SHA256 key for X-Cadreflow-Signature of webhook POSTs (CADREFLOW_WEBHOOK_SECRET).
     webhook_secret: str | None = None
-    secret_key: str = "cadreflow-dev-secret"
+    # Signs the pages' session cookies. Empty: an app made in-process (tests, benchmarks) signs
+    # with a random key of its own; a serving process refuses to start (check_secret_key).
+    secret_key: str = ""
     timezone: str = "Asia/Shanghai"
     # Request bodies above this are refused with 413 (BPMN uploads included).
     max_content_length: int = 5 * 1024 * 1024
@@ -113,6 +121,16 @@ class Settings:
         """Duty thresholds under the names unit_duties reads (duty_<name>)."""
         return {f"duty_{name}": value for name, value in self.duty_thresholds.items()}
 
+    def check_secret_key(self) -> None:
+        """A process that serves pages refuses a missing, short or publicly known key."""
+        key = self.secret_key
+        if not key:
+            raise SettingsError("CADREFLOW_SECRET_KEY: 未设置（或用 CADREFLOW_SECRET_KEY_FILE 指定密钥文件）")
+        if key in KNOWN_PUBLIC_KEYS:
+            raise SettingsError("CADREFLOW_SECRET_KEY: 该密钥已公开，不能使用，请生成随机密钥")
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"CADREFLOW_SECRET_KEY: 太短（至少 {MIN_SECRET_KEY_LENGTH} 个字符）")
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -132,6 +150,8 @@ class Settings:
             kwargs["webhook_secret"] = env["CADREFLOW_WEBHOOK_SECRET"]
         if env.get("CADREFLOW_SECRET_KEY"):
             kwargs["secret_key"] = env["CADREFLOW_SECRET_KEY"]
+        elif env.get("CADREFLOW_SECRET_KEY_FILE"):
+            kwargs["secret_key"] = _read_secret(env["CADREFLOW_SECRET_KEY_FILE"])
         if env.get("CADREFLOW_TIMEZONE"):
             kwargs["timezone"] = env["CADREFLOW_TIMEZONE"]
         if env.get("CADREFLOW_MAX_CONTENT_LENGTH"):
@@ -163,6 +183,13 @@ class Settings:
         kwargs["deadlines"] = deadlines
         kwargs["duty_thresholds"] = _duties_from_env(env)
         return cls(**kwargs)
+
+
+def _read_secret(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingsError(f"CADREFLOW_SECRET_KEY_FILE: 无法读取 {path}: {exc.strerror}") from exc
 
 
 def _checked_duties(values: Mapping[str, int | bool]) -> dict[str, int | bool]:

@@ -14,7 +14,7 @@ instead:
   where the standard library writes "1e-05" and "3e-07". Every float the two write differently
   comes out of orjson either with "0.0000" in it or as a number with an exponent ("e-7,");
   text with either (in a number, or by chance in a string) is written by the standard library.
-  Everything else is the same shortest round-trip repr in both (tests/workflows/test_canonical.py
+  Everything else is the same shortest round-trip repr in both (tests/unit/test_canonical.py
   compares them over hundreds of thousands of floats, all Unicode planes and real states).
 
 Two values are written where the standard library refuses them, as the state column writes them

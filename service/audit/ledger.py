@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from service.config import get_settings
-from service.core.labels import ROLE_NAMES
+from service.core.labels import DECISION_NAMES, EVENT_KIND_NAMES, PROCESS_NAMES, ROLE_NAMES
 from service.persistence.db import db
-from service.persistence.history.commands import EVENT_KIND_NAMES
 from service.persistence.models import Cadre, HistoryEvent, HumanTask, ProcessInstance, User, Village
-from service.queries.views import DECISION_NAMES, PROCESS_NAMES
 
 # (key, Chinese header); the order is the column order of both formats.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -98,15 +98,30 @@ def write_csv(rows: Iterable[dict[str, Any]], out: BinaryIO) -> int:
     return count
 
 
+# A spreadsheet takes a cell starting with one of these for a formula (CSV injection): comments
+# and names are people's text, so such a cell is written with a leading apostrophe, which
+# spreadsheets read as "text follows" (OWASP's advice for CSV exports).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return "" if value is None else value
 
 
-def write_xlsx(rows: Iterable[dict[str, Any]], path: Path) -> int:
-    from openpyxl import Workbook  # imported here: only the xlsx export needs it
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Text always as a text cell: openpyxl would store a string starting with "=" as a formula."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
+
+def write_xlsx(rows: Iterable[dict[str, Any]], path: Path) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("审批台账")
     tz_name = get_settings().timezone
@@ -115,7 +130,7 @@ def write_xlsx(rows: Iterable[dict[str, Any]], path: Path) -> int:
     count = 0
     for row in rows:
         # Excel has no time zones: the time is written as local wall time, the zone in the header.
-        sheet.append([row[key].replace(tzinfo=None) if key == "time" else row[key]
+        sheet.append([row[key].replace(tzinfo=None) if key == "time" else _xlsx_cell(sheet, row[key])
                       for key, _ in LEDGER_COLUMNS])
         count += 1
     workbook.save(path)

@@ -11,10 +11,9 @@ from service.audit.events import instance_events
 from service.audit.replayer import Replayer
 from service.commands.runtime import definition_of
 from service.core.errors import Conflict, NotFound
-from service.core.labels import ROLE_NAMES
+from service.core.labels import ROLE_NAMES, STATUS_NAMES, TIMER_WHAT
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition, ProcessInstance, User, UserRole
-from service.queries.views import STATUS_NAMES, TIMER_WHAT
 from workflows.determinism import RESERVED_KEY
 
 

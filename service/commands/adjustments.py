@@ -14,6 +14,7 @@ from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import ValidationFailed
 from service.core.principal import Principal
+from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
 from service.persistence.models import Cadre, Posting, ProcessInstance, Village
 from service.queries.eligibility import cadre_facts
@@ -61,6 +62,8 @@ def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str | No
 
 def submit_adjustment(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
     at = now()
+    check_text("justification", payload.get("justification"), LONG_TEXT)
+    check_evidence("evidence", payload.get("evidence"))
     with unit_of_work():
         cadre = _cadre(payload["cadre_id"], "cadre_id")
         grant = require_grant(actor, "unit_hr", cadre.unit_id, "为其他派出单位的干部提出调整")

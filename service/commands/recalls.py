@@ -12,6 +12,7 @@ from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import Forbidden
 from service.core.principal import Principal
+from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
 from service.persistence.models import ProcessInstance, Village
 from workflows.rules import violation
@@ -25,6 +26,8 @@ def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
     grant = first_grant(actor, *RECALL_ROLES)
     if grant is None:
         raise Forbidden("只有县委组织部、县乡村振兴局或县驻村工作领导小组可以启动召回。")
+    check_text("finding", payload.get("finding"), LONG_TEXT)
+    check_evidence("evidence", payload.get("evidence"))
     with unit_of_work():
         cadre = _cadre(payload["cadre_id"], "cadre_id")
         posting = active_posting(cadre.id)

@@ -17,6 +17,7 @@ from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from service.core.principal import Principal
+from service.core.text_limits import SHORT_TEXT, check_text
 from service.persistence.db import db
 from service.persistence.models import PendingTimer, ProcessInstance
 from workflows.serialization import state_hash
@@ -24,6 +25,7 @@ from workflows.serialization import state_hash
 
 def resume_instance(actor: Principal, instance_id: str, reason: str) -> ProcessInstance:
     reason = (reason or "").strip()
+    check_text("reason", reason, SHORT_TEXT)
     if not reason:
         raise ValidationFailed("恢复运行须说明原因。", errors={"reason": ["恢复运行须说明原因。"]})
     grant = first_grant(actor, "admin")

@@ -18,6 +18,7 @@ from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import Conflict, NotFound, ValidationFailed
 from service.core.principal import Grant, Principal
+from service.core.text_limits import COMMENT, check_form_data, check_text
 from service.persistence.db import db
 from service.persistence.history import canonical
 from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
@@ -162,6 +163,8 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
     `visible(task, instance row)`, when given, refuses a caller who may not see the task (it
     raises): the entry point's read check, made on the rows the command reads anyway."""
     at = now()
+    check_text("comment", comment, COMMENT)
+    check_form_data(data or {})
     data = canonical(dict(data or {}))
     with unit_of_work():
         task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance

@@ -12,7 +12,7 @@ from service.commands.actor import SYSTEM, first_grant
 from service.commands.core import EventInfo, load, record, save
 from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
-from service.core.labels import ROLE_NAMES
+from service.core.labels import ROLE_NAMES, TIMER_NOTICE_NAMES
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import (
@@ -26,8 +26,6 @@ from service.persistence.models import (
 from workflows.clock import require_aware
 from workflows.engine import FiredTimer
 from workflows.serialization import state_hash
-
-NOTIFIED_KINDS = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}
 
 
 @dataclass
@@ -55,7 +53,7 @@ def _recipients(notify: str, task: HumanTask | None, instance: ProcessInstance) 
 
 
 def _notify(row: ProcessInstance, timer: FiredTimer, tasks: dict[str, HumanTask], at: datetime) -> list[str]:
-    label = NOTIFIED_KINDS.get(timer.kind or "")
+    label = TIMER_NOTICE_NAMES.get(timer.kind or "")
     if label is None:
         return []
     task = tasks.get(timer.task_id or "")

@@ -20,6 +20,7 @@ from service.core.clock import now
 from service.core.errors import ApiError, Conflict, Forbidden, NotFound
 from service.core.labels import ROLE_NAMES
 from service.core.principal import Grant, Principal
+from service.core.text_limits import MESSAGE, check_text
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User, UserRole
 from workflows.serialization import state_hash
@@ -76,6 +77,7 @@ def _candidates(task: HumanTask) -> list[str]:
 
 def urge_task(actor: Principal, task_id: str, message: str | None = None) -> UrgeResult:
     at = now()
+    check_text("message", message, MESSAGE)
     with unit_of_work():
         task = db.session.get(HumanTask, task_id)
         if task is None:

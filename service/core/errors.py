@@ -1,6 +1,6 @@
 """Expected failures of a command or query, with the HTTP status they map to and a Chinese detail.
 
-service.http.problems renders them as application/problem+json."""
+The HTTP layer renders them: the API as application/problem+json, the pages as error pages."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from service.commands import submit_adjustment
 from service.http.api.blueprint import Blueprint
-from service.http.api.instances import started_body
 from service.http.api.schemas.adjustments import AdjustmentSchema, StartedSchema
 from service.http.auth import require_role
+from service.queries.instances import started_view
 
 blp = Blueprint("adjustments", __name__, url_prefix="/api/v1", description="中途调整申请")
 
@@ -20,4 +20,4 @@ blp = Blueprint("adjustments", __name__, url_prefix="/api/v1", description="中�
 def create_adjustment(args: dict[str, Any]) -> dict[str, Any]:
     """派出单位人事提出驻村干部中途调整申请"""
     actor = require_role("unit_hr")
-    return started_body(submit_adjustment(actor, args))
+    return started_view(submit_adjustment(actor, args))

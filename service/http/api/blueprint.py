@@ -15,6 +15,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 
 from service.core.errors import ValidationFailed
 from service.http.auth import authenticate, require_role
+from service.http.input_guard import check_json, parse_bounded_int, refuse
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,11 +48,22 @@ class StrictParser(FlaskParser):
         not JSON, no database column keeps them, and no history event can be hashed over them."""
         if not is_json_request(req):
             return missing
-        text = req.get_data(cache=True).decode("utf-8")
         try:
-            return json.loads(text, parse_constant=_refuse_constant)
+            text = req.get_data(cache=True).decode("utf-8")
+        except UnicodeDecodeError as err:
+            raise refuse("json", "请求体不是 UTF-8 编码") from err
+        try:
+            body = json.loads(text, parse_constant=_refuse_constant, parse_int=parse_bounded_int)
         except _NotAJsonNumber as err:
             raise json.JSONDecodeError(str(err), text, max(text.find(err.token), 0)) from err
+        except RecursionError as err:
+            raise refuse("json", "嵌套层数过多") from err
+        except ValueError as err:
+            if isinstance(err, json.JSONDecodeError):
+                raise
+            raise refuse("json", str(err)) from err
+        check_json(body)
+        return body
 
     def _handle_invalid_json_error(self, error: Exception, req: Request, *args: Any,
                                    **kwargs: Any) -> NoReturn:

@@ -10,7 +10,6 @@ from flask import request
 from service.commands import deploy, start_process
 from service.core.errors import ValidationFailed
 from service.http.api.blueprint import Blueprint
-from service.http.api.instances import started_body
 from service.http.api.schemas.adjustments import StartedSchema
 from service.http.api.schemas.definitions import (
     DefinitionQuerySchema,
@@ -22,6 +21,7 @@ from service.http.auth import authenticate, require_role
 from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition
+from service.queries.instances import started_view
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1", description="流程定义")
 
@@ -84,4 +84,4 @@ def start_instance(args: dict[str, Any], key: str) -> dict[str, Any]:
     """启动任一已部署流程（管理员，或流程开始节点所在泳道的角色）"""
     actor = authenticate()
     row = start_process(actor, key, args["data"], args.get("business_key"))
-    return started_body(row)
+    return started_view(row)

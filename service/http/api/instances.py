@@ -8,9 +8,6 @@ import sqlalchemy as sa
 
 from service.commands import withdraw_instance
 from service.commands.core import load
-from service.core.errors import NotFound
-from service.core.labels import ROLE_NAMES
-from service.core.principal import Principal
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.adjustments import StartedSchema
 from service.http.api.schemas.instances import (
@@ -24,44 +21,13 @@ from service.http.api.schemas.instances import (
 from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
-from service.persistence.models import (
-    HistoryEvent,
-    HumanTask,
-    PendingTimer,
-    ProcessDefinition,
-    ProcessInstance,
-)
-from service.queries.access import can_see_instance, instance_clause
-from service.queries.timeline import history_entries, related_instances
-from service.queries.views import (
-    TIMER_WHAT,
-    instance_items,
-    task_items,
-)
-from workflows.determinism import RESERVED_KEY
+from service.persistence.models import ProcessDefinition, ProcessInstance
+from service.queries.access import instance_clause
+from service.queries.instances import bpmn_xml, instance_detail, started_view, visible_instance
+from service.queries.timeline import history_entries, history_query
+from service.queries.views import instance_items
 
 blp = Blueprint("instances", __name__, url_prefix="/api/v1", description="流程实例")
-
-
-def open_task_items(instance_id: str) -> list[dict[str, Any]]:
-    tasks = db.session.execute(sa.select(HumanTask).where(
-        HumanTask.instance_id == instance_id, HumanTask.status == "open")
-        .order_by(HumanTask.created_at, HumanTask.id)).scalars().all()
-    return task_items(tasks)
-
-
-def started_body(row: ProcessInstance) -> dict[str, Any]:
-    version = db.session.get_one(ProcessDefinition, row.definition_id).version
-    return {"instance_id": row.id, "status": row.status, "process": row.process_key, "version": version,
-            "open_tasks": open_task_items(row.id)}
-
-
-def visible_instance(principal: Principal, instance_id: str) -> ProcessInstance:
-    """The instance if the caller may see it; 404 otherwise (its existence is not revealed)."""
-    row = db.session.get(ProcessInstance, instance_id)
-    if row is None or not can_see_instance(principal, row):
-        raise NotFound(f"流程实例 {instance_id} 不存在或无权查看。")
-    return row
 
 
 @blp.get("/instances")
@@ -90,38 +56,11 @@ def list_instances(args: dict[str, Any]) -> dict[str, Any]:
     return page
 
 
-def _timers(row: ProcessInstance) -> list[dict[str, Any]]:
-    timers = db.session.execute(sa.select(PendingTimer).where(PendingTimer.instance_id == row.id)
-                                .order_by(PendingTimer.fire_at)).scalars().all()
-    tasks = {t.id: t for t in db.session.execute(sa.select(HumanTask).where(
-        HumanTask.id.in_({t.task_id for t in timers if t.task_id}))).scalars()} if timers else {}
-    out = []
-    for t in timers:
-        task = tasks.get(t.task_id or "")
-        what = TIMER_WHAT.get(t.kind, t.kind)
-        if task is not None:
-            what = f"{task.name}：{what}"
-        if t.notify:
-            what += f"，通知{ROLE_NAMES.get(t.notify, t.notify)}"
-        out.append({"id": t.id, "fire_at": t.fire_at, "kind": t.kind, "what": what, "notify": t.notify,
-                    "task": {"id": task.id, "name": task.name, "spec_id": task.spec_id} if task else None,
-                    "calendar_uncovered": t.calendar_uncovered})
-    return out
-
-
 @blp.get("/instances/<string:instance_id>")
 @blp.response(200, InstanceDetailSchema)
 def get_instance(instance_id: str) -> dict[str, Any]:
     """流程实例详情：状态、业务数据、待办任务、定时器"""
-    principal = authenticate()
-    row = visible_instance(principal, instance_id)
-    loaded = load(row.id, read_only=True)
-    data = {k: v for k, v in loaded.instance.data.items() if k != RESERVED_KEY}
-    version = db.session.get_one(ProcessDefinition, row.definition_id).version
-    body = {**instance_items([row])[0], "version": version}
-    body.update(data=data, open_tasks=open_task_items(row.id), timers=_timers(row),
-                related=related_instances(row, data), error=row.error)
-    return body
+    return instance_detail(visible_instance(authenticate(), instance_id))
 
 
 @blp.post("/instances/<string:instance_id>/withdraw")
@@ -130,7 +69,7 @@ def withdraw(instance_id: str) -> dict[str, Any]:
     """申请人在首个审批意见之前撤回申请"""
     principal = authenticate()
     visible_instance(principal, instance_id)
-    return started_body(withdraw_instance(principal, instance_id))
+    return started_view(withdraw_instance(principal, instance_id))
 
 
 @blp.get("/instances/<string:instance_id>/history")
@@ -140,8 +79,7 @@ def history(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
     """办理经过（由哈希链历史事件生成）"""
     principal = authenticate()
     row = visible_instance(principal, instance_id)
-    stmt = sa.select(HistoryEvent).where(HistoryEvent.instance_id == row.id).order_by(HistoryEvent.seq)
-    page = paginate(stmt, args["page"], args["per_page"])
+    page = paginate(history_query(row.id), args["page"], args["per_page"])
     page["items"] = history_entries(page["items"])
     return page
 
@@ -153,7 +91,7 @@ def diagram(instance_id: str) -> dict[str, Any]:
     principal = authenticate()
     row = visible_instance(principal, instance_id)
     loaded = load(row.id, read_only=True)
-    xml = next(text for name, text in sorted(loaded.definition.xml.items()) if name.endswith(".bpmn"))
+    xml = bpmn_xml(loaded)
     completed = loaded.instance.completed_element_ids()
     active = loaded.instance.active_element_ids()
     version = db.session.get_one(ProcessDefinition, row.definition_id).version

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.notifications import mark_read
-from service.commands.timers import NOTIFIED_KINDS
+from service.core.labels import NOTIFICATION_KIND_NAMES
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.notifications import NotificationQuerySchema, NotificationSchema
 from service.http.auth import authenticate
@@ -16,11 +16,8 @@ from service.persistence.models import Notification
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="通知（催办、督办、逾期提醒）")
 
-KIND_NAMES = {**NOTIFIED_KINDS, "urge": "催办"}
-
-
 def item(row: Notification) -> dict[str, Any]:
-    return {"id": row.id, "kind": row.kind, "kind_name": KIND_NAMES.get(row.kind, row.kind),
+    return {"id": row.id, "kind": row.kind, "kind_name": NOTIFICATION_KIND_NAMES.get(row.kind, row.kind),
             "message": row.message, "instance_id": row.instance_id, "task_id": row.task_id,
             "created_at": row.created_at, "read_at": row.read_at}
 

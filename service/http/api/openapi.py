@@ -9,6 +9,7 @@ from flask import Flask, Response, current_app, render_template
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from service.http.api import register_blueprints
 from service.http.problems import handle_http_exception
 
 API_EXTENSION_KEY = "cadreflow.api"
@@ -71,9 +72,6 @@ def init_api(app: Flask) -> Api:
     )
     api = ProblemApi(app)
     app.extensions[API_EXTENSION_KEY] = api
-
-    from service.http.api import register_blueprints
-
     register_blueprints(api)
     app.register_blueprint(_docs_blueprint())
     return api

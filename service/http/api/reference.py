@@ -24,8 +24,8 @@ from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, Village
+from service.queries.access import cadre_clause, can_see_cadre
 from service.queries.eligibility import first_secretary_eligibility
-from service.queries.visibility import cadre_visibility_clause, can_see_cadre
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="基础数据：机构、村、驻村干部")
 
@@ -75,7 +75,7 @@ def list_cadres(args: dict[str, Any]) -> dict[str, Any]:
     """驻村干部及人选（派出单位人事只见本单位，干部只见本人）"""
     principal = authenticate()
     stmt = sa.select(Cadre).order_by(Cadre.id)
-    visible = cadre_visibility_clause(principal)
+    visible = cadre_clause(principal)
     if visible is not None:
         stmt = stmt.where(visible)
     if "unit_id" in args:

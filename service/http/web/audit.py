@@ -1,7 +1,6 @@
 """Auditor pages: search instances, verify one (hash chain + replay), its state at a moment, export.
 
-The audit module (service/audit) does the work; these pages only read it. It is imported inside
-the views so that the rest of the pages do not depend on it being installed.
+The audit module (service/audit) does the work; these pages only read it.
 """
 
 from __future__ import annotations
@@ -18,14 +17,15 @@ from werkzeug.wrappers import Response
 from service.audit import InstanceNotStarted, ledger_rows, state_at, verify_instance, write_xlsx
 from service.config import get_settings
 from service.core.errors import Conflict
-from service.http.api.instances import visible_instance
+from service.core.labels import PROCESS_NAMES, STATUS_NAMES
 from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.forms import parse_date
 from service.http.web.paging import PER_PAGE, page_arg, page_count
 from service.http.web.session import require_principal, roles_required
 from service.persistence.models import Cadre, ProcessInstance, Village
-from service.queries.views import PROCESS_NAMES, STATUS_NAMES, instance_items
+from service.queries.instances import visible_instance
+from service.queries.views import instance_items
 
 AUDITORS = ("auditor",)
 

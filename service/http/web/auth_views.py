@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -10,9 +12,13 @@ from service.http.web.session import current_principal, find_user, sign_in, sign
 
 
 def _safe_next(target: str | None) -> str:
-    # Only paths of this site: an absolute or protocol-relative URL would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    r"""Only a path of this site. Browsers drop tabs and line breaks from a URL and read a
+    backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would leave the site:
+    those characters go first, then anything with a scheme or a host is refused."""
+    cleaned = "".join(ch for ch in target or "" if ch >= " " and ch != "\x7f").replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not parts.scheme and not parts.netloc:
+        return cleaned
     return url_for("web.inbox")
 
 

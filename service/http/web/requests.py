@@ -14,7 +14,6 @@ from service.commands.adjustments import active_posting
 from service.config import get_settings
 from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
-from service.http.api.instances import visible_instance
 from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.forms import field_errors, parse_date
@@ -23,6 +22,7 @@ from service.http.web.session import require_principal, roles_required
 from service.persistence.db import db
 from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, Village
 from service.queries.eligibility import cadre_facts
+from service.queries.instances import visible_instance
 from service.queries.views import instance_items
 from workflows.rules import REASONS, ROLES, nominee_eligibility
 

@@ -26,7 +26,8 @@ class ProcessInstance(Model):
     # JSONB reorders keys, which would make a restored instance diverge from its replay.
     state: Mapped[dict] = mapped_column(sa.JSON)
     # Optimistic concurrency: SQLAlchemy issues UPDATE ... WHERE revision = :old and raises
-    # StaleDataError when another transaction got there first (service/errors.py maps it to 409).
+    # StaleDataError when another transaction got there first (the unit of work makes it a 409).
+    # This is the one concurrency check: the store and every other ORM write of the row go through it.
     revision: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     cadre_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     old_cadre_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
