@@ -52,7 +52,7 @@ def visible_task(principal: Principal, task_id: str) -> tuple[HumanTask, Process
     task = db.session.get(HumanTask, task_id)
     if task is None:
         raise task_not_found(task_id)
-    row = db.session.get(ProcessInstance, task.instance_id)
+    row = db.session.get_one(ProcessInstance, task.instance_id)
     return task, row, require_visible_task(principal, task, row)
 
 
