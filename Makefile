@@ -57,6 +57,8 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	@test -n "$$CADREFLOW_TEST_DATABASE_URL" || echo "NOTE: CADREFLOW_TEST_DATABASE_URL is not set: the PostgreSQL half of the suite is SKIPPED (.ci/run sets it)"
 	@test -x /usr/bin/chromium || echo "NOTE: chromium not found at /usr/bin/chromium: the browser tests (tests/e2e) will be skipped"
+	@# types: [tool.mypy] in pyproject.toml
+	$(BIN)/mypy
 	@# pytest exits 5 when it collects nothing: that is a failure too, never a success.
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc
 
@@ -64,4 +66,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache
+	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache

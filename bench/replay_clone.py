@@ -28,7 +28,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
-from service.commands.projections import BUSINESS_FIELDS, sync_business_fields
 
 from service.audit.events import instance_events
 from service.commands.core import TERMINAL
@@ -36,6 +35,7 @@ from service.persistence.db import db
 from service.persistence.history import COMMAND_KIND_BY_EVENT, canonical, event_hash
 from service.persistence.history.chain import EVENT_HASH_FIELDS
 from service.persistence.models import HistoryEvent, ProcessDefinition, ProcessInstance
+from service.persistence.projections import BUSINESS_FIELDS, business_field_changes
 from service.persistence.runtime import definition_of, get_engine
 from workflows.engine import Definition, Engine, Instance
 from workflows.replay import apply_command
@@ -133,7 +133,8 @@ class Cloner:
             out.append(fields)
         assert instance is not None, f"template {template.instance_id} has no engine events"
         business = SimpleNamespace(**dict.fromkeys(BUSINESS_COLUMNS))
-        sync_business_fields(business, instance.data)  # same derivation as the service's save()
+        # the same derivation as the service's commands (commands.core)
+        vars(business).update(business_field_changes(business, instance.data))  # type: ignore[arg-type]
         business_key = template.business_key
         for old, new in ids.items():  # e.g. handover:<source id>
             business_key = business_key.replace(old, new) if business_key else business_key

@@ -8,6 +8,8 @@ from pathlib import Path
 from flask import Flask
 from flask_migrate import Migrate
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from service.config import SETTINGS_KEY, Settings
 from service.http.api.openapi import init_api
@@ -37,7 +39,7 @@ def _engine_options(url: str) -> dict:
     return {"pool_pre_ping": True, **codec}
 
 
-def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # Write-ahead log with synchronous=FULL: still durable (the WAL is synced at every commit),

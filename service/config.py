@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
@@ -134,13 +135,13 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def with_changes(self, **changes: object) -> Settings:
+    def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, Any] = {}  # field name -> the value parsed for that field
         if env.get("CADREFLOW_DATABASE_URL"):
             kwargs["database_url"] = env["CADREFLOW_DATABASE_URL"]
         if env.get("CADREFLOW_WEBHOOK_URL"):

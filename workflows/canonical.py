@@ -2,10 +2,10 @@
 
 Canonical means the standard library's `json.dumps(obj, sort_keys=True, separators=(",", ":"),
 ensure_ascii=False, allow_nan=False)` in UTF-8: every recorded state hash was taken over that
-text, and a replay years later must produce the same bytes. Writing it took about a quarter of a
-millisecond per command for a replacement's state. orjson writes it, with the check below that
-its text is the same, in about a quarter of that time; where the two could differ, the standard
-library writes it instead:
+text, and a replay years later must produce the same bytes. Every saved state is hashed, so
+writing that text is on every command's path. orjson writes it, with the check below that its
+text is the same, in much less time; where the two could differ, the standard library writes it
+instead:
 
 * values orjson refuses or is told to pass on (integers beyond 64 bits, non-string keys, str/int/
   dict/list subclasses, datetimes, dataclasses, other objects, invalid Unicode): the standard

@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
@@ -100,6 +100,14 @@ def _camunda_properties(node: etree._Element) -> dict[str, str]:
 
 class _TimerParsing:
     """Mixin: timers built from our classes; camunda:properties kept on events too."""
+
+    if TYPE_CHECKING:
+        # Supplied by the SpiffWorkflow event parser each subclass also derives from (untyped).
+        node: Any
+        filename: str
+
+        def get_event_description(self, event: Any) -> Any: ...
+        def xpath(self, xpath: str) -> list[Any]: ...
 
     def parse_timer_event(self, event: Any) -> Any:
         try:

@@ -16,8 +16,6 @@ from .definitions import Definition
 from .engine import Engine, Instance
 from .serialization import state_hash
 
-COMMAND_KINDS = ("start", "complete", "message", "fire_timers", "recompute_deadlines")
-
 
 class ReplayError(Exception):
     def __init__(self, index: int, message: str) -> None:

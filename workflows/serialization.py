@@ -1,6 +1,6 @@
 """Instance state without the spec, restored against the cached parsed spec; state hashes.
 
-The stock serializer embeds the whole spec (~2/3 of every dump). We store the spec once per
+The stock serializer embeds the whole spec (most of every dump). We store the spec once per
 definition version and the instance state without it: our workflow converter leaves `spec` and
 `subprocess_specs` out and, on restore, takes them from the caller (the definition cache).
 The registry also knows our timer classes, so even a full dump restores our timers rather than

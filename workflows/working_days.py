@@ -33,7 +33,7 @@ LIBRARY_VERSION: str | None = getattr(chinese_calendar, "__version__", None)
 
 @lru_cache(maxsize=8192)
 def _library_workday(day: date) -> bool:
-    """chinese_calendar.is_workday (static package data; ~40 us a call, so remembered).
+    """chinese_calendar.is_workday (static package data, not cheap to ask, so remembered).
     Raises NotImplementedError for years the library does not cover (not cached)."""
     return chinese_calendar.is_workday(day)
 

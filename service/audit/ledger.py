@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -42,8 +42,8 @@ def ledger_rows(start: datetime, end: datetime) -> Iterator[dict[str, Any]]:
         db.session.expunge_all()  # a long range must not pile up in the identity map
 
 
-def _rows(events: list[HistoryEvent], tz: Any) -> Iterator[dict[str, Any]]:
-    instances = _by_id(ProcessInstance, {e.instance_id for e in events})
+def _rows(events: Sequence[HistoryEvent], tz: Any) -> Iterator[dict[str, Any]]:
+    instances = _instances({e.instance_id for e in events})
     cadre_ids = {c for i in instances.values() for c in (i.cadre_id, i.new_cadre_id) if c}
     cadres = _names(Cadre, cadre_ids)
     villages = _names(Village, {i.village_id for i in instances.values() if i.village_id})
@@ -70,16 +70,15 @@ def _rows(events: list[HistoryEvent], tz: Any) -> Iterator[dict[str, Any]]:
         }
 
 
-def _by_id(model: type, ids: set[str]) -> dict[str, Any]:
+def _instances(ids: set[str]) -> dict[str, ProcessInstance]:
     if not ids:
         return {}
-    stmt = sa.select(model).where(model.id.in_(ids))
-    if model is ProcessInstance:
-        stmt = stmt.options(sa.orm.defer(ProcessInstance.state))
+    stmt = (sa.select(ProcessInstance).where(ProcessInstance.id.in_(ids))
+            .options(sa.orm.defer(ProcessInstance.state)))
     return {r.id: r for r in db.session.execute(stmt).scalars()}
 
 
-def _names(model: type, ids: set[str]) -> dict[str, str]:
+def _names(model: type[Cadre] | type[Village] | type[HumanTask], ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     return dict(db.session.execute(sa.select(model.id, model.name).where(model.id.in_(ids))).all())

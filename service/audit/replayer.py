@@ -29,6 +29,8 @@ from workflows.replay import apply_command
 from workflows.serialization import state_hash
 
 CLAIM_KINDS = frozenset({"claim", "unclaim", "transfer"})
+# Open task id -> login holding it (None: a transfer recorded without a recipient).
+Claims = dict[str, str | None]
 
 
 @dataclass
@@ -38,7 +40,7 @@ class ReplayOutcome:
     detail: str | None = None
     instance: Instance | None = None  # the state after the last replayed event
     last_seq: int = 0
-    claims: dict[str, str] = field(default_factory=dict)  # open task id -> login holding it
+    claims: Claims = field(default_factory=dict)
 
 
 class _Diverged(Exception):
@@ -90,7 +92,7 @@ class Replayer:
         return outcome
 
     def _apply(self, definition: Definition, instance: Instance | None, current: str | None,
-               event: Any, instance_id: str, claims: dict[str, str]) -> tuple[Instance | None, str | None]:
+               event: Any, instance_id: str, claims: Claims) -> tuple[Instance | None, str | None]:
         seq = event.seq
         if event.kind not in COMMAND_KIND_BY_EVENT:
             raise _Diverged(seq, f"第 {seq} 条事件的类型 {event.kind!r} 未知，无法重放")
@@ -133,7 +135,7 @@ def _check_actor(event: Any, task: HumanTask) -> None:
 
 
 def _check_passive(event: Any, instance: Instance | None, current: str | None,
-                   claims: dict[str, str]) -> None:
+                   claims: Claims) -> None:
     seq = event.seq
     if event.state_hash != current:
         raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）不改变流程状态，但记录的状态哈希与前一状态不同")

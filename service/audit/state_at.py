@@ -29,7 +29,7 @@ def state_at(instance_id: str, at: datetime, replayer: Replayer | None = None) -
     at = at.astimezone(UTC)
     if not events or events[0].at > at:
         raise InstanceNotStarted(f"实例在 {at.isoformat()} 尚未发起")
-    definition_row = db.session.get(ProcessDefinition, row.definition_id)
+    definition_row = db.session.get_one(ProcessDefinition, row.definition_id)
     outcome = (replayer or Replayer()).run(definition_of(definition_row), events, row.id, until=at)
     if not outcome.ok or outcome.instance is None:
         raise Conflict(f"历史记录无法重放到该时间：{outcome.detail}", slug="history-diverged")

@@ -56,7 +56,7 @@ def verify_instance(instance_id: str, replayer: Replayer | None = None) -> Verif
 def _replay(row: ProcessInstance, events: list[Any], replayer: Replayer) -> tuple[int | None, str | None]:
     if not events:
         return 1, "没有可重放的事件"
-    definition_row = db.session.get(ProcessDefinition, row.definition_id)
+    definition_row = db.session.get_one(ProcessDefinition, row.definition_id)
     definition = definition_of(definition_row)
     if definition.content_hash != definition_row.content_hash:
         return 1, f"流程定义 {definition_row.key} v{definition_row.version} 的文件与其内容哈希不符"

@@ -46,8 +46,8 @@ def open_request_exists(process_key: str, cadre_id: str) -> bool:
         ProcessInstance.cadre_id == cadre_id).limit(1)).first() is not None
 
 
-def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str,
-                       cadre_id: str) -> list[Violation]:
+def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str | None,
+                       cadre_id: str | None) -> list[Violation]:
     """Service-side facts about the nominee the engine's rules cannot see (registry, postings)."""
     if nominee is None:
         return [violation("unknown_nominee", "nominee_id", f"拟任人选 {nominee_id} 不存在")]

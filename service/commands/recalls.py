@@ -37,7 +37,8 @@ def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
         if open_request_exists(PROCESS_KEY, cadre.id):
             violations.append(violation("duplicate_open_request", "cadre_id", "该干部已有正在办理的召回案件"))
         refuse(violations, detail="无法启动召回。")
-        village = db.session.get(Village, posting.village_id)
+        assert posting is not None  # refuse() raised cadre_not_posted otherwise
+        village = db.session.get_one(Village, posting.village_id)
         data = {
             "cadre_id": cadre.id, "cadre_name": cadre.name, "role": posting.role,
             "village_id": village.id, "village_name": village.name, "township_id": village.township_id,

@@ -70,7 +70,7 @@ def _require_not_claimed_by_other(actor: Principal, task: HumanTask) -> None:
 
 def _touch(task: HumanTask, at: datetime) -> ProcessInstance:
     """Bump the instance revision: a concurrent command on the same instance then loses (409)."""
-    row = db.session.get(ProcessInstance, task.instance_id)
+    row = db.session.get_one(ProcessInstance, task.instance_id)
     row.updated_at = at
     db.session.flush()
     return row
@@ -157,7 +157,7 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
 def complete_task(actor: Principal, task_id: str, decision: str | None, comment: str | None = None,
                   data: dict[str, Any] | None = None,
                   respond: Callable[[CompleteResult], Any] | None = None,
-                  visible: Callable[[HumanTask, ProcessInstance], None] | None = None) -> CompleteResult:
+                  visible: Callable[[HumanTask, ProcessInstance], object] | None = None) -> CompleteResult:
     """Complete a task. `respond(result)`, when given, runs inside the transaction just before the
     commit (its return value lands in `result.response`): a response built from the rows the
     command holds needs no second transaction and no re-reads of the expired rows.
@@ -188,7 +188,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             raise ValidationFailed(str(err), errors={"decision": [str(err)]}) from err
         except FormInvalid as err:
             raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
-        closed = {"status": "done", "completed_at": at, "completed_by": actor.login,
+        closed: dict[str, Any] = {"status": "done", "completed_at": at, "completed_by": actor.login,
                   "decision": decision, "comment": (comment or "").strip() or None}
         inputs = {"task_id": task_id, "decision": decision, "comment": comment, "data": data,
                   "actor": actor.login, "trusted_data": trusted}

@@ -141,8 +141,9 @@ def record_timer_failure(instance_id: str, timer_ids: list[str], at: datetime, e
             timer.lock_owner = None
             timer.lock_expires_at = None
         row = db.session.get(ProcessInstance, instance_id)
-        errored = give_up and row is not None and row.status == "running"
-        if errored:
+        errored = False
+        if give_up and row is not None and row.status == "running":
+            errored = True
             row.status = "error"
             row.error = f"定时器连续 {attempts} 次触发失败：{reason}"
             row.updated_at = at

@@ -82,7 +82,7 @@ def urge_task(actor: Principal, task_id: str, message: str | None = None) -> Urg
         task = db.session.get(HumanTask, task_id)
         if task is None:
             raise NotFound(f"任务 {task_id} 不存在。")
-        row = db.session.get(ProcessInstance, task.instance_id)
+        row = db.session.get_one(ProcessInstance, task.instance_id)
         grant = _urging_grant(actor, row)
         if grant is None:
             raise Forbidden("只有申请人、县驻村办或本案的备案部门可以催办。")

@@ -40,7 +40,7 @@ def definition_by_id(definition_id: int, content_hash: str) -> Definition:
         cached = _definitions.get((definition_id, content_hash))
     if cached is not None:
         return cached
-    return definition_of(db.session.get(ProcessDefinition, definition_id))
+    return definition_of(db.session.get_one(ProcessDefinition, definition_id))
 
 
 def latest_definition_row(key: str) -> ProcessDefinition:

@@ -47,7 +47,7 @@ def open_task_items(instance_id: str) -> list[dict[str, Any]]:
 
 def started_view(row: ProcessInstance) -> dict[str, Any]:
     """What a command that started or moved an instance answers: its status and open tasks."""
-    version = db.session.get(ProcessDefinition, row.definition_id).version
+    version = db.session.get_one(ProcessDefinition, row.definition_id).version
     return {"instance_id": row.id, "status": row.status, "process": row.process_key, "version": version,
             "open_tasks": open_task_items(row.id)}
 
@@ -75,7 +75,7 @@ def pending_timers(row: ProcessInstance) -> list[dict[str, Any]]:
 def instance_detail(row: ProcessInstance) -> dict[str, Any]:
     """Status, process version, business data, open tasks, pending timers and related instances."""
     data = business_data(load(row.id, read_only=True).instance)
-    version = db.session.get(ProcessDefinition, row.definition_id).version
+    version = db.session.get_one(ProcessDefinition, row.definition_id).version
     body = {**instance_items([row])[0], "version": version}
     body.update(data=data, open_tasks=open_task_items(row.id), timers=pending_timers(row),
                 related=related_instances(row, data), error=row.error)

@@ -52,13 +52,13 @@ def visible_task(principal: Principal, task_id: str) -> tuple[HumanTask, Process
     task = db.session.get(HumanTask, task_id)
     if task is None:
         raise task_not_found(task_id)
-    row = db.session.get(ProcessInstance, task.instance_id)
+    row = db.session.get_one(ProcessInstance, task.instance_id)
     return task, row, require_visible_task(principal, task, row)
 
 
 def task_contract(task: HumanTask, row: ProcessInstance) -> tuple[list[dict[str, Any]], list[str]]:
     """The task's form fields and the decisions that need a comment, from its pinned definition."""
-    spec = definition_of(db.session.get(ProcessDefinition, row.definition_id)).task_spec(task.spec_id)
+    spec = definition_of(db.session.get_one(ProcessDefinition, row.definition_id)).task_spec(task.spec_id)
     ext = (spec.extensions or {}) if spec is not None else {}
     decisions = list(task.decisions or [])
     required = ext.get("comment_required")

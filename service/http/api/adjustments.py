@@ -17,7 +17,7 @@ blp = Blueprint("adjustments", __name__, url_prefix="/api/v1", description="中�
 @blp.roles("unit_hr")
 @blp.arguments(AdjustmentSchema)
 @blp.response(201, StartedSchema)
-def create_adjustment(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def create_adjustment(args: dict[str, Any]) -> dict[str, Any]:
     """派出单位人事提出驻村干部中途调整申请"""
     actor = require_role("unit_hr")
     return started_view(submit_adjustment(actor, args))

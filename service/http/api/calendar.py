@@ -49,7 +49,7 @@ def _year_item(year: int, entries: list[CalendarEntry]) -> dict[str, Any]:
 @blp.get("/calendar/years")
 @blp.arguments(CalendarQuerySchema, location="query")
 @blp.response(200, page_schema(CalendarYearSchema))
-def list_years(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_years(args: dict[str, Any]) -> dict[str, Any]:
     """管理员录入的年度节假日安排（每年的现行版本）"""
     authenticate()
     by_year = _versions()
@@ -61,7 +61,7 @@ def list_years(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @blp.get("/calendar/coverage")
 @blp.response(200, CalendarCoverageSchema)
-def coverage():  # type: ignore[no-untyped-def]
+def coverage() -> dict[str, Any]:
     """日历尚未覆盖的年份（这些年份的期限暂按周末计算）"""
     authenticate()
     return {"uncovered_years": uncovered_years(now(), get_engine().calendar)}
@@ -69,7 +69,7 @@ def coverage():  # type: ignore[no-untyped-def]
 
 @blp.get("/calendar/years/<int:year>")
 @blp.response(200, CalendarYearDetailSchema)
-def get_year(year: int):  # type: ignore[no-untyped-def]
+def get_year(year: int) -> dict[str, Any]:
     """某年的现行安排及全部历史版本"""
     authenticate()
     entries = _versions(year).get(year)
@@ -82,7 +82,7 @@ def get_year(year: int):  # type: ignore[no-untyped-def]
 @blp.roles("admin")
 @blp.arguments(CalendarYearInSchema)
 @blp.response(200, CalendarEnteredSchema)
-def put_year(args: dict[str, Any], year: int):  # type: ignore[no-untyped-def]
+def put_year(args: dict[str, Any], year: int) -> dict[str, Any]:
     """录入（或更正）某年的法定节假日和调休工作日；新版本生效并重算相关流程的期限（仅管理员）"""
     actor = require_role("admin")
     result = enter_year(actor, year, args["holidays"], args["workdays"], args.get("note"))

@@ -45,7 +45,7 @@ def _latest_versions() -> dict[str, int]:
 @blp.get("/definitions")
 @blp.arguments(DefinitionQuerySchema, location="query")
 @blp.response(200, page_schema(DefinitionSchema))
-def list_definitions(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_definitions(args: dict[str, Any]) -> dict[str, Any]:
     """已部署的流程定义及版本"""
     authenticate()
     stmt = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version.desc())
@@ -61,7 +61,7 @@ def list_definitions(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": UploadSchema}}})
 @blp.response(201, DefinitionSchema)
 @blp.alt_response(200, schema=DefinitionSchema, description="内容与已有版本相同：沿用该版本")
-def upload_definition():  # type: ignore[no-untyped-def]
+def upload_definition() -> tuple[dict[str, Any], int]:
     """上传 BPMN/DMN 文件（multipart 字段 files），校验后成为该流程的新版本（仅管理员）"""
     actor = require_role("admin")
     unknown = sorted(set(request.files) - {"files"}) + sorted(request.form)
@@ -80,7 +80,7 @@ def upload_definition():  # type: ignore[no-untyped-def]
 @blp.post("/definitions/<string:key>/instances")
 @blp.arguments(StartSchema)
 @blp.response(201, StartedSchema)
-def start_instance(args: dict[str, Any], key: str):  # type: ignore[no-untyped-def]
+def start_instance(args: dict[str, Any], key: str) -> dict[str, Any]:
     """启动任一已部署流程（管理员，或流程开始节点所在泳道的角色）"""
     actor = authenticate()
     row = start_process(actor, key, args["data"], args.get("business_key"))

@@ -33,7 +33,7 @@ blp = Blueprint("instances", __name__, url_prefix="/api/v1", description="流程
 @blp.get("/instances")
 @blp.arguments(InstanceQuerySchema, location="query")
 @blp.response(200, page_schema(InstanceItemSchema))
-def list_instances(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_instances(args: dict[str, Any]) -> dict[str, Any]:
     """流程实例列表（仅限本人管辖范围）"""
     principal = authenticate()
     stmt = (sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
@@ -58,14 +58,14 @@ def list_instances(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @blp.get("/instances/<string:instance_id>")
 @blp.response(200, InstanceDetailSchema)
-def get_instance(instance_id: str):  # type: ignore[no-untyped-def]
+def get_instance(instance_id: str) -> dict[str, Any]:
     """流程实例详情：状态、业务数据、待办任务、定时器"""
     return instance_detail(visible_instance(authenticate(), instance_id))
 
 
 @blp.post("/instances/<string:instance_id>/withdraw")
 @blp.response(200, StartedSchema)
-def withdraw(instance_id: str):  # type: ignore[no-untyped-def]
+def withdraw(instance_id: str) -> dict[str, Any]:
     """申请人在首个审批意见之前撤回申请"""
     principal = authenticate()
     visible_instance(principal, instance_id)
@@ -75,7 +75,7 @@ def withdraw(instance_id: str):  # type: ignore[no-untyped-def]
 @blp.get("/instances/<string:instance_id>/history")
 @blp.arguments(HistoryQuerySchema, location="query")
 @blp.response(200, page_schema(HistoryEntrySchema))
-def history(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-def]
+def history(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
     """办理经过（由哈希链历史事件生成）"""
     principal = authenticate()
     row = visible_instance(principal, instance_id)
@@ -86,7 +86,7 @@ def history(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-
 
 @blp.get("/instances/<string:instance_id>/diagram")
 @blp.response(200, DiagramSchema)
-def diagram(instance_id: str):  # type: ignore[no-untyped-def]
+def diagram(instance_id: str) -> dict[str, Any]:
     """流程图（BPMN XML）及已完成、当前活动的元素 id"""
     principal = authenticate()
     row = visible_instance(principal, instance_id)
@@ -94,7 +94,7 @@ def diagram(instance_id: str):  # type: ignore[no-untyped-def]
     xml = bpmn_xml(loaded)
     completed = loaded.instance.completed_element_ids()
     active = loaded.instance.active_element_ids()
-    version = db.session.get(ProcessDefinition, row.definition_id).version
+    version = db.session.get_one(ProcessDefinition, row.definition_id).version
     return {"process": row.process_key, "version": version, "xml": xml, "completed": completed,
             "active": active, "completed_element_ids": completed, "active_element_ids": active}
 

@@ -25,7 +25,7 @@ def item(row: Notification) -> dict[str, Any]:
 @blp.get("/notifications")
 @blp.arguments(NotificationQuerySchema, location="query")
 @blp.response(200, page_schema(NotificationSchema))
-def list_notifications(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
     """本人的通知，最新在前；unread=true 只看未读"""
     principal = authenticate()
     stmt = sa.select(Notification).where(Notification.login == principal.login)
@@ -39,6 +39,6 @@ def list_notifications(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @blp.post("/notifications/<int:notification_id>/read")
 @blp.response(200, NotificationSchema)
-def read_notification(notification_id: int):  # type: ignore[no-untyped-def]
+def read_notification(notification_id: int) -> dict[str, Any]:
     """标记为已读（只能标记本人的通知）"""
     return item(mark_read(authenticate(), notification_id))

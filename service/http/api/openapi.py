@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask, current_app, render_template
+from flask import Flask, Response, current_app, render_template
 from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
 
 from service.http.api import register_blueprints
 from service.http.problems import handle_http_exception
@@ -18,7 +19,7 @@ HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 class ProblemApi(Api):
     """smorest's Api with its JSON error body replaced by problem+json."""
 
-    def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return handle_http_exception(error)
 
 

@@ -19,7 +19,7 @@ blp = Blueprint("recalls", __name__, url_prefix="/api/v1", description="召回")
 @blp.roles(*RECALL_ROLES)
 @blp.arguments(RecallSchema)
 @blp.response(201, StartedSchema)
-def create_recall(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def create_recall(args: dict[str, Any]) -> dict[str, Any]:
     """启动召回案件（县委组织部、县乡村振兴局、县驻村工作领导小组）"""
     actor = require_role(*RECALL_ROLES)
     return started_view(open_recall(actor, args))

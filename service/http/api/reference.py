@@ -38,7 +38,7 @@ def _today() -> date:
 @blp.get("/orgs")
 @blp.arguments(OrgQuerySchema, location="query")
 @blp.response(200, page_schema(OrgSchema))
-def list_orgs(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_orgs(args: dict[str, Any]) -> dict[str, Any]:
     """机构列表：派出单位、乡镇、县级机构"""
     authenticate()
     stmt = sa.select(Org).order_by(Org.kind, Org.id)
@@ -54,7 +54,7 @@ def list_orgs(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.get("/villages")
 @blp.arguments(VillageQuerySchema, location="query")
 @blp.response(200, page_schema(VillageSchema))
-def list_villages(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_villages(args: dict[str, Any]) -> dict[str, Any]:
     """村列表（含类别、所属乡镇）"""
     authenticate()
     stmt = sa.select(Village).order_by(Village.township_id, Village.id)
@@ -71,7 +71,7 @@ def list_villages(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.get("/cadres")
 @blp.arguments(CadreQuerySchema, location="query")
 @blp.response(200, page_schema(CadreSchema))
-def list_cadres(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_cadres(args: dict[str, Any]) -> dict[str, Any]:
     """驻村干部及人选（派出单位人事只见本单位，干部只见本人）"""
     principal = authenticate()
     stmt = sa.select(Cadre).order_by(Cadre.id)
@@ -94,7 +94,7 @@ def list_cadres(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @blp.get("/cadres/<string:cadre_id>")
 @blp.response(200, CadreSchema)
-def get_cadre(cadre_id: str):  # type: ignore[no-untyped-def]
+def get_cadre(cadre_id: str) -> dict[str, Any]:
     """单个驻村干部或人选"""
     principal = authenticate()
     cadre = db.session.get(Cadre, cadre_id)

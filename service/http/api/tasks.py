@@ -32,7 +32,7 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="待办任�
 @blp.get("/tasks")
 @blp.arguments(TaskQuerySchema, location="query")
 @blp.response(200, page_schema(TaskItemSchema))
-def inbox(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def inbox(args: dict[str, Any]) -> dict[str, Any]:
     """本人待办（按角色和管辖范围，按期限排序）；status=done：本人已办"""
     principal = authenticate()
     stmt = open_tasks_query(principal) if args["status"] == "open" else done_tasks_query(principal)
@@ -51,14 +51,14 @@ def _visible_task(task_id: str) -> tuple[HumanTask, ProcessInstance, bool]:
 
 @blp.get("/tasks/<string:task_id>")
 @blp.response(200, TaskDetailSchema)
-def get_task(task_id: str):  # type: ignore[no-untyped-def]
+def get_task(task_id: str) -> dict[str, Any]:
     """任务详情：可选决定、表单字段、期限"""
     return task_detail(*_visible_task(task_id))
 
 
 @blp.post("/tasks/<string:task_id>/claim")
 @blp.response(200, TaskItemSchema)
-def claim(task_id: str):  # type: ignore[no-untyped-def]
+def claim(task_id: str) -> dict[str, Any]:
     """认领任务（仅保留，不是办理的前提）"""
     _visible_task(task_id)
     return task_items([claim_task(authenticate(), task_id)])[0]
@@ -66,7 +66,7 @@ def claim(task_id: str):  # type: ignore[no-untyped-def]
 
 @blp.post("/tasks/<string:task_id>/unclaim")
 @blp.response(200, TaskItemSchema)
-def unclaim(task_id: str):  # type: ignore[no-untyped-def]
+def unclaim(task_id: str) -> dict[str, Any]:
     """释放认领"""
     _visible_task(task_id)
     return task_items([unclaim_task(authenticate(), task_id)])[0]
@@ -75,7 +75,7 @@ def unclaim(task_id: str):  # type: ignore[no-untyped-def]
 @blp.post("/tasks/<string:task_id>/complete")
 @blp.arguments(CompleteSchema)
 @blp.response(200, CompletedSchema)
-def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def]
+def complete(args: dict[str, Any], task_id: str) -> dict[str, Any]:
     """办理任务：同意 / 不同意 / 退回修改 ……（认领人，或未认领时任一候选人）"""
     def body(result: CompleteResult) -> dict[str, Any]:
         # Built in the command's transaction from the rows it holds (no re-reads after commit).
@@ -91,7 +91,7 @@ def complete(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def
 @blp.post("/tasks/<string:task_id>/transfer")
 @blp.arguments(TransferSchema)
 @blp.response(200, TaskItemSchema)
-def transfer(args: dict[str, Any], task_id: str):  # type: ignore[no-untyped-def]
+def transfer(args: dict[str, Any], task_id: str) -> dict[str, Any]:
     """转办给具有相同角色和管辖范围的其他用户"""
     _visible_task(task_id)
     return task_items([transfer_task(authenticate(), task_id, args["to_user"])])[0]

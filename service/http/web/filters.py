@@ -27,9 +27,10 @@ def local_time(value: datetime | date | str | None, fmt: str = "%Y-%m-%d %H:%M")
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            parsed = datetime.fromisoformat(value)
         except ValueError:
             return value
+        value = parsed
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(get_settings().tz)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from flask import g, redirect, request, session, url_for
@@ -67,7 +67,7 @@ def login_required(fn: F) -> F:
             return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
         return fn(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # functools.wraps keeps fn's signature
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
@@ -83,6 +83,6 @@ def roles_required(*roles: str) -> Callable[[F], F]:
                 raise Forbidden("当前用户没有访问此页面的角色。")
             return fn(*args, **kwargs)
 
-        return login_required(wrapper)  # type: ignore[return-value]
+        return login_required(cast(F, wrapper))
 
     return decorator

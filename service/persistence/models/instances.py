@@ -7,13 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import UTCDateTime, utcnow
 
 INSTANCE_STATUSES = ("running", "completed", "rejected", "withdrawn", "terminated", "error")
 
 
-class ProcessInstance(db.Model):
+class ProcessInstance(Model):
     __tablename__ = "process_instances"
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)

@@ -8,11 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core.principal import ROLES, SCOPE_KIND_BY_ROLE  # noqa: F401  (re-exported)
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import UTCDateTime, utcnow
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     login: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -28,7 +28,7 @@ class User(db.Model):
     )
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
