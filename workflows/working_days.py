@@ -67,7 +67,8 @@ def library_year(year: int) -> YearCalendar:
     Kept as the days that differ from the weekday rule: that is all is_workday needs, and it is
     what an administrator enters too.
     """
-    holidays, workdays = set(), set()
+    holidays: set[date] = set()
+    workdays: set[date] = set()
     day = date(year, 1, 1)
     try:
         while day.year == year:

@@ -39,7 +39,8 @@ def _legacy_rows() -> list[dict]:
 
     rows = []
     for year in LEGACY_YEARS:
-        holidays, workdays = [], []
+        holidays: list[str] = []
+        workdays: list[str] = []
         day = date(year, 1, 1)
         try:
             while day.year == year:
@@ -55,7 +56,7 @@ def _legacy_rows() -> list[dict]:
     return rows
 
 
-def upgrade():
+def upgrade() -> None:
     pins = op.create_table(
         "calendar_pins",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -84,7 +85,7 @@ def upgrade():
     """)
 
 
-def downgrade():
+def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS calendar_pins_no_truncate ON calendar_pins")
         op.execute("DROP TRIGGER IF EXISTS calendar_pins_append_only ON calendar_pins")
