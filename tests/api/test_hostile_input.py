@@ -72,3 +72,31 @@ def _csrf(client) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True))
     assert match is not None
     return match.group(1)
+
+
+@pytest.mark.parametrize("disposition", [
+    'name="a\\"',  # the backslash escapes the closing quote: the parser finds no name
+    'name="a\\"; filename="x.bpmn"',  # ... or a name that swallowed the rest of the header
+    'name="files\\"; filename="x.bpmn"',
+])
+def test_a_multipart_part_whose_name_cannot_be_read_is_400(client, auth, app, disposition):
+    before = _events(app)
+    body = (f'--B\r\nContent-Disposition: form-data; {disposition}\r\n\r\n<x/>\r\n--B--\r\n').encode()
+    response = client.post("/api/v1/definitions", data=body, headers=auth("admin"),
+                           content_type="multipart/form-data; boundary=B")
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    assert "multipart" in response.get_json()["errors"]
+    assert _events(app) == before
+
+
+@pytest.mark.parametrize("method, path, field", [
+    ("post", "/api/v1/notifications/417906362979388096512/read", "notification_id"),
+    ("get", "/api/v1/calendar/years/23840995956088190795776", "year"),
+    ("put", "/api/v1/calendar/years/759054833808957709117152403914752", "year"),
+])
+def test_an_integer_in_the_path_longer_than_any_id_is_400(client, auth, method, path, field):
+    """The database driver cannot bind it: it used to fail late, as a 500."""
+    response = getattr(client, method)(path, json={"holidays": []}, headers=auth("admin"))
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert field in response.get_json()["errors"]
