@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from service.audit.events import instance_events
 from service.audit.replayer import Replayer
+from service.core.bounds import check_moment
 from service.core.errors import Conflict, NotFound
 from service.core.labels import ROLE_NAMES, STATUS_NAMES, TIMER_WHAT
 from service.persistence.db import db
@@ -25,6 +26,7 @@ def state_at(instance_id: str, at: datetime, replayer: Replayer | None = None) -
     row = db.session.get(ProcessInstance, instance_id)
     if row is None:
         raise NotFound(f"流程实例 {instance_id} 不存在。")
+    check_moment("at", at)  # before the conversion, which overflows near years 1 and 9999
     events = instance_events(row.id)
     at = at.astimezone(UTC)
     if not events or events[0].at > at:

@@ -11,6 +11,8 @@ from service.commands.actor import require_grant
 from service.commands.core import start_latest
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
+from service.config import get_settings
+from service.core.bounds import check_effective_date
 from service.core.clock import now
 from service.core.errors import ValidationFailed
 from service.core.principal import Principal
@@ -64,6 +66,7 @@ def submit_adjustment(actor: Principal, payload: dict[str, Any]) -> ProcessInsta
     at = now()
     check_text("justification", payload.get("justification"), LONG_TEXT)
     check_evidence("evidence", payload.get("evidence"))
+    check_effective_date("effective_date", payload["effective_date"], at.astimezone(get_settings().tz).date())
     with unit_of_work():
         cadre = _cadre(payload["cadre_id"], "cadre_id")
         grant = require_grant(actor, "unit_hr", cadre.unit_id, "为其他派出单位的干部提出调整")

@@ -16,6 +16,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from service.commands.timers import recompute_deadlines
 from service.commands.uow import unit_of_work
+from service.core.bounds import check_year
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, ValidationFailed
 from service.core.principal import Principal
@@ -54,6 +55,9 @@ class EntryResult:
 
 
 def _validate(year: int, holidays: list[date], workdays: list[date]) -> None:
+    # First: a year outside the window would be written and then fail in the date arithmetic of
+    # the recomputation after the commit.
+    check_year("year", year)
     errors: dict[str, list[str]] = {}
     for name, days in (("holidays", holidays), ("workdays", workdays)):
         wrong = sorted(d.isoformat() for d in days if d.year != year)

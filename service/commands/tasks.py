@@ -15,6 +15,8 @@ from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, record, save
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
+from service.config import get_settings
+from service.core.bounds import check_form_values
 from service.core.clock import now
 from service.core.errors import Conflict, NotFound, ValidationFailed
 from service.core.principal import Grant, Principal
@@ -127,6 +129,11 @@ def transfer_task(actor: Principal, task_id: str, to_login: str) -> HumanTask:
     return task
 
 
+def _form_fields(task: HumanTask, loaded: Loaded) -> list[dict[str, Any]]:
+    spec = loaded.definition.task_spec(task.spec_id)
+    return list((spec.extensions or {}).get("formFields", [])) if spec is not None else []
+
+
 def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict[str, Any] | None:
     """Facts the service vouches for (the nominee's registry entry) and the rules they must pass.
 
@@ -134,8 +141,7 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
     as a new request, so a bad revision is refused (422) instead of ending the whole request in
     the engine's own rule check.
     """
-    spec = loaded.definition.task_spec(task.spec_id)
-    form = {f.get("id") for f in ((spec.extensions or {}).get("formFields", []) if spec else [])}
+    form = {f.get("id") for f in _form_fields(task, loaded)}
     if "nominee_id" not in form:
         return None
     current = loaded.instance.data
@@ -175,6 +181,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
         _require_open(task)
         _require_not_claimed_by_other(actor, task)
         loaded = restored(found, with_names=True)
+        check_form_values(_form_fields(task, loaded), data, at.astimezone(get_settings().tz).date())
         trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
         trusted = canonical(trusted) if trusted is not None else None
         try:

@@ -76,6 +76,15 @@ def test_export_range_is_respected(run, scenarios, tmp_path):
     assert run("audit", "export", "--from", "2026-12-01T00:00:00", "--to", "2026-12-02").exit_code == 2
 
 
+@pytest.mark.parametrize("start, end", [("2026-12-01", "9999-12-31"), ("0001-01-01", "2026-12-01"),
+                                        ("2026-12-01", "9999-12-31T23:00:00-12:00")])
+def test_export_years_out_of_range_are_a_usage_error(run, scenarios, tmp_path, start, end):
+    """Not a traceback from the day arithmetic at the end of year 9999."""
+    result = run("audit", "export", "--from", start, "--to", end, "-o", str(tmp_path / "x.csv"))
+    assert result.exit_code == 2, result.output
+    assert "须在 2000 至 2100 年之间" in result.output
+
+
 def test_export_xlsx(run, scenarios, tmp_path):
     from openpyxl import load_workbook
 

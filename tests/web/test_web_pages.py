@@ -203,3 +203,15 @@ def test_auditor_exports_the_ledger_as_excel(app: Any, clock: Any, flow: dict[st
     assert response.data[:2] == b"PK"  # an .xlsx is a zip
     assert "attachment" in response.headers["Content-Disposition"]
     assert auditor.client.get("/audit/export?start=2026-12-02&end=2026-12-01").status_code == 400
+
+
+def test_auditor_pages_refuse_years_out_of_range(app: Any, clock: Any, flow: dict[str, str]) -> None:
+    """Near years 1 and 9999 the time zone conversion and the day arithmetic overflowed."""
+    auditor = Browser(app, "auditor")
+    for at in ("0001-01-01T00:00", "9999-12-31T23:59"):
+        page = auditor.get(f"/audit/instances/{flow['instance']}?at={at}")
+        assert "时间须在 2000 至 2100 年之间" in page
+    for query in ("start=2026-12-01&end=9999-12-31", "start=0001-01-01&end=2026-12-01"):
+        response = auditor.client.get(f"/audit/export?{query}")
+        assert response.status_code == 400
+        assert "须在 2000 至 2100 年之间" in response.get_data(as_text=True)

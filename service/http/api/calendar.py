@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.calendar import enter_year, uncovered_years
+from service.core.bounds import EARLIEST_YEAR, LATEST_YEAR, year_problem
 from service.core.clock import now
 from service.core.errors import NotFound
 from service.http.api.blueprint import Blueprint
@@ -25,6 +26,12 @@ from service.persistence.models import CalendarEntry
 from service.persistence.runtime import get_engine
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1", description="节假日日历")
+
+# The path's year, documented with its bounds (the int converter alone says only "integer"). Kept
+# out of the route itself, so that a year beyond them is a 422 naming the field, not a 404.
+YEAR_PARAMETER = {"in": "path", "name": "year", "required": True,
+                  "schema": {"type": "integer", "minimum": EARLIEST_YEAR, "maximum": LATEST_YEAR},
+                  "description": f"年份（{EARLIEST_YEAR}-{LATEST_YEAR}）"}
 
 
 def _version(entry: CalendarEntry) -> dict[str, Any]:
@@ -67,18 +74,18 @@ def coverage() -> dict[str, Any]:
     return {"uncovered_years": uncovered_years(now(), get_engine().calendar)}
 
 
-@blp.get("/calendar/years/<int:year>")
+@blp.get("/calendar/years/<int:year>", parameters=[YEAR_PARAMETER])
 @blp.response(200, CalendarYearDetailSchema)
 def get_year(year: int) -> dict[str, Any]:
     """某年的现行安排及全部历史版本"""
     authenticate()
-    entries = _versions(year).get(year)
+    entries = _versions(year).get(year) if year_problem("year", year) is None else None
     if not entries:
         raise NotFound(f"{year} 年尚未录入节假日安排。")
     return {**_year_item(year, entries), "history": [_version(e) for e in entries]}
 
 
-@blp.put("/calendar/years/<int:year>")
+@blp.put("/calendar/years/<int:year>", parameters=[YEAR_PARAMETER])
 @blp.roles("admin")
 @blp.arguments(CalendarYearInSchema)
 @blp.response(200, CalendarEnteredSchema)

@@ -2,8 +2,10 @@
 
 from marshmallow import fields, validate
 
+from service.core.bounds import EARLIEST_YEAR, EFFECTIVE_DATE_YEARS_AHEAD
 from service.core.text_limits import EVIDENCE_ITEMS, LONG_TEXT, SHORT_TEXT
 from service.http.api.schemas.base import StrictSchema
+from service.http.api.schemas.bounds import within_years
 from workflows.rules import REASONS, ROLES
 
 
@@ -18,7 +20,8 @@ class AdjustmentSchema(StrictSchema):
                                   metadata={"description": "具体理由（原因为 other 时必填）"})
     nominee_id = fields.String(required=True, validate=validate.Length(min=1),
                              metadata={"description": "拟任人选"})
-    effective_date = fields.Date(required=True)
+    effective_date = fields.Date(required=True, validate=within_years("effective_date"), metadata={
+        "description": f"生效日期：{EARLIEST_YEAR} 年起，至多为今天起 {EFFECTIVE_DATE_YEARS_AHEAD} 年内"})
     evidence = fields.List(fields.String(validate=validate.Length(max=SHORT_TEXT)), load_default=list,
                            validate=validate.Length(max=EVIDENCE_ITEMS), metadata={"description": "证明材料"})
 
