@@ -2,7 +2,12 @@
 
 The one definition for the JSON API, the pages and the commands. Each rule comes in two forms
 written next to each other from the same tables: a SQL clause (for lists) and a Python predicate
-(for one row already read). tests/service/test_access_policy.py checks that they agree.
+(for one row already read). tests/integration/test_access_policy.py checks that they agree.
+
+Each role reads what its work needs: a unit's HR its own cadres and cases; a township the cases
+of its villages and the cadres posted there or named in those cases (the nominees it consents
+to); a cadre the cases about themself and the handovers they take part in, but not, as a nominee,
+the request that names them (its reason and evidence are about the cadre being replaced).
 
 Reads never leak: what a caller may not see is answered as if it did not exist (404).
 """
@@ -16,7 +21,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
 from service.core.principal import Grant, Principal
-from service.persistence.models import Cadre, HumanTask, ProcessInstance
+from service.persistence.db import db
+from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, Village
 
 # How far each role reads: "county" is everything; otherwise the kind of scope whose id the grant
 # names (a unit, a township, the cadre themself). A role missing here reads nothing.
@@ -31,16 +37,19 @@ INSTANCE_REACH: Mapping[str, str] = {
     "auditor": COUNTY,  # read-only, everything
     "admin": COUNTY,
 }
-# Cadres (reference data) reach wider than instances for townships: a township reviews nominees
-# from every dispatch unit.
-CADRE_REACH: Mapping[str, str] = {**INSTANCE_REACH, "township": COUNTY}
+CADRE_REACH: Mapping[str, str] = INSTANCE_REACH
+
+# The process whose instances a cadre reads as the new cadre too (it signs the handover).
+HANDOVER = "handover"
 
 # The columns a scope of each kind is matched against. An instance is also visible to its
-# submitter (checked separately: that is a login, not a scope).
+# submitter (checked separately: that is a login, not a scope), and a handover to its new cadre.
 INSTANCE_COLUMNS: Mapping[str, tuple[InstrumentedAttribute[str | None], ...]] = {
     "unit": (ProcessInstance.unit_id,),
     "township": (ProcessInstance.township_id,),
-    "cadre": (ProcessInstance.cadre_id, ProcessInstance.old_cadre_id, ProcessInstance.new_cadre_id),
+    # cadre_id is the cadre a case is about (a handover's old cadre); new_cadre_id of a replacement
+    # or a recall is the nominee, who reads only the handover (below).
+    "cadre": (ProcessInstance.cadre_id,),
 }
 CADRE_COLUMNS: Mapping[str, tuple[InstrumentedAttribute[str], ...]] = {
     "unit": (Cadre.unit_id,),
@@ -79,7 +88,11 @@ def instance_clause(principal: Principal) -> ColumnElement[bool] | None:
     scopes = _reach(principal, INSTANCE_REACH)
     if scopes is None:
         return None
-    return sa.or_(ProcessInstance.submitter == principal.login, *_scoped_clause(scopes, INSTANCE_COLUMNS))
+    conditions = [ProcessInstance.submitter == principal.login, *_scoped_clause(scopes, INSTANCE_COLUMNS)]
+    if "cadre" in scopes:
+        conditions.append(sa.and_(ProcessInstance.process_key == HANDOVER,
+                                  ProcessInstance.new_cadre_id.in_(sorted(scopes["cadre"]))))
+    return sa.or_(*conditions)
 
 
 def can_see_instance(principal: Principal, row: ProcessInstance) -> bool:
@@ -87,10 +100,23 @@ def can_see_instance(principal: Principal, row: ProcessInstance) -> bool:
     scopes = _reach(principal, INSTANCE_REACH)
     if scopes is None or row.submitter == principal.login:
         return True
+    if row.process_key == HANDOVER and row.new_cadre_id in scopes.get("cadre", ()):
+        return True
     return _scoped_match(scopes, INSTANCE_COLUMNS, row)
 
 
 # -- cadres ---------------------------------------------------------------------------------------
+
+def _township_cadres(townships: frozenset[str]) -> sa.CompoundSelect:
+    """Ids of the cadres a township's work concerns: those posted in its villages now, and those
+    named in its cases (the cadre replaced or recalled, the nominee, a handover's two cadres)."""
+    posted = (sa.select(Posting.cadre_id).join(Village, Village.id == Posting.village_id)
+              .where(Posting.active.is_(True), Village.township_id.in_(sorted(townships))))
+    cases = ProcessInstance.township_id.in_(sorted(townships))
+    columns = (ProcessInstance.cadre_id, ProcessInstance.old_cadre_id, ProcessInstance.new_cadre_id)
+    named = [sa.select(column).where(cases, column.is_not(None)) for column in columns]
+    return sa.union(posted, *named)
+
 
 def cadre_clause(principal: Principal) -> ColumnElement[bool] | None:
     """WHERE clause on Cadre for the caller, or None when it may see every cadre."""
@@ -98,13 +124,21 @@ def cadre_clause(principal: Principal) -> ColumnElement[bool] | None:
     if scopes is None:
         return None
     conditions = _scoped_clause(scopes, CADRE_COLUMNS)
+    if "township" in scopes:
+        conditions.append(Cadre.id.in_(_township_cadres(scopes["township"])))
     return sa.or_(*conditions) if conditions else sa.false()
 
 
 def can_see_cadre(principal: Principal, cadre: Cadre) -> bool:
-    """cadre_clause for one row."""
+    """cadre_clause for one row (a township's reach is read from its postings and cases)."""
     scopes = _reach(principal, CADRE_REACH)
-    return scopes is None or _scoped_match(scopes, CADRE_COLUMNS, cadre)
+    if scopes is None or _scoped_match(scopes, CADRE_COLUMNS, cadre):
+        return True
+    if "township" not in scopes:
+        return False
+    found = db.session.execute(sa.select(sa.literal(1)).where(
+        sa.literal(cadre.id).in_(_township_cadres(scopes["township"])))).first()
+    return found is not None
 
 
 # -- tasks ----------------------------------------------------------------------------------------

@@ -15,10 +15,12 @@ from process_helpers import FS_REQUEST
 
 ANON = None
 LOGINS = ["hr_edu", "hr_hospital", "tw_qingshan", "tw_baishui", "county", "orgdept", "rrb",
-          "cadre_zhangwei", "cadre_lina", "cadre_zhengkai", "auditor", "admin"]
+          "cadre_zhangwei", "cadre_sunhao", "cadre_lina", "cadre_zhengkai", "auditor", "admin"]
 WIDE = {"county", "orgdept", "rrb", "auditor", "admin"}
-SEES_A = WIDE | {"hr_edu", "tw_qingshan", "cadre_zhangwei"}  # unit, township, cadre, nominee (孙浩: none)
-SEES_B = WIDE | {"hr_edu", "tw_baishui", "cadre_zhengkai"}
+# Unit, township and the cadre replaced; not the nominee (孙浩, 郑凯): the request's reason and
+# evidence are about the cadre being replaced. Nominees read the handover that follows.
+SEES_A = WIDE | {"hr_edu", "tw_qingshan", "cadre_zhangwei"}
+SEES_B = WIDE | {"hr_edu", "tw_baishui", "cadre_zhaomin"}
 BPMN = Path(__file__).resolve().parents[2] / "bpmn" / "handover.bpmn"
 state: dict = {}
 

@@ -99,7 +99,9 @@ def test_the_rules_themselves(app: Any, seeded: None) -> None:
         unit_edu = {c.id for c in cadres if c.unit_id == "unit-edu"}
         assert selected(Cadre, access.cadre_clause(users["hr_edu"])) == unit_edu
         assert selected(Cadre, access.cadre_clause(users["cadre_lina"])) == {"c-lina"}
-        assert access.cadre_clause(users["tw_baishui"]) is None  # townships review every unit's nominees
+        # A township: the cadres posted in its villages and those named in its cases.
+        baishui = {"c-lina", "c-chenjing", "c-zhaomin", "c-zhoujie"}  # + 周杰, nominee for 水口村
+        assert selected(Cadre, access.cadre_clause(users["tw_baishui"])) == baishui
         assert selected(Cadre, access.cadre_clause(users["nobody"])) == set()
         for login in ("county", "orgdept", "rrb", "auditor", "admin"):
             assert access.instance_clause(users[login]) is None, login
@@ -111,6 +113,13 @@ def test_the_rules_themselves(app: Any, seeded: None) -> None:
         assert access.can_see_instance(users["cadre_liuyang"], handover)
         assert access.can_see_instance(users["cadre_zhengkai"], handover)
         assert not access.can_see_instance(users["cadre_lina"], handover)
+        # A nominee reads the handover, not the request that names them (its reason is about
+        # the cadre being replaced); the cadre replaced reads both.
+        request = db.session.execute(sa.select(ProcessInstance).where(
+            ProcessInstance.process_key == "mid_term_replacement",
+            ProcessInstance.new_cadre_id == "c-zhoujie")).scalar_one()
+        assert not access.can_see_instance(users["cadre_zhoujie"], request)
+        assert access.can_see_instance(users["cadre_lina"], request)
         former = Principal("hr_edu", "调岗后", ())
         assert selected(ProcessInstance, access.instance_clause(former)) == set(db.session.execute(
             sa.select(ProcessInstance.id).where(ProcessInstance.submitter == "hr_edu")).scalars())

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.config import get_settings
-from service.core.errors import Forbidden, NotFound
+from service.core.errors import NotFound
 from service.core.labels import CATEGORIES_WITH_WORK_TEAM, ORG_KIND_NAMES, VILLAGE_CATEGORY_NAMES
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.reference import (
@@ -72,7 +72,7 @@ def list_villages(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(CadreQuerySchema, location="query")
 @blp.response(200, page_schema(CadreSchema))
 def list_cadres(args: dict[str, Any]) -> dict[str, Any]:
-    """驻村干部及人选（派出单位人事只见本单位，干部只见本人）"""
+    """驻村干部及人选（派出单位人事只见本单位；乡镇只见本乡镇各村在岗干部及本乡镇案件涉及的干部；干部只见本人）"""
     principal = authenticate()
     stmt = sa.select(Cadre).order_by(Cadre.id)
     visible = cadre_clause(principal)
@@ -98,10 +98,9 @@ def get_cadre(cadre_id: str) -> dict[str, Any]:
     """单个驻村干部或人选"""
     principal = authenticate()
     cadre = db.session.get(Cadre, cadre_id)
-    if cadre is None:
-        raise NotFound(f"干部 {cadre_id} 不存在。")
-    if not can_see_cadre(principal, cadre):
-        raise Forbidden("无权查看其他派出单位的干部。")
+    if cadre is None or not can_see_cadre(principal, cadre):
+        # One answer for both: a 403 would tell that the cadre exists.
+        raise NotFound(f"干部 {cadre_id} 不存在或无权查看。")
     return _cadres([cadre])[0]
 
 
