@@ -44,6 +44,7 @@ _DURATION = re.compile(
 # anyone could sign a session cookie with them.
 KNOWN_PUBLIC_KEYS = frozenset({"cadreflow-dev-secret", "change-me-in-production", "secret", "changeme"})
 MIN_SECRET_KEY_LENGTH = 32
+MIN_METRICS_TOKEN_LENGTH = 16
 
 
 class SettingsError(ValueError):
@@ -82,6 +83,9 @@ class Settings:
     # Signs the pages' session cookies. Empty: an app made in-process (tests, benchmarks) signs
     # with a random key of its own; a serving process refuses to start (check_secret_key).
     secret_key: str = ""
+    # Bearer token a scraper sends for GET /metrics (CADREFLOW_METRICS_TOKEN). Unset: /metrics
+    # answers only requests from this machine (loopback) that no proxy forwarded, 404 otherwise.
+    metrics_token: str | None = None
     timezone: str = "Asia/Shanghai"
     # Request bodies above this are refused with 413 (BPMN uploads included).
     max_content_length: int = 5 * 1024 * 1024
@@ -110,6 +114,8 @@ class Settings:
             raise SettingsError(f"CADREFLOW_TIMEZONE: 未知时区: {self.timezone!r}") from exc
         if self.max_content_length <= 0:
             raise SettingsError("CADREFLOW_MAX_CONTENT_LENGTH: 必须为正整数")
+        if self.metrics_token is not None and len(self.metrics_token) < MIN_METRICS_TOKEN_LENGTH:
+            raise SettingsError(f"CADREFLOW_METRICS_TOKEN: 太短（至少 {MIN_METRICS_TOKEN_LENGTH} 个字符）")
 
     @property
     def process_deadlines(self) -> dict[str, str]:
@@ -152,6 +158,8 @@ class Settings:
             kwargs["secret_key"] = env["CADREFLOW_SECRET_KEY"]
         elif env.get("CADREFLOW_SECRET_KEY_FILE"):
             kwargs["secret_key"] = _read_secret(env["CADREFLOW_SECRET_KEY_FILE"])
+        if env.get("CADREFLOW_METRICS_TOKEN"):
+            kwargs["metrics_token"] = env["CADREFLOW_METRICS_TOKEN"].strip()
         if env.get("CADREFLOW_TIMEZONE"):
             kwargs["timezone"] = env["CADREFLOW_TIMEZONE"]
         if env.get("CADREFLOW_MAX_CONTENT_LENGTH"):

@@ -58,3 +58,11 @@ def test_misspelt_deadline_variable_is_refused():
 def test_unknown_timezone_is_refused():
     with pytest.raises(SettingsError, match="CADREFLOW_TIMEZONE"):
         Settings.from_env({"CADREFLOW_TIMEZONE": "Mars/Olympus"})
+
+
+def test_the_metrics_token_comes_from_its_variable_and_is_not_short():
+    assert Settings.from_env({}).metrics_token is None
+    token = "m" * 24
+    assert Settings.from_env({"CADREFLOW_METRICS_TOKEN": f" {token}\n"}).metrics_token == token
+    with pytest.raises(SettingsError, match="CADREFLOW_METRICS_TOKEN"):
+        Settings.from_env({"CADREFLOW_METRICS_TOKEN": "short"})
