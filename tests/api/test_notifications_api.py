@@ -69,9 +69,11 @@ def test_reminders_list_read_urge_and_webhook(make_app, auth, receiver):
     assert unread["total"] == 0
     assert client.get("/api/v1/notifications?bogus=1", headers=auth("tw_qingshan")).status_code == 422
 
-    # 催办: the submitter may, a stranger may not; once per task per calendar day (Beijing).
+    # 催办: the submitter may, a stranger may not (404: it may not even see the task), the
+    # township that sees it may not (403); once per task per calendar day (Beijing).
     urge_url = f"/api/v1/tasks/{task_id}/urge"
-    assert client.post(urge_url, json={}, headers=auth("hr_hospital")).status_code == 403
+    assert client.post(urge_url, json={}, headers=auth("hr_hospital")).status_code == 404
+    assert client.post(urge_url, json={}, headers=auth("tw_qingshan")).status_code == 403
     urged = client.post(urge_url, json={"message": "请尽快审核"}, headers=auth("hr_edu"))
     assert urged.status_code == 200 and urged.get_json()["notified"] == ["tw_qingshan"]
     again = client.post(f"/api/v1/tasks/{task_id}/urge", json={}, headers=auth("county"))
