@@ -58,3 +58,54 @@ def test_misspelt_deadline_variable_is_refused():
 def test_unknown_timezone_is_refused():
     with pytest.raises(SettingsError, match="CADREFLOW_TIMEZONE"):
         Settings.from_env({"CADREFLOW_TIMEZONE": "Mars/Olympus"})
+
+
+def test_session_token_and_login_defaults():
+    settings = Settings.from_env({})
+    assert (settings.session_idle_minutes, settings.session_max_hours) == (30, 8)
+    assert settings.secure_cookies is False and settings.trusted_proxies == 0
+    assert settings.token_days == 90
+    assert (settings.login_max_failures, settings.login_max_failures_per_address,
+            settings.login_window_minutes) == (5, 20, 15)
+    # OWASP Password Storage Cheat Sheet: scrypt N=2^15, r=8, p=3 is one of its equivalent minimums.
+    assert settings.password_hash == "scrypt:32768:8:3"
+
+
+def test_session_token_and_login_variables():
+    settings = Settings.from_env({
+        "CADREFLOW_SESSION_IDLE_MINUTES": "15", "CADREFLOW_SESSION_MAX_HOURS": "4",
+        "CADREFLOW_SECURE_COOKIES": "true", "CADREFLOW_TRUSTED_PROXIES": "1", "CADREFLOW_TOKEN_DAYS": "30",
+        "CADREFLOW_LOGIN_MAX_FAILURES": "3", "CADREFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS": "10",
+        "CADREFLOW_LOGIN_WINDOW_MINUTES": "60", "CADREFLOW_PASSWORD_HASH": "pbkdf2:sha256:600000",
+    })
+    assert (settings.session_idle_minutes, settings.session_max_hours) == (15, 4)
+    assert (settings.secure_cookies, settings.trusted_proxies, settings.token_days) == (True, 1, 30)
+    assert (settings.login_max_failures, settings.login_max_failures_per_address,
+            settings.login_window_minutes) == (3, 10, 60)
+    assert settings.password_hash == "pbkdf2:sha256:600000"
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("CADREFLOW_SESSION_IDLE_MINUTES", "0", "必须为正整数"),
+    ("CADREFLOW_SESSION_MAX_HOURS", "eight", "不是整数"),
+    ("CADREFLOW_TOKEN_DAYS", "-5", "必须为正整数"),
+    ("CADREFLOW_LOGIN_MAX_FAILURES", "0", "必须为正整数"),
+    ("CADREFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS", "1.5", "不是整数"),
+    ("CADREFLOW_LOGIN_WINDOW_MINUTES", "0", "必须为正整数"),
+    ("CADREFLOW_SECURE_COOKIES", "sometimes", "不是布尔值"),
+    ("CADREFLOW_TRUSTED_PROXIES", "-1", "非负整数"),
+    ("CADREFLOW_PASSWORD_HASH", "md5", "格式应为"),
+    ("CADREFLOW_PASSWORD_HASH", "scrypt:1000:8:1", "2 的幂"),
+    ("CADREFLOW_PASSWORD_HASH", "pbkdf2:sha1:600000", "格式应为"),
+])
+def test_malformed_session_token_or_login_setting_is_refused(variable, value, message):
+    with pytest.raises(SettingsError, match=variable) as raised:
+        Settings.from_env({variable: value})
+    assert message in str(raised.value)
+
+
+def test_idle_lifetime_may_not_exceed_the_absolute_one():
+    with pytest.raises(SettingsError, match="CADREFLOW_SESSION_IDLE_MINUTES"):
+        Settings.from_env({"CADREFLOW_SESSION_IDLE_MINUTES": "121", "CADREFLOW_SESSION_MAX_HOURS": "2"})
+    assert Settings.from_env({"CADREFLOW_SESSION_IDLE_MINUTES": "120",
+                              "CADREFLOW_SESSION_MAX_HOURS": "2"}).session_idle_minutes == 120
