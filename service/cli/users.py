@@ -6,6 +6,7 @@ import click
 import sqlalchemy as sa
 
 from service.cli.context import app_context
+from service.config import get_settings
 from service.core.credentials import issue_token, set_password
 from service.persistence.db import db
 from service.persistence.models import ROLES, SCOPE_KIND_BY_ROLE, Cadre, Org, User, UserRole
@@ -48,7 +49,7 @@ def users_create(login: str, role: str, scope_id: str | None, display_name: str 
         elif display_name:
             user.display_name = display_name
         if password:
-            set_password(user, password)
+            set_password(user, password, get_settings().password_hash)
         if (role, kind, scope_id) not in {(r.role, r.scope_kind, r.scope_id) for r in user.roles}:
             user.roles.append(UserRole(role=role, scope_kind=kind, scope_id=scope_id))
         token = issue_token(user)

@@ -196,7 +196,7 @@ def _seed_users(cadres: list[DemoCadre], known_tokens: dict[str, str]) -> dict[s
             db.session.add(user)
         user.display_name = display_name
         if user.password_hash is None:
-            set_password(user, login)  # demo password = login (documented in README)
+            set_password(user, login, get_settings().password_hash)  # demo password = login (README)
         grant = (role, SCOPE_KIND_BY_ROLE[role], scope_id)
         if grant not in {(r.role, r.scope_kind, r.scope_id) for r in user.roles}:
             user.roles.append(UserRole(role=role, scope_kind=grant[1], scope_id=scope_id))

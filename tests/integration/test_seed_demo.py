@@ -87,7 +87,8 @@ def test_tokens_and_passwords_are_stored_hashed(app, tokens):
         user = db.session.get(User, "hr_edu")
         assert user.token_hash == hash_token(tokens["hr_edu"]) != tokens["hr_edu"]
         assert user.password_hash and "hr_edu" not in user.password_hash
-        assert check_password(user, "hr_edu") and not check_password(user, "wrong")
+        method = app.extensions["cadreflow.settings"].password_hash
+        assert check_password(user, "hr_edu", method) and not check_password(user, "wrong", method)
 
 
 def test_reseeding_is_idempotent_and_keeps_valid_tokens(make_app, tmp_path):

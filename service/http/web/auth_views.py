@@ -7,8 +7,9 @@ from urllib.parse import urlsplit
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from service.commands.logins import check_login
 from service.http.web import bp
-from service.http.web.session import current_principal, find_user, sign_in, sign_out
+from service.http.web.session import current_principal, sign_in, sign_out
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,7 +34,7 @@ def login() -> Response | str | tuple[str, int]:
     if request.method == "GET":
         return render_template("web/login.html", next=next_url, login="", error=None)
     login_name = request.form.get("login", "").strip()
-    user = find_user(login_name, request.form.get("password", ""))
+    user = check_login(login_name, request.form.get("password", ""))
     if user is None:
         return render_template("web/login.html", next=next_url, login=login_name,
                                error="用户名或密码错误。"), 401

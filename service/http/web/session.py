@@ -10,10 +10,8 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-import sqlalchemy as sa
 from flask import g, redirect, request, session, url_for
 
-from service.core.credentials import check_password
 from service.core.errors import Forbidden
 from service.core.principal import Principal
 from service.persistence.db import db
@@ -21,14 +19,6 @@ from service.persistence.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
 LOGIN_KEY = "login"
-
-
-def find_user(login: str, password: str) -> User | None:
-    """The active user with this login and password, or None (same answer for either mistake)."""
-    user = db.session.execute(sa.select(User).where(User.login == login)).scalar_one_or_none()
-    if user is None or not user.active or not check_password(user, password):
-        return None
-    return user
 
 
 def sign_in(user: User) -> None:
