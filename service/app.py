@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     init_api(app)
     register_error_handlers(app)
-    register_web(app)
+    register_web(app, settings)
     install_security_headers(app)
     install_input_guard(app)
     install(app, NotRunning())
