@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import datetime
 from typing import Any
 
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -18,11 +19,18 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def issue_token(user: Any) -> str:
-    """Give `user` a fresh token (the old one stops working); only its hash is stored."""
+def issue_token(user: Any, expires_at: datetime) -> str:
+    """Give `user` a fresh token valid until `expires_at` (the old one stops working); only its hash
+    is stored."""
     token = new_token()
     user.token_hash = hash_token(token)
+    user.token_expires_at = expires_at
     return token
+
+
+def revoke_token(user: Any) -> None:
+    user.token_hash = None
+    user.token_expires_at = None
 
 
 def token_matches(user: Any, token: str) -> bool:
