@@ -5,7 +5,8 @@ that a 429 does not tell which logins do) and per client address over the last
 CADREFLOW_LOGIN_WINDOW_MINUTES. At CADREFLOW_LOGIN_MAX_FAILURES for the name, or
 CADREFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS for the address, further attempts are refused with 429
 before any password is checked, until enough failures have left the window. Refused attempts are
-not recorded, so hammering does not prolong the wait; a successful login clears its name's count.
+not recorded, so hammering does not prolong the wait. A successful login clears its name's count
+(its failures keep counting for their addresses).
 
 The counts live in the database rather than in each process's memory (as an in-memory rate
 limiter would keep them): every web worker of every replica sees the same count, and a restart
@@ -30,6 +31,7 @@ from service.persistence.db import db
 from service.persistence.models import LoginFailure, User
 
 LOGIN_LENGTH = 64  # users.login: a longer name cannot exist and is counted per address only
+ADDRESS_LENGTH = 64  # login_failures.address; an IPv6 address takes at most 45
 
 
 def check_login(login: str, password: str, address: str | None) -> User | None:
@@ -44,6 +46,7 @@ def check_login(login: str, password: str, address: str | None) -> User | None:
     settings = get_settings()
     at = now()
     name = login if len(login) <= LOGIN_LENGTH else None
+    address = address[:ADDRESS_LENGTH] if address else None
     wait = _wait(settings, at, name, address)
     if wait:
         minutes = math.ceil(wait / 60)
@@ -55,7 +58,8 @@ def check_login(login: str, password: str, address: str | None) -> User | None:
         _record_failure(settings, at, name, address)
         return None
     with unit_of_work():
-        db.session.execute(sa.delete(LoginFailure).where(LoginFailure.login == user.login))
+        # The name's failures stop counting for it, but still count for the addresses they came from.
+        db.session.execute(sa.update(LoginFailure).where(LoginFailure.login == user.login).values(login=None))
         if password_needs_rehash(user, method):
             set_password(user, password, method)
     return user

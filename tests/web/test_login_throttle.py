@@ -87,15 +87,28 @@ def test_a_refused_attempt_checks_no_password(throttled: tuple[Any, ManualClock]
     assert checks == []
 
 
-def test_a_successful_login_clears_the_count_of_its_name(throttled: tuple[Any, ManualClock]) -> None:
+def test_a_successful_login_clears_the_count_of_its_name_not_of_the_address(
+        throttled: tuple[Any, ManualClock]) -> None:
     app, _clock = throttled
-    form = LoginForm(app)
+    guesser = LoginForm(app, "10.0.0.4")
     for _ in range(4):
-        form.submit("rrb", "wrong")
-    assert form.submit("rrb", "rrb").status_code == 302
+        guesser.submit("rrb", "wrong")
+    assert LoginForm(app, "10.0.0.5").submit("rrb", "rrb").status_code == 302
     for _ in range(4):
         assert LoginForm(app, "10.0.0.3").submit("rrb", "wrong").status_code == 401
     assert LoginForm(app, "10.0.0.3").submit("rrb", "rrb").status_code == 302
+    # The guesser's four failures still count for its address (limit 8): four more and it is stopped.
+    for name in ["county", "admin", "auditor", "nobody"]:
+        assert guesser.submit(name, "wrong").status_code == 401
+    assert guesser.submit("hr_edu", "hr_edu").status_code == 429
+
+
+def test_overlong_names_and_addresses_are_counted_not_stored_whole(make_app: Any) -> None:
+    app = make_app(login_max_failures_per_address=2, trusted_proxies=1)
+    form = LoginForm(app, "10.0.0.1", **{"X-Forwarded-For": "2001:db8::" + "f" * 100})
+    assert form.submit("x" * 100, "wrong").status_code == 401  # no such login can exist
+    assert form.submit("x" * 100, "wrong").status_code == 401
+    assert form.submit("hr_edu", "hr_edu").status_code == 429
 
 
 def test_failures_from_one_address_throttle_it_across_logins(throttled: tuple[Any, ManualClock]) -> None:

@@ -27,12 +27,13 @@ class WebSession(Model):
 
 class LoginFailure(Model):
     """A wrong login name or password at the login form. Rows older than the throttling window
-    are deleted as new ones come in; a successful login deletes the rows of its login name."""
+    are deleted as new ones come in; a successful login takes its name off its rows."""
 
     __tablename__ = "login_failures"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    # As typed, whether or not such a user exists (None when longer than any login can be).
+    # As typed, whether or not such a user exists (None when longer than any login can be, or
+    # once that login has signed in successfully).
     login: Mapped[str | None] = mapped_column(sa.String(64))
     address: Mapped[str | None] = mapped_column(sa.String(64))  # the client address
     at: Mapped[datetime] = mapped_column(UTCDateTime)
