@@ -1,7 +1,7 @@
 """server-side web sessions, failed-login records, API token expiry
 
 Revision ID: 0008_sessions_tokens
-Revises: 0006_calendar_pins
+Revises: 0007_one_open_case
 Create Date: 2026-12-07
 
 web_sessions: a session of the pages is valid only while its row exists (sign-out deletes it) and
@@ -19,7 +19,7 @@ from alembic import op
 from service.persistence.models.types import UTCDateTime
 
 revision = "0008_sessions_tokens"
-down_revision = "0006_calendar_pins"
+down_revision = "0007_one_open_case"
 branch_labels = None
 depends_on = None
 
