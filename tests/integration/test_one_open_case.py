@@ -113,24 +113,34 @@ def _index_names(app) -> set[str]:
         return {ix["name"] for ix in sa.inspect(db.engine).get_indexes("process_instances")}
 
 
+def _copy_instance(app, instance_id: str) -> str:
+    """A second running case of the same cadre, written as the race left it before 0007 (raw rows:
+    the models of later migrations do not match a database at 0006)."""
+    copy_id = f"{instance_id[:-4]}dupe"
+    with app.app_context(), db.engine.begin() as conn:
+        table = sa.Table("process_instances", sa.MetaData(), autoload_with=conn)
+        row = dict(conn.execute(sa.select(table).where(table.c.id == instance_id)).mappings().one())
+        conn.execute(table.insert().values({**row, "id": copy_id}))
+    return copy_id
+
+
 def test_migration_0007_refuses_a_database_with_duplicates_until_they_are_closed(make_app, tokens, caplog):
     app = make_app()
     api = Api(app.test_client(), lambda login: {"Authorization": f"Bearer {tokens[login]}"})
+    first = api.post("hr_edu", "/adjustments", FS_REQUEST, status=201)["instance_id"]
     with app.app_context():
         downgrade(directory=MIGRATIONS_DIR, revision="0006_calendar_pins")
     assert ONE_OPEN_CASE_INDEX not in _index_names(app)
-    # Duplicates as the race left them before this migration.
-    first = api.post("hr_edu", "/adjustments", FS_REQUEST, status=201)["instance_id"]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(adjustments, "open_request_exists", lambda *args: False)
-        second = api.post("hr_edu", "/adjustments", FS_REQUEST, status=201)["instance_id"]
+    second = _copy_instance(app, first)
     with app.app_context(), pytest.raises(SystemExit):  # Flask-Migrate logs the error and exits 1
         upgrade(directory=MIGRATIONS_DIR)
     message = "\n".join(r.getMessage() for r in caplog.records if r.name == "flask_migrate")
     assert "迁移 0007 未执行" in message
     assert first in message and second in message and "c-zhangwei" in message
     assert ONE_OPEN_CASE_INDEX not in _index_names(app)  # nothing changed
-    api.post("hr_edu", f"/instances/{second}/withdraw", status=200)  # closed the audited way
+    with app.app_context(), db.engine.begin() as conn:  # people closed the extra case
+        conn.execute(sa.text("UPDATE process_instances SET status = 'withdrawn' WHERE id = :id"),
+                     {"id": second})
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
     assert ONE_OPEN_CASE_INDEX in _index_names(app)
