@@ -5,9 +5,10 @@ module attributes of `SpiffWorkflow.task`. For replay to reproduce states byte f
 them, for one command at a time, for ids derived from the instance id and a per-instance counter
 (persisted in the workflow data under `__cadreflow__`) and for the command's clock reading.
 
-Module attributes are process-global while the service is multi-threaded: a lock serializes
-commands, and the shims answer from the thread-local command only, falling back to the real
-functions for any other thread.
+Module attributes are process-global while the service is multi-threaded, so the shims are
+installed once, at import, and stay: each answers from the calling thread's command (a
+thread-local) and with the real function in a thread that runs none. Commands on different threads
+therefore never wait for one another; a long command holds up only its own request.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from .working_days import WorkingCalendar
 RESERVED_KEY = "__cadreflow__"
 _NAMESPACE_ROOT = uuid.UUID("6f164c2c-e8c2-5fbc-9c1d-cadf10000000")
 _real_uuid4 = uuid.uuid4
-_lock = threading.RLock()
 _local = threading.local()
 
 
@@ -92,21 +92,18 @@ class _TimeShim:
 
 
 _TIME_SHIM = _TimeShim()
+spiff_task.uuid4 = _uuid4_shim
+spiff_task.time = _TIME_SHIM
 
 
 @contextmanager
 def command(instance_id: str, at: datetime, calendar: WorkingCalendar) -> Iterator[CommandContext]:
     """Run one engine command with deterministic ids and the command's clock."""
     require_aware(at)
-    with _lock:
-        outer = current()
-        ctx = CommandContext(instance_id, at, calendar)
-        saved = (spiff_task.uuid4, spiff_task.time)
-        spiff_task.uuid4 = _uuid4_shim
-        spiff_task.time = _TIME_SHIM
-        _local.ctx = ctx
-        try:
-            yield ctx
-        finally:
-            _local.ctx = outer
-            spiff_task.uuid4, spiff_task.time = saved
+    outer = current()
+    ctx = CommandContext(instance_id, at, calendar)
+    _local.ctx = ctx
+    try:
+        yield ctx
+    finally:
+        _local.ctx = outer
