@@ -24,6 +24,7 @@ from typing import Any
 
 import SpiffWorkflow.task as spiff_task
 
+from .budget import CommandBudget, Limits
 from .clock import require_aware
 from .working_days import WorkingCalendar
 
@@ -45,9 +46,11 @@ class CommandContext:
     counter: int = 0
     workflow: Any = None
     issued: set[uuid.UUID] = field(default_factory=set)
+    limits: Limits | None = None
 
     def __post_init__(self) -> None:
         self.namespace = instance_namespace(self.instance_id)
+        self.budget = CommandBudget(self.limits)  # scripts, engine steps and time of this command
 
     def next_id(self) -> uuid.UUID:
         while True:
@@ -97,11 +100,12 @@ spiff_task.time = _TIME_SHIM
 
 
 @contextmanager
-def command(instance_id: str, at: datetime, calendar: WorkingCalendar) -> Iterator[CommandContext]:
-    """Run one engine command with deterministic ids and the command's clock."""
+def command(instance_id: str, at: datetime, calendar: WorkingCalendar,
+            limits: Limits | None = None) -> Iterator[CommandContext]:
+    """Run one engine command with deterministic ids, the command's clock and a budget."""
     require_aware(at)
     outer = current()
-    ctx = CommandContext(instance_id, at, calendar)
+    ctx = CommandContext(instance_id, at, calendar, limits=limits)
     _local.ctx = ctx
     try:
         yield ctx

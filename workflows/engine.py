@@ -1,14 +1,17 @@
 """The facade service/ uses (design.md §2.2): definitions, engine, instances, commands.
 
 Every mutating call is one command run under `determinism.command` (the command's clock for
-timers and timestamps, deterministic task ids), after which the state can be dumped without the
-spec. The sandboxed script engine is attached at start and again at every restore, because
-SpiffWorkflow does not serialize it.
+timers and timestamps, deterministic task ids, the budget of budget.py with the Engine's `Limits`),
+after which the state can be dumped without the spec; a state larger than the limits allow ends
+the command with LimitExceeded, like a script or an engine loop that runs out of budget. The
+sandboxed script engine is attached at start and again at every restore, because SpiffWorkflow
+does not serialize it.
 """
 
 from __future__ import annotations
 
 import copy
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import attrgetter
@@ -24,6 +27,8 @@ from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import determinism
+from .budget import LimitExceeded, Limits, check_state_size
+from .canonical import canonical_bytes
 from .clock import require_aware
 from .definitions import Definition, content_hash, load_definition
 from .durations import parse_duration
@@ -38,7 +43,7 @@ __all__ = [
     "Engine", "Definition", "Instance", "load_definition", "DefinitionError", "state_hash",
     "content_hash", "HumanTask", "PendingTimer", "FiredTimer", "CommandResult", "EngineError",
     "TaskNotFound", "TaskNotReady", "DecisionNotAllowed", "FormInvalid", "CommentRequired",
-    "MessageNotExpected", "ScriptError", "DEFAULT_DEADLINES",
+    "MessageNotExpected", "ScriptError", "DEFAULT_DEADLINES", "Limits", "LimitExceeded",
 ]
 
 DEFAULT_DEADLINES = {
@@ -144,20 +149,25 @@ class CommandResult:
 
 class Engine:
     def __init__(self, calendar: WorkingCalendar | None = None,
-                 deadlines: dict[str, str] | None = None) -> None:
+                 deadlines: dict[str, str] | None = None, limits: Limits | None = None) -> None:
         self.calendar = calendar or WorkingCalendar()
         merged = {**DEFAULT_DEADLINES, **(deadlines or {})}
         for iso in merged.values():
             parse_duration(iso)  # refuse bad configuration at start-up, not at the first timer
         self.deadlines = merged
+        self.limits = limits or Limits()
         self.script_engine = SandboxedScriptEngine()
+
+    def command(self, instance_id: str, at: datetime) -> AbstractContextManager[determinism.CommandContext]:
+        """determinism.command with this engine's calendar and limits (a context manager)."""
+        return determinism.command(instance_id, at, self.calendar, self.limits)
 
     def start(self, definition: Definition, data: dict[str, Any], instance_id: str, at: datetime) -> Instance:
         require_aware(at)
         for key in data:
             if key in RESERVED_DATA_KEYS or key.startswith("_"):
                 raise FormInvalid(key, "保留字段不能作为启动数据")
-        with determinism.command(instance_id, at, self.calendar) as ctx:
+        with self.command(instance_id, at) as ctx:
             wf = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.script_engine)
             ctx.workflow = wf
             wf.data[determinism.RESERVED_KEY] = {"instance_id": instance_id}
@@ -166,6 +176,7 @@ class Engine:
             start.data.update({**self.deadlines, **_jsonable(data)})
             inst = Instance(self, definition, wf, instance_id)
             inst.last_result = inst._steps(ctx, before={})
+        inst.check_size()
         return inst
 
     def restore(self, definition: Definition, state: dict[str, Any], instance_id: str) -> Instance:
@@ -347,7 +358,7 @@ class Instance:
         for key in trusted_data or {}:
             if key in RESERVED_DATA_KEYS or key.startswith("_"):
                 raise FormInvalid(key, "保留字段")
-        with determinism.command(self.instance_id, at, self.engine.calendar) as ctx:
+        with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             before = self._waiting_timers()
             task.data.update(_jsonable(trusted_data or {}))
@@ -357,13 +368,14 @@ class Instance:
             task.data[f"{human.spec_id}_decision"] = decision
             task.run()
             result = self._steps(ctx, before)
+        self.check_size()
         result.completed_task_id = str(task.id)
         self.last_result = result
         return result
 
     def send_message(self, name: str, payload: Any = None, at: datetime | None = None) -> CommandResult:
         at = require_aware(at if at is not None else datetime.now(UTC))
-        with determinism.command(self.instance_id, at, self.engine.calendar) as ctx:
+        with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             before = self._waiting_timers()
             event = BpmnEvent(MessageEventDefinition(name),
@@ -373,24 +385,30 @@ class Instance:
             except WorkflowException as err:
                 raise MessageNotExpected(f"实例当前不等待消息 {name!r}") from err
             result = self._steps(ctx, before)
+        self.check_size()
         self.last_result = result
         return result
 
     def fire_due_timers(self, at: datetime) -> CommandResult:
         """Fire every timer due strictly before `at`, then run the engine."""
         require_aware(at)
-        with determinism.command(self.instance_id, at, self.engine.calendar) as ctx:
+        with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             before = self._waiting_timers()
             self.workflow.refresh_timers()
             result = self._steps(ctx, before)
+        self.check_size()
         self.last_result = result
         return result
+
+    def check_size(self) -> None:
+        """The state after a command may be at most `limits.state_bytes` bytes (LimitExceeded)."""
+        check_state_size(len(canonical_bytes(self.state())), self.engine.limits)
 
     def recompute_deadlines(self, at: datetime) -> list[str]:
         """After an admin enters a calendar year: recompute waiting duration timers. Returns changed ids."""
         changed = []
-        with determinism.command(self.instance_id, at, self.engine.calendar) as ctx:
+        with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             for t in self._all_tasks(state=TaskState.WAITING):
                 if _is_timer(t) and recompute_deadline(t, self.engine.calendar):
@@ -421,7 +439,8 @@ class Instance:
 
     def _steps(self, ctx: determinism.CommandContext, before: dict[UUID, Any]) -> CommandResult:
         wf = self.workflow
-        wf.do_engine_steps()
+        budget = ctx.budget
+        wf.do_engine_steps(will_complete_task=lambda t: budget.engine_step(t.task_spec.bpmn_id))
         fired = []
         for tid, (t, old_value) in before.items():
             # A fired timer leaves WAITING for READY/COMPLETED (Spiff resets `event_fired` on
