@@ -28,7 +28,8 @@ def definition_of(row: ProcessDefinition) -> Definition:
     if cached is not None:
         return cached
     files = {name: text.encode("utf-8") for name, text in row.files.items()}
-    definition = load_definition(files, version_label=f"{row.key}:v{row.version}")
+    # A stored version: loaded without the rules that came after it was deployed.
+    definition = load_definition(files, version_label=f"{row.key}:v{row.version}", deploying=False)
     with _lock:
         _definitions[cache_key] = definition
     return definition

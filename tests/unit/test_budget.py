@@ -4,6 +4,7 @@ bound; each ends its command with LimitExceeded naming the element, in well unde
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import pytest
 from wf_helpers import fixture_bytes, local
@@ -11,6 +12,7 @@ from wf_helpers import fixture_bytes, local
 from workflows import determinism
 from workflows.budget import LimitExceeded, Limits
 from workflows.engine import Engine, load_definition
+from workflows.parsing import DefinitionError
 from workflows.sandbox import RestrictedEnvironment
 from workflows.working_days import WorkingCalendar
 
@@ -187,3 +189,72 @@ def test_replays_have_no_wall_clock_and_more_room():
     assert limits.script_steps == Limits().script_steps * 10
     with pytest.raises(ValueError):
         Limits(script_steps=0)
+
+
+# --- cycle timers ----------------------------------------------------------------------------
+
+def cycle(expression: str, name: str = "等待") -> bytes:
+    xml = fixture_bytes("script_ok.bpmn").replace(b"bpmn:timeDuration", b"bpmn:timeCycle")
+    xml = xml.replace(b'id="wait" name="\xe7\xad\x89\xe5\xbe\x85"', f'id="wait" name="{name}"'.encode())
+    return xml.replace(b">deadline_statement<", b">" + expression.encode() + b"<")
+
+
+@pytest.mark.parametrize(("expression", "words"), [
+    ('"R/PT0S"', "不能无限重复"),
+    ('"R/PT1S"', "不能无限重复"),
+    ('"R/P1D"', "不能无限重复"),
+    ('"R5/PT1S"', "短于 1 分钟"),
+    ('"R5/PT59S"', "短于 1 分钟"),
+    ('"R2/2026-11-02T09:00:00+08:00/PT30S"', "短于 1 分钟"),
+    ('"R1001/P1D"', "超过上限 1000 次"),
+    ('"RX/P1D"', "无效"),
+    ("deadline_statement", "带引号的字面量"),
+])
+def test_deploy_refuses_runaway_cycle_timers_naming_the_element(expression: str, words: str):
+    with pytest.raises(DefinitionError) as err:
+        load_definition({"cycle.bpmn": cycle(expression, name="每日催办")})
+    assert err.value.element_id == "wait" and err.value.file_name == "cycle.bpmn"
+    assert words in str(err.value) and "每日催办" in str(err.value) and "wait" in str(err.value)
+
+
+@pytest.mark.parametrize("expression", ['"R5/PT1M"', '"R3/P1D"', '"R1000/P1D"', '"R2/PT1H"'])
+def test_bounded_cycles_of_a_minute_or_more_deploy(expression: str):
+    load_definition({"cycle.bpmn": cycle(expression)})
+
+
+def test_a_stored_version_with_a_runaway_cycle_loads_but_cannot_run_it():
+    definition = load_definition({"old.bpmn": cycle('"R/PT0S"')}, deploying=False)
+    began = time.monotonic()
+    with pytest.raises(LimitExceeded) as err:
+        Engine().start(definition, START_DATA, instance_id="old", at=AT)
+    assert err.value.what == "timer_cycle" and err.value.element_id == "wait"
+    assert "不能无限重复" in err.value.reason and time.monotonic() - began < 1.0
+    # The same content deployed anew (even from the cache) is refused.
+    with pytest.raises(DefinitionError):
+        load_definition({"old.bpmn": cycle('"R/PT0S"')})
+
+
+def test_a_waiting_runaway_cycle_puts_the_command_out_instead_of_spinning():
+    """A timer that started waiting before the rule (its state says unbounded, zero period)."""
+    engine = Engine()
+    inst = engine.start(load_definition({"cy.bpmn": cycle('"R2/PT1M"')}), START_DATA, instance_id="cy", at=AT)
+    [timer] = [t for t in inst.workflow.get_tasks() if t.task_spec.bpmn_id == "wait"]
+    timer._set_internal_data(event_value={**timer._get_internal_data("event_value"), "cycles": -1,
+                                          "duration_iso": "PT0S"})
+    began = time.monotonic()
+    with pytest.raises(LimitExceeded) as err:
+        inst.fire_due_timers(local(2026, 11, 2, 10, 0))
+    assert err.value.what == "timer_cycle" and time.monotonic() - began < 1.0
+
+
+def test_catching_up_a_long_overdue_cycle_spends_engine_steps():
+    engine = Engine(limits=Limits(command_steps=50))
+    inst = engine.start(load_definition({"cy.bpmn": cycle('"R1000/PT1M"')}), START_DATA, instance_id="cy2",
+                        at=AT)
+    waiting = inst.state()
+    with pytest.raises(LimitExceeded) as err:
+        inst.fire_due_timers(local(2026, 11, 3, 9, 0))  # a day late: 1000 firings due
+    assert err.value.what == "command_steps"
+    small = replace(engine.limits, command_steps=2000)
+    again = Engine(limits=small).restore(inst.definition, waiting, "cy2")
+    assert again.fire_due_timers(local(2026, 11, 2, 9, 3, 30)).fired_timers  # a few late: fine
