@@ -43,7 +43,7 @@ __all__ = [
     "Engine", "Definition", "Instance", "load_definition", "DefinitionError", "state_hash",
     "content_hash", "HumanTask", "PendingTimer", "FiredTimer", "CommandResult", "EngineError",
     "TaskNotFound", "TaskNotReady", "DecisionNotAllowed", "FormInvalid", "CommentRequired",
-    "MessageNotExpected", "ScriptError", "DEFAULT_DEADLINES", "Limits", "LimitExceeded",
+    "MessageNotExpected", "ScriptError", "DEFAULT_DEADLINES", "Limits", "LimitExceeded", "NotRunning",
 ]
 
 DEFAULT_DEADLINES = {
@@ -92,6 +92,10 @@ class CommentRequired(FormInvalid):
 
 
 class MessageNotExpected(EngineError):
+    pass
+
+
+class NotRunning(EngineError):
     pass
 
 
@@ -243,8 +247,15 @@ class Instance:
                 if isinstance(t.task_spec, EndEvent) and t.workflow is self.workflow
                 and not (t.task_spec.bpmn_id or "").startswith("end_reminded")]
 
+    def _terminated(self) -> dict[str, Any] | None:
+        meta = self.workflow.data.get(determinism.RESERVED_KEY) or {}
+        value = meta.get("terminated")
+        return value if isinstance(value, dict) else None
+
     @property
     def status(self) -> str:
+        if self._terminated() is not None:
+            return "terminated"
         if not self.workflow.is_completed():
             return "running"
         ends = self._main_end_ids()
@@ -256,17 +267,33 @@ class Instance:
 
     @property
     def data(self) -> dict[str, Any]:
+        terminated = self._terminated()
+        if terminated is not None:
+            # The data as it stood when an administrator terminated the instance.
+            task = self._task_or_none(terminated.get("data_task"))
+            return dict((task or self.workflow.task_tree).data)
+        return dict(self._data_task().data)
+
+    def _data_task(self) -> Any:
+        """The task whose data is the instance's data: the first ready user task, else the last
+        end reached, else the first waiting task, else the root."""
         ready = self._user_tasks()
         if ready:
-            return dict(ready[0].data)
+            return ready[0]
         ends = [t for t in self._all_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)
                 and not (t.task_spec.bpmn_id or "").startswith("end_reminded")]
         if ends:
-            return dict(ends[-1].data)
+            return ends[-1]
         waiting = self._all_tasks(state=TaskState.WAITING)
         if waiting:
-            return dict(waiting[0].data)
-        return dict(self.workflow.task_tree.data)
+            return waiting[0]
+        return self.workflow.task_tree
+
+    def _task_or_none(self, task_id: Any) -> Any:
+        try:
+            return self.workflow.get_task_from_id(UUID(str(task_id))) if task_id else None
+        except (ValueError, TaskNotFoundException):
+            return None
 
     def _user_tasks(self) -> list[Any]:
         ready = self._all_tasks(state=TaskState.READY, manual=True)
@@ -400,6 +427,28 @@ class Instance:
         self.check_size()
         self.last_result = result
         return result
+
+    def terminate(self, at: datetime) -> CommandResult:
+        """An administrator ends a running instance (终止): every open task and waiting timer is
+        cancelled, nothing else runs. The state notes when, and which task's data is the
+        instance's data from then on; who and why are the service's history."""
+        at = require_aware(at)
+        if self.status != "running":
+            raise NotRunning(f"流程实例已结束（{self.status}），不能终止")
+        with self.engine.command(self.instance_id, at) as ctx:
+            ctx.load_counter(self.workflow)
+            data_task = self._data_task()
+            self.workflow.cancel()
+            meta = dict(self.workflow.data.get(determinism.RESERVED_KEY, {}))
+            meta["terminated"] = {
+                "at": at.astimezone(UTC).isoformat(),
+                "data_task": None if data_task is self.workflow.task_tree else str(data_task.id),
+            }
+            self.workflow.data[determinism.RESERVED_KEY] = meta
+            ctx.save_counter(self.workflow)
+        self.check_size()
+        self.last_result = CommandResult(status=self.status)
+        return self.last_result
 
     def check_size(self) -> None:
         """The state after a command may be at most `limits.state_bytes` bytes (LimitExceeded)."""
