@@ -63,12 +63,14 @@ class Limits:
 
 class LimitExceeded(Exception):
     """A command ran out of budget. `what` names the limit (a Limits field, or `timer_cycle`),
-    `element_id` the BPMN element that was running, `message` is the Chinese reason."""
+    `element_id` the BPMN element that was running, `message` is the Chinese reason;
+    `instance_id` the instance whose command it was (determinism.command fills it in)."""
 
     def __init__(self, what: str, message: str, element_id: str | None = None) -> None:
         self.what = what
         self.message = message
         self.element_id = element_id
+        self.instance_id: str | None = None
         super().__init__(self.reason)
 
     @property

@@ -24,7 +24,7 @@ from typing import Any
 
 import SpiffWorkflow.task as spiff_task
 
-from .budget import CommandBudget, Limits
+from .budget import CommandBudget, LimitExceeded, Limits
 from .clock import require_aware
 from .working_days import WorkingCalendar
 
@@ -109,5 +109,9 @@ def command(instance_id: str, at: datetime, calendar: WorkingCalendar,
     _local.ctx = ctx
     try:
         yield ctx
+    except LimitExceeded as err:
+        if err.instance_id is None:
+            err.instance_id = instance_id
+        raise
     finally:
         _local.ctx = outer

@@ -452,7 +452,11 @@ class Instance:
 
     def check_size(self) -> None:
         """The state after a command may be at most `limits.state_bytes` bytes (LimitExceeded)."""
-        check_state_size(len(canonical_bytes(self.state())), self.engine.limits)
+        try:
+            check_state_size(len(canonical_bytes(self.state())), self.engine.limits)
+        except LimitExceeded as err:
+            err.instance_id = self.instance_id
+            raise
 
     def recompute_deadlines(self, at: datetime) -> list[str]:
         """After an admin enters a calendar year: recompute waiting duration timers. Returns changed ids."""

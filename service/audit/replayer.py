@@ -63,13 +63,15 @@ class Replayer:
             *db.session.execute(sa.select(CalendarEntry.entered_at)).scalars(),
             *db.session.execute(sa.select(CalendarPin.pinned_at)).scalars()])
         self._engines: dict[int, Engine] = {}
-        self._deadlines = get_settings().process_deadlines
+        settings = get_settings()
+        self._deadlines = settings.process_deadlines
+        self._limits = settings.limits.for_replay()  # no wall clock: a slower machine must still agree
 
     def engine_at(self, at: datetime) -> Engine:
         epoch = bisect.bisect_right(self._entry_times, at)
         engine = self._engines.get(epoch)
         if engine is None:
-            engine = Engine(calendar=build_calendar(as_of=at), deadlines=self._deadlines)
+            engine = Engine(calendar=build_calendar(as_of=at), deadlines=self._deadlines, limits=self._limits)
             self._engines[epoch] = engine
         return engine
 
@@ -174,3 +176,4 @@ def _check_columns(event: Any, instance: Instance | None) -> None:
     elif event.kind == "withdraw":
         if (inputs.get("payload") or {}).get("by") != event.actor_login:
             raise _Diverged(seq, f"第 {seq} 条事件的撤回人与其输入不一致")
+

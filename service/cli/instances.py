@@ -17,18 +17,23 @@ def instances() -> None:
     pass
 
 
-@instances.command("resume", help="恢复运行因定时器连续失败而出错（error）的实例：重置其定时器的重试计数，"
-                   "到期的定时器在下一次扫描时触发。原因和操作人记入历史。")
+def _operator(login: str) -> Principal:
+    user = db.session.get(User, login)
+    if user is None or not user.active:
+        raise click.UsageError(f"用户 {login} 不存在或已停用。")
+    return Principal.from_user(user)
+
+
+@instances.command("resume", help="恢复运行出错（error）的实例（定时器连续失败，或超出运行限制）："
+                   "重置其定时器的重试计数，到期的定时器在下一次扫描时触发。原因和操作人记入历史。")
 @click.argument("instance_id")
 @click.option("--by", "login", required=True, help="操作的管理员账号（须有 admin 角色）")
 @click.option("--reason", required=True, help="恢复原因（记入历史事件）")
 def resume_command(instance_id: str, login: str, reason: str) -> None:
     with app_context():
-        user = db.session.get(User, login)
-        if user is None or not user.active:
-            raise click.UsageError(f"用户 {login} 不存在或已停用。")
         try:
-            row = resume_instance(Principal.from_user(user), instance_id, reason)
+            row = resume_instance(_operator(login), instance_id, reason)
         except ApiError as exc:
             raise click.ClickException(exc.detail) from exc
         click.echo(f"流程实例 {row.id} 已恢复运行（{row.process_key}）。")
+

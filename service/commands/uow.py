@@ -9,14 +9,17 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.commands import outbox, reactions
+from service.commands.stopped import stop_instance
 from service.core.errors import Conflict
 from service.persistence.db import db
+from workflows.engine import LimitExceeded
 
 
 @contextmanager
 def unit_of_work() -> Iterator[None]:
     """Run the follow-on actions of what the engine reported (commands.reactions), then commit;
-    roll back whatever a failed command wrote. Lost races become 409 Conflict."""
+    roll back whatever a failed command wrote. Lost races become 409 Conflict; a command that ran
+    out of its engine budget stops its instance (commands.stopped) and becomes a 409 too."""
     with outbox.collecting():
         try:
             yield
@@ -25,6 +28,9 @@ def unit_of_work() -> Iterator[None]:
         except StaleDataError as err:
             db.session.rollback()
             raise Conflict("数据已被他人修改（版本号已变化），请刷新后重试。", slug="stale-revision") from err
+        except LimitExceeded as err:
+            db.session.rollback()
+            raise stop_instance(err) from err
         except IntegrityError as err:
             db.session.rollback()
             # unique (instance_id, seq) of history_events, or a projection row written twice: someone

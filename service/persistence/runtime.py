@@ -118,7 +118,9 @@ def get_engine(signature: tuple | None = None) -> Engine:
     cached = current_app.extensions.get(ENGINE_KEY)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    engine = Engine(calendar=build_calendar(library=True), deadlines=get_settings().process_deadlines)
+    settings = get_settings()
+    engine = Engine(calendar=build_calendar(library=True), deadlines=settings.process_deadlines,
+                    limits=settings.limits)
     current_app.extensions[ENGINE_KEY] = (signature, engine)
     return engine
 
