@@ -1,6 +1,6 @@
 """Re-execution of an instance's events against its pinned definition (workflows.replay).
 
-Engine commands (start, complete, withdraw, timer, recompute_deadlines) are re-run with their
+Engine commands (start, complete, withdraw, timer, recompute_deadlines, terminate) are re-run with their
 recorded inputs and clock readings, each with the working calendar as it stood at that event; the
 state hash after each must equal the recorded one. Events that do not touch the engine (claim,
 unclaim, transfer, urge) are checked instead: their recorded state hash must equal the previous one
@@ -176,4 +176,6 @@ def _check_columns(event: Any, instance: Instance | None) -> None:
     elif event.kind == "withdraw":
         if (inputs.get("payload") or {}).get("by") != event.actor_login:
             raise _Diverged(seq, f"第 {seq} 条事件的撤回人与其输入不一致")
-
+    elif event.kind == "terminate":
+        if inputs.get("by") != event.actor_login or inputs.get("reason") != event.comment:
+            raise _Diverged(seq, f"第 {seq} 条事件的终止人或原因与其输入不一致")

@@ -1,11 +1,11 @@
-"""`cadreflow instances resume`: an administrator's command for instances stopped in `error`."""
+"""`cadreflow instances resume | terminate`: an administrator's commands for instances in trouble."""
 
 from __future__ import annotations
 
 import click
 
 from service.cli.context import app_context
-from service.commands import resume_instance
+from service.commands import resume_instance, terminate_instance
 from service.core.errors import ApiError
 from service.core.principal import Principal
 from service.persistence.db import db
@@ -37,3 +37,16 @@ def resume_command(instance_id: str, login: str, reason: str) -> None:
             raise click.ClickException(exc.detail) from exc
         click.echo(f"流程实例 {row.id} 已恢复运行（{row.process_key}）。")
 
+
+@instances.command("terminate", help="终止办理中或出错（error）的实例：取消其全部待办和定时器，实例状态为"
+                   "“已终止”（terminated）。原因和操作人记入历史，审计重放可复核。")
+@click.argument("instance_id")
+@click.option("--by", "login", required=True, help="操作的管理员账号（须有 admin 角色）")
+@click.option("--reason", required=True, help="终止原因（记入历史事件）")
+def terminate_command(instance_id: str, login: str, reason: str) -> None:
+    with app_context():
+        try:
+            row = terminate_instance(_operator(login), instance_id, reason)
+        except ApiError as exc:
+            raise click.ClickException(exc.detail) from exc
+        click.echo(f"流程实例 {row.id} 已终止（{row.process_key}）。")
