@@ -34,7 +34,7 @@ from .definitions import Definition, content_hash, load_definition
 from .durations import parse_duration
 from .parsing import DEFAULT_COMMENT_REQUIRED, DefinitionError
 from .sandbox import SandboxedScriptEngine, ScriptError
-from .serialization import dump_state, restore_state, state_hash
+from .serialization import bytes_hash, dump_state, restore_state, state_hash
 from .task_walk import get_tasks as _get_tasks
 from .timers import parse_aware, recompute_deadline
 from .working_days import WorkingCalendar
@@ -202,15 +202,20 @@ class Instance:
         self.workflow = workflow
         self.instance_id = instance_id
         self.last_result: CommandResult | None = None
+        self._dumped: tuple[dict[str, Any], bytes] | None = None  # (state, its canonical JSON)
         self._walks: dict[tuple, list[Any]] = {}  # _all_tasks answers for the tree in _walks_of
         self._walks_of: tuple | None = None
 
     # queries
 
     def state(self) -> dict[str, Any]:
-        return dump_state(self.workflow)
+        """The state without the spec. Right after a command: the dump its size check took (not
+        to be changed by the caller); a command clears it before it runs."""
+        return self._dumped[0] if self._dumped is not None else dump_state(self.workflow)
 
     def state_hash(self) -> str:
+        if self._dumped is not None:
+            return bytes_hash(self._dumped[1])
         return state_hash(self.state())
 
     def _all_tasks(self, **kwargs: Any) -> list[Any]:
@@ -371,6 +376,7 @@ class Instance:
         """Complete a ready user task. `data` is user input checked against the task's form;
         `trusted_data` is service-supplied (e.g. nominee facts from the cadre registry)."""
         at = require_aware(at if at is not None else datetime.now(UTC))
+        self._dumped = None
         task = self._find_task(task_id)
         if task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
             raise TaskNotReady(f"任务 {task_id} 当前不可办理")
@@ -402,6 +408,7 @@ class Instance:
 
     def send_message(self, name: str, payload: Any = None, at: datetime | None = None) -> CommandResult:
         at = require_aware(at if at is not None else datetime.now(UTC))
+        self._dumped = None
         with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             before = self._waiting_timers()
@@ -419,6 +426,7 @@ class Instance:
     def fire_due_timers(self, at: datetime) -> CommandResult:
         """Fire every timer due strictly before `at`, then run the engine."""
         require_aware(at)
+        self._dumped = None
         with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             before = self._waiting_timers()
@@ -435,6 +443,7 @@ class Instance:
         at = require_aware(at)
         if self.status != "running":
             raise NotRunning(f"流程实例已结束（{self.status}），不能终止")
+        self._dumped = None
         with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             data_task = self._data_task()
@@ -451,16 +460,21 @@ class Instance:
         return self.last_result
 
     def check_size(self) -> None:
-        """The state after a command may be at most `limits.state_bytes` bytes (LimitExceeded)."""
+        """The state after a command may be at most `limits.state_bytes` bytes (LimitExceeded).
+        The dump is kept for state() and state_hash(): the service saves and hashes it next."""
+        state = dump_state(self.workflow)
+        text = canonical_bytes(state)
         try:
-            check_state_size(len(canonical_bytes(self.state())), self.engine.limits)
+            check_state_size(len(text), self.engine.limits)
         except LimitExceeded as err:
             err.instance_id = self.instance_id
             raise
+        self._dumped = (state, text)
 
     def recompute_deadlines(self, at: datetime) -> list[str]:
         """After an admin enters a calendar year: recompute waiting duration timers. Returns changed ids."""
         changed = []
+        self._dumped = None
         with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             for t in self._all_tasks(state=TaskState.WAITING):

@@ -14,7 +14,6 @@ from typing import Any
 
 from .definitions import Definition
 from .engine import Engine, Instance
-from .serialization import state_hash
 
 
 class ReplayError(Exception):
@@ -72,7 +71,7 @@ def replay(definition: Definition, commands: Iterable[Mapping[str, Any]], engine
             instance = apply_command(engine, definition, instance, command, instance_id)
         except Exception as err:
             raise ReplayError(index, f"{type(err).__name__}: {err}") from err
-        hashes.append(state_hash(instance.state()))
+        hashes.append(instance.state_hash())
     return hashes
 
 

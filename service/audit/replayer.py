@@ -26,7 +26,6 @@ from service.persistence.models import CalendarEntry, CalendarPin
 from service.persistence.runtime import build_calendar
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
-from workflows.serialization import state_hash
 
 CLAIM_KINDS = frozenset({"claim", "unclaim", "transfer"})
 # Open task id -> login holding it (None: a transfer recorded without a recipient).
@@ -113,7 +112,7 @@ class Replayer:
             instance = apply_command(engine, definition, instance, command, instance_id)
         except Exception as err:  # any failure to re-execute is a divergence of the record
             raise _Diverged(seq, f"第 {seq} 条事件重放失败：{type(err).__name__}: {err}") from err
-        replayed = state_hash(instance.state())
+        replayed = instance.state_hash()
         if replayed != event.state_hash:
             raise _Diverged(seq, f"第 {seq} 条事件重放得到的状态与记录的状态哈希不符")
         if event.kind == "complete":

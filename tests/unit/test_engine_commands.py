@@ -14,6 +14,7 @@ from workflows.engine import (
     state_hash,
 )
 from workflows.replay import replay
+from workflows.serialization import dump_state
 
 T0 = local(2026, 9, 24, 9, 0)  # Thursday; Friday 25th is the Mid-autumn holiday
 
@@ -222,3 +223,17 @@ def test_a_finished_instance_cannot_be_terminated(inst):
     assert inst.status == "rejected"
     with pytest.raises(NotRunning):
         inst.terminate(local(2026, 9, 24, 11, 0))
+
+
+def test_the_dump_of_the_size_check_is_what_state_and_state_hash_answer(inst):
+    def fresh() -> str:
+        return state_hash(dump_state(inst.workflow))
+
+    assert inst.state() == dump_state(inst.workflow) and inst.state_hash() == fresh()
+    inst.complete(only_task(inst).id, decision="return", comment="补充材料", at=local(2026, 9, 24, 10, 0))
+    assert inst.state_hash() == fresh()
+    with pytest.raises(DecisionNotAllowed):  # a refused command leaves no stale dump behind
+        inst.complete(only_task(inst).id, decision="approve", at=local(2026, 9, 24, 11, 0))
+    assert inst.state_hash() == fresh()
+    inst.fire_due_timers(local(2026, 12, 1, 9, 0))
+    assert inst.state() == dump_state(inst.workflow) and inst.state_hash() == fresh()
