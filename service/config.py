@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 
+from workflows.budget import Limits
 from workflows.rules import DUTY_THRESHOLD_DEFAULTS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +43,14 @@ _DURATION = re.compile(
 
 # Keys that have been public (defaults of earlier versions, the compose file's old placeholder):
 # anyone could sign a session cookie with them.
+# The engine's budget settings (workflows.budget.Limits): variable -> (field, type).
+LIMIT_VARIABLES: dict[str, tuple[str, type]] = {
+    "CADREFLOW_SCRIPT_MAX_STEPS": ("script_steps", int),
+    "CADREFLOW_SCRIPT_MAX_SECONDS": ("script_seconds", float),
+    "CADREFLOW_COMMAND_MAX_SECONDS": ("command_seconds", float),
+    "CADREFLOW_MAX_STATE_BYTES": ("state_bytes", int),
+}
+
 KNOWN_PUBLIC_KEYS = frozenset({"cadreflow-dev-secret", "change-me-in-production", "secret", "changeme"})
 MIN_SECRET_KEY_LENGTH = 32
 
@@ -156,6 +165,8 @@ class Settings:
     login_max_failures_per_address: int = 20
     login_window_minutes: int = 15
     password_hash: str = DEFAULT_PASSWORD_HASH
+    # What one engine command may spend (scripts' steps and time, engine steps, state size).
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", _normalize_database_url(self.database_url))
@@ -274,7 +285,23 @@ class Settings:
             raise SettingsError(f"未知的期限设置: {', '.join(unknown_deadlines)}")
         kwargs["deadlines"] = deadlines
         kwargs["duty_thresholds"] = _duties_from_env(env)
+        kwargs["limits"] = _limits_from_env(env)
         return cls(**kwargs)
+
+
+def _limits_from_env(env: Mapping[str, str]) -> Limits:
+    values: dict[str, Any] = {}
+    for variable, (name, kind) in LIMIT_VARIABLES.items():
+        raw = env.get(variable, "").strip()
+        if not raw:
+            continue
+        try:
+            values[name] = kind(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{variable}: 不是{'整数' if kind is int else '数字'}: {raw!r}") from exc
+        if values[name] <= 0:
+            raise SettingsError(f"{variable}: 必须为正数")
+    return Limits(**values)
 
 
 def _read_secret(path: str) -> str:

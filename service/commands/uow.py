@@ -9,9 +9,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.commands import outbox, reactions
+from service.commands.stopped import stop_instance
 from service.core.errors import Conflict
 from service.persistence.constraints import breaks_one_open_case
 from service.persistence.db import db
+from workflows.engine import LimitExceeded
 
 ONE_OPEN_CASE_MESSAGE = "该干部已有正在办理的同类申请或案件（同时提交的另一件已受理），请勿重复提交。"
 
@@ -20,7 +22,8 @@ ONE_OPEN_CASE_MESSAGE = "该干部已有正在办理的同类申请或案件（�
 def unit_of_work() -> Iterator[None]:
     """Run the follow-on actions of what the engine reported (commands.reactions), then commit;
     roll back whatever a failed command wrote. Lost races become 409 Conflict: a second open case
-    of a cadre (`duplicate-open-case`, naming cadre_id), a stale revision, a unique-key clash."""
+    of a cadre (`duplicate-open-case`, naming cadre_id), a stale revision, a unique-key clash; a
+    command that ran out of its engine budget stops its instance (commands.stopped), a 409 too."""
     with outbox.collecting():
         try:
             yield
@@ -29,6 +32,9 @@ def unit_of_work() -> Iterator[None]:
         except StaleDataError as err:
             db.session.rollback()
             raise Conflict("数据已被他人修改（版本号已变化），请刷新后重试。", slug="stale-revision") from err
+        except LimitExceeded as err:
+            db.session.rollback()
+            raise stop_instance(err) from err
         except IntegrityError as err:
             db.session.rollback()
             if breaks_one_open_case(err):

@@ -3,6 +3,7 @@
 import pytest
 
 from service.config import DEFAULT_DEADLINES, DEFAULT_SQLITE_PATH, Settings, SettingsError
+from workflows.budget import Limits
 
 
 def test_defaults_follow_design_section_3():
@@ -109,3 +110,22 @@ def test_idle_lifetime_may_not_exceed_the_absolute_one():
         Settings.from_env({"CADREFLOW_SESSION_IDLE_MINUTES": "121", "CADREFLOW_SESSION_MAX_HOURS": "2"})
     assert Settings.from_env({"CADREFLOW_SESSION_IDLE_MINUTES": "120",
                               "CADREFLOW_SESSION_MAX_HOURS": "2"}).session_idle_minutes == 120
+
+
+def test_engine_limits_come_from_their_variables():
+    assert Settings.from_env({}).limits == Limits()
+    limits = Settings.from_env({
+        "CADREFLOW_SCRIPT_MAX_STEPS": "5000", "CADREFLOW_SCRIPT_MAX_SECONDS": "0.5",
+        "CADREFLOW_COMMAND_MAX_SECONDS": "3", "CADREFLOW_MAX_STATE_BYTES": "1000000",
+    }).limits
+    assert (limits.script_steps, limits.script_seconds, limits.command_seconds, limits.state_bytes) == (
+        5000, 0.5, 3.0, 1_000_000)
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("CADREFLOW_SCRIPT_MAX_STEPS", "many"), ("CADREFLOW_SCRIPT_MAX_STEPS", "0"),
+    ("CADREFLOW_SCRIPT_MAX_SECONDS", "-1"), ("CADREFLOW_MAX_STATE_BYTES", "2.5"),
+])
+def test_malformed_engine_limits_are_refused_at_startup(variable, value):
+    with pytest.raises(SettingsError, match=variable):
+        Settings.from_env({variable: value})
