@@ -10,6 +10,7 @@ from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.config import SETTINGS_KEY, Settings
 from service.http.api.openapi import init_api
@@ -63,6 +64,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
     app.json = IsoJSONProvider(app)
+    if settings.trusted_proxies:
+        # The client address (login throttling, logs) from X-Forwarded-For, as set by this many
+        # proxies in front; without them that header is anyone's to write and is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.extensions[SETTINGS_KEY] = settings
 
     if settings.database_url.startswith("sqlite:///"):
@@ -76,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     init_api(app)
     register_error_handlers(app)
-    register_web(app)
+    register_web(app, settings)
     install_security_headers(app)
     install_input_guard(app)
     install(app, NotRunning())

@@ -126,4 +126,9 @@ def canonical_json(obj: Any) -> str:
 
 
 def state_hash(state: dict[str, Any]) -> str:
-    return "sha256:" + hashlib.sha256(canonical_bytes(state)).hexdigest()
+    return bytes_hash(canonical_bytes(state))
+
+
+def bytes_hash(canonical: bytes) -> str:
+    """The state hash of a state whose canonical JSON is `canonical`."""
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()

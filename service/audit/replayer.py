@@ -1,6 +1,6 @@
 """Re-execution of an instance's events against its pinned definition (workflows.replay).
 
-Engine commands (start, complete, withdraw, timer, recompute_deadlines) are re-run with their
+Engine commands (start, complete, withdraw, timer, recompute_deadlines, terminate) are re-run with their
 recorded inputs and clock readings, each with the working calendar as it stood at that event; the
 state hash after each must equal the recorded one. Events that do not touch the engine (claim,
 unclaim, transfer, urge) are checked instead: their recorded state hash must equal the previous one
@@ -26,7 +26,6 @@ from service.persistence.models import CalendarEntry, CalendarPin
 from service.persistence.runtime import build_calendar
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
-from workflows.serialization import state_hash
 
 CLAIM_KINDS = frozenset({"claim", "unclaim", "transfer"})
 # Open task id -> login holding it (None: a transfer recorded without a recipient).
@@ -63,13 +62,15 @@ class Replayer:
             *db.session.execute(sa.select(CalendarEntry.entered_at)).scalars(),
             *db.session.execute(sa.select(CalendarPin.pinned_at)).scalars()])
         self._engines: dict[int, Engine] = {}
-        self._deadlines = get_settings().process_deadlines
+        settings = get_settings()
+        self._deadlines = settings.process_deadlines
+        self._limits = settings.limits.for_replay()  # no wall clock: a slower machine must still agree
 
     def engine_at(self, at: datetime) -> Engine:
         epoch = bisect.bisect_right(self._entry_times, at)
         engine = self._engines.get(epoch)
         if engine is None:
-            engine = Engine(calendar=build_calendar(as_of=at), deadlines=self._deadlines)
+            engine = Engine(calendar=build_calendar(as_of=at), deadlines=self._deadlines, limits=self._limits)
             self._engines[epoch] = engine
         return engine
 
@@ -111,7 +112,7 @@ class Replayer:
             instance = apply_command(engine, definition, instance, command, instance_id)
         except Exception as err:  # any failure to re-execute is a divergence of the record
             raise _Diverged(seq, f"第 {seq} 条事件重放失败：{type(err).__name__}: {err}") from err
-        replayed = state_hash(instance.state())
+        replayed = instance.state_hash()
         if replayed != event.state_hash:
             raise _Diverged(seq, f"第 {seq} 条事件重放得到的状态与记录的状态哈希不符")
         if event.kind == "complete":
@@ -174,3 +175,6 @@ def _check_columns(event: Any, instance: Instance | None) -> None:
     elif event.kind == "withdraw":
         if (inputs.get("payload") or {}).get("by") != event.actor_login:
             raise _Diverged(seq, f"第 {seq} 条事件的撤回人与其输入不一致")
+    elif event.kind == "terminate":
+        if inputs.get("by") != event.actor_login or inputs.get("reason") != event.comment:
+            raise _Diverged(seq, f"第 {seq} 条事件的终止人或原因与其输入不一致")

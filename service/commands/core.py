@@ -30,7 +30,6 @@ from service.persistence.runtime import (
 )
 from service.persistence.store import EventRecord, InstanceChanges, record_event
 from service.persistence.store import save as store_save
-from workflows.engine import state_hash
 
 TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})
 
@@ -71,7 +70,7 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
     values.update(business_field_changes(row, instance.data))
     after = EngineView.of(instance)
     stored = store_save(InstanceChanges(row, values, before, after, at, event_record(info),
-                                        state_hash(state), loaded.head, closed_task))
+                                        instance.state_hash(), loaded.head, closed_task))
     pin_looked_up_years(instance.engine.calendar, at)  # a replay of this event reads them
     loaded.head, loaded.before = (stored.event.seq, stored.event.event_hash), after
     result = instance.last_result

@@ -1,7 +1,8 @@
-"""Resume (恢复运行) an instance the timer service stopped in status `error`.
+"""Resume (恢复运行) an instance stopped in status `error`.
 
-After its timers failed `CADREFLOW_TIMER_MAX_ATTEMPTS` times in a row an instance goes to `error`
-and its timers are no longer claimed. Once an administrator has fixed the cause, resuming puts it
+After its timers failed `CADREFLOW_TIMER_MAX_ATTEMPTS` times in a row, or a command of it ran out
+of its engine budget (commands.stopped), an instance goes to `error`: its timers are no longer
+claimed and its tasks cannot be completed. Once an administrator has fixed the cause, resuming puts it
 back to `running` with fresh attempt counters, so that the overdue timers fire at the next sweep.
 The engine state is unchanged: the `resume` event carries the same state hash and who resumed it,
 and why, for the auditors.

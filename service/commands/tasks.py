@@ -179,6 +179,11 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             visible(task, found[0])
         grant = _candidate_grant(actor, task, "办理该任务")
         _require_open(task)
+        if found[0].status == "error":
+            # Its engine stopped (a budget ran out, timers kept failing): it must not run again
+            # until an administrator has resumed it.
+            raise Conflict("流程实例处于“出错”状态，暂不能办理，请联系系统管理员恢复运行或终止。",
+                           slug="instance-error")
         _require_not_claimed_by_other(actor, task)
         loaded = restored(found, with_names=True)
         check_form_values(_form_fields(task, loaded), data, at.astimezone(get_settings().tz).date())

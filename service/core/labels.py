@@ -52,6 +52,8 @@ EVENT_KIND_NAMES = {
     "urge": "催办",
     "timer_failed": "定时器触发失败",
     "resume": "恢复运行",
+    "limit_exceeded": "超出运行限制",
+    "terminate": "终止",
 }
 # What a pending timer does when it fires.
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}

@@ -28,7 +28,8 @@ def definition_of(row: ProcessDefinition) -> Definition:
     if cached is not None:
         return cached
     files = {name: text.encode("utf-8") for name, text in row.files.items()}
-    definition = load_definition(files, version_label=f"{row.key}:v{row.version}")
+    # A stored version: loaded without the rules that came after it was deployed.
+    definition = load_definition(files, version_label=f"{row.key}:v{row.version}", deploying=False)
     with _lock:
         _definitions[cache_key] = definition
     return definition
@@ -117,7 +118,9 @@ def get_engine(signature: tuple | None = None) -> Engine:
     cached = current_app.extensions.get(ENGINE_KEY)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    engine = Engine(calendar=build_calendar(library=True), deadlines=get_settings().process_deadlines)
+    settings = get_settings()
+    engine = Engine(calendar=build_calendar(library=True), deadlines=settings.process_deadlines,
+                    limits=settings.limits)
     current_app.extensions[ENGINE_KEY] = (signature, engine)
     return engine
 

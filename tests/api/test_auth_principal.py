@@ -1,5 +1,6 @@
 """The bearer token's user and all its grants come from one query (service/auth.py)."""
 
+from service.commands.tokens import token_expiry
 from service.core.credentials import issue_token
 from service.persistence.db import db
 from service.persistence.models import User, UserRole
@@ -10,7 +11,7 @@ def _user(app, login: str, grants: list[tuple[str, str, str]]) -> str:
         user = User(login=login, display_name=f"测试 {login}", active=True)
         user.roles = [UserRole(role=r, scope_kind=k, scope_id=s) for r, k, s in grants]
         db.session.add(user)
-        token = issue_token(user)
+        token = issue_token(user, token_expiry())
         db.session.commit()
     return token
 

@@ -104,9 +104,11 @@ def test_an_audit_time_out_of_range_is_422_naming_at(api, request_id, at):
 
 
 def test_a_form_date_out_of_range_is_422_naming_the_field(api, app):
-    data = {"old_cadre_id": "c-zhaomin", "new_cadre_id": "c-zhengkai", "village_id": "v-hongyan",
-            "township_id": "tw-baishui", "unit_id": "unit-edu", "role": "first_secretary"}
-    iid = api.post("admin", "/definitions/handover/instances", {"data": data}, status=201)["instance_id"]
+    request = {**FS_REQUEST, "cadre_id": "c-zhaomin", "village_id": "v-hongyan", "nominee_id": "c-zhengkai"}
+    replacement = api.post("hr_edu", "/adjustments", request, status=201)["instance_id"]
+    for login in ("tw_baishui", "county", "orgdept"):
+        done = api.act(login, replacement, comment="同意")
+    (iid,) = done["started_instances"]  # the handover; its first task: 白水乡 confirms the arrival
     with app.app_context():
         events = db.session.scalar(sa.select(sa.func.count()).select_from(HistoryEvent)
                                    .where(HistoryEvent.instance_id == iid))

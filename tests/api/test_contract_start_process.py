@@ -1,8 +1,14 @@
 """POST /definitions/{key}/instances (api.md): admin or a role the definition allows, with
-{"data", "business_key"}; start data the process cannot run with is a 422 naming the field, never a
-500; the roles api.md lets open a recall (Organization Department, RRB, county) may start one here."""
+{"data", "business_key"}. The processes that have an endpoint of their own are opened there only:
+the generic start answers 403 naming it, whoever asks (tests/api/test_generic_start_guard.py has
+the forgeries this stops); start data the process cannot run with is a 422 naming the field."""
 
 from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 
 RECALL_DATA = {
     "cadre_id": "c-wangqiang", "cadre_name": "王强", "role": "first_secretary",
@@ -12,30 +18,51 @@ RECALL_DATA = {
 }
 
 
-def test_start_with_data_a_script_needs_missing_is_422_naming_it(client, auth):
-    # The /adjustments body is not the process's start data (no term_start, facts, ...).
+def _refusal(response) -> str:
+    assert response.status_code == 403, response.get_json()
+    assert response.content_type == "application/problem+json"
+    return response.get_json()["errors"]["key"][0]
+
+
+def test_a_replacement_request_is_made_on_adjustments_only(client, auth):
     data = {"cadre_id": "c-lina", "village_id": "v-shuikou", "role": "first_secretary",
             "reason": "health", "nominee_id": "c-zhoujie", "effective_date": "2026-12-20"}
-    response = client.post("/api/v1/definitions/mid_term_replacement/instances",
-                           json={"data": data, "business_key": "bk-missing"}, headers=auth("admin"))
-    assert response.status_code == 422, response.get_json()
-    assert response.content_type == "application/problem+json"
-    assert "data.term_start" in response.get_json()["errors"]
-    listed = client.get("/api/v1/instances?business_key=x", headers=auth("admin"))
-    assert listed.status_code == 422  # (unknown filter) - and nothing was started:
+    for login in ("admin", "hr_hospital"):
+        response = client.post("/api/v1/definitions/mid_term_replacement/instances",
+                               json={"data": data, "business_key": "bk"}, headers=auth(login))
+        assert "POST /api/v1/adjustments" in _refusal(response)
     items = client.get("/api/v1/instances?process=mid_term_replacement&cadre_id=c-lina",
                        headers=auth("admin")).get_json()["items"]
     assert items == []
 
 
-def test_recall_roles_may_start_a_recall_here_too(client, auth):
-    for login in ("orgdept", "rrb", "county"):
+def test_a_recall_is_opened_on_recalls_only(client, auth):
+    for login in ("orgdept", "rrb", "county", "admin", "hr_power"):
         response = client.post("/api/v1/definitions/recall/instances",
-                               json={"data": {**RECALL_DATA, "opened_by": login}, "business_key": login},
-                               headers=auth(login))
-        assert response.status_code == 201, (login, response.get_json())
-        assert response.get_json()["status"] == "running"
-    for login in ("hr_power", "tw_hongqi", "auditor", "cadre_wangqiang"):
-        response = client.post("/api/v1/definitions/recall/instances", json={"data": RECALL_DATA},
-                               headers=auth(login))
-        assert response.status_code == 403, login
+                               json={"data": {**RECALL_DATA, "opened_by": login}}, headers=auth(login))
+        assert "POST /api/v1/recalls" in _refusal(response), login
+
+
+def test_an_undeployed_process_is_404(client, auth):
+    response = client.post("/api/v1/definitions/no_such_process/instances", json={"data": {}},
+                           headers=auth("admin"))
+    assert response.status_code == 404, response.get_json()
+
+
+def test_start_with_data_a_script_needs_missing_is_422_naming_it(client, auth):
+    # The replacement diagram deployed under another key (a process without an endpoint of its
+    # own): the /adjustments body is not its start data (no term_start, facts, ...).
+    xml = (BPMN_DIR / "mid_term_replacement.bpmn").read_bytes().replace(
+        b'"mid_term_replacement"', b'"replacement_drill"')
+    deployed = client.post("/api/v1/definitions", headers=auth("admin"), content_type="multipart/form-data",
+                           data={"files": (BytesIO(xml), "replacement_drill.bpmn")})
+    assert deployed.status_code == 201, deployed.get_json()
+    data = {"cadre_id": "c-lina", "village_id": "v-shuikou", "role": "first_secretary",
+            "reason": "health", "nominee_id": "c-zhoujie", "effective_date": "2026-12-20"}
+    response = client.post("/api/v1/definitions/replacement_drill/instances",
+                           json={"data": data, "business_key": "bk-missing"}, headers=auth("admin"))
+    assert response.status_code == 422, response.get_json()
+    assert response.content_type == "application/problem+json"
+    assert "data.term_start" in response.get_json()["errors"]
+    listed = client.get("/api/v1/instances?process=replacement_drill", headers=auth("admin"))
+    assert listed.get_json()["items"] == []

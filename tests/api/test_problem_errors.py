@@ -43,10 +43,11 @@ def test_deactivated_user_is_401(make_app):
 
     app = make_app()
     with app.app_context():
+        from service.commands.tokens import token_expiry
         from service.core.credentials import issue_token
 
         user = db.session.get(User, "rrb")
-        token = issue_token(user)
+        token = issue_token(user, token_expiry())
         user.active = False
         db.session.commit()
     assert_problem(app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}), 401)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from process_helpers import Api, problem_fields
 
+from service.commands.tokens import token_expiry
 from service.core.credentials import issue_token
 from service.persistence.db import db
 from service.persistence.models import User, UserRole
@@ -102,7 +103,7 @@ def test_claim_unclaim_transfer(api, app, auth, tokens):
         user = User(login="tw_baishui2", display_name="白水乡党委 周新", active=True)
         user.roles.append(UserRole(role="township", scope_kind="township", scope_id="tw-baishui"))
         db.session.add(user)
-        tokens["tw_baishui2"] = issue_token(user)
+        tokens["tw_baishui2"] = issue_token(user, token_expiry())
         db.session.commit()
     iid = submit(api, "hr_hospital", cadre_id="c-lina", village_id="v-shuikou", role="first_secretary",
                  nominee_id="c-zhoujie")

@@ -17,8 +17,8 @@ from service.queries import access
 
 @pytest.fixture(scope="module")
 def seeded(app: Any, tokens: dict[str, str], clock: Any) -> None:
-    """Instances of every kind of reach: three units and townships, a recall, a handover with an
-    old and a new cadre, and one the admin started."""
+    """Instances of every kind of reach: three units and townships, a recall, handovers with an
+    old and a new cadre, and a unit's duty year the admin started."""
     client = app.test_client()
     api = Api(client, lambda login: {"Authorization": f"Bearer {tokens[login]}"})
     a = api.post("hr_edu", "/adjustments", FS_REQUEST, status=201)["instance_id"]
@@ -30,9 +30,13 @@ def seeded(app: Any, tokens: dict[str, str], clock: Any) -> None:
              status=201)
     for login in ("tw_qingshan", "county", "orgdept"):  # A's approvals start its handover
         api.act(login, a, comment="同意")
-    api.post("admin", "/definitions/handover/instances", {"data": {
-        "old_cadre_id": "c-liuyang", "new_cadre_id": "c-zhengkai", "village_id": "v-shangzhuang",
-        "township_id": "tw-qingshan", "unit_id": "unit-edu", "role": "team_member"}}, status=201)
+    # A team member's replacement, approved: its handover (刘洋 -> 郑凯) starts on the RRB's filing.
+    c = api.post("hr_edu", "/adjustments", {**FS_REQUEST, "cadre_id": "c-liuyang", "role": "team_member",
+                                            "nominee_id": "c-zhengkai"}, status=201)["instance_id"]
+    for login in ("tw_qingshan", "county", "rrb"):
+        api.act(login, c, comment="同意")
+    api.post("admin", "/definitions/unit_duties/instances", {"data": {"unit_id": "unit-power", "year": 2027}},
+             status=201)
 
 
 def principals() -> list[Principal]:
@@ -109,6 +113,7 @@ def test_the_rules_themselves(app: Any, seeded: None) -> None:
             access.instance_clause(users["tw_qingshan"]))).scalars())
         assert townships == {"tw-qingshan"}
         handover = db.session.execute(sa.select(ProcessInstance).where(
+            ProcessInstance.process_key == "handover",
             ProcessInstance.old_cadre_id == "c-liuyang")).scalar_one()
         assert access.can_see_instance(users["cadre_liuyang"], handover)
         assert access.can_see_instance(users["cadre_zhengkai"], handover)

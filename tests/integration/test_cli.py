@@ -1,6 +1,7 @@
-"""`cadreflow` commands: init-db, seed-demo --tokens-json, users create."""
+"""`cadreflow` commands: init-db, seed-demo --tokens-json, users create, users token rotate|revoke."""
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -69,6 +70,58 @@ def test_users_create_prints_a_working_token(run):
     me = client_for(run.db_url).get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert me["display_name"] == "李四"
     assert [(r["role"], r["scope_id"]) for r in me["roles"]] == [("unit_hr", "unit-edu")]
+
+
+def token_expiry_of(url, login):
+    engine = sa.create_engine(url, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(sa.text("SELECT token_expires_at FROM users WHERE login = :login"),
+                                 {"login": login}).scalar()
+    finally:
+        engine.dispose()
+    value = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def test_users_create_issues_a_token_for_the_configured_days(run):
+    assert run("init-db").exit_code == 0
+    assert run("seed-demo").exit_code == 0
+    before = datetime.now(UTC)
+    result = run("users", "create", "rrb2", "--role", "rrb", env={"CADREFLOW_TOKEN_DAYS": "30"})
+    assert result.exit_code == 0, result.output
+    assert "访问令牌有效期至" in result.output
+    expires = token_expiry_of(run.db_url, "rrb2")
+    assert before + timedelta(days=30) <= expires <= datetime.now(UTC) + timedelta(days=30)
+
+
+def test_users_token_rotate_and_revoke(run, tmp_path):
+    tokens_file = tmp_path / "demo-tokens.json"
+    assert run("init-db").exit_code == 0
+    assert run("seed-demo", "--tokens-json", str(tokens_file)).exit_code == 0
+    old = json.loads(tokens_file.read_text(encoding="utf-8"))["hr_edu"]
+    client = client_for(run.db_url)
+
+    def me(token):
+        return client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code
+
+    before = datetime.now(UTC)
+    result = run("users", "token", "rotate", "hr_edu", "--days", "7")
+    assert result.exit_code == 0, result.output
+    assert "有效期至" in result.output
+    new = result.output.strip().splitlines()[-1].removeprefix("token: ")
+    assert (me(new), me(old)) == (200, 401)  # the old token stops working at once
+    expires = token_expiry_of(run.db_url, "hr_edu")
+    assert before + timedelta(days=7) <= expires <= datetime.now(UTC) + timedelta(days=7)
+
+    result = run("users", "token", "revoke", "hr_edu")
+    assert result.exit_code == 0 and "已吊销用户 hr_edu 的访问令牌" in result.output
+    assert me(new) == 401
+
+    for args in (["rotate", "nobody"], ["revoke", "nobody"]):
+        result = run("users", "token", *args)
+        assert result.exit_code != 0 and "用户 nobody 不存在" in result.output
+    assert run("users", "token", "rotate", "hr_edu", "--days", "0").exit_code != 0
 
 
 def test_users_create_defaults_county_scope(run):

@@ -65,3 +65,18 @@ def test_with_a_token_anyone_without_it_gets_401(guarded, environ, headers):
     assert response.mimetype == "application/problem+json"
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert "cadreflow_open_tasks" not in response.get_data(as_text=True)
+
+
+def test_a_forwarded_for_header_does_not_make_a_remote_request_local(db_url):
+    """With CADREFLOW_TRUSTED_PROXIES the peer address comes from X-Forwarded-For, which anyone can
+    write: a request that carries it is never taken for a local scrape."""
+    from app_support import build_app, dispose
+
+    app = build_app(db_url, trusted_proxies=1)
+    try:
+        client = app.test_client()
+        response = client.get("/metrics", environ_base=REMOTE, headers={"X-Forwarded-For": "127.0.0.1"})
+        _not_found_like_any_path(client, response)
+        assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+    finally:
+        dispose(app)

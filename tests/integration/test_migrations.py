@@ -48,3 +48,28 @@ def test_a_model_change_without_migration_is_detected(empty_db_url):
             assert any(d[0] == "add_column" and d[3].name == "extra" for d in diff)
     finally:
         dispose(app)
+
+
+def test_tokens_issued_before_expiry_existed_get_90_days_from_the_upgrade(empty_db_url):
+    from datetime import UTC, datetime, timedelta
+
+    from app_support import build_app, dispose
+
+    from service.persistence.models import User
+
+    app = build_app(empty_db_url)
+    try:
+        with app.app_context():
+            upgrade(directory=MIGRATIONS_DIR, revision="0006_calendar_pins")
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(
+                    "INSERT INTO users (login, display_name, token_hash, active, created_at) VALUES "
+                    "('old', 'old', :hash, :yes, :at), ('none', 'none', NULL, :yes, :at)"
+                ), {"hash": "ab" * 32, "yes": True, "at": datetime(2026, 1, 1)})
+            before = datetime.now(UTC)
+            upgrade(directory=MIGRATIONS_DIR)
+            expires = {u.login: u.token_expires_at for u in db.session.execute(sa.select(User)).scalars()}
+            assert expires["none"] is None
+            assert before + timedelta(days=90) <= expires["old"] <= datetime.now(UTC) + timedelta(days=90)
+    finally:
+        dispose(app)

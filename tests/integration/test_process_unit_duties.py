@@ -1,7 +1,8 @@
 """unit_duties through HTTP (domain rule 9), on SQLite and PostgreSQL.
 
-Started by the Organization Department (its lane) or the county leading group (`start_roles`);
-the thresholds come from CADREFLOW_DUTY_* settings merged into the start data by the service.
+Started by the Organization Department (its lane) or the county leading group (`start_roles`),
+one unit and year at a time; the thresholds come from CADREFLOW_DUTY_* settings merged into the
+start data by the service, never from the caller.
 The module clock starts Tue 2026-12-01 09:00 (Beijing): the half-year ends on 2027-06-01 09:00 and
 the year on 2027-12-01 09:00, calendar months both.
 """
@@ -44,11 +45,16 @@ def test_who_may_start_and_what_the_start_data_needs(api):
     errors = problem_fields(api.post("admin", "/definitions/unit_duties/instances",
                                      {"data": {"unit_id": "unit-power"}}, status=422))
     assert "data.year" in errors
-    bad = {"data": {"unit_id": "unit-power", "year": 2027, "duty_funds_per_year_yuan": -1}}
-    assert "data" in problem_fields(api.post("admin", "/definitions/unit_duties/instances", bad, status=422))
-    for login in ("county", "admin"):
-        started = api.post(login, "/definitions/unit_duties/instances", body, status=201)
+    # The thresholds are configuration: a caller cannot lower them for one unit.
+    bad = {"data": {"unit_id": "unit-power", "year": 2027, "duty_funds_per_year_yuan": 1}}
+    errors = problem_fields(api.post("admin", "/definitions/unit_duties/instances", bad, status=422))
+    assert list(errors) == ["data.duty_funds_per_year_yuan"]
+    for login, unit in (("county", "unit-power"), ("admin", "unit-hospital")):
+        started = api.post(login, "/definitions/unit_duties/instances",
+                           {"data": {"unit_id": unit, "year": 2027}}, status=201)
         assert started["status"] == "running" and started["open_tasks"] == []
+    # One instance per unit and year, as the yearly start keeps it.
+    api.post("admin", "/definitions/unit_duties/instances", body, status=409)
 
 
 def test_duty_year_through_http_with_a_shortfall_and_audit_replay(api, app, clock):

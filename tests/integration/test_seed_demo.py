@@ -1,7 +1,7 @@
 """Demo data (api.md "Demo data"): content and idempotence."""
 
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -87,7 +87,10 @@ def test_tokens_and_passwords_are_stored_hashed(app, tokens):
         user = db.session.get(User, "hr_edu")
         assert user.token_hash == hash_token(tokens["hr_edu"]) != tokens["hr_edu"]
         assert user.password_hash and "hr_edu" not in user.password_hash
-        assert check_password(user, "hr_edu") and not check_password(user, "wrong")
+        # Demo tokens last ten years (renewed by every run): `make run` and the tests keep using them.
+        assert user.token_expires_at >= datetime.now(UTC) + timedelta(days=3649)
+        method = app.extensions["cadreflow.settings"].password_hash
+        assert check_password(user, "hr_edu", method) and not check_password(user, "wrong", method)
 
 
 def test_reseeding_is_idempotent_and_keeps_valid_tokens(make_app, tmp_path):

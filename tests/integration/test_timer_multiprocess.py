@@ -42,9 +42,12 @@ def create_instances(count: int, reminder: str) -> list[str]:
         data.pop(key)
     ids = []
     with commands.unit_of_work():
-        for _ in range(count):
-            row = start_latest("mid_term_replacement", data, template.created_at, actor=who("hr_edu"),
-                               grant=None, business_key=None, submitter="hr_edu")
+        for n in range(count):
+            # Copies of one request, each under a cadre id of its own: one cadre may have one
+            # running replacement only (migration 0007).
+            row = start_latest("mid_term_replacement", {**data, "cadre_id": f"{data['cadre_id']}#{n}"},
+                               template.created_at, actor=who("hr_edu"), grant=None, business_key=None,
+                               submitter="hr_edu")
             ids.append(row.id)
     commands.withdraw_instance(who("hr_edu"), template.id)  # keep only the bulk instances pending
     return ids

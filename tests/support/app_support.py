@@ -10,10 +10,16 @@ from flask import Flask
 
 from service.config import Settings
 
+# Password hashes in tests: a cheap work factor, so that seeding and the many logins of the page
+# tests do not each cost a production-strength hash (the default, scrypt N=2^15 r=8 p=3, takes most
+# of a second here). conftest.py sets it for CLI runs too; tests of the default pass their own.
+TEST_PASSWORD_HASH = "pbkdf2:sha256:1000"
+
 
 def build_app(db_url: str, **settings: object) -> Flask:
     from service.app import create_app
 
+    settings.setdefault("password_hash", TEST_PASSWORD_HASH)
     return create_app(Settings(database_url=db_url, **settings))  # type: ignore[arg-type]
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
+from service.config import Settings
+
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 COMPOSE = shutil.which("docker-compose")
@@ -100,3 +102,11 @@ def test_the_session_key_must_come_from_the_environment() -> None:
 def test_every_service_gets_the_given_session_key(config: dict[str, Any]) -> None:
     for name in ("migrate", "web", "scheduler"):
         assert config["services"][name]["environment"]["CADREFLOW_SECRET_KEY"] == GIVEN_KEY
+
+
+def test_web_session_cookies_are_secure_behind_the_tls_proxy(config: dict[str, Any]) -> None:
+    web = config["services"]["web"]["environment"]
+    assert web["CADREFLOW_SECURE_COOKIES"] == "true"
+    assert web["CADREFLOW_TRUSTED_PROXIES"] == "1"
+    settings = Settings.from_env({k: str(v) for k, v in web.items() if k.startswith("CADREFLOW_")})
+    assert settings.secure_cookies is True and settings.trusted_proxies == 1

@@ -8,10 +8,13 @@ from workflows.engine import (
     DecisionNotAllowed,
     FormInvalid,
     MessageNotExpected,
+    NotRunning,
     TaskNotFound,
     TaskNotReady,
     state_hash,
 )
+from workflows.replay import replay
+from workflows.serialization import dump_state
 
 T0 = local(2026, 9, 24, 9, 0)  # Thursday; Friday 25th is the Mid-autumn holiday
 
@@ -192,3 +195,45 @@ def test_naive_times_refused(inst):
     from datetime import datetime
     with pytest.raises(ValueError):
         inst.fire_due_timers(datetime(2026, 10, 1))
+
+
+def test_terminate_cancels_tasks_and_timers_keeps_data_and_replays(engine, approval_definition, inst):
+    data = inst.data
+    assert inst.open_tasks() and inst.pending_timers()
+    at = local(2026, 9, 25, 10, 0)
+    result = inst.terminate(at)
+    assert result.status == inst.status == "terminated"
+    assert inst.open_tasks() == [] and inst.pending_timers() == [] and inst.active_element_ids() == []
+    assert inst.data == data  # what the request said stays readable
+    # Persisted: a restored instance is still terminated, and nothing fires or completes any more.
+    restored = engine.restore(approval_definition, inst.state(), "inst-1")
+    assert restored.status == "terminated" and restored.data == data
+    assert restored.fire_due_timers(local(2026, 12, 1, 9, 0)).fired_timers == []
+    with pytest.raises(NotRunning):
+        restored.terminate(at)
+    # A replay of start + terminate reproduces the state byte for byte.
+    commands = [{"kind": "start", "inputs": {"instance_id": "inst-1", "data": request_data()},
+                 "at": T0.isoformat()},
+                {"kind": "terminate", "inputs": {}, "at": at.isoformat()}]
+    assert replay(approval_definition, commands, engine)[-1] == state_hash(inst.state())
+
+
+def test_a_finished_instance_cannot_be_terminated(inst):
+    inst.complete(only_task(inst).id, decision="reject", comment="不同意", at=local(2026, 9, 24, 10, 0))
+    assert inst.status == "rejected"
+    with pytest.raises(NotRunning):
+        inst.terminate(local(2026, 9, 24, 11, 0))
+
+
+def test_the_dump_of_the_size_check_is_what_state_and_state_hash_answer(inst):
+    def fresh() -> str:
+        return state_hash(dump_state(inst.workflow))
+
+    assert inst.state() == dump_state(inst.workflow) and inst.state_hash() == fresh()
+    inst.complete(only_task(inst).id, decision="return", comment="补充材料", at=local(2026, 9, 24, 10, 0))
+    assert inst.state_hash() == fresh()
+    with pytest.raises(DecisionNotAllowed):  # a refused command leaves no stale dump behind
+        inst.complete(only_task(inst).id, decision="approve", at=local(2026, 9, 24, 11, 0))
+    assert inst.state_hash() == fresh()
+    inst.fire_due_timers(local(2026, 12, 1, 9, 0))
+    assert inst.state() == dump_state(inst.workflow) and inst.state_hash() == fresh()

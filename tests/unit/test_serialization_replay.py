@@ -141,16 +141,8 @@ def test_collision_guard_skips_ids_in_the_tree():
     assert ctx.counter == 2
 
 
-def test_patches_are_scoped_to_the_command(engine, approval_definition):
-    real_uuid4, real_time = spiff_task.uuid4, spiff_task.time
-    seen = {}
-
-    def probe(*_):
-        seen["uuid4"] = spiff_task.uuid4
-        return None
-
+def test_shims_answer_from_the_calling_threads_command_only():
     with determinism.command("scoped", local(2026, 1, 1), WorkingCalendar()):
-        probe()
         assert spiff_task.uuid4() == uuid.uuid5(instance_namespace("scoped"), "1")
         assert spiff_task.time.time() == local(2026, 1, 1).timestamp()
         # Another thread in the same moment gets real values, not this command's.
@@ -159,8 +151,44 @@ def test_patches_are_scoped_to_the_command(engine, approval_definition):
         t.start()
         t.join()
         assert other["u"].version == 4 and other["t"] > local(2026, 6, 1).timestamp()
-    assert spiff_task.uuid4 is real_uuid4 and spiff_task.time is real_time
-    assert seen["uuid4"] is not real_uuid4
+    # Outside any command: the real functions' answers.
+    assert spiff_task.uuid4().version == 4 and spiff_task.time.time() > local(2026, 6, 1).timestamp()
+    assert determinism.current() is None
+
+
+def test_a_command_in_progress_does_not_hold_up_commands_on_other_threads(engine, approval_definition):
+    """No process-wide lock: while one thread is inside a command (say, a long script), another
+    thread starts and completes instances with its own ids and clock, without waiting."""
+    inside, release = threading.Event(), threading.Event()
+
+    def long_command():
+        with determinism.command("slow", local(2026, 1, 1), WorkingCalendar()):
+            inside.set()
+            release.wait(30)
+            assert spiff_task.uuid4() == uuid.uuid5(instance_namespace("slow"), "1")  # still its own
+
+    slow = threading.Thread(target=long_command)
+    slow.start()
+    try:
+        assert inside.wait(5)
+        done = {}
+
+        def other():
+            inst = engine.start(approval_definition, request_data(), instance_id="quick",
+                                at=local(2026, 9, 24, 9, 0))
+            [task] = inst.open_tasks()
+            inst.complete(task.id, decision="approve", at=local(2026, 9, 24, 10, 0))
+            done["ids"] = {t.id for t in inst.workflow.get_tasks()}
+
+        quick = threading.Thread(target=other)
+        quick.start()
+        quick.join(10)
+        assert not quick.is_alive(), "a command on another thread waited for the long one"
+        namespace = instance_namespace("quick")
+        assert done["ids"] and all(uuid.uuid5(namespace, str(n)) in done["ids"] for n in (1, 2))
+    finally:
+        release.set()
+        slow.join()
 
 
 def test_concurrent_commands_stay_deterministic(engine, approval_definition):

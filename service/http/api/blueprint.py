@@ -14,8 +14,10 @@ from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
 
 from service.core.errors import ValidationFailed
+from service.http.api.schemas.problem import ProblemSchema
 from service.http.auth import authenticate, require_role
 from service.http.input_guard import check_json, parse_bounded_int, refuse
+from service.http.problems import PROBLEM_MIMETYPE
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -112,6 +114,13 @@ class Blueprint(flask_smorest.Blueprint):
         """As flask-smorest's, with the schema instantiated once here: webargs would build a new
         instance of a schema class on every request, a cost each request would pay for nothing."""
         return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
+    def alt_response(self, status_code: int, response: Any = None, **kwargs: Any) -> Callable[[F], F]:
+        """As flask-smorest's, with an error status documented as the problem+json it answers
+        unless the view names another body (e.g. /health's 503)."""
+        if int(status_code) >= 400 and response is None and kwargs.get("schema") is None:
+            kwargs.update(schema=ProblemSchema, content_type=PROBLEM_MIMETYPE)
+        return super().alt_response(status_code, response, **kwargs)
 
     @staticmethod
     def roles(*roles: str) -> Callable[[F], F]:

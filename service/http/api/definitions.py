@@ -80,8 +80,18 @@ def upload_definition() -> tuple[dict[str, Any], int]:
 @blp.post("/definitions/<string:key>/instances")
 @blp.arguments(StartSchema)
 @blp.response(201, StartedSchema)
+@blp.alt_response(403, description="无权发起；或该流程有专用接口（mid_term_replacement："
+                  "POST /api/v1/adjustments；recall：POST /api/v1/recalls；handover：审批通过后自动启动），"
+                  "errors.key 指明去处")
+@blp.alt_response(409, description="unit_duties：该派出单位该年度的流程已发起")
 def start_instance(args: dict[str, Any], key: str) -> dict[str, Any]:
-    """启动任一已部署流程（管理员，或流程开始节点所在泳道的角色）"""
+    """启动已部署流程（管理员，或流程开始节点所在泳道的角色）
+
+    有专用接口的流程只能从专用接口发起：中途调整（POST /api/v1/adjustments）、召回（POST /api/v1/recalls）；
+    工作交接由审批通过自动启动；unit_duties 只接受 unit_id 与 year，由系统按配置生成其余数据。
+    启动数据不得含由系统填写的字段（deadline_*、duty_*、*_facts、以 _ 开头的字段）；
+    干部、村对应的姓名、村名、派出单位与乡镇以登记信息为准，与之不符为 422。
+    """
     actor = authenticate()
     row = start_process(actor, key, args["data"], args.get("business_key"))
     return started_view(row)

@@ -1,4 +1,4 @@
-"""/instances: list, detail, withdraw, history timeline, diagram."""
+"""/instances: list, detail, withdraw, terminate, history timeline, diagram."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands import withdraw_instance
+from service.commands import terminate_instance, withdraw_instance
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.adjustments import StartedSchema
 from service.http.api.schemas.instances import (
@@ -16,6 +16,7 @@ from service.http.api.schemas.instances import (
     InstanceDetailSchema,
     InstanceItemSchema,
     InstanceQuerySchema,
+    TerminateSchema,
 )
 from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
@@ -70,6 +71,15 @@ def withdraw(instance_id: str) -> dict[str, Any]:
     principal = authenticate()
     visible_instance(principal, instance_id)
     return started_view(withdraw_instance(principal, instance_id))
+
+
+@blp.post("/instances/<string:instance_id>/terminate")
+@blp.roles("admin")
+@blp.arguments(TerminateSchema)
+@blp.response(200, StartedSchema)
+def terminate(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
+    """系统管理员终止办理中或出错的流程实例（须说明原因）：取消全部待办和定时器，记入办理经过"""
+    return started_view(terminate_instance(authenticate(), instance_id, args["reason"]))
 
 
 @blp.get("/instances/<string:instance_id>/history")

@@ -7,9 +7,7 @@ from typing import Any
 from service.commands.urge import urge_task
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.notifications import UrgedSchema, UrgeSchema
-from service.http.api.schemas.problem import ProblemSchema
 from service.http.auth import authenticate
-from service.http.problems import PROBLEM_MIMETYPE
 
 blp = Blueprint("urge", __name__, url_prefix="/api/v1", description="催办")
 
@@ -17,8 +15,7 @@ blp = Blueprint("urge", __name__, url_prefix="/api/v1", description="催办")
 @blp.post("/tasks/<task_id>/urge")
 @blp.arguments(UrgeSchema)
 @blp.response(200, UrgedSchema)
-@blp.alt_response(429, schema=ProblemSchema, content_type=PROBLEM_MIMETYPE,
-                  description="该任务今天已催办过（每个任务每天一次）")
+@blp.alt_response(429, description="该任务今天已催办过（每个任务每天一次）")
 def urge(args: dict[str, Any], task_id: str) -> dict[str, Any]:
     """催办：提醒办理人尽快办理（申请人；县驻村办；本案备案部门）"""
     result = urge_task(authenticate(), task_id, args.get("message"))

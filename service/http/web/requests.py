@@ -104,8 +104,9 @@ def request_submit() -> Response | tuple[str, int]:
         return _render(values, errors, 422)
     try:
         row = submit_adjustment(require_principal(), payload)
-    except ValidationFailed as err:
-        return _render(values, field_errors(err.errors or {"_form": [err.detail]}, FORM_FIELDS, ALIASES), 422)
+    except (ValidationFailed, Conflict) as err:  # 409: the same request submitted twice at once
+        return _render(values, field_errors(err.errors or {"_form": [err.detail]}, FORM_FIELDS, ALIASES),
+                       err.status)
     flash("申请已提交，等待乡镇党委政府审核。", "ok")
     return redirect(url_for("web.instance_page", instance_id=row.id))
 

@@ -6,6 +6,7 @@ from service.persistence.models.calendar_pins import CalendarPin
 from service.persistence.models.definitions import ProcessDefinition
 from service.persistence.models.events import HistoryEvent
 from service.persistence.models.instances import INSTANCE_STATUSES, ProcessInstance
+from service.persistence.models.logins import LoginFailure, WebSession
 from service.persistence.models.notifications import Notification
 from service.persistence.models.reference import (
     ORG_KINDS,
@@ -38,6 +39,7 @@ __all__ = [
     "Cadre",
     "HistoryEvent",
     "HumanTask",
+    "LoginFailure",
     "Notification",
     "Org",
     "PendingTimer",
@@ -47,5 +49,6 @@ __all__ = [
     "User",
     "UserRole",
     "Village",
+    "WebSession",
     "WebhookDelivery",
 ]

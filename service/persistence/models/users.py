@@ -19,6 +19,9 @@ class User(Model):
     display_name: Mapped[str] = mapped_column(sa.String(200))
     # sha256 hex of the bearer token: a leaked table does not leak usable tokens.
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The token is refused from this instant on (CADREFLOW_TOKEN_DAYS after it was issued). A token
+    # without an expiry is refused too: every way of issuing one sets it.
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
