@@ -106,6 +106,10 @@ def test_other_township_gets_404_on_the_task_like_the_api(app: Any, clock: Any, 
     hr = Browser(app, "hr_edu")
     assert "乡镇党委政府同意" in hr.get(f"/tasks/{task_id}")
     assert hr.post(f"/tasks/{task_id}/complete", {"decision": "approve"}, page="/inbox").status_code == 403
+    # The nominee does not read the request that names him (张伟's health is its reason).
+    nominee = Browser(app, "cadre_sunhao")
+    assert nominee.client.get(f"/instances/{flow['instance']}").status_code == 404
+    assert nominee.client.get(f"/tasks/{task_id}").status_code == 404
 
 
 def test_reject_without_comment_is_refused_next_to_the_comment(app: Any, clock: Any,
