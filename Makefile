@@ -39,14 +39,26 @@ lock: $(UV_STAMP)
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The pages' session key: random, made once on this machine and kept in var/ (never committed).
+SECRET_FILE := var/secret_key
+
+$(SECRET_FILE):
+	mkdir -p var
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $(SECRET_FILE)
+
+run: $(STAMP) $(SECRET_FILE)
 	$(BIN)/cadreflow init-db
 	$(BIN)/cadreflow seed-demo --tokens-json var/demo-tokens.json
-	$(BIN)/cadreflow serve --host 127.0.0.1 --port 5000
+	CADREFLOW_SECRET_KEY_FILE=$(SECRET_FILE) $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	@# the one-way layering of service/ ([tool.importlinter] in pyproject.toml)
+	$(BIN)/lint-imports
+	@test -n "$$CADREFLOW_TEST_DATABASE_URL" || echo "NOTE: CADREFLOW_TEST_DATABASE_URL is not set: the PostgreSQL half of the suite is SKIPPED (.ci/run sets it)"
 	@test -x /usr/bin/chromium || echo "NOTE: chromium not found at /usr/bin/chromium: the browser tests (tests/e2e) will be skipped"
+	@# types: [tool.mypy] in pyproject.toml
+	$(BIN)/mypy
 	@# pytest exits 5 when it collects nothing: that is a failure too, never a success.
 	$(BIN)/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$rc
 
@@ -54,4 +66,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache
+	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache

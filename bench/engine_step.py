@@ -4,7 +4,7 @@ Bare:      plain CamundaParser, workflow kept in memory, `task.run()` + `do_engi
 workflows: `Engine.restore(state)` -> `Instance.complete(...)` -> `Instance.state()`, i.e. what the
            service does per command (minus the database), with the sandbox, our timers and
            deterministic ids.
-Both drive the same fixture (tests/workflows/fixtures/approval_loop.bpmn) through the same loop of
+Both drive the same fixture (tests/support/fixtures/approval_loop.bpmn) through the same loop of
 approvals: township returns -> unit HR resubmits (rule-check script + gateways) -> ... so the task
 trees grow alike. Prints medians in milliseconds and their ratio (target <= 5x).
 

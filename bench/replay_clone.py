@@ -31,12 +31,12 @@ import sqlalchemy as sa
 
 from service.audit.events import instance_events
 from service.commands.core import TERMINAL
-from service.commands.runtime import definition_of, get_engine
 from service.persistence.db import db
 from service.persistence.history import COMMAND_KIND_BY_EVENT, canonical, event_hash
 from service.persistence.history.chain import EVENT_HASH_FIELDS
 from service.persistence.models import HistoryEvent, ProcessDefinition, ProcessInstance
 from service.persistence.projections import BUSINESS_FIELDS, business_field_changes
+from service.persistence.runtime import definition_of, get_engine
 from workflows.engine import Definition, Engine, Instance
 from workflows.replay import apply_command
 from workflows.serialization import state_hash

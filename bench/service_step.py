@@ -202,7 +202,7 @@ def floor_parts(app, tokens, login: str, instance_id: str, writes: RawWrites) ->
     * dump_hash: its state dumped again and hashed for the history chain;
     * writes: the rows an approval writes, as raw statements in one durable transaction (RawWrites).
     """
-    from service.commands.core import load
+    from service.persistence.loading import load
 
     headers = {"Authorization": f"Bearer {tokens[login]}"}
     t0 = time.perf_counter()

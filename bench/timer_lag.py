@@ -75,8 +75,10 @@ def prepare(db_url: str, count: int, spread: float, lead: float) -> tuple[list[s
         with commands.unit_of_work():
             for i in range(count):
                 offset = spread * i / count
+                # Copies of one request, each under a cadre id of its own: one cadre may have one
+                # running replacement only (migration 0007).
                 data.update(deadline_approval_reminder=f"PT{offset:.3f}S",
-                            deadline_approval_escalation="P30D")
+                            deadline_approval_escalation="P30D", cadre_id=f"c-zhangwei#{i}")
                 ids.append(start_latest("mid_term_replacement", dict(data), start, actor=hr, grant=None,
                                         business_key=None, submitter="hr_edu").id)
         db.session.remove()

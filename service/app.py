@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from flask import Flask
 from flask_migrate import Migrate
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.config import SETTINGS_KEY, Settings
 from service.http.api.openapi import init_api
+from service.http.input_guard import install_input_guard
 from service.http.json_provider import IsoJSONProvider
 from service.http.problems import register_error_handlers
+from service.http.security_headers import install_security_headers
 from service.http.web import register_web
 from service.observability import install as install_observability
 from service.persistence import (
@@ -34,7 +40,7 @@ def _engine_options(url: str) -> dict:
     return {"pool_pre_ping": True, **codec}
 
 
-def _configure_sqlite_connection(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _configure_sqlite_connection(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # Write-ahead log with synchronous=FULL: still durable (the WAL is synced at every commit),
@@ -51,13 +57,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = Flask("service", template_folder="http/web/templates", static_folder="http/web/static")
     app.config.update(
-        SECRET_KEY=settings.secret_key,
+        SECRET_KEY=settings.secret_key or secrets.token_urlsafe(32),
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
         SQLALCHEMY_ECHO=settings.sql_echo,
         MAX_CONTENT_LENGTH=settings.max_content_length,
     )
     app.json = IsoJSONProvider(app)
+    if settings.trusted_proxies:
+        # The client address (login throttling, logs) from X-Forwarded-For, as set by this many
+        # proxies in front; without them that header is anyone's to write and is ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.extensions[SETTINGS_KEY] = settings
 
     if settings.database_url.startswith("sqlite:///"):
@@ -71,7 +81,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     init_api(app)
     register_error_handlers(app)
-    register_web(app)
+    register_web(app, settings)
+    install_security_headers(app)
+    install_input_guard(app)
     install(app, NotRunning())
     install_observability(app)  # request ids, JSON request log, /metrics
     return app

@@ -7,10 +7,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 
+from workflows.budget import Limits
 from workflows.rules import DUTY_THRESHOLD_DEFAULTS
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,31 @@ _DURATION = re.compile(
 )
 
 
+# Keys that have been public (defaults of earlier versions, the compose file's old placeholder):
+# anyone could sign a session cookie with them.
+# The engine's budget settings (workflows.budget.Limits): variable -> (field, type).
+LIMIT_VARIABLES: dict[str, tuple[str, type]] = {
+    "CADREFLOW_SCRIPT_MAX_STEPS": ("script_steps", int),
+    "CADREFLOW_SCRIPT_MAX_SECONDS": ("script_seconds", float),
+    "CADREFLOW_COMMAND_MAX_SECONDS": ("command_seconds", float),
+    "CADREFLOW_MAX_STATE_BYTES": ("state_bytes", int),
+}
+
+KNOWN_PUBLIC_KEYS = frozenset({"cadreflow-dev-secret", "change-me-in-production", "secret", "changeme"})
+MIN_SECRET_KEY_LENGTH = 32
+MIN_METRICS_TOKEN_LENGTH = 16
+
+# Web password hashes (werkzeug's "method:params"). The default is scrypt with N=2^15, r=8, p=3, one
+# of the OWASP Password Storage Cheat Sheet's equivalent scrypt settings (2023+): the CPU cost of
+# N=2^17, p=1 with a quarter of its memory (32 MiB per hash instead of 128 MiB). pbkdf2:sha256 with
+# at least 600000 iterations is the other accepted form. Hashes made with other parameters still
+# verify and are rehashed with these at the user's next login.
+DEFAULT_PASSWORD_HASH = "scrypt:32768:8:3"
+_PASSWORD_HASH = re.compile(
+    r"^(?:scrypt:(?P<n>\d+):(?P<r>\d+):(?P<p>\d+)|pbkdf2:(?:sha256|sha512):(?P<iterations>\d+))$"
+)
+
+
 class SettingsError(ValueError):
     """A CADREFLOW_* value is malformed; the message names the variable."""
 
@@ -53,6 +80,44 @@ def _normalize_database_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _parse_positive_int(name: str, raw: str) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError as exc:
+        raise SettingsError(f"{name}: 不是整数: {raw!r}") from exc
+    if value <= 0:
+        raise SettingsError(f"{name}: 必须为正整数: {raw!r}")
+    return value
+
+
+def _check_password_hash(value: str) -> None:
+    match = _PASSWORD_HASH.match(value)
+    if match is None:
+        raise SettingsError(
+            "CADREFLOW_PASSWORD_HASH: 格式应为 scrypt:N:r:p 或 pbkdf2:sha256:迭代次数"
+            f"（默认 {DEFAULT_PASSWORD_HASH}）: {value!r}"
+        )
+    if match["n"] is not None:
+        n, r, p = int(match["n"]), int(match["r"]), int(match["p"])
+        if n < 2 or n & (n - 1) or r < 1 or p < 1:
+            raise SettingsError(
+                f"CADREFLOW_PASSWORD_HASH: scrypt 的 N 须为大于 1 的 2 的幂，r、p 须为正整数: {value!r}"
+            )
+    elif int(match["iterations"]) < 1:
+        raise SettingsError(f"CADREFLOW_PASSWORD_HASH: 迭代次数必须为正整数: {value!r}")
+
+
+# (field, variable) of the positive whole-number settings.
+_POSITIVE_INTS = (
+    ("session_idle_minutes", "CADREFLOW_SESSION_IDLE_MINUTES"),
+    ("session_max_hours", "CADREFLOW_SESSION_MAX_HOURS"),
+    ("token_days", "CADREFLOW_TOKEN_DAYS"),
+    ("login_max_failures", "CADREFLOW_LOGIN_MAX_FAILURES"),
+    ("login_max_failures_per_address", "CADREFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS"),
+    ("login_window_minutes", "CADREFLOW_LOGIN_WINDOW_MINUTES"),
+)
 
 
 def _parse_bool(name: str, raw: str) -> bool:
@@ -72,7 +137,12 @@ class Settings:
     webhook_url: str | None = None
     # HMAC-SHA256 key for X-Cadreflow-Signature of webhook POSTs (CADREFLOW_WEBHOOK_SECRET).
     webhook_secret: str | None = None
-    secret_key: str = "cadreflow-dev-secret"
+    # Signs the pages' session cookies. Empty: an app made in-process (tests, benchmarks) signs
+    # with a random key of its own; a serving process refuses to start (check_secret_key).
+    secret_key: str = ""
+    # Bearer token a scraper sends for GET /metrics (CADREFLOW_METRICS_TOKEN). Unset: /metrics
+    # answers only requests from this machine (loopback) that no proxy forwarded, 404 otherwise.
+    metrics_token: str | None = None
     timezone: str = "Asia/Shanghai"
     # Request bodies above this are refused with 413 (BPMN uploads included).
     max_content_length: int = 5 * 1024 * 1024
@@ -81,6 +151,26 @@ class Settings:
     # unit (CADREFLOW_DUTIES_AUTOSTART). Off by default: the demo and tests start them by hand.
     duties_autostart: bool = False
     sql_echo: bool = False
+    # Pages' sessions (server-side rows, see service/commands/web_sessions.py): a session ends after
+    # this long without a request, and this long after sign-in whatever happens.
+    session_idle_minutes: int = 30
+    session_max_hours: int = 8
+    # The session cookie is sent over HTTPS only. Off for `make run` (plain http on 127.0.0.1); on in
+    # docker-compose.yml, which is meant to sit behind a TLS proxy.
+    secure_cookies: bool = False
+    # Reverse proxies in front of the web processes whose X-Forwarded-For is trusted (werkzeug
+    # ProxyFix). 0: the peer address of the connection is the client's address.
+    trusted_proxies: int = 0
+    # Lifetime of an API token issued by `cadreflow users create` / `users token rotate`.
+    token_days: int = 90
+    # Failed logins within the window after which the login page answers 429 (Retry-After): per
+    # login name (known or not) and per client address.
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
+    login_window_minutes: int = 15
+    password_hash: str = DEFAULT_PASSWORD_HASH
+    # What one engine command may spend (scripts' steps and time, engine steps, state size).
+    limits: Limits = field(default_factory=Limits)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "database_url", _normalize_database_url(self.database_url))
@@ -101,6 +191,20 @@ class Settings:
             raise SettingsError(f"CADREFLOW_TIMEZONE: 未知时区: {self.timezone!r}") from exc
         if self.max_content_length <= 0:
             raise SettingsError("CADREFLOW_MAX_CONTENT_LENGTH: 必须为正整数")
+        for name, variable in _POSITIVE_INTS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise SettingsError(f"{variable}: 必须为正整数: {value!r}")
+        if self.session_idle_minutes > self.session_max_hours * 60:
+            raise SettingsError(
+                "CADREFLOW_SESSION_IDLE_MINUTES: 不能超过 CADREFLOW_SESSION_MAX_HOURS 对应的分钟数"
+                f"（{self.session_max_hours * 60}）"
+            )
+        if self.trusted_proxies < 0:
+            raise SettingsError(f"CADREFLOW_TRUSTED_PROXIES: 须为非负整数: {self.trusted_proxies!r}")
+        _check_password_hash(self.password_hash)
+        if self.metrics_token is not None and len(self.metrics_token) < MIN_METRICS_TOKEN_LENGTH:
+            raise SettingsError(f"CADREFLOW_METRICS_TOKEN: 太短（至少 {MIN_METRICS_TOKEN_LENGTH} 个字符）")
 
     @property
     def process_deadlines(self) -> dict[str, str]:
@@ -112,17 +216,27 @@ class Settings:
         """Duty thresholds under the names unit_duties reads (duty_<name>)."""
         return {f"duty_{name}": value for name, value in self.duty_thresholds.items()}
 
+    def check_secret_key(self) -> None:
+        """A process that serves pages refuses a missing, short or publicly known key."""
+        key = self.secret_key
+        if not key:
+            raise SettingsError("CADREFLOW_SECRET_KEY: 未设置（或用 CADREFLOW_SECRET_KEY_FILE 指定密钥文件）")
+        if key in KNOWN_PUBLIC_KEYS:
+            raise SettingsError("CADREFLOW_SECRET_KEY: 该密钥已公开，不能使用，请生成随机密钥")
+        if len(key) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(f"CADREFLOW_SECRET_KEY: 太短（至少 {MIN_SECRET_KEY_LENGTH} 个字符）")
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def with_changes(self, **changes: object) -> Settings:
+    def with_changes(self, **changes: Any) -> Settings:
         return replace(self, **changes)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
-        kwargs: dict[str, object] = {}
+        kwargs: dict[str, Any] = {}  # field name -> the value parsed for that field
         if env.get("CADREFLOW_DATABASE_URL"):
             kwargs["database_url"] = env["CADREFLOW_DATABASE_URL"]
         if env.get("CADREFLOW_WEBHOOK_URL"):
@@ -131,6 +245,10 @@ class Settings:
             kwargs["webhook_secret"] = env["CADREFLOW_WEBHOOK_SECRET"]
         if env.get("CADREFLOW_SECRET_KEY"):
             kwargs["secret_key"] = env["CADREFLOW_SECRET_KEY"]
+        elif env.get("CADREFLOW_SECRET_KEY_FILE"):
+            kwargs["secret_key"] = _read_secret(env["CADREFLOW_SECRET_KEY_FILE"])
+        if env.get("CADREFLOW_METRICS_TOKEN"):
+            kwargs["metrics_token"] = env["CADREFLOW_METRICS_TOKEN"].strip()
         if env.get("CADREFLOW_TIMEZONE"):
             kwargs["timezone"] = env["CADREFLOW_TIMEZONE"]
         if env.get("CADREFLOW_MAX_CONTENT_LENGTH"):
@@ -146,6 +264,20 @@ class Settings:
                                                      env["CADREFLOW_DUTIES_AUTOSTART"])
         if "CADREFLOW_SQL_ECHO" in env:
             kwargs["sql_echo"] = _parse_bool("CADREFLOW_SQL_ECHO", env["CADREFLOW_SQL_ECHO"])
+        if "CADREFLOW_SECURE_COOKIES" in env:
+            kwargs["secure_cookies"] = _parse_bool("CADREFLOW_SECURE_COOKIES",
+                                                   env["CADREFLOW_SECURE_COOKIES"])
+        for name, variable in _POSITIVE_INTS:
+            if env.get(variable, "").strip():
+                kwargs[name] = _parse_positive_int(variable, env[variable])
+        if env.get("CADREFLOW_TRUSTED_PROXIES", "").strip():
+            raw = env["CADREFLOW_TRUSTED_PROXIES"]
+            try:
+                kwargs["trusted_proxies"] = int(raw.strip())
+            except ValueError as exc:
+                raise SettingsError(f"CADREFLOW_TRUSTED_PROXIES: 不是整数: {raw!r}") from exc
+        if env.get("CADREFLOW_PASSWORD_HASH", "").strip():
+            kwargs["password_hash"] = env["CADREFLOW_PASSWORD_HASH"].strip()
         deadlines = {}
         for name in DEFAULT_DEADLINES:
             value = env.get(f"CADREFLOW_DEADLINE_{name.upper()}")
@@ -161,7 +293,30 @@ class Settings:
             raise SettingsError(f"未知的期限设置: {', '.join(unknown_deadlines)}")
         kwargs["deadlines"] = deadlines
         kwargs["duty_thresholds"] = _duties_from_env(env)
+        kwargs["limits"] = _limits_from_env(env)
         return cls(**kwargs)
+
+
+def _limits_from_env(env: Mapping[str, str]) -> Limits:
+    values: dict[str, Any] = {}
+    for variable, (name, kind) in LIMIT_VARIABLES.items():
+        raw = env.get(variable, "").strip()
+        if not raw:
+            continue
+        try:
+            values[name] = kind(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{variable}: 不是{'整数' if kind is int else '数字'}: {raw!r}") from exc
+        if values[name] <= 0:
+            raise SettingsError(f"{variable}: 必须为正数")
+    return Limits(**values)
+
+
+def _read_secret(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingsError(f"CADREFLOW_SECRET_KEY_FILE: 无法读取 {path}: {exc.strerror}") from exc
 
 
 def _checked_duties(values: Mapping[str, int | bool]) -> dict[str, int | bool]:

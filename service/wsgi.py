@@ -6,9 +6,12 @@ Timers never run here: web processes stay stateless and `cadreflow scheduler` fi
 from __future__ import annotations
 
 from service.app import create_app
+from service.config import Settings
 from service.observability.gc_tuning import tune_gc
 from service.observability.logs import configure_json_logging
 
 configure_json_logging()
-app = create_app()
+settings = Settings.from_env()
+settings.check_secret_key()  # gunicorn stops here: no page is ever signed with a public key
+app = create_app(settings)
 tune_gc()

@@ -29,12 +29,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from app_support import build_app, dispose, migrate_to_head, seed
+from app_support import TEST_PASSWORD_HASH, build_app, dispose, migrate_to_head, seed
 from flask import Flask
 
 from service.config import Settings
 
 PG_URL_ENV = "CADREFLOW_TEST_DATABASE_URL"
+# Apps the tests make through the CLI or in subprocesses read the settings from the environment.
+os.environ.setdefault("CADREFLOW_PASSWORD_HASH", TEST_PASSWORD_HASH)
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_URL_ENV) else [])
 
 

@@ -2,10 +2,10 @@
 
 Canonical means the standard library's `json.dumps(obj, sort_keys=True, separators=(",", ":"),
 ensure_ascii=False, allow_nan=False)` in UTF-8: every recorded state hash was taken over that
-text, and a replay years later must produce the same bytes. Writing it took about a quarter of a
-millisecond per command for a replacement's state. orjson writes it, with the check below that
-its text is the same, in about a quarter of that time; where the two could differ, the standard
-library writes it instead:
+text, and a replay years later must produce the same bytes. Every saved state is hashed, so
+writing that text is on every command's path. orjson writes it, with the check below that its
+text is the same, in much less time; where the two could differ, the standard library writes it
+instead:
 
 * values orjson refuses or is told to pass on (integers beyond 64 bits, non-string keys, str/int/
   dict/list subclasses, datetimes, dataclasses, other objects, invalid Unicode): the standard
@@ -14,7 +14,7 @@ library writes it instead:
   where the standard library writes "1e-05" and "3e-07". Every float the two write differently
   comes out of orjson either with "0.0000" in it or as a number with an exponent ("e-7,");
   text with either (in a number, or by chance in a string) is written by the standard library.
-  Everything else is the same shortest round-trip repr in both (tests/workflows/test_canonical.py
+  Everything else is the same shortest round-trip repr in both (tests/unit/test_canonical.py
   compares them over hundreds of thousands of floats, all Unicode planes and real states).
 
 Two values are written where the standard library refuses them, as the state column writes them

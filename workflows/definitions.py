@@ -18,6 +18,7 @@ from .parsing import (
     executable_processes,
     safe_parse_xml,
     validate_document,
+    validate_new_version,
 )
 
 _cache: dict[str, Definition] = {}
@@ -57,8 +58,12 @@ def content_hash(files: dict[str, bytes]) -> str:
 
 
 def load_definition(files: dict[str, bytes], version_label: str | None = None,
-                    deadline_variables: frozenset[str] = KNOWN_DEADLINE_VARIABLES) -> Definition:
-    """Validate and parse BPMN (and DMN) files; the parsed spec is cached by content hash."""
+                    deadline_variables: frozenset[str] = KNOWN_DEADLINE_VARIABLES, *,
+                    deploying: bool = True) -> Definition:
+    """Validate and parse BPMN (and DMN) files; the parsed spec is cached by content hash.
+
+    `deploying`: the files are to become a new version, so the rules for new versions apply too
+    (parsing.validate_new_version); a version already stored is loaded with deploying=False."""
     if not files:
         raise DefinitionError("没有提供流程定义文件")
     files = {str(n): bytes(c) if isinstance(c, bytes | bytearray) else str(c).encode("utf-8")
@@ -67,8 +72,12 @@ def load_definition(files: dict[str, bytes], version_label: str | None = None,
     with _cache_lock:
         cached = _cache.get(digest)
     if cached is not None and (version_label is None or cached.version_label == version_label):
+        if deploying:
+            for name, content in sorted(files.items()):
+                if not name.endswith(".dmn"):
+                    validate_new_version(safe_parse_xml(content, name), name)
         return cached
-    definition = _parse(files, digest, version_label or digest[7:19], deadline_variables)
+    definition = _parse(files, digest, version_label or digest[7:19], deadline_variables, deploying)
     with _cache_lock:
         if len(_cache) >= MAX_CACHED:
             _cache.pop(next(iter(_cache)))
@@ -77,7 +86,7 @@ def load_definition(files: dict[str, bytes], version_label: str | None = None,
 
 
 def _parse(files: dict[str, bytes], digest: str, version_label: str,
-           deadline_variables: frozenset[str]) -> Definition:
+           deadline_variables: frozenset[str], deploying: bool) -> Definition:
     parser = CadreflowParser()
     candidates: list[tuple[str, etree._Element]] = []
     called: set[str] = set()
@@ -88,6 +97,8 @@ def _parse(files: dict[str, bytes], digest: str, version_label: str,
             continue
         root = safe_parse_xml(content, name)
         validate_document(root, name, deadline_variables)
+        if deploying:
+            validate_new_version(root, name)
         _wrap(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name)
         for proc in executable_processes(root):
             candidates.append((name, proc))

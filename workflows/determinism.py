@@ -5,9 +5,10 @@ module attributes of `SpiffWorkflow.task`. For replay to reproduce states byte f
 them, for one command at a time, for ids derived from the instance id and a per-instance counter
 (persisted in the workflow data under `__cadreflow__`) and for the command's clock reading.
 
-Module attributes are process-global while the service is multi-threaded: a lock serializes
-commands, and the shims answer from the thread-local command only, falling back to the real
-functions for any other thread.
+Module attributes are process-global while the service is multi-threaded, so the shims are
+installed once, at import, and stay: each answers from the calling thread's command (a
+thread-local) and with the real function in a thread that runs none. Commands on different threads
+therefore never wait for one another; a long command holds up only its own request.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from typing import Any
 
 import SpiffWorkflow.task as spiff_task
 
+from .budget import CommandBudget, LimitExceeded, Limits
 from .clock import require_aware
 from .working_days import WorkingCalendar
 
 RESERVED_KEY = "__cadreflow__"
 _NAMESPACE_ROOT = uuid.UUID("6f164c2c-e8c2-5fbc-9c1d-cadf10000000")
 _real_uuid4 = uuid.uuid4
-_lock = threading.RLock()
 _local = threading.local()
 
 
@@ -45,9 +46,11 @@ class CommandContext:
     counter: int = 0
     workflow: Any = None
     issued: set[uuid.UUID] = field(default_factory=set)
+    limits: Limits | None = None
 
     def __post_init__(self) -> None:
         self.namespace = instance_namespace(self.instance_id)
+        self.budget = CommandBudget(self.limits)  # scripts, engine steps and time of this command
 
     def next_id(self) -> uuid.UUID:
         while True:
@@ -92,21 +95,23 @@ class _TimeShim:
 
 
 _TIME_SHIM = _TimeShim()
+spiff_task.uuid4 = _uuid4_shim
+spiff_task.time = _TIME_SHIM
 
 
 @contextmanager
-def command(instance_id: str, at: datetime, calendar: WorkingCalendar) -> Iterator[CommandContext]:
-    """Run one engine command with deterministic ids and the command's clock."""
+def command(instance_id: str, at: datetime, calendar: WorkingCalendar,
+            limits: Limits | None = None) -> Iterator[CommandContext]:
+    """Run one engine command with deterministic ids, the command's clock and a budget."""
     require_aware(at)
-    with _lock:
-        outer = current()
-        ctx = CommandContext(instance_id, at, calendar)
-        saved = (spiff_task.uuid4, spiff_task.time)
-        spiff_task.uuid4 = _uuid4_shim
-        spiff_task.time = _TIME_SHIM
-        _local.ctx = ctx
-        try:
-            yield ctx
-        finally:
-            _local.ctx = outer
-            spiff_task.uuid4, spiff_task.time = saved
+    outer = current()
+    ctx = CommandContext(instance_id, at, calendar, limits=limits)
+    _local.ctx = ctx
+    try:
+        yield ctx
+    except LimitExceeded as err:
+        if err.instance_id is None:
+            err.instance_id = instance_id
+        raise
+    finally:
+        _local.ctx = outer

@@ -1,14 +1,17 @@
 """The facade service/ uses (design.md §2.2): definitions, engine, instances, commands.
 
 Every mutating call is one command run under `determinism.command` (the command's clock for
-timers and timestamps, deterministic task ids), after which the state can be dumped without the
-spec. The sandboxed script engine is attached at start and again at every restore, because
-SpiffWorkflow does not serialize it.
+timers and timestamps, deterministic task ids, the budget of budget.py with the Engine's `Limits`),
+after which the state can be dumped without the spec; a state larger than the limits allow ends
+the command with LimitExceeded, like a script or an engine loop that runs out of budget. The
+sandboxed script engine is attached at start and again at every restore, because SpiffWorkflow
+does not serialize it.
 """
 
 from __future__ import annotations
 
 import copy
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import attrgetter
@@ -24,12 +27,14 @@ from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import determinism
+from .budget import LimitExceeded, Limits, check_state_size
+from .canonical import canonical_bytes
 from .clock import require_aware
 from .definitions import Definition, content_hash, load_definition
 from .durations import parse_duration
 from .parsing import DEFAULT_COMMENT_REQUIRED, DefinitionError
 from .sandbox import SandboxedScriptEngine, ScriptError
-from .serialization import dump_state, restore_state, state_hash
+from .serialization import bytes_hash, dump_state, restore_state, state_hash
 from .task_walk import get_tasks as _get_tasks
 from .timers import parse_aware, recompute_deadline
 from .working_days import WorkingCalendar
@@ -38,7 +43,7 @@ __all__ = [
     "Engine", "Definition", "Instance", "load_definition", "DefinitionError", "state_hash",
     "content_hash", "HumanTask", "PendingTimer", "FiredTimer", "CommandResult", "EngineError",
     "TaskNotFound", "TaskNotReady", "DecisionNotAllowed", "FormInvalid", "CommentRequired",
-    "MessageNotExpected", "ScriptError", "DEFAULT_DEADLINES",
+    "MessageNotExpected", "ScriptError", "DEFAULT_DEADLINES", "Limits", "LimitExceeded", "NotRunning",
 ]
 
 DEFAULT_DEADLINES = {
@@ -87,6 +92,10 @@ class CommentRequired(FormInvalid):
 
 
 class MessageNotExpected(EngineError):
+    pass
+
+
+class NotRunning(EngineError):
     pass
 
 
@@ -144,20 +153,25 @@ class CommandResult:
 
 class Engine:
     def __init__(self, calendar: WorkingCalendar | None = None,
-                 deadlines: dict[str, str] | None = None) -> None:
+                 deadlines: dict[str, str] | None = None, limits: Limits | None = None) -> None:
         self.calendar = calendar or WorkingCalendar()
         merged = {**DEFAULT_DEADLINES, **(deadlines or {})}
         for iso in merged.values():
             parse_duration(iso)  # refuse bad configuration at start-up, not at the first timer
         self.deadlines = merged
+        self.limits = limits or Limits()
         self.script_engine = SandboxedScriptEngine()
+
+    def command(self, instance_id: str, at: datetime) -> AbstractContextManager[determinism.CommandContext]:
+        """determinism.command with this engine's calendar and limits (a context manager)."""
+        return determinism.command(instance_id, at, self.calendar, self.limits)
 
     def start(self, definition: Definition, data: dict[str, Any], instance_id: str, at: datetime) -> Instance:
         require_aware(at)
         for key in data:
             if key in RESERVED_DATA_KEYS or key.startswith("_"):
                 raise FormInvalid(key, "保留字段不能作为启动数据")
-        with determinism.command(instance_id, at, self.calendar) as ctx:
+        with self.command(instance_id, at) as ctx:
             wf = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.script_engine)
             ctx.workflow = wf
             wf.data[determinism.RESERVED_KEY] = {"instance_id": instance_id}
@@ -166,6 +180,7 @@ class Engine:
             start.data.update({**self.deadlines, **_jsonable(data)})
             inst = Instance(self, definition, wf, instance_id)
             inst.last_result = inst._steps(ctx, before={})
+        inst.check_size()
         return inst
 
     def restore(self, definition: Definition, state: dict[str, Any], instance_id: str) -> Instance:
@@ -187,15 +202,20 @@ class Instance:
         self.workflow = workflow
         self.instance_id = instance_id
         self.last_result: CommandResult | None = None
+        self._dumped: tuple[dict[str, Any], bytes] | None = None  # (state, its canonical JSON)
         self._walks: dict[tuple, list[Any]] = {}  # _all_tasks answers for the tree in _walks_of
         self._walks_of: tuple | None = None
 
     # queries
 
     def state(self) -> dict[str, Any]:
-        return dump_state(self.workflow)
+        """The state without the spec. Right after a command: the dump its size check took (not
+        to be changed by the caller); a command clears it before it runs."""
+        return self._dumped[0] if self._dumped is not None else dump_state(self.workflow)
 
     def state_hash(self) -> str:
+        if self._dumped is not None:
+            return bytes_hash(self._dumped[1])
         return state_hash(self.state())
 
     def _all_tasks(self, **kwargs: Any) -> list[Any]:
@@ -232,8 +252,15 @@ class Instance:
                 if isinstance(t.task_spec, EndEvent) and t.workflow is self.workflow
                 and not (t.task_spec.bpmn_id or "").startswith("end_reminded")]
 
+    def _terminated(self) -> dict[str, Any] | None:
+        meta = self.workflow.data.get(determinism.RESERVED_KEY) or {}
+        value = meta.get("terminated")
+        return value if isinstance(value, dict) else None
+
     @property
     def status(self) -> str:
+        if self._terminated() is not None:
+            return "terminated"
         if not self.workflow.is_completed():
             return "running"
         ends = self._main_end_ids()
@@ -245,17 +272,33 @@ class Instance:
 
     @property
     def data(self) -> dict[str, Any]:
+        terminated = self._terminated()
+        if terminated is not None:
+            # The data as it stood when an administrator terminated the instance.
+            task = self._task_or_none(terminated.get("data_task"))
+            return dict((task or self.workflow.task_tree).data)
+        return dict(self._data_task().data)
+
+    def _data_task(self) -> Any:
+        """The task whose data is the instance's data: the first ready user task, else the last
+        end reached, else the first waiting task, else the root."""
         ready = self._user_tasks()
         if ready:
-            return dict(ready[0].data)
+            return ready[0]
         ends = [t for t in self._all_tasks(state=TaskState.COMPLETED) if isinstance(t.task_spec, EndEvent)
                 and not (t.task_spec.bpmn_id or "").startswith("end_reminded")]
         if ends:
-            return dict(ends[-1].data)
+            return ends[-1]
         waiting = self._all_tasks(state=TaskState.WAITING)
         if waiting:
-            return dict(waiting[0].data)
-        return dict(self.workflow.task_tree.data)
+            return waiting[0]
+        return self.workflow.task_tree
+
+    def _task_or_none(self, task_id: Any) -> Any:
+        try:
+            return self.workflow.get_task_from_id(UUID(str(task_id))) if task_id else None
+        except (ValueError, TaskNotFoundException):
+            return None
 
     def _user_tasks(self) -> list[Any]:
         ready = self._all_tasks(state=TaskState.READY, manual=True)
@@ -333,6 +376,7 @@ class Instance:
         """Complete a ready user task. `data` is user input checked against the task's form;
         `trusted_data` is service-supplied (e.g. nominee facts from the cadre registry)."""
         at = require_aware(at if at is not None else datetime.now(UTC))
+        self._dumped = None
         task = self._find_task(task_id)
         if task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
             raise TaskNotReady(f"任务 {task_id} 当前不可办理")
@@ -347,7 +391,7 @@ class Instance:
         for key in trusted_data or {}:
             if key in RESERVED_DATA_KEYS or key.startswith("_"):
                 raise FormInvalid(key, "保留字段")
-        with determinism.command(self.instance_id, at, self.engine.calendar) as ctx:
+        with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             before = self._waiting_timers()
             task.data.update(_jsonable(trusted_data or {}))
@@ -357,13 +401,15 @@ class Instance:
             task.data[f"{human.spec_id}_decision"] = decision
             task.run()
             result = self._steps(ctx, before)
+        self.check_size()
         result.completed_task_id = str(task.id)
         self.last_result = result
         return result
 
     def send_message(self, name: str, payload: Any = None, at: datetime | None = None) -> CommandResult:
         at = require_aware(at if at is not None else datetime.now(UTC))
-        with determinism.command(self.instance_id, at, self.engine.calendar) as ctx:
+        self._dumped = None
+        with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             before = self._waiting_timers()
             event = BpmnEvent(MessageEventDefinition(name),
@@ -373,24 +419,63 @@ class Instance:
             except WorkflowException as err:
                 raise MessageNotExpected(f"实例当前不等待消息 {name!r}") from err
             result = self._steps(ctx, before)
+        self.check_size()
         self.last_result = result
         return result
 
     def fire_due_timers(self, at: datetime) -> CommandResult:
         """Fire every timer due strictly before `at`, then run the engine."""
         require_aware(at)
-        with determinism.command(self.instance_id, at, self.engine.calendar) as ctx:
+        self._dumped = None
+        with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             before = self._waiting_timers()
             self.workflow.refresh_timers()
             result = self._steps(ctx, before)
+        self.check_size()
         self.last_result = result
         return result
+
+    def terminate(self, at: datetime) -> CommandResult:
+        """An administrator ends a running instance (终止): every open task and waiting timer is
+        cancelled, nothing else runs. The state notes when, and which task's data is the
+        instance's data from then on; who and why are the service's history."""
+        at = require_aware(at)
+        if self.status != "running":
+            raise NotRunning(f"流程实例已结束（{self.status}），不能终止")
+        self._dumped = None
+        with self.engine.command(self.instance_id, at) as ctx:
+            ctx.load_counter(self.workflow)
+            data_task = self._data_task()
+            self.workflow.cancel()
+            meta = dict(self.workflow.data.get(determinism.RESERVED_KEY, {}))
+            meta["terminated"] = {
+                "at": at.astimezone(UTC).isoformat(),
+                "data_task": None if data_task is self.workflow.task_tree else str(data_task.id),
+            }
+            self.workflow.data[determinism.RESERVED_KEY] = meta
+            ctx.save_counter(self.workflow)
+        self.check_size()
+        self.last_result = CommandResult(status=self.status)
+        return self.last_result
+
+    def check_size(self) -> None:
+        """The state after a command may be at most `limits.state_bytes` bytes (LimitExceeded).
+        The dump is kept for state() and state_hash(): the service saves and hashes it next."""
+        state = dump_state(self.workflow)
+        text = canonical_bytes(state)
+        try:
+            check_state_size(len(text), self.engine.limits)
+        except LimitExceeded as err:
+            err.instance_id = self.instance_id
+            raise
+        self._dumped = (state, text)
 
     def recompute_deadlines(self, at: datetime) -> list[str]:
         """After an admin enters a calendar year: recompute waiting duration timers. Returns changed ids."""
         changed = []
-        with determinism.command(self.instance_id, at, self.engine.calendar) as ctx:
+        self._dumped = None
+        with self.engine.command(self.instance_id, at) as ctx:
             ctx.load_counter(self.workflow)
             for t in self._all_tasks(state=TaskState.WAITING):
                 if _is_timer(t) and recompute_deadline(t, self.engine.calendar):
@@ -421,7 +506,8 @@ class Instance:
 
     def _steps(self, ctx: determinism.CommandContext, before: dict[UUID, Any]) -> CommandResult:
         wf = self.workflow
-        wf.do_engine_steps()
+        budget = ctx.budget
+        wf.do_engine_steps(will_complete_task=lambda t: budget.engine_step(t.task_spec.bpmn_id))
         fired = []
         for tid, (t, old_value) in before.items():
             # A fired timer leaves WAITING for READY/COMPLETED (Spiff resets `event_fired` on

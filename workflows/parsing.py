@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import ast
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
@@ -31,7 +31,14 @@ from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskPar
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
 from .durations import DAY_COUNTS, DurationError, parse_duration
-from .timers import ClockTimeDateTimer, WorkingCycleTimer, WorkingDurationTimer, parse_aware
+from .timers import (
+    ClockTimeDateTimer,
+    WorkingCycleTimer,
+    WorkingDurationTimer,
+    cycle_problem,
+    parse_aware,
+    split_cycle,
+)
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ROLES = ("unit_hr", "township", "county", "org_dept", "rrb", "cadre")
@@ -100,6 +107,14 @@ def _camunda_properties(node: etree._Element) -> dict[str, str]:
 
 class _TimerParsing:
     """Mixin: timers built from our classes; camunda:properties kept on events too."""
+
+    if TYPE_CHECKING:
+        # Supplied by the SpiffWorkflow event parser each subclass also derives from (untyped).
+        node: Any
+        filename: str
+
+        def get_event_description(self, event: Any) -> Any: ...
+        def xpath(self, xpath: str) -> list[Any]: ...
 
     def parse_timer_event(self, event: Any) -> Any:
         try:
@@ -215,6 +230,39 @@ def validate_document(root: etree._Element, file_name: str,
                 _check_code(node.text or "", compile_restricted_exec, node.getparent().get("id"), fail)
             if tag == "conditionExpression":
                 _check_code(node.text or "", compile_restricted_eval, node.getparent().get("id"), fail)
+
+
+def validate_new_version(root: etree._Element, file_name: str) -> None:
+    """Rules a definition must pass to be deployed now, on top of validate_document's.
+
+    They came after versions were deployed, so a stored version is loaded without them (its
+    instances must stay readable, and terminable); what they prevent is also stopped at run time.
+    Cycle timers: a quoted literal R<n>/[<start>/]<period>, at most MAX_CYCLE_REPETITIONS times,
+    a period of at least a minute (timers.cycle_problem)."""
+    for definition in root.iter(f"{{{BPMN_NS}}}timerEventDefinition"):
+        cycle = definition.find(f"{{{BPMN_NS}}}timeCycle")
+        if cycle is not None:
+            _check_cycle(definition.getparent(), (cycle.text or "").strip(), file_name)
+
+
+def _check_cycle(event: etree._Element, text: str, file_name: str) -> None:
+    name = event.get("name")
+    label = f"循环定时器「{name}」" if name else "循环定时器"
+    try:
+        tree = ast.parse(text, mode="eval").body
+    except SyntaxError:
+        tree = None
+    if not (isinstance(tree, ast.Constant) and isinstance(tree.value, str)):
+        problem: str | None = f"timeCycle 须为带引号的字面量，如 \"R3/P1D\"（现为 {text!r}）"
+    else:
+        day_count = _camunda_properties(event).get("day_count") or "working"
+        try:
+            cycles, _, period = split_cycle(tree.value)
+            problem = cycle_problem(cycles, period, day_count)
+        except (DurationError, ValueError) as err:
+            problem = f"定时器字面量 {tree.value!r} 无效: {err}"
+    if problem is not None:
+        raise DefinitionError(f"{label}：{problem}", event.get("id"), file_name)
 
 
 def _check_code(code: str, compiler: Any, element_id: str | None, fail: Any) -> None:

@@ -1,6 +1,6 @@
 """Re-execution of recorded commands (design.md §2.3).
 
-A command is {kind, inputs, at}; kinds: start, complete, message, fire_timers (and
+A command is {kind, inputs, at}; kinds: start, complete, message, fire_timers, terminate (and
 recompute_deadlines). Replay starts from nothing and returns the state hash after each command;
 with deterministic ids and the recorded clock readings it reproduces the recorded states byte for
 byte. `restore_between=True` serializes and restores between commands, as the service does.
@@ -14,9 +14,6 @@ from typing import Any
 
 from .definitions import Definition
 from .engine import Engine, Instance
-from .serialization import state_hash
-
-COMMAND_KINDS = ("start", "complete", "message", "fire_timers", "recompute_deadlines")
 
 
 class ReplayError(Exception):
@@ -48,6 +45,8 @@ def apply_command(engine: Engine, definition: Definition, instance: Instance | N
         instance.fire_due_timers(at)
     elif kind == "recompute_deadlines":
         instance.recompute_deadlines(at)
+    elif kind == "terminate":
+        instance.terminate(at)
     else:
         raise ValueError(f"未知的命令类型 {kind!r}")
     return instance
@@ -72,7 +71,7 @@ def replay(definition: Definition, commands: Iterable[Mapping[str, Any]], engine
             instance = apply_command(engine, definition, instance, command, instance_id)
         except Exception as err:
             raise ReplayError(index, f"{type(err).__name__}: {err}") from err
-        hashes.append(state_hash(instance.state()))
+        hashes.append(instance.state_hash())
     return hashes
 
 

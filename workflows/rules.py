@@ -54,7 +54,7 @@ def full_years_between(start: date, end: date) -> int:
     return years
 
 
-def nominee_eligibility(facts: Mapping[str, Any] | None, role: str, on_date: Any) -> Eligibility:
+def nominee_eligibility(facts: Mapping[str, Any] | None, role: str | None, on_date: Any) -> Eligibility:
     facts = facts or {}
     ref = as_date(on_date)
     violations: list[Violation] = []
@@ -121,11 +121,6 @@ def term_violations(term_start: Any, effective_date: Any, reason: Any) -> list[V
     return []
 
 
-def is_mid_term(term_start: Any, effective_date: Any) -> bool:
-    start, eff = as_date(term_start), as_date(effective_date)
-    return start is not None and eff is not None and full_years_between(start, eff) < TERM_YEARS
-
-
 def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
     """All blocking rules of a mid-term replacement request (used by the `check_rules` script)."""
     out: list[Violation] = []
@@ -140,7 +135,7 @@ def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
     return _dedupe(out)
 
 
-def check_nominee(facts: Mapping[str, Any] | None, role: str, on_date: Any) -> list[Violation]:
+def check_nominee(facts: Mapping[str, Any] | None, role: str | None, on_date: Any) -> list[Violation]:
     return nominee_eligibility(facts, role, on_date).violations
 
 

@@ -1,6 +1,6 @@
 """Instance state without the spec, restored against the cached parsed spec; state hashes.
 
-The stock serializer embeds the whole spec (~2/3 of every dump). We store the spec once per
+The stock serializer embeds the whole spec (most of every dump). We store the spec once per
 definition version and the instance state without it: our workflow converter leaves `spec` and
 `subprocess_specs` out and, on restore, takes them from the caller (the definition cache).
 The registry also knows our timer classes, so even a full dump restores our timers rather than
@@ -126,4 +126,9 @@ def canonical_json(obj: Any) -> str:
 
 
 def state_hash(state: dict[str, Any]) -> str:
-    return "sha256:" + hashlib.sha256(canonical_bytes(state)).hexdigest()
+    return bytes_hash(canonical_bytes(state))
+
+
+def bytes_hash(canonical: bytes) -> str:
+    """The state hash of a state whose canonical JSON is `canonical`."""
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()

@@ -14,7 +14,7 @@ were recorded.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -25,10 +25,17 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.util.task import TaskState
 
 from . import determinism
-from .durations import DAY_COUNTS, DurationError, add_duration
+from .budget import LimitExceeded
+from .durations import DAY_COUNTS, DurationError, add_duration, parse_duration
 from .working_days import WorkingCalendar
 
 _DEFAULT_CALENDAR = WorkingCalendar()
+# A cycle timer fires at most this often and this many times: a shorter period or an unbounded
+# one (R/PT0S, R/PT1S) would fire on every sweep for ever, each firing a history event and a
+# notification. Refused at deploy (parsing.py); a version deployed before the rule existed puts
+# its instance in error when such a timer would start or fire (WorkingCycleTimer).
+MIN_CYCLE_PERIOD = timedelta(minutes=1)
+MAX_CYCLE_REPETITIONS = 1000
 
 
 def command_now() -> datetime:
@@ -94,6 +101,34 @@ class ClockTimeDateTimer(TimeDateEventDefinition):
         return my_task._get_internal_data("event_fired", False)
 
 
+def split_cycle(expression: str) -> tuple[int, str | None, str]:
+    """(repetitions, start or None, period) of R<n>/<period> or R<n>/<start>/<period>;
+    repetitions -1 when <n> is missing (unbounded)."""
+    text = str(expression).strip().upper()
+    if not text.startswith("R"):
+        raise ValueError(f"循环定时器须以 R 开头: {expression!r}")
+    parts = text[1:].split("/")
+    if len(parts) not in (2, 3):
+        raise ValueError(f"无效的循环定时器: {expression!r}")
+    if parts[0] and not parts[0].isdigit():
+        raise ValueError(f"循环定时器的重复次数无效: {expression!r}")
+    cycles = int(parts[0]) if parts[0] else -1
+    return cycles, parts[1] if len(parts) == 3 else None, parts[-1]
+
+
+def cycle_problem(cycles: int, period: str, day_count: str) -> str | None:
+    """Why a cycle timer must not run (Chinese, to follow the timer's name), or None."""
+    if cycles < 0:
+        return f"须写明重复次数（R<次数>/周期，最多 {MAX_CYCLE_REPETITIONS} 次），不能无限重复"
+    if cycles > MAX_CYCLE_REPETITIONS:
+        return f"重复 {cycles} 次，超过上限 {MAX_CYCLE_REPETITIONS} 次"
+    d = parse_duration(period, day_count)
+    counts_days = d.months > 0 or d.days > 0 if day_count == "calendar" else d.working_days > 0
+    if not counts_days and d.exact < MIN_CYCLE_PERIOD:
+        return f"周期 {period} 短于 1 分钟"
+    return None
+
+
 class WorkingCycleTimer(CycleTimerEventDefinition):
     """R<n>/<duration> or R<n>/<start>/<duration>; each interval counted with the timer's day count."""
 
@@ -106,20 +141,21 @@ class WorkingCycleTimer(CycleTimerEventDefinition):
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            parts = str(expression).upper().strip().lstrip("R").split("/")
-            cycles = int(parts[0]) if parts[0] else -1
-            if len(parts) == 3:
-                start, duration = parse_aware(parts[1]), parts[2]
-            elif len(parts) == 2:
-                duration = parts[1]
-                start = add_duration(now, duration, command_calendar(), self.day_count).at
+            cycles, start_text, duration = split_cycle(str(expression))
+            self._refuse_runaway(my_task, cycles, duration)
+            if start_text is not None:
+                start = parse_aware(start_text)
             else:
-                raise ValueError(f"无效的循环定时器: {expression!r}")
+                start = add_duration(now, duration, command_calendar(), self.day_count).at
             event_value = {"cycles": cycles, "next": _iso(start), "duration_iso": duration}
         ready = False
         if event_value["cycles"] != 0:
+            self._refuse_runaway(my_task, event_value["cycles"], event_value["duration_iso"])
             next_event = parse_aware(event_value["next"])
             if next_event < now:
+                ctx = determinism.current()
+                if ctx is not None:  # every firing is an engine step of the command's budget
+                    ctx.budget.engine_step(my_task.task_spec.bpmn_id)
                 following = add_duration(next_event, event_value["duration_iso"], command_calendar(),
                                          self.day_count)
                 event_value = {**event_value, "next": _iso(following.at), "cycles": event_value["cycles"] - 1}
@@ -130,6 +166,11 @@ class WorkingCycleTimer(CycleTimerEventDefinition):
             return False
         my_task._set_internal_data(event_value=event_value)
         return ready
+
+    def _refuse_runaway(self, my_task: Any, cycles: int, period: str) -> None:
+        problem = cycle_problem(cycles, period, self.day_count)
+        if problem is not None:
+            raise LimitExceeded("timer_cycle", f"循环定时器{problem}", my_task.task_spec.bpmn_id)
 
     def update_task(self, my_task: Any) -> None:
         if self.cycle_complete(my_task):

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from service.config import get_settings
-from service.core.labels import ROLE_NAMES
+from service.core.labels import DECISION_NAMES, EVENT_KIND_NAMES, PROCESS_NAMES, ROLE_NAMES
 from service.persistence.db import db
-from service.persistence.history.commands import EVENT_KIND_NAMES
 from service.persistence.models import Cadre, HistoryEvent, HumanTask, ProcessInstance, User, Village
-from service.queries.views import DECISION_NAMES, PROCESS_NAMES
 
 # (key, Chinese header); the order is the column order of both formats.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -42,8 +42,8 @@ def ledger_rows(start: datetime, end: datetime) -> Iterator[dict[str, Any]]:
         db.session.expunge_all()  # a long range must not pile up in the identity map
 
 
-def _rows(events: list[HistoryEvent], tz: Any) -> Iterator[dict[str, Any]]:
-    instances = _by_id(ProcessInstance, {e.instance_id for e in events})
+def _rows(events: Sequence[HistoryEvent], tz: Any) -> Iterator[dict[str, Any]]:
+    instances = _instances({e.instance_id for e in events})
     cadre_ids = {c for i in instances.values() for c in (i.cadre_id, i.new_cadre_id) if c}
     cadres = _names(Cadre, cadre_ids)
     villages = _names(Village, {i.village_id for i in instances.values() if i.village_id})
@@ -70,16 +70,15 @@ def _rows(events: list[HistoryEvent], tz: Any) -> Iterator[dict[str, Any]]:
         }
 
 
-def _by_id(model: type, ids: set[str]) -> dict[str, Any]:
+def _instances(ids: set[str]) -> dict[str, ProcessInstance]:
     if not ids:
         return {}
-    stmt = sa.select(model).where(model.id.in_(ids))
-    if model is ProcessInstance:
-        stmt = stmt.options(sa.orm.defer(ProcessInstance.state))
+    stmt = (sa.select(ProcessInstance).where(ProcessInstance.id.in_(ids))
+            .options(sa.orm.defer(ProcessInstance.state)))
     return {r.id: r for r in db.session.execute(stmt).scalars()}
 
 
-def _names(model: type, ids: set[str]) -> dict[str, str]:
+def _names(model: type[Cadre] | type[Village] | type[HumanTask], ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     return dict(db.session.execute(sa.select(model.id, model.name).where(model.id.in_(ids))).all())
@@ -99,15 +98,30 @@ def write_csv(rows: Iterable[dict[str, Any]], out: BinaryIO) -> int:
     return count
 
 
+# A spreadsheet takes a cell starting with one of these for a formula (CSV injection): comments
+# and names are people's text, so such a cell is written with a leading apostrophe, which
+# spreadsheets read as "text follows" (OWASP's advice for CSV exports).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return "" if value is None else value
 
 
-def write_xlsx(rows: Iterable[dict[str, Any]], path: Path) -> int:
-    from openpyxl import Workbook  # imported here: only the xlsx export needs it
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Text always as a text cell: openpyxl would store a string starting with "=" as a formula."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
+
+def write_xlsx(rows: Iterable[dict[str, Any]], path: Path) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("审批台账")
     tz_name = get_settings().timezone
@@ -116,7 +130,7 @@ def write_xlsx(rows: Iterable[dict[str, Any]], path: Path) -> int:
     count = 0
     for row in rows:
         # Excel has no time zones: the time is written as local wall time, the zone in the header.
-        sheet.append([row[key].replace(tzinfo=None) if key == "time" else row[key]
+        sheet.append([row[key].replace(tzinfo=None) if key == "time" else _xlsx_cell(sheet, row[key])
                       for key, _ in LEDGER_COLUMNS])
         count += 1
     workbook.save(path)

@@ -1,6 +1,6 @@
 """Re-execution of an instance's events against its pinned definition (workflows.replay).
 
-Engine commands (start, complete, withdraw, timer, recompute_deadlines) are re-run with their
+Engine commands (start, complete, withdraw, timer, recompute_deadlines, terminate) are re-run with their
 recorded inputs and clock readings, each with the working calendar as it stood at that event; the
 state hash after each must equal the recorded one. Events that do not touch the engine (claim,
 unclaim, transfer, urge) are checked instead: their recorded state hash must equal the previous one
@@ -19,16 +19,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands.runtime import build_calendar
 from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.history import COMMAND_KIND_BY_EVENT, to_command
-from service.persistence.models import CalendarEntry
+from service.persistence.models import CalendarEntry, CalendarPin
+from service.persistence.runtime import build_calendar
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
-from workflows.serialization import state_hash
 
 CLAIM_KINDS = frozenset({"claim", "unclaim", "transfer"})
+# Open task id -> login holding it (None: a transfer recorded without a recipient).
+Claims = dict[str, str | None]
 
 
 @dataclass
@@ -38,7 +39,7 @@ class ReplayOutcome:
     detail: str | None = None
     instance: Instance | None = None  # the state after the last replayed event
     last_seq: int = 0
-    claims: dict[str, str] = field(default_factory=dict)  # open task id -> login holding it
+    claims: Claims = field(default_factory=dict)
 
 
 class _Diverged(Exception):
@@ -50,20 +51,26 @@ class _Diverged(Exception):
 class Replayer:
     """Replays instances; one Replayer serves many instances (engines cached per calendar epoch).
 
-    Calendar entries are append-only, so the calendar in force at time t is identified by how many
-    entries were made up to t: one engine per such epoch, built with build_calendar(as_of=t).
+    The calendar of an event is rebuilt from stored rows only (admin entries and pinned years, see
+    service.commands.calendar_pins), never from the installed chinese-calendar. Both are append-only,
+    so the calendar in force at time t is identified by how many rows were in force at t: one
+    engine per such epoch, built with build_calendar(as_of=t).
     """
 
     def __init__(self) -> None:
-        self._entry_times = sorted(db.session.execute(sa.select(CalendarEntry.entered_at)).scalars())
+        self._entry_times = sorted([
+            *db.session.execute(sa.select(CalendarEntry.entered_at)).scalars(),
+            *db.session.execute(sa.select(CalendarPin.pinned_at)).scalars()])
         self._engines: dict[int, Engine] = {}
-        self._deadlines = get_settings().process_deadlines
+        settings = get_settings()
+        self._deadlines = settings.process_deadlines
+        self._limits = settings.limits.for_replay()  # no wall clock: a slower machine must still agree
 
     def engine_at(self, at: datetime) -> Engine:
         epoch = bisect.bisect_right(self._entry_times, at)
         engine = self._engines.get(epoch)
         if engine is None:
-            engine = Engine(calendar=build_calendar(as_of=at), deadlines=self._deadlines)
+            engine = Engine(calendar=build_calendar(as_of=at), deadlines=self._deadlines, limits=self._limits)
             self._engines[epoch] = engine
         return engine
 
@@ -86,7 +93,7 @@ class Replayer:
         return outcome
 
     def _apply(self, definition: Definition, instance: Instance | None, current: str | None,
-               event: Any, instance_id: str, claims: dict[str, str]) -> tuple[Instance | None, str | None]:
+               event: Any, instance_id: str, claims: Claims) -> tuple[Instance | None, str | None]:
         seq = event.seq
         if event.kind not in COMMAND_KIND_BY_EVENT:
             raise _Diverged(seq, f"第 {seq} 条事件的类型 {event.kind!r} 未知，无法重放")
@@ -105,7 +112,7 @@ class Replayer:
             instance = apply_command(engine, definition, instance, command, instance_id)
         except Exception as err:  # any failure to re-execute is a divergence of the record
             raise _Diverged(seq, f"第 {seq} 条事件重放失败：{type(err).__name__}: {err}") from err
-        replayed = state_hash(instance.state())
+        replayed = instance.state_hash()
         if replayed != event.state_hash:
             raise _Diverged(seq, f"第 {seq} 条事件重放得到的状态与记录的状态哈希不符")
         if event.kind == "complete":
@@ -129,7 +136,7 @@ def _check_actor(event: Any, task: HumanTask) -> None:
 
 
 def _check_passive(event: Any, instance: Instance | None, current: str | None,
-                   claims: dict[str, str]) -> None:
+                   claims: Claims) -> None:
     seq = event.seq
     if event.state_hash != current:
         raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）不改变流程状态，但记录的状态哈希与前一状态不同")
@@ -168,3 +175,6 @@ def _check_columns(event: Any, instance: Instance | None) -> None:
     elif event.kind == "withdraw":
         if (inputs.get("payload") or {}).get("by") != event.actor_login:
             raise _Diverged(seq, f"第 {seq} 条事件的撤回人与其输入不一致")
+    elif event.kind == "terminate":
+        if inputs.get("by") != event.actor_login or inputs.get("reason") != event.comment:
+            raise _Diverged(seq, f"第 {seq} 条事件的终止人或原因与其输入不一致")

@@ -9,12 +9,12 @@ import sqlalchemy as sa
 
 from service.audit.events import instance_events
 from service.audit.replayer import Replayer
-from service.commands.runtime import definition_of
+from service.core.bounds import check_moment
 from service.core.errors import Conflict, NotFound
-from service.core.labels import ROLE_NAMES
+from service.core.labels import ROLE_NAMES, STATUS_NAMES, TIMER_WHAT
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition, ProcessInstance, User, UserRole
-from service.queries.views import STATUS_NAMES, TIMER_WHAT
+from service.persistence.runtime import definition_of
 from workflows.determinism import RESERVED_KEY
 
 
@@ -26,11 +26,12 @@ def state_at(instance_id: str, at: datetime, replayer: Replayer | None = None) -
     row = db.session.get(ProcessInstance, instance_id)
     if row is None:
         raise NotFound(f"流程实例 {instance_id} 不存在。")
+    check_moment("at", at)  # before the conversion, which overflows near years 1 and 9999
     events = instance_events(row.id)
     at = at.astimezone(UTC)
     if not events or events[0].at > at:
         raise InstanceNotStarted(f"实例在 {at.isoformat()} 尚未发起")
-    definition_row = db.session.get(ProcessDefinition, row.definition_id)
+    definition_row = db.session.get_one(ProcessDefinition, row.definition_id)
     outcome = (replayer or Replayer()).run(definition_of(definition_row), events, row.id, until=at)
     if not outcome.ok or outcome.instance is None:
         raise Conflict(f"历史记录无法重放到该时间：{outcome.detail}", slug="history-diverged")

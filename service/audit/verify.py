@@ -8,10 +8,10 @@ from typing import Any
 from service.audit.chain import check_chain
 from service.audit.events import instance_events
 from service.audit.replayer import Replayer
-from service.commands.runtime import definition_of
 from service.core.errors import NotFound
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition, ProcessInstance
+from service.persistence.runtime import definition_of
 from workflows.serialization import state_hash
 
 
@@ -56,7 +56,7 @@ def verify_instance(instance_id: str, replayer: Replayer | None = None) -> Verif
 def _replay(row: ProcessInstance, events: list[Any], replayer: Replayer) -> tuple[int | None, str | None]:
     if not events:
         return 1, "没有可重放的事件"
-    definition_row = db.session.get(ProcessDefinition, row.definition_id)
+    definition_row = db.session.get_one(ProcessDefinition, row.definition_id)
     definition = definition_of(definition_row)
     if definition.content_hash != definition_row.content_hash:
         return 1, f"流程定义 {definition_row.key} v{definition_row.version} 的文件与其内容哈希不符"

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from service.audit import Replayer, ledger_rows, verify_instance, write_csv, write_xlsx
 from service.cli.context import app_context
 from service.config import get_settings
+from service.core.bounds import year_problem
 from service.persistence.db import db
 from service.persistence.models import ProcessInstance
 
@@ -64,13 +65,16 @@ def _moment(value: str, param: str, end: bool) -> datetime:
     """An ISO date (a whole local day; --to includes its day) or an ISO datetime with offset."""
 
     try:
-        if len(value) == 10:
-            day = datetime.fromisoformat(value).date() + timedelta(days=1 if end else 0)
-            return datetime.combine(day, time(), tzinfo=get_settings().tz)
         moment = datetime.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"须为 YYYY-MM-DD 或带时区的 ISO 8601 时间：{exc}",
                                  param_hint=param) from exc
+    problem = year_problem(param.lstrip("-"), moment.year)
+    if problem:  # also keeps the day arithmetic below clear of the end of year 9999
+        raise click.BadParameter(problem, param_hint=param)
+    if len(value) == 10:
+        day = moment.date() + timedelta(days=1 if end else 0)
+        return datetime.combine(day, time(), tzinfo=get_settings().tz)
     if moment.tzinfo is None:
         raise click.BadParameter("时间须带时区偏移，如 2026-12-01T00:00:00+08:00", param_hint=param)
     return moment

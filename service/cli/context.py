@@ -12,9 +12,12 @@ from service.app import create_app
 from service.config import Settings, SettingsError
 
 
-def build_app() -> Flask:
+def build_app(*, serves_pages: bool = False) -> Flask:
+    """`serves_pages`: the app will sign session cookies for people, so its key must be secret."""
     try:
         settings = Settings.from_env()
+        if serves_pages:
+            settings.check_secret_key()
     except SettingsError as exc:
         raise click.ClickException(f"配置错误：{exc}") from exc
     return create_app(settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from service.cli.context import app_context
-from service.commands.yearly_duties import duty_year, start_year_of_duties
+from service.commands.yearly_duties import DUTY_YEARS, duty_year, start_year_of_duties
 from service.core.clock import now
 
 
@@ -15,7 +15,8 @@ def duties() -> None:
 
 
 @duties.command("start-year", help="为每个派出单位发起该年度的帮扶责任落实流程（已有的不重复发起）。")
-@click.option("--year", type=click.IntRange(2000, 2100), help="年度（默认：当前年度，按 CADREFLOW_TIMEZONE）")
+@click.option("--year", type=click.IntRange(DUTY_YEARS.start, DUTY_YEARS.stop - 1),
+              help="年度（默认：当前年度，按 CADREFLOW_TIMEZONE）")
 def start_year_command(year: int | None) -> None:
     with app_context():
         at = now()

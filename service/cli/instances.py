@@ -1,11 +1,11 @@
-"""`cadreflow instances resume`: an administrator's command for instances stopped in `error`."""
+"""`cadreflow instances resume | terminate`: an administrator's commands for instances in trouble."""
 
 from __future__ import annotations
 
 import click
 
 from service.cli.context import app_context
-from service.commands import resume_instance
+from service.commands import resume_instance, terminate_instance
 from service.core.errors import ApiError
 from service.core.principal import Principal
 from service.persistence.db import db
@@ -17,18 +17,36 @@ def instances() -> None:
     pass
 
 
-@instances.command("resume", help="恢复运行因定时器连续失败而出错（error）的实例：重置其定时器的重试计数，"
-                   "到期的定时器在下一次扫描时触发。原因和操作人记入历史。")
+def _operator(login: str) -> Principal:
+    user = db.session.get(User, login)
+    if user is None or not user.active:
+        raise click.UsageError(f"用户 {login} 不存在或已停用。")
+    return Principal.from_user(user)
+
+
+@instances.command("resume", help="恢复运行出错（error）的实例（定时器连续失败，或超出运行限制）："
+                   "重置其定时器的重试计数，到期的定时器在下一次扫描时触发。原因和操作人记入历史。")
 @click.argument("instance_id")
 @click.option("--by", "login", required=True, help="操作的管理员账号（须有 admin 角色）")
 @click.option("--reason", required=True, help="恢复原因（记入历史事件）")
 def resume_command(instance_id: str, login: str, reason: str) -> None:
     with app_context():
-        user = db.session.get(User, login)
-        if user is None or not user.active:
-            raise click.UsageError(f"用户 {login} 不存在或已停用。")
         try:
-            row = resume_instance(Principal.from_user(user), instance_id, reason)
+            row = resume_instance(_operator(login), instance_id, reason)
         except ApiError as exc:
             raise click.ClickException(exc.detail) from exc
         click.echo(f"流程实例 {row.id} 已恢复运行（{row.process_key}）。")
+
+
+@instances.command("terminate", help="终止办理中或出错（error）的实例：取消其全部待办和定时器，实例状态为"
+                   "“已终止”（terminated）。原因和操作人记入历史，审计重放可复核。")
+@click.argument("instance_id")
+@click.option("--by", "login", required=True, help="操作的管理员账号（须有 admin 角色）")
+@click.option("--reason", required=True, help="终止原因（记入历史事件）")
+def terminate_command(instance_id: str, login: str, reason: str) -> None:
+    with app_context():
+        try:
+            row = terminate_instance(_operator(login), instance_id, reason)
+        except ApiError as exc:
+            raise click.ClickException(exc.detail) from exc
+        click.echo(f"流程实例 {row.id} 已终止（{row.process_key}）。")

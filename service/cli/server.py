@@ -21,7 +21,7 @@ from service.timers.offset_clock import OffsetClock
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-scheduler", is_flag=True, help="不在本进程中运行定时器服务")
 def serve(host: str, port: int, no_scheduler: bool) -> None:
-    app = build_app()
+    app = build_app(serves_pages=True)
     settings = app.extensions["cadreflow.settings"]
     app.extensions["cadreflow.settings"] = settings.with_changes(
         scheduler_enabled=settings.scheduler_enabled and not no_scheduler

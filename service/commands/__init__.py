@@ -10,6 +10,7 @@ from service.commands.process import start_process
 from service.commands.recalls import open_recall
 from service.commands.resume import resume_instance
 from service.commands.tasks import CompleteResult, claim_task, complete_task, transfer_task, unclaim_task
+from service.commands.terminate import terminate_instance
 from service.commands.timers import FireResult, fire_due_timers, recompute_deadlines
 from service.commands.uow import unit_of_work
 from service.commands.withdraw import withdraw_instance
@@ -30,6 +31,7 @@ __all__ = [
     "resume_instance",
     "start_process",
     "submit_adjustment",
+    "terminate_instance",
     "transfer_task",
     "unclaim_task",
     "unit_of_work",

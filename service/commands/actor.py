@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from service.core.errors import Forbidden
 from service.core.principal import Grant, Principal
+from service.queries.access import acting_grant
 
 SYSTEM = Principal(login="system", display_name="系统", grants=(Grant("system", "county", "county"),))
 
 
-def grant_for(actor: Principal, role: str, scope_id: str | None) -> Grant | None:
-    """The grant that lets `actor` act as `role` in `scope_id`, if any."""
-    for grant in actor.grants:
-        if grant.role == role and grant.scope_id == scope_id:
-            return grant
-    return None
-
-
 def require_grant(actor: Principal, role: str, scope_id: str | None, what: str) -> Grant:
-    grant = grant_for(actor, role, scope_id)
+    """The grant `actor` acts under as `role` in `scope_id` (access.acting_grant), else 403."""
+    grant = acting_grant(actor, role, scope_id)
     if grant is None:
         raise Forbidden(f"无权{what}：需要角色 {role}，管辖范围 {scope_id}。")
     return grant

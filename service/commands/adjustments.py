@@ -12,9 +12,12 @@ from service.commands.actor import require_grant
 from service.commands.core import start_latest
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
+from service.config import get_settings
+from service.core.bounds import check_effective_date
 from service.core.clock import now
 from service.core.errors import ValidationFailed
 from service.core.principal import Principal
+from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
 from service.persistence.models import Cadre, Posting, ProcessInstance, Village
 from service.queries.eligibility import cadre_facts
@@ -46,8 +49,8 @@ def open_request_exists(process_key: str, cadre_id: str) -> bool:
         ProcessInstance.cadre_id == cadre_id).limit(1)).first() is not None
 
 
-def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str,
-                       cadre_id: str) -> list[Violation]:
+def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str | None,
+                       cadre_id: str | None) -> list[Violation]:
     """Service-side facts about the nominee the engine's rules cannot see (registry, postings)."""
     if nominee is None:
         return [violation("unknown_nominee", "nominee_id", f"拟任人选 {nominee_id} 不存在")]
@@ -66,6 +69,9 @@ def submit_adjustment(actor: Principal, payload: dict[str, Any],
     """`respond(row)`, when given, runs inside the transaction just before the commit: a response
     built there from the rows the command holds needs no second transaction to read them again."""
     at = now()
+    check_text("justification", payload.get("justification"), LONG_TEXT)
+    check_evidence("evidence", payload.get("evidence"))
+    check_effective_date("effective_date", payload["effective_date"], at.astimezone(get_settings().tz).date())
     with unit_of_work():
         cadre = _cadre(payload["cadre_id"], "cadre_id")
         grant = require_grant(actor, "unit_hr", cadre.unit_id, "为其他派出单位的干部提出调整")

@@ -12,10 +12,11 @@ from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from service.commands.timers import recompute_deadlines
 from service.commands.uow import unit_of_work
+from service.core.bounds import check_year
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, ValidationFailed
 from service.core.principal import Principal
@@ -39,9 +40,9 @@ sa_event.listen(CalendarEntry, "before_delete", _refuse)
 
 
 @sa_event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk(state: object) -> None:
-    if (state.is_update or state.is_delete) and any(  # type: ignore[attr-defined]
-        getattr(m, "class_", None) is CalendarEntry for m in state.all_mappers  # type: ignore[attr-defined]
+def _refuse_bulk(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and any(
+        getattr(m, "class_", None) is CalendarEntry for m in state.all_mappers
     ):
         raise CalendarIsAppendOnly("日历录入记录只能追加")
 
@@ -54,6 +55,9 @@ class EntryResult:
 
 
 def _validate(year: int, holidays: list[date], workdays: list[date]) -> None:
+    # First: a year outside the window would be written and then fail in the date arithmetic of
+    # the recomputation after the commit.
+    check_year("year", year)
     errors: dict[str, list[str]] = {}
     for name, days in (("holidays", holidays), ("workdays", workdays)):
         wrong = sorted(d.isoformat() for d in days if d.year != year)

@@ -3,6 +3,10 @@
 Idempotent: reference rows are upserted by their stable ids, postings and roles are only added when
 missing (so a rerun never undoes what processes changed), and users keep their tokens when the
 --tokens-json file still holds valid ones. Every demo user's password equals its login.
+
+Demo tokens last DEMO_TOKEN_DAYS (ten years, renewed by every seed-demo run), not
+CADREFLOW_TOKEN_DAYS: `make run` and the tests keep using the tokens file, and these users, with
+public passwords, exist only in the demo.
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ import sqlalchemy as sa
 
 from service.commands import SYSTEM, deploy_bundled
 from service.config import get_settings
+from service.core.clock import now
 from service.core.credentials import issue_token, set_password, token_matches
 from service.core.principal import SCOPE_KIND_BY_ROLE
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, User, UserRole, Village
 
 COUNTY_ID = "county"
+DEMO_TOKEN_DAYS = 3650
 
 ORGS: list[tuple[str, str, str, str | None]] = [
     # (id, name, kind, parent_id)
@@ -189,6 +195,7 @@ def _seed_reference(today: date) -> list[DemoCadre]:
 
 def _seed_users(cadres: list[DemoCadre], known_tokens: dict[str, str]) -> dict[str, str]:
     tokens: dict[str, str] = {}
+    expires_at = now() + timedelta(days=DEMO_TOKEN_DAYS)
     for login, display_name, role, scope_id in demo_users(cadres):
         user = db.session.get(User, login)
         if user is None:
@@ -196,12 +203,16 @@ def _seed_users(cadres: list[DemoCadre], known_tokens: dict[str, str]) -> dict[s
             db.session.add(user)
         user.display_name = display_name
         if user.password_hash is None:
-            set_password(user, login)  # demo password = login (documented in README)
+            set_password(user, login, get_settings().password_hash)  # demo password = login (README)
         grant = (role, SCOPE_KIND_BY_ROLE[role], scope_id)
         if grant not in {(r.role, r.scope_kind, r.scope_id) for r in user.roles}:
             user.roles.append(UserRole(role=role, scope_kind=grant[1], scope_id=scope_id))
         known = known_tokens.get(login)
-        tokens[login] = known if known and token_matches(user, known) else issue_token(user)
+        if known and token_matches(user, known):
+            tokens[login] = known
+            user.token_expires_at = expires_at
+        else:
+            tokens[login] = issue_token(user, expires_at)
     return tokens
 
 

@@ -42,7 +42,8 @@ def handover_data(payload: dict[str, Any], source_instance_id: str,
     cadres, villages = cadre_and_village_names(
         [data.get("old_cadre_id"), data.get("new_cadre_id")], [data.get("village_id")], known=known_names)
     for key in ("old_cadre_id", "new_cadre_id"):
-        data[key.replace("_id", "_name")] = cadres.get(data[key]) if data.get(key) else None
+        cadre_id = data.get(key)
+        data[key.replace("_id", "_name")] = cadres.get(cadre_id) if cadre_id else None
     village_id = data.get("village_id")
     data["village_name"] = villages.get(village_id) if village_id else None
     return data

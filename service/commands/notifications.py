@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import NotFound
@@ -21,16 +19,3 @@ def mark_read(actor: Principal, notification_id: int) -> Notification:
         if row.read_at is None:
             row.read_at = at
     return row
-
-
-def mark_notifications_read(actor: Principal, ids: list[int] | None = None) -> int:
-    """Mark the caller's unread notifications read (those of `ids`, or all); returns how many."""
-    at = now()
-    with unit_of_work():
-        stmt = (sa.update(Notification)
-                .where(Notification.login == actor.login, Notification.read_at.is_(None))
-                .values(read_at=at).execution_options(synchronize_session=False))
-        if ids is not None:
-            stmt = stmt.where(Notification.id.in_(ids))
-        count = db.session.execute(stmt).rowcount
-    return count

@@ -1,5 +1,14 @@
-"""start_process: start any deployed process (admin, or a role whose lane holds the start event, or
-a role a start event names in its `start_roles` camunda property)."""
+"""start_process: POST /definitions/{key}/instances, the generic start of a deployed process.
+
+A process that has a command of its own starts only through that command, whose checks and whose
+data from the registry the generic start would bypass (a forged case: another unit's cadre, facts
+the caller wrote, 1-second deadlines). So the generic start refuses `mid_term_replacement`,
+`recall` and `handover` (403, naming where they start), and passes `unit_duties` to its command
+(`unit_id` and `year`, nothing else). Any other process starts here, for the admin or a role whose
+lane holds the start event (or that its `start_roles` property names), but the caller never sets
+what the service fills in (reserved keys), and the names, unit and township that go with a cadre
+or village id come from the registry, so the jurisdiction checked is the real one.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +16,41 @@ import threading
 from typing import Any
 
 from service.commands.actor import first_grant
+from service.commands.adjustments import PROCESS_KEY as ADJUSTMENT_KEY
 from service.commands.core import start
+from service.commands.handover import HANDOVER_KEY
 from service.commands.recalls import PROCESS_KEY as RECALL_KEY
-from service.commands.recalls import RECALL_ROLES
-from service.commands.runtime import definition_of, latest_definition_row
-from service.commands.start_defaults import start_defaults
+from service.commands.start_defaults import UNIT_DUTIES_KEY
 from service.commands.uow import unit_of_work
+from service.commands.yearly_duties import DUTY_YEARS, start_unit_duties
 from service.core.clock import now
-from service.core.errors import Forbidden, ValidationFailed
+from service.core.errors import Conflict, Forbidden, ValidationFailed
 from service.core.principal import Grant, Principal
-from service.persistence.models import ProcessInstance
-from workflows.engine import Definition, EngineError, FormInvalid, ScriptError
+from service.persistence.db import db
+from service.persistence.models import Cadre, Org, ProcessInstance, Village
+from service.persistence.runtime import definition_of, latest_definition_row
+from workflows.engine import RESERVED_DATA_KEYS, Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml
 
 # A narrow role may only start for its own jurisdiction, named by this data field.
 SCOPE_FIELD = {"unit": "unit_id", "township": "township_id", "cadre": "cadre_id"}
-# Roles api.md lets open a case of the process on its own endpoint (POST /recalls) may start it here
-# too, whichever lane of the diagram holds the start event.
-ENDPOINT_STARTERS = {RECALL_KEY: frozenset(RECALL_ROLES)}
+# Where the processes with a command of their own start (the answer of the generic start).
+DEDICATED = {
+    ADJUSTMENT_KEY: "中途调整申请须通过 POST /api/v1/adjustments 提出：由系统核对干部的任职、"
+                    "申请是否重复及拟任人选资格，并从登记信息生成流程数据。",
+    RECALL_KEY: "召回案件须通过 POST /api/v1/recalls 启动：由系统核对干部的任职及是否已有召回案件，"
+                "并从登记信息生成流程数据。",
+    HANDOVER_KEY: "工作交接在中途调整或召回审批通过后由系统自动启动，不能直接发起。",
+}
+# Start data only the service fills in: deadlines and duty thresholds from the configuration,
+# facts from the registry, the engine's own bookkeeping.
+RESERVED_PREFIXES = {"deadline_": "期限由系统配置（CADREFLOW_DEADLINE_*）决定，不能在启动数据中设置。",
+                     "duty_": "帮扶责任标准由系统配置（CADREFLOW_DUTY_*）决定，不能在启动数据中设置。",
+                     "_": "流程引擎内部字段，不能在启动数据中设置。"}
+FACTS_SUFFIX = "_facts"
+# Cadre ids whose `<x>_name` comes from the registry; the first one present gives `unit_id`.
+CADRE_ID_FIELDS = ("cadre_id", "old_cadre_id", "new_cadre_id", "nominee_id")
+UNIT_DUTIES_FIELDS = ("unit_id", "year")
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 _start_roles: dict[str, frozenset[str]] = {}
 _lock = threading.Lock()
@@ -73,12 +99,17 @@ def _starting_grant(actor: Principal, roles: frozenset[str], data: dict[str, Any
 
 def start_process(actor: Principal, key: str, data: dict[str, Any],
                   business_key: str | None = None) -> ProcessInstance:
+    if key in DEDICATED:
+        raise Forbidden(f"流程 {key} 不能通过本接口发起。{DEDICATED[key]}",
+                        errors={"key": [DEDICATED[key]]}, slug="dedicated-command")
+    if key == UNIT_DUTIES_KEY:
+        return _start_unit_duties(actor, data, business_key)
     at = now()
     with unit_of_work():
         row = latest_definition_row(key)
-        data = {**start_defaults(row.key), **data}
-        roles = start_roles(definition_of(row)) | ENDPOINT_STARTERS.get(row.key, frozenset())
-        grant = _starting_grant(actor, roles, data)
+        _refuse_reserved(data)
+        data = {**data, **_registry_data(data)}
+        grant = _starting_grant(actor, start_roles(definition_of(row)), data)
         try:
             instance = start(row, data, at, actor=actor, grant=grant, business_key=business_key,
                              submitter=actor.login)
@@ -88,6 +119,89 @@ def start_process(actor: Principal, key: str, data: dict[str, Any],
             raise ValidationFailed(str(err), errors={"data": [str(err)]}) from err
         except ScriptError as err:
             raise _script_failed(err) from err
+    return instance
+
+
+def _reserved(key: str) -> str | None:
+    """Why the caller may not set `key` in start data, or None."""
+    if key in RESERVED_DATA_KEYS:
+        return "流程引擎内部字段，不能在启动数据中设置。"
+    for prefix, why in RESERVED_PREFIXES.items():
+        if key.startswith(prefix):
+            return why
+    if key.endswith(FACTS_SUFFIX):
+        return "人员资格信息由系统从干部登记信息填写，不能在启动数据中设置。"
+    return None
+
+
+def _refuse_reserved(data: dict[str, Any]) -> None:
+    errors = {f"data.{k}": [why] for k in data if (why := _reserved(k)) is not None}
+    if errors:
+        raise ValidationFailed("启动数据含有由系统填写的字段：" + "、".join(sorted(errors)), errors=errors)
+
+
+def _registry_data(data: dict[str, Any]) -> dict[str, Any]:
+    """The names, unit and township that go with the cadre and village ids of `data`, from the
+    registry. An id the registry lacks, or a value given that contradicts it, is a 422."""
+    errors: dict[str, list[str]] = {}
+    derived: dict[str, Any] = {}
+    for field in CADRE_ID_FIELDS:
+        if data.get(field) is None:
+            continue
+        cadre = db.session.get(Cadre, str(data[field]))
+        if cadre is None:
+            errors[f"data.{field}"] = [f"干部 {data[field]} 不存在。"]
+            continue
+        derived[field.removesuffix("_id") + "_name"] = cadre.name
+        derived.setdefault("unit_id", cadre.unit_id)
+    if data.get("village_id") is not None:
+        village = db.session.get(Village, str(data["village_id"]))
+        if village is None:
+            errors["data.village_id"] = [f"村 {data['village_id']} 不存在。"]
+        else:
+            derived.update(village_name=village.name, village_category=village.category,
+                           township_id=village.township_id)
+    for field, kind, what in (("unit_id", "dispatch_unit", "派出单位"), ("township_id", "township", "乡镇")):
+        if field not in derived and data.get(field) is not None:
+            org = db.session.get(Org, str(data[field]))
+            if org is None or org.kind != kind:
+                errors[f"data.{field}"] = [f"{what} {data[field]} 不存在。"]
+    for field, value in derived.items():
+        given = data.get(field)
+        if given is not None and given != value and f"data.{field}" not in errors:
+            errors[f"data.{field}"] = [f"与登记信息不符：应为 {value}（可省略，由系统按登记信息填写）。"]
+    if errors:
+        raise ValidationFailed("启动数据与登记信息不符：" + "、".join(sorted(errors)), errors=errors)
+    return derived
+
+
+def _start_unit_duties(actor: Principal, data: dict[str, Any], business_key: str | None) -> ProcessInstance:
+    """One unit's duty year, through the command the timer service uses (yearly_duties.py)."""
+    at = now()
+    with unit_of_work():
+        row = latest_definition_row(UNIT_DUTIES_KEY)
+        grant = _starting_grant(actor, start_roles(definition_of(row)), data)
+        errors: dict[str, list[str]] = {}
+        for key in data:
+            if key not in UNIT_DUTIES_FIELDS:
+                errors[f"data.{key}"] = [_reserved(key) or "未知字段：该流程的启动数据只有 unit_id 和 year。"]
+        unit_id, year = data.get("unit_id"), data.get("year")
+        unit = db.session.get(Org, unit_id) if isinstance(unit_id, str) else None
+        if unit is None or unit.kind != "dispatch_unit":
+            errors["data.unit_id"] = [f"派出单位 {unit_id} 不存在。" if unit_id is not None
+                                      else "缺少派出单位（unit_id）。"]
+        if isinstance(year, bool) or not isinstance(year, int) or year not in DUTY_YEARS:
+            errors["data.year"] = [f"年度须为 {DUTY_YEARS.start}–{DUTY_YEARS.stop - 1} 之间的整数。"]
+        if business_key is not None:
+            errors["business_key"] = ["该流程的业务键由系统生成（unit_duties:<派出单位>:<年度>），不能指定。"]
+        if errors:
+            raise ValidationFailed("帮扶责任落实流程的启动数据有误：" + "、".join(sorted(errors)),
+                                   errors=errors)
+        assert isinstance(unit_id, str) and isinstance(year, int)
+        instance = start_unit_duties(unit_id, year, at, actor=actor, grant=grant, submitter=actor.login)
+        if instance is None:
+            message = f"{unit_id} {year} 年度的帮扶责任落实流程已经发起。"
+            raise Conflict(message, errors={"data.unit_id": [message]}, slug="duplicate-open-case")
     return instance
 
 

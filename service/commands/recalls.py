@@ -12,6 +12,7 @@ from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import Forbidden
 from service.core.principal import Principal
+from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
 from service.persistence.models import ProcessInstance, Village
 from workflows.rules import violation
@@ -25,6 +26,8 @@ def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
     grant = first_grant(actor, *RECALL_ROLES)
     if grant is None:
         raise Forbidden("只有县委组织部、县乡村振兴局或县驻村工作领导小组可以启动召回。")
+    check_text("finding", payload.get("finding"), LONG_TEXT)
+    check_evidence("evidence", payload.get("evidence"))
     with unit_of_work():
         cadre = _cadre(payload["cadre_id"], "cadre_id")
         posting = active_posting(cadre.id)
@@ -34,7 +37,8 @@ def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
         if open_request_exists(PROCESS_KEY, cadre.id):
             violations.append(violation("duplicate_open_request", "cadre_id", "该干部已有正在办理的召回案件"))
         refuse(violations, detail="无法启动召回。")
-        village = db.session.get(Village, posting.village_id)
+        assert posting is not None  # refuse() raised cadre_not_posted otherwise
+        village = db.session.get_one(Village, posting.village_id)
         data = {
             "cadre_id": cadre.id, "cadre_name": cadre.name, "role": posting.role,
             "village_id": village.id, "village_name": village.name, "township_id": village.township_id,

@@ -1,7 +1,8 @@
-"""Resume (恢复运行) an instance the timer service stopped in status `error`.
+"""Resume (恢复运行) an instance stopped in status `error`.
 
-After its timers failed `CADREFLOW_TIMER_MAX_ATTEMPTS` times in a row an instance goes to `error`
-and its timers are no longer claimed. Once an administrator has fixed the cause, resuming puts it
+After its timers failed `CADREFLOW_TIMER_MAX_ATTEMPTS` times in a row, or a command of it ran out
+of its engine budget (commands.stopped), an instance goes to `error`: its timers are no longer
+claimed and its tasks cannot be completed. Once an administrator has fixed the cause, resuming puts it
 back to `running` with fresh attempt counters, so that the overdue timers fire at the next sweep.
 The engine state is unchanged: the `resume` event carries the same state hash and who resumed it,
 and why, for the auditors.
@@ -17,6 +18,7 @@ from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from service.core.principal import Principal
+from service.core.text_limits import SHORT_TEXT, check_text
 from service.persistence.db import db
 from service.persistence.models import PendingTimer, ProcessInstance
 from workflows.serialization import state_hash
@@ -24,6 +26,7 @@ from workflows.serialization import state_hash
 
 def resume_instance(actor: Principal, instance_id: str, reason: str) -> ProcessInstance:
     reason = (reason or "").strip()
+    check_text("reason", reason, SHORT_TEXT)
     if not reason:
         raise ValidationFailed("恢复运行须说明原因。", errors={"reason": ["恢复运行须说明原因。"]})
     grant = first_grant(actor, "admin")

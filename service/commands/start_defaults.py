@@ -1,8 +1,9 @@
 """Start data the service fills in from configuration for particular processes.
 
 Deadlines go to every process (core.start); the dispatch unit duty thresholds of domain rule 9
-(CADREFLOW_DUTY_*) only to unit_duties. Explicit start data wins, as for deadlines, and the merged
-data is what the start event records, so a replay needs no configuration.
+(CADREFLOW_DUTY_*) only to unit_duties. A caller of the HTTP API never sets either (the generic
+start refuses `deadline_*` and `duty_*` keys, commands/process.py); the merged data is what the
+start event records, so a replay needs no configuration.
 """
 
 from __future__ import annotations

@@ -12,14 +12,18 @@ import sqlalchemy as sa
 from service.commands import reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
-from service.commands.core import EventInfo, Loaded, fetch_task, record, restored, save
+from service.commands.core import EventInfo, record, save
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
+from service.config import get_settings
+from service.core.bounds import check_form_values
 from service.core.clock import now
 from service.core.errors import Conflict, NotFound, ValidationFailed
 from service.core.principal import Grant, Principal
+from service.core.text_limits import COMMENT, check_form_data, check_text
 from service.persistence.db import db
 from service.persistence.history import canonical
+from service.persistence.loading import Loaded, fetch_task, restored
 from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
 from service.queries.eligibility import cadre_facts
 from workflows.engine import (
@@ -68,7 +72,7 @@ def _require_not_claimed_by_other(actor: Principal, task: HumanTask) -> None:
 
 def _touch(task: HumanTask, at: datetime) -> ProcessInstance:
     """Bump the instance revision: a concurrent command on the same instance then loses (409)."""
-    row = db.session.get(ProcessInstance, task.instance_id)
+    row = db.session.get_one(ProcessInstance, task.instance_id)
     row.updated_at = at
     db.session.flush()
     return row
@@ -125,6 +129,11 @@ def transfer_task(actor: Principal, task_id: str, to_login: str) -> HumanTask:
     return task
 
 
+def _form_fields(task: HumanTask, loaded: Loaded) -> list[dict[str, Any]]:
+    spec = loaded.definition.task_spec(task.spec_id)
+    return list((spec.extensions or {}).get("formFields", [])) if spec is not None else []
+
+
 def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict[str, Any] | None:
     """Facts the service vouches for (the nominee's registry entry) and the rules they must pass.
 
@@ -132,8 +141,7 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
     as a new request, so a bad revision is refused (422) instead of ending the whole request in
     the engine's own rule check.
     """
-    spec = loaded.definition.task_spec(task.spec_id)
-    form = {f.get("id") for f in ((spec.extensions or {}).get("formFields", []) if spec else [])}
+    form = {f.get("id") for f in _form_fields(task, loaded)}
     if "nominee_id" not in form:
         return None
     current = loaded.instance.data
@@ -155,13 +163,15 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
 def complete_task(actor: Principal, task_id: str, decision: str | None, comment: str | None = None,
                   data: dict[str, Any] | None = None,
                   respond: Callable[[CompleteResult], Any] | None = None,
-                  visible: Callable[[HumanTask, ProcessInstance], None] | None = None) -> CompleteResult:
+                  visible: Callable[[HumanTask, ProcessInstance], object] | None = None) -> CompleteResult:
     """Complete a task. `respond(result)`, when given, runs inside the transaction just before the
     commit (its return value lands in `result.response`): a response built from the rows the
     command holds needs no second transaction and no re-reads of the expired rows.
     `visible(task, instance row)`, when given, refuses a caller who may not see the task (it
     raises): the entry point's read check, made on the rows the command reads anyway."""
     at = now()
+    check_text("comment", comment, COMMENT)
+    check_form_data(data or {})
     data = canonical(dict(data or {}))
     with unit_of_work():
         task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance
@@ -169,8 +179,14 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             visible(task, found[0])
         grant = _candidate_grant(actor, task, "办理该任务")
         _require_open(task)
+        if found[0].status == "error":
+            # Its engine stopped (a budget ran out, timers kept failing): it must not run again
+            # until an administrator has resumed it.
+            raise Conflict("流程实例处于“出错”状态，暂不能办理，请联系系统管理员恢复运行或终止。",
+                           slug="instance-error")
         _require_not_claimed_by_other(actor, task)
         loaded = restored(found, with_names=True)
+        check_form_values(_form_fields(task, loaded), data, at.astimezone(get_settings().tz).date())
         trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
         trusted = canonical(trusted) if trusted is not None else None
         try:
@@ -184,7 +200,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             raise ValidationFailed(str(err), errors={"decision": [str(err)]}) from err
         except FormInvalid as err:
             raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
-        closed = {"status": "done", "completed_at": at, "completed_by": actor.login,
+        closed: dict[str, Any] = {"status": "done", "completed_at": at, "completed_by": actor.login,
                   "decision": decision, "comment": (comment or "").strip() or None}
         inputs = {"task_id": task_id, "decision": decision, "comment": comment, "data": data,
                   "actor": actor.login, "trusted_data": trusted}

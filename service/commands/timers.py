@@ -9,12 +9,13 @@ import sqlalchemy as sa
 
 from service.commands import reactions
 from service.commands.actor import SYSTEM, first_grant
-from service.commands.core import EventInfo, load, record, save
+from service.commands.core import EventInfo, record, save
 from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
-from service.core.labels import ROLE_NAMES
+from service.core.labels import ROLE_NAMES, TIMER_NOTICE_NAMES
 from service.core.principal import Principal
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import (
     SCOPE_KIND_BY_ROLE,
     HumanTask,
@@ -26,8 +27,6 @@ from service.persistence.models import (
 from workflows.clock import require_aware
 from workflows.engine import FiredTimer
 from workflows.serialization import state_hash
-
-NOTIFIED_KINDS = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}
 
 
 @dataclass
@@ -55,7 +54,7 @@ def _recipients(notify: str, task: HumanTask | None, instance: ProcessInstance) 
 
 
 def _notify(row: ProcessInstance, timer: FiredTimer, tasks: dict[str, HumanTask], at: datetime) -> list[str]:
-    label = NOTIFIED_KINDS.get(timer.kind or "")
+    label = TIMER_NOTICE_NAMES.get(timer.kind or "")
     if label is None:
         return []
     task = tasks.get(timer.task_id or "")
@@ -142,8 +141,9 @@ def record_timer_failure(instance_id: str, timer_ids: list[str], at: datetime, e
             timer.lock_owner = None
             timer.lock_expires_at = None
         row = db.session.get(ProcessInstance, instance_id)
-        errored = give_up and row is not None and row.status == "running"
-        if errored:
+        errored = False
+        if give_up and row is not None and row.status == "running":
+            errored = True
             row.status = "error"
             row.error = f"定时器连续 {attempts} 次触发失败：{reason}"
             row.updated_at = at

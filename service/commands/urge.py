@@ -17,11 +17,14 @@ from service.commands.core import EventInfo, record
 from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
 from service.core.clock import now
-from service.core.errors import ApiError, Conflict, Forbidden, NotFound
+from service.core.errors import ApiError, Conflict, Forbidden
 from service.core.labels import ROLE_NAMES
 from service.core.principal import Grant, Principal
+from service.core.text_limits import MESSAGE, check_text
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User, UserRole
+from service.queries.access import can_see_task
+from service.queries.tasks import task_not_found
 from workflows.serialization import state_hash
 from workflows.working_days import SHANGHAI
 
@@ -76,11 +79,14 @@ def _candidates(task: HumanTask) -> list[str]:
 
 def urge_task(actor: Principal, task_id: str, message: str | None = None) -> UrgeResult:
     at = now()
+    check_text("message", message, MESSAGE)
     with unit_of_work():
         task = db.session.get(HumanTask, task_id)
         if task is None:
-            raise NotFound(f"任务 {task_id} 不存在。")
-        row = db.session.get(ProcessInstance, task.instance_id)
+            raise task_not_found(task_id)
+        row = db.session.get_one(ProcessInstance, task.instance_id)
+        if not can_see_task(actor, task, row):
+            raise task_not_found(task_id)  # as if it did not exist: a 403 would say that it does
         grant = _urging_grant(actor, row)
         if grant is None:
             raise Forbidden("只有申请人、县驻村办或本案的备案部门可以催办。")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from service.commands.actor import first_grant
-from service.commands.core import EventInfo, load, save
+from service.commands.core import EventInfo, save
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, NotFound
 from service.core.principal import Principal
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import HumanTask, ProcessInstance
 from workflows.engine import MessageNotExpected
 

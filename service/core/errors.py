@@ -1,6 +1,6 @@
 """Expected failures of a command or query, with the HTTP status they map to and a Chinese detail.
 
-service.http.problems renders them as application/problem+json."""
+The HTTP layer renders them: the API as application/problem+json, the pages as error pages."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ DETAILS: dict[int, str] = {
     413: "请求内容超过大小上限。",
     415: "请求的内容类型不受支持。",
     422: "提交的数据未通过校验。",
+    429: "请求过于频繁，请稍后再试。",
     500: "服务器内部错误，已记录日志。",
     503: "服务暂不可用。",
 }
@@ -87,3 +88,14 @@ class Conflict(ApiError):
 class ValidationFailed(ApiError):
     status = 422
     slug = "validation-error"
+
+
+class TooManyRequests(ApiError):
+    """Refused for now; `retry_after` is how many seconds to wait (the Retry-After header)."""
+
+    status = 429
+    slug = "too-many-requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -1,4 +1,8 @@
-"""Chinese names of the English codes, for people reading API responses and pages."""
+"""Chinese names of the English codes, for people reading API responses, pages and exports.
+
+The one place for these tables: the JSON API, the pages (Jinja filters), the audit ledger and the
+notifications all read them from here.
+"""
 
 ROLE_NAMES = {
     "unit_hr": "派出单位人事",
@@ -20,3 +24,41 @@ VILLAGE_CATEGORY_NAMES = {
 # domain.md: only these categories get a work team besides the first secretary.
 CATEGORIES_WITH_WORK_TEAM = frozenset({"poverty_alleviated", "key_assistance"})
 ORG_KIND_NAMES = {"dispatch_unit": "派出单位", "township": "乡镇", "county_body": "县级机构"}
+EMPLOYMENT_NAMES = {"permanent": "在编", "temporary": "临聘"}
+PARTY_NAMES = {"formal": "中共正式党员", "probationary": "中共预备党员", "none": "非党员"}
+
+PROCESS_NAMES = {
+    "mid_term_replacement": "驻村干部中途调整",
+    "handover": "工作交接",
+    "recall": "召回",
+    "unit_duties": "派出单位帮扶责任落实",
+}
+STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
+                "terminated": "已终止", "error": "出错"}
+DECISION_NAMES = {
+    "approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
+    "withdraw": "撤回", "recall": "召回", "rectify": "限期整改",
+}
+# History event kinds (service/persistence/history/commands.py COMMAND_KIND_BY_EVENT).
+EVENT_KIND_NAMES = {
+    "start": "发起",
+    "complete": "办理",
+    "withdraw": "撤回",
+    "timer": "定时器触发",
+    "recompute_deadlines": "重算期限",
+    "claim": "认领",
+    "unclaim": "释放认领",
+    "transfer": "转办",
+    "urge": "催办",
+    "timer_failed": "定时器触发失败",
+    "resume": "恢复运行",
+    "limit_exceeded": "超出运行限制",
+    "terminate": "终止",
+}
+# What a pending timer does when it fires.
+TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
+# The timer kinds that notify people, by the tag their notification starts with; timers of other
+# kinds notify nobody.
+TIMER_NOTICE_NAMES = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}
+# Notification kinds: the timers' and a person's reminder (催办, commands/urge.py).
+NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办"}

@@ -45,9 +45,6 @@ class Principal:
         """The scope ids (unit, township, cadre or county ids) in which the caller holds `role`."""
         return frozenset(grant.scope_id for grant in self.grants if grant.role == role)
 
-    def holds(self, role: str, scope_id: str | None) -> bool:
-        return any(g.role == role and g.scope_id == scope_id for g in self.grants)
-
     @classmethod
     def from_user(cls, user: Any) -> Principal:
         """From a user row with its `roles` (role, scope_kind, scope_id)."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import g, request
 
+from service.config import get_settings
+from service.core.clock import now
 from service.core.errors import Forbidden, Unauthorized
 from service.core.principal import Principal
-from service.queries.principals import principal_for_token
+from service.queries.principals import token_holder
 
 
 def _bearer_token() -> str | None:
@@ -25,11 +27,16 @@ def authenticate() -> Principal:
     token = _bearer_token()
     if token is None:
         raise Unauthorized("缺少访问令牌：请在请求头中提供 Authorization: Bearer <token>。")
-    principal = principal_for_token(token)
-    if principal is None:
+    holder = token_holder(token)
+    if holder is None:
         raise Unauthorized("访问令牌无效或已停用。")
-    g.principal = principal
-    return principal
+    if holder.expired(now()):
+        # Only the token's holder can get here, so saying when it expired tells nobody else anything.
+        when = (f"已于 {holder.expires_at.astimezone(get_settings().tz):%Y-%m-%d %H:%M} 过期"
+                if holder.expires_at is not None else "已过期")
+        raise Unauthorized(f"访问令牌{when}，请联系管理员签发新令牌（cadreflow users token rotate）。")
+    g.principal = holder.principal
+    return holder.principal
 
 
 def require_role(*roles: str) -> Principal:

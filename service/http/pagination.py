@@ -11,6 +11,8 @@ from service.persistence.db import db
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
+# Far beyond any list's last page; a larger number would overflow the database's OFFSET.
+MAX_PAGE = 100_000
 
 
 class PaginationQuerySchema(Schema):
@@ -20,7 +22,8 @@ class PaginationQuerySchema(Schema):
         unknown = RAISE
 
     page = fields.Integer(
-        load_default=1, validate=validate.Range(min=1), metadata={"description": "页码，从 1 开始"}
+        load_default=1, validate=validate.Range(min=1, max=MAX_PAGE),
+        metadata={"description": f"页码，从 1 开始，至多 {MAX_PAGE}"},
     )
     per_page = fields.Integer(
         load_default=DEFAULT_PER_PAGE,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 
 class AppendOnlyViolation(RuntimeError):
@@ -27,12 +27,12 @@ def _refuse_row(_mapper: Any, _connection: Any, target: Any) -> None:
     raise error(describe(target))
 
 
-def _refuse_bulk(state: Any) -> None:
+def _refuse_bulk(state: ORMExecuteState) -> None:
     # Bulk UPDATE/DELETE statements bypass the mapper events.
     if not (state.is_update or state.is_delete):
         return
     for mapper in state.all_mappers:
-        guarded = _GUARDED.get(getattr(mapper, "class_", None))
+        guarded = _GUARDED.get(mapper.class_)
         if guarded is not None:
             raise guarded[0](guarded[2])
 

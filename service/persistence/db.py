@@ -1,7 +1,9 @@
 """The one Flask-SQLAlchemy instance and the naming convention every table and migration shares."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 
 # Deterministic constraint names so Alembic migrations (and SQLite batch mode) can address them.
 NAMING_CONVENTION = {
@@ -13,3 +15,15 @@ NAMING_CONVENTION = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
+
+# The base class of every model. db.Model is built when `db` is, so a type checker cannot use it as
+# a base class; to the checker it is what it is at run time: a declarative base with
+# Flask-SQLAlchemy's model mixin.
+if TYPE_CHECKING:
+    from flask_sqlalchemy.model import Model as _FlaskModel
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Model(_FlaskModel, DeclarativeBase):
+        __table__: ClassVar[Table]  # every model maps a table it declares
+else:
+    Model = db.Model

@@ -1,4 +1,8 @@
-"""The store: the only writer of a process instance's rows.
+"""The store: how an engine command's changes to a process instance reach the database.
+
+Every command that moved the engine saves through save(); commands that change no engine state
+(claims, transfers, resume, a timer's failure count) change a few columns of the same rows through
+the ORM, under the same revision check, and append their event with record_event().
 
 save() writes one command's changes to an instance, in the caller's transaction and in this order:
 1. the instance row with its new state, guarded by its revision (SQLAlchemy's version counter:

@@ -1,46 +1,162 @@
-"""Who may see which instances and tasks (jurisdiction filters for reads; never leak)."""
+"""The access policy: who may see which instances, tasks and cadres, and who may act on a task.
+
+The one definition for the JSON API, the pages and the commands. Each rule comes in two forms
+written next to each other from the same tables: a SQL clause (for lists) and a Python predicate
+(for one row already read). tests/integration/test_access_policy.py checks that they agree.
+
+Each role reads what its work needs: a unit's HR its own cadres and cases; a township the cases
+of its villages and the cadres posted there or named in those cases (the nominees it consents
+to); a cadre the cases about themself and the handovers they take part in, but not, as a nominee,
+the request that names them (its reason and evidence are about the cadre being replaced).
+
+Reads never leak: what a caller may not see is answered as if it did not exist (404).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.core.principal import Principal
-from service.persistence.models import HumanTask, ProcessInstance
+from service.core.principal import Grant, Principal
+from service.persistence.db import db
+from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, Village
 
-# County-wide readers: the county bodies, auditors (read-only) and admins.
-WIDE_ROLES = frozenset({"county", "org_dept", "rrb", "auditor", "admin"})
+# How far each role reads: "county" is everything; otherwise the kind of scope whose id the grant
+# names (a unit, a township, the cadre themself). A role missing here reads nothing.
+COUNTY = "county"
+INSTANCE_REACH: Mapping[str, str] = {
+    "unit_hr": "unit",
+    "township": "township",
+    "cadre": "cadre",
+    "county": COUNTY,
+    "org_dept": COUNTY,
+    "rrb": COUNTY,
+    "auditor": COUNTY,  # read-only, everything
+    "admin": COUNTY,
+}
+CADRE_REACH: Mapping[str, str] = INSTANCE_REACH
 
+# The process whose instances a cadre reads as the new cadre too (it signs the handover).
+HANDOVER = "handover"
+
+# The columns a scope of each kind is matched against. An instance is also visible to its
+# submitter (checked separately: that is a login, not a scope), and a handover to its new cadre.
+INSTANCE_COLUMNS: Mapping[str, tuple[InstrumentedAttribute[str | None], ...]] = {
+    "unit": (ProcessInstance.unit_id,),
+    "township": (ProcessInstance.township_id,),
+    # cadre_id is the cadre a case is about (a handover's old cadre); new_cadre_id of a replacement
+    # or a recall is the nominee, who reads only the handover (below).
+    "cadre": (ProcessInstance.cadre_id,),
+}
+CADRE_COLUMNS: Mapping[str, tuple[InstrumentedAttribute[str], ...]] = {
+    "unit": (Cadre.unit_id,),
+    "cadre": (Cadre.id,),
+}
+
+
+def _reach(principal: Principal, reach: Mapping[str, str]) -> dict[str, frozenset[str]] | None:
+    """Scope ids by scope kind the caller reads in, or None when it reads the whole county."""
+    kinds: dict[str, set[str]] = {}
+    for grant in principal.grants:
+        kind = reach.get(grant.role)
+        if kind == COUNTY:
+            return None
+        if kind is not None:
+            kinds.setdefault(kind, set()).add(grant.scope_id)
+    return {kind: frozenset(ids) for kind, ids in kinds.items()}
+
+
+def _scoped_clause(scopes: dict[str, frozenset[str]], columns: Mapping[str, tuple[InstrumentedAttribute, ...]]
+                   ) -> list[ColumnElement[bool]]:
+    return [column.in_(sorted(scopes[kind])) for kind, cols in columns.items() if kind in scopes
+            for column in cols]
+
+
+def _scoped_match(scopes: dict[str, frozenset[str]], columns: Mapping[str, tuple[InstrumentedAttribute, ...]],
+                  row: object) -> bool:
+    return any(getattr(row, column.key) in scopes[kind] for kind, cols in columns.items() if kind in scopes
+               for column in cols)
+
+
+# -- instances ------------------------------------------------------------------------------------
 
 def instance_clause(principal: Principal) -> ColumnElement[bool] | None:
     """WHERE clause on ProcessInstance for the caller, or None when it may see every instance."""
-    if principal.roles & WIDE_ROLES:
+    scopes = _reach(principal, INSTANCE_REACH)
+    if scopes is None:
         return None
-    conditions: list[ColumnElement[bool]] = [ProcessInstance.submitter == principal.login]
-    units = principal.scopes("unit_hr")
-    if units:
-        conditions.append(ProcessInstance.unit_id.in_(units))
-    townships = principal.scopes("township")
-    if townships:
-        conditions.append(ProcessInstance.township_id.in_(townships))
-    selves = principal.scopes("cadre")
-    if selves:
-        conditions += [ProcessInstance.cadre_id.in_(selves), ProcessInstance.old_cadre_id.in_(selves),
-                       ProcessInstance.new_cadre_id.in_(selves)]
+    conditions = [ProcessInstance.submitter == principal.login, *_scoped_clause(scopes, INSTANCE_COLUMNS)]
+    if "cadre" in scopes:
+        conditions.append(sa.and_(ProcessInstance.process_key == HANDOVER,
+                                  ProcessInstance.new_cadre_id.in_(sorted(scopes["cadre"]))))
     return sa.or_(*conditions)
 
 
 def can_see_instance(principal: Principal, row: ProcessInstance) -> bool:
-    if principal.roles & WIDE_ROLES or row.submitter == principal.login:
+    """instance_clause for one row."""
+    scopes = _reach(principal, INSTANCE_REACH)
+    if scopes is None or row.submitter == principal.login:
         return True
-    selves = principal.scopes("cadre")
-    return (row.unit_id in principal.scopes("unit_hr") or row.township_id in principal.scopes("township")
-            or bool({row.cadre_id, row.old_cadre_id, row.new_cadre_id} & selves))
+    if row.process_key == HANDOVER and row.new_cadre_id in scopes.get("cadre", ()):
+        return True
+    return _scoped_match(scopes, INSTANCE_COLUMNS, row)
+
+
+# -- cadres ---------------------------------------------------------------------------------------
+
+def _township_cadres(townships: frozenset[str]) -> sa.CompoundSelect:
+    """Ids of the cadres a township's work concerns: those posted in its villages now, and those
+    named in its cases (the cadre replaced or recalled, the nominee, a handover's two cadres)."""
+    posted = (sa.select(Posting.cadre_id).join(Village, Village.id == Posting.village_id)
+              .where(Posting.active.is_(True), Village.township_id.in_(sorted(townships))))
+    cases = ProcessInstance.township_id.in_(sorted(townships))
+    columns = (ProcessInstance.cadre_id, ProcessInstance.old_cadre_id, ProcessInstance.new_cadre_id)
+    named = [sa.select(column).where(cases, column.is_not(None)) for column in columns]
+    return sa.union(posted, *named)
+
+
+def cadre_clause(principal: Principal) -> ColumnElement[bool] | None:
+    """WHERE clause on Cadre for the caller, or None when it may see every cadre."""
+    scopes = _reach(principal, CADRE_REACH)
+    if scopes is None:
+        return None
+    conditions = _scoped_clause(scopes, CADRE_COLUMNS)
+    if "township" in scopes:
+        conditions.append(Cadre.id.in_(_township_cadres(scopes["township"])))
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def can_see_cadre(principal: Principal, cadre: Cadre) -> bool:
+    """cadre_clause for one row (a township's reach is read from its postings and cases)."""
+    scopes = _reach(principal, CADRE_REACH)
+    if scopes is None or _scoped_match(scopes, CADRE_COLUMNS, cadre):
+        return True
+    if "township" not in scopes:
+        return False
+    found = db.session.execute(sa.select(sa.literal(1)).where(
+        sa.literal(cadre.id).in_(_township_cadres(scopes["township"])))).first()
+    return found is not None
+
+
+# -- tasks ----------------------------------------------------------------------------------------
+# A task is acted on by whoever holds its role in its scope; it is seen by those and by everyone
+# who may see its instance.
+
+def acting_grant(principal: Principal, role: str, scope_id: str | None) -> Grant | None:
+    """The grant that lets the caller act as `role` in `scope_id`, if any."""
+    for grant in principal.grants:
+        if grant.role == role and grant.scope_id == scope_id:
+            return grant
+    return None
 
 
 def inbox_clause(principal: Principal) -> ColumnElement[bool]:
-    """Tasks the caller may act on: its role in its scope. One (role, scopes) branch per role, so
-    each branch is a range of the (status, role, scope_id, due_at) index."""
+    """WHERE clause on HumanTask: the tasks the caller may act on (may_act as SQL). One
+    (role, scopes) branch per role, so each branch is a range of the (status, role, scope_id,
+    due_at) index."""
     branches = []
     for role in sorted(principal.roles):
         scopes = principal.scopes(role)
@@ -49,4 +165,10 @@ def inbox_clause(principal: Principal) -> ColumnElement[bool]:
 
 
 def may_act(principal: Principal, task: HumanTask) -> bool:
-    return principal.holds(task.role, task.scope_id)
+    """inbox_clause for one row."""
+    return acting_grant(principal, task.role, task.scope_id) is not None
+
+
+def can_see_task(principal: Principal, task: HumanTask, row: ProcessInstance) -> bool:
+    """Whether the caller may see `task` of instance `row`."""
+    return may_act(principal, task) or can_see_instance(principal, row)

@@ -1,4 +1,5 @@
-"""Task reads shared by the JSON API and the web pages: the inbox rules and a task's form contract."""
+"""Task reads shared by the JSON API and the web pages: the inbox, the visible task, its form contract
+and detail."""
 
 from __future__ import annotations
 
@@ -6,11 +7,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands.runtime import definition_of
+from service.core.errors import NotFound
 from service.core.principal import Principal
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
-from service.queries.access import inbox_clause
+from service.persistence.runtime import definition_of
+from service.queries.access import can_see_task, inbox_clause, may_act
+from service.queries.instances import business_data
+from service.queries.views import task_items
 from workflows.parsing import DEFAULT_COMMENT_REQUIRED
 
 
@@ -29,12 +34,43 @@ def done_tasks_query(principal: Principal) -> sa.Select:
             .order_by(HumanTask.completed_at.desc(), HumanTask.id))
 
 
+def task_not_found(task_id: str) -> NotFound:
+    """The one answer for a task that does not exist and for one the caller may not see."""
+    return NotFound(f"任务 {task_id} 不存在或无权查看。")
+
+
+def require_visible_task(principal: Principal, task: HumanTask, row: ProcessInstance) -> bool:
+    """Whether the caller may act on `task` (of instance `row`); 404 (never 403: nothing leaks)
+    when it may not even see it."""
+    if not can_see_task(principal, task, row):
+        raise task_not_found(task.id)
+    return may_act(principal, task)
+
+
+def visible_task(principal: Principal, task_id: str) -> tuple[HumanTask, ProcessInstance, bool]:
+    """The task, its instance and whether the caller may act on it; 404 when it may not see it."""
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise task_not_found(task_id)
+    row = db.session.get_one(ProcessInstance, task.instance_id)
+    return task, row, require_visible_task(principal, task, row)
+
+
 def task_contract(task: HumanTask, row: ProcessInstance) -> tuple[list[dict[str, Any]], list[str]]:
     """The task's form fields and the decisions that need a comment, from its pinned definition."""
-    spec = definition_of(db.session.get(ProcessDefinition, row.definition_id)).task_spec(task.spec_id)
+    spec = definition_of(db.session.get_one(ProcessDefinition, row.definition_id)).task_spec(task.spec_id)
     ext = (spec.extensions or {}) if spec is not None else {}
     decisions = list(task.decisions or [])
     required = ext.get("comment_required")
     comment_required = ([d.strip() for d in required.split(",") if d.strip()] if required is not None
                         else [d for d in decisions if d in DEFAULT_COMMENT_REQUIRED])
     return [dict(f) for f in ext.get("formFields", [])], comment_required
+
+
+def task_detail(task: HumanTask, row: ProcessInstance, acts: bool) -> dict[str, Any]:
+    """The task item with its form fields, the decisions needing a comment, the process data
+    (open tasks only) and whether the caller may act on it now."""
+    form_fields, comment_required = task_contract(task, row)
+    data = business_data(load(row.id, read_only=True).instance) if task.status == "open" else {}
+    return {**task_items([task])[0], "form_fields": form_fields,
+            "comment_required": comment_required, "data": data, "can_act": acts and task.status == "open"}

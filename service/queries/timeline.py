@@ -7,11 +7,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.core.labels import ROLE_NAMES
+from service.core.labels import DECISION_NAMES, EVENT_KIND_NAMES, ROLE_NAMES
 from service.persistence.db import db
-from service.persistence.history.commands import EVENT_KIND_NAMES
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User
-from service.queries.views import DECISION_NAMES
 
 
 def _event_description(event: HistoryEvent, actor_name: str | None, task_name: str | None) -> str:
@@ -24,6 +22,16 @@ def _event_description(event: HistoryEvent, actor_name: str | None, task_name: s
     if event.kind == "transfer" and event.inputs.get("to_user"):
         parts.append(f"，转给 {event.inputs['to_user']}")
     return "".join(parts)
+
+
+def history_query(instance_id: str) -> sa.Select:
+    """The instance's history events in order (to paginate, or to read whole)."""
+    return sa.select(HistoryEvent).where(HistoryEvent.instance_id == instance_id).order_by(HistoryEvent.seq)
+
+
+def instance_history(instance_id: str) -> list[dict[str, Any]]:
+    """The whole timeline of an instance (history_entries of every event)."""
+    return history_entries(db.session.execute(history_query(instance_id)).scalars().all())
 
 
 def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Response bodies shared by the process endpoints (Chinese labels for people)."""
+"""Response items of instances and tasks, shared by the JSON API and the pages (names from core.labels)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.core.labels import POSTING_ROLE_NAMES, ROLE_NAMES
+from service.core.labels import DECISION_NAMES, PROCESS_NAMES, ROLE_NAMES, STATUS_NAMES
 from service.persistence.db import db
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
 from service.queries.names import cadre_and_village_names
-
-DECISION_NAMES = {
-    "approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
-    "withdraw": "撤回", "recall": "召回", "rectify": "限期整改",
-}
-PROCESS_NAMES = {
-    "mid_term_replacement": "驻村干部中途调整",
-    "handover": "工作交接",
-    "recall": "召回",
-    "unit_duties": "派出单位帮扶责任落实",
-}
-STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
-                "terminated": "已终止", "error": "出错"}
-TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
 
 
 def summaries(rows: Sequence[ProcessInstance],
@@ -98,7 +84,3 @@ def instance_items(rows: Sequence[ProcessInstance]) -> list[dict[str, Any]]:
         ProcessDefinition.id.in_({r.definition_id for r in rows}))).all()) if rows else {}
     sums = summaries(rows)
     return [instance_item(r, versions[r.definition_id], sums[r.id]) for r in rows]
-
-
-def posting_role_name(role: str | None) -> str | None:
-    return POSTING_ROLE_NAMES.get(role or "", role)

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 
 from service.persistence.db import db
 from service.persistence.models import PendingTimer, ProcessInstance
@@ -72,7 +74,7 @@ class RowLockClaimer(Claimer):
     def claim(self, now: datetime, skip: set[str]) -> Claim | None:
         # Two primary-key-sized statements instead of one join: joined, the planner may walk every
         # running instance and probe its timers (it does while the tables' statistics are stale,
-        # e.g. right after many instances were started), costing milliseconds per claim. Here the
+        # e.g. right after many instances were started), and every claim pays for that. Here the
         # timers drive (fire_at order, stopping at the first lockable one); the instance's status
         # is a per-row subquery, then the instance row is locked by its key.
         running = sa.select(ProcessInstance.status).where(
@@ -114,12 +116,13 @@ class LeaseClaimer(Claimer):
             if instance_id is None:
                 db.session.rollback()
                 return None
-            taken = db.session.execute(
+            # An UPDATE without RETURNING gives a CursorResult (Session.execute is typed as Result).
+            taken = cast(CursorResult[Any], db.session.execute(
                 sa.update(PendingTimer)
                 .where(PendingTimer.instance_id == instance_id, PendingTimer.fire_at < now, free)
                 .values(lock_owner=self.owner, lock_expires_at=now + self.lock_ttl)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )).rowcount
             db.session.commit()
             if taken:
                 return Claim(instance_id)

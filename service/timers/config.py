@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from service.config import SettingsError
 
@@ -45,7 +46,7 @@ class SchedulerConfig:
             "webhook_retry_seconds": ("CADREFLOW_WEBHOOK_RETRY_SECONDS", float),
             "webhook_timeout_seconds": ("CADREFLOW_WEBHOOK_TIMEOUT_SECONDS", float),
         }
-        kwargs: dict[str, float | int] = {}
+        kwargs: dict[str, Any] = {}  # field name -> a value of the type `kind` made for that field
         for field_name, (var, kind) in names.items():
             raw = env.get(var)
             if not raw:
@@ -57,4 +58,4 @@ class SchedulerConfig:
             if value <= 0:
                 raise SettingsError(f"{var}: 必须为正数")
             kwargs[field_name] = value
-        return cls(**kwargs)  # type: ignore[arg-type]
+        return cls(**kwargs)

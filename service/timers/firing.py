@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from service.commands.stopped import InstanceStopped
 from service.commands.timers import fire_due_timers, record_timer_failure
 from service.core.errors import Conflict
 from service.persistence.db import db
@@ -59,6 +60,11 @@ class TimerFirer:
     def _fire(self, claim: Claim, now: datetime, report: FiringReport) -> None:
         try:
             result = fire_due_timers(claim.instance_id, now)
+        except InstanceStopped as err:
+            # The firing ran out of its engine budget (a runaway script or cycle timer): the
+            # instance is in `error` already, and no retry would do better.
+            report.failed[claim.instance_id] = err.detail
+            report.errored.append(claim.instance_id)
         except Conflict:
             # Another command (a person, another replica) changed the instance meanwhile.
             report.conflicts.append(claim.instance_id)

@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.calendar import uncovered_years
-from service.commands.runtime import get_engine
 from service.core.clock import now as clock_now
 from service.persistence.db import db
 from service.persistence.models import PendingTimer, ProcessInstance
+from service.persistence.runtime import get_engine
 
 
 def _iso(at: datetime | None) -> str | None:

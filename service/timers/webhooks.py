@@ -18,8 +18,10 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
+from sqlalchemy.engine import CursorResult
 
 from service.config import get_settings
 from service.persistence.db import db
@@ -77,17 +79,18 @@ class WebhookDeliverer:
             if delivery_id is None:
                 db.session.rollback()
                 return None
-            taken = db.session.execute(
+            # An UPDATE without RETURNING gives a CursorResult (Session.execute is typed as Result).
+            taken = cast(CursorResult[Any], db.session.execute(
                 sa.update(WebhookDelivery).where(WebhookDelivery.id == delivery_id, free)
                 .values(lock_owner=self.owner, lock_expires_at=now + self.config.lock_ttl)
-                .execution_options(synchronize_session=False)).rowcount
+                .execution_options(synchronize_session=False))).rowcount
             db.session.commit()
             if taken:
                 return delivery_id
 
     def _deliver(self, delivery_id: int, now: datetime, report: DeliveryReport) -> None:
-        delivery = db.session.get(WebhookDelivery, delivery_id)
-        notification = db.session.get(Notification, delivery.notification_id)
+        delivery = db.session.get_one(WebhookDelivery, delivery_id)  # leased by this worker
+        notification = db.session.get_one(Notification, delivery.notification_id)
         body = payload(notification)
         secret = get_settings().webhook_secret or ""
         request = urllib.request.Request(delivery.url, data=body, method="POST", headers={

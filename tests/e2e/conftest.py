@@ -34,6 +34,7 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def live_server(databases: Any) -> Iterator[str]:
     """Base URL of the app on its own seeded SQLite copy, served by werkzeug in a thread."""
+    from app_support import TEST_PASSWORD_HASH
     from werkzeug.serving import make_server
 
     from service.app import create_app
@@ -42,7 +43,7 @@ def live_server(databases: Any) -> Iterator[str]:
 
     if not CHROMIUM.exists():
         pytest.skip(f"chromium not found at {CHROMIUM}")
-    app = create_app(Settings(database_url=databases.seeded_copy("sqlite")))
+    app = create_app(Settings(database_url=databases.seeded_copy("sqlite"), password_hash=TEST_PASSWORD_HASH))
     server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free one
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

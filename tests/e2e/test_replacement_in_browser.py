@@ -1,5 +1,5 @@
 """A first-secretary replacement driven through the pages in chromium, from the HR form to the
-handover, with the invalid form, the other township's 403 and the auditor's verification."""
+handover, with the invalid form, the other township's 404 and the auditor's verification."""
 
 from __future__ import annotations
 
@@ -61,12 +61,12 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     township.click("#inbox a:text-is('乡镇党委政府同意')")
     task_url = township.url
 
-    # Another township's approver may not open the task.
+    # Another township's approver may not open the task: not found, as in the API.
     other = user_page("tw_baishui")
     response = other.goto(task_url)
-    assert response is not None and response.status == 403
-    expect(other.locator("h1")).to_contain_text("403")
-    shoot(other, "07-other-township-403")
+    assert response is not None and response.status == 404
+    expect(other.locator("h1")).to_contain_text("404")
+    shoot(other, "07-other-township-404")
 
     # Rejecting needs a comment: the error shows next to the comment field.
     expect(township.locator("#eligibility")).to_contain_text("符合条件")

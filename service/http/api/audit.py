@@ -42,7 +42,7 @@ def _existing(instance_id: str) -> ProcessInstance:
 @blp.roles(*AUDITORS)
 @blp.arguments(AuditEventsQuerySchema, location="query")
 @blp.response(200, page_schema(AuditEventSchema))
-def events(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-def]
+def events(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
     """实例的原始历史事件（哈希链，按序号）"""
     require_role(*AUDITORS)
     row = _existing(instance_id)
@@ -52,7 +52,7 @@ def events(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-d
 
 @blp.get("/instances/<string:instance_id>/verify")
 @blp.response(200, VerifySchema)
-def verify(instance_id: str):  # type: ignore[no-untyped-def]
+def verify(instance_id: str) -> dict[str, Any]:
     """校验哈希链并重放，报告第一条有问题的事件序号"""
     require_role(*VERIFIERS)
     _existing(instance_id)
@@ -63,7 +63,7 @@ def verify(instance_id: str):  # type: ignore[no-untyped-def]
 @blp.roles(*AUDITORS)
 @blp.arguments(StateQuerySchema, location="query")
 @blp.response(200, StateAtSchema)
-def state(args: dict[str, Any], instance_id: str):  # type: ignore[no-untyped-def]
+def state(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
     """实例在某一时刻的状态：状态、待办任务及可办理者、定时器、数据（由重放得出）"""
     require_role(*AUDITORS)
     _existing(instance_id)

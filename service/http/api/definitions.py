@@ -10,7 +10,6 @@ from flask import request
 from service.commands import deploy, start_process
 from service.core.errors import ValidationFailed
 from service.http.api.blueprint import Blueprint
-from service.http.api.instances import started_body
 from service.http.api.schemas.adjustments import StartedSchema
 from service.http.api.schemas.definitions import (
     DefinitionQuerySchema,
@@ -22,6 +21,7 @@ from service.http.auth import authenticate, require_role
 from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition
+from service.queries.instances import started_view
 
 blp = Blueprint("definitions", __name__, url_prefix="/api/v1", description="流程定义")
 
@@ -45,7 +45,7 @@ def _latest_versions() -> dict[str, int]:
 @blp.get("/definitions")
 @blp.arguments(DefinitionQuerySchema, location="query")
 @blp.response(200, page_schema(DefinitionSchema))
-def list_definitions(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_definitions(args: dict[str, Any]) -> dict[str, Any]:
     """已部署的流程定义及版本"""
     authenticate()
     stmt = sa.select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version.desc())
@@ -61,7 +61,7 @@ def list_definitions(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": UploadSchema}}})
 @blp.response(201, DefinitionSchema)
 @blp.alt_response(200, schema=DefinitionSchema, description="内容与已有版本相同：沿用该版本")
-def upload_definition():  # type: ignore[no-untyped-def]
+def upload_definition() -> tuple[dict[str, Any], int]:
     """上传 BPMN/DMN 文件（multipart 字段 files），校验后成为该流程的新版本（仅管理员）"""
     actor = require_role("admin")
     unknown = sorted(set(request.files) - {"files"}) + sorted(request.form)
@@ -80,8 +80,18 @@ def upload_definition():  # type: ignore[no-untyped-def]
 @blp.post("/definitions/<string:key>/instances")
 @blp.arguments(StartSchema)
 @blp.response(201, StartedSchema)
-def start_instance(args: dict[str, Any], key: str):  # type: ignore[no-untyped-def]
-    """启动任一已部署流程（管理员，或流程开始节点所在泳道的角色）"""
+@blp.alt_response(403, description="无权发起；或该流程有专用接口（mid_term_replacement："
+                  "POST /api/v1/adjustments；recall：POST /api/v1/recalls；handover：审批通过后自动启动），"
+                  "errors.key 指明去处")
+@blp.alt_response(409, description="unit_duties：该派出单位该年度的流程已发起")
+def start_instance(args: dict[str, Any], key: str) -> dict[str, Any]:
+    """启动已部署流程（管理员，或流程开始节点所在泳道的角色）
+
+    有专用接口的流程只能从专用接口发起：中途调整（POST /api/v1/adjustments）、召回（POST /api/v1/recalls）；
+    工作交接由审批通过自动启动；unit_duties 只接受 unit_id 与 year，由系统按配置生成其余数据。
+    启动数据不得含由系统填写的字段（deadline_*、duty_*、*_facts、以 _ 开头的字段）；
+    干部、村对应的姓名、村名、派出单位与乡镇以登记信息为准，与之不符为 422。
+    """
     actor = authenticate()
     row = start_process(actor, key, args["data"], args.get("business_key"))
-    return started_body(row)
+    return started_view(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -20,7 +21,7 @@ blp = Blueprint("health", __name__, url_prefix="/api/v1", description="健康检
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="数据库不可用")
 @blp.doc(security=[])
-def health():  # type: ignore[no-untyped-def]
+def health() -> tuple[dict[str, Any], int]:
     """服务健康状态（无需令牌）"""
     try:
         db.session.execute(sa.text("SELECT 1"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from service.core.labels import ROLE_NAMES
@@ -32,7 +34,7 @@ def _scope_names(principal: Principal) -> dict[tuple[str, str], str]:
 
 @blp.get("/me")
 @blp.response(200, MeSchema)
-def me():  # type: ignore[no-untyped-def]
+def me() -> dict[str, Any]:
     """当前登录用户、角色及管辖范围"""
     principal = authenticate()
     names = _scope_names(principal)

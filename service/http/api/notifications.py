@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.notifications import mark_read
-from service.commands.timers import NOTIFIED_KINDS
+from service.core.labels import NOTIFICATION_KIND_NAMES
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.notifications import NotificationQuerySchema, NotificationSchema
 from service.http.auth import authenticate
@@ -16,11 +16,8 @@ from service.persistence.models import Notification
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1", description="通知（催办、督办、逾期提醒）")
 
-KIND_NAMES = {**NOTIFIED_KINDS, "urge": "催办"}
-
-
 def item(row: Notification) -> dict[str, Any]:
-    return {"id": row.id, "kind": row.kind, "kind_name": KIND_NAMES.get(row.kind, row.kind),
+    return {"id": row.id, "kind": row.kind, "kind_name": NOTIFICATION_KIND_NAMES.get(row.kind, row.kind),
             "message": row.message, "instance_id": row.instance_id, "task_id": row.task_id,
             "created_at": row.created_at, "read_at": row.read_at}
 
@@ -28,7 +25,7 @@ def item(row: Notification) -> dict[str, Any]:
 @blp.get("/notifications")
 @blp.arguments(NotificationQuerySchema, location="query")
 @blp.response(200, page_schema(NotificationSchema))
-def list_notifications(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_notifications(args: dict[str, Any]) -> dict[str, Any]:
     """本人的通知，最新在前；unread=true 只看未读"""
     principal = authenticate()
     stmt = sa.select(Notification).where(Notification.login == principal.login)
@@ -42,6 +39,6 @@ def list_notifications(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @blp.post("/notifications/<int:notification_id>/read")
 @blp.response(200, NotificationSchema)
-def read_notification(notification_id: int):  # type: ignore[no-untyped-def]
+def read_notification(notification_id: int) -> dict[str, Any]:
     """标记为已读（只能标记本人的通知）"""
     return item(mark_read(authenticate(), notification_id))

@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask, current_app, render_template
+from flask import Flask, Response, current_app, render_template
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
+from werkzeug.exceptions import HTTPException
 
-from service.http.problems import handle_http_exception
+from service.http.api import register_blueprints
+from service.http.api.schemas.problem import ProblemSchema
+from service.http.problems import PROBLEM_MIMETYPE, handle_http_exception
 
 API_EXTENSION_KEY = "cadreflow.api"
 HTTP_METHODS = ("get", "post", "put", "patch", "delete")
 
 
 class ProblemApi(Api):
-    """smorest's Api with its JSON error body replaced by problem+json."""
+    """smorest's Api with its JSON error body replaced by problem+json, in the answers and in the
+    OpenAPI document (the error responses every operation refers to)."""
 
-    def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self) -> None:
+        """smorest's, with the error responses in problem+json instead of the success content type."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_MIMETYPE)
+        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return handle_http_exception(error)
 
 
@@ -70,9 +90,6 @@ def init_api(app: Flask) -> Api:
     )
     api = ProblemApi(app)
     app.extensions[API_EXTENSION_KEY] = api
-
-    from service.http.api import register_blueprints
-
     register_blueprints(api)
     app.register_blueprint(_docs_blueprint())
     return api

@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.config import get_settings
-from service.core.errors import Forbidden, NotFound
+from service.core.errors import NotFound
 from service.core.labels import CATEGORIES_WITH_WORK_TEAM, ORG_KIND_NAMES, VILLAGE_CATEGORY_NAMES
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.reference import (
@@ -24,8 +24,8 @@ from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, Village
+from service.queries.access import cadre_clause, can_see_cadre
 from service.queries.eligibility import first_secretary_eligibility
-from service.queries.visibility import cadre_visibility_clause, can_see_cadre
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="基础数据：机构、村、驻村干部")
 
@@ -38,7 +38,7 @@ def _today() -> date:
 @blp.get("/orgs")
 @blp.arguments(OrgQuerySchema, location="query")
 @blp.response(200, page_schema(OrgSchema))
-def list_orgs(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_orgs(args: dict[str, Any]) -> dict[str, Any]:
     """机构列表：派出单位、乡镇、县级机构"""
     authenticate()
     stmt = sa.select(Org).order_by(Org.kind, Org.id)
@@ -54,7 +54,7 @@ def list_orgs(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.get("/villages")
 @blp.arguments(VillageQuerySchema, location="query")
 @blp.response(200, page_schema(VillageSchema))
-def list_villages(args: dict[str, Any]):  # type: ignore[no-untyped-def]
+def list_villages(args: dict[str, Any]) -> dict[str, Any]:
     """村列表（含类别、所属乡镇）"""
     authenticate()
     stmt = sa.select(Village).order_by(Village.township_id, Village.id)
@@ -71,11 +71,11 @@ def list_villages(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 @blp.get("/cadres")
 @blp.arguments(CadreQuerySchema, location="query")
 @blp.response(200, page_schema(CadreSchema))
-def list_cadres(args: dict[str, Any]):  # type: ignore[no-untyped-def]
-    """驻村干部及人选（派出单位人事只见本单位，干部只见本人）"""
+def list_cadres(args: dict[str, Any]) -> dict[str, Any]:
+    """驻村干部及人选（派出单位人事只见本单位；乡镇只见本乡镇各村在岗干部及本乡镇案件涉及的干部；干部只见本人）"""
     principal = authenticate()
     stmt = sa.select(Cadre).order_by(Cadre.id)
-    visible = cadre_visibility_clause(principal)
+    visible = cadre_clause(principal)
     if visible is not None:
         stmt = stmt.where(visible)
     if "unit_id" in args:
@@ -94,14 +94,13 @@ def list_cadres(args: dict[str, Any]):  # type: ignore[no-untyped-def]
 
 @blp.get("/cadres/<string:cadre_id>")
 @blp.response(200, CadreSchema)
-def get_cadre(cadre_id: str):  # type: ignore[no-untyped-def]
+def get_cadre(cadre_id: str) -> dict[str, Any]:
     """单个驻村干部或人选"""
     principal = authenticate()
     cadre = db.session.get(Cadre, cadre_id)
-    if cadre is None:
-        raise NotFound(f"干部 {cadre_id} 不存在。")
-    if not can_see_cadre(principal, cadre):
-        raise Forbidden("无权查看其他派出单位的干部。")
+    if cadre is None or not can_see_cadre(principal, cadre):
+        # One answer for both: a 403 would tell that the cadre exists.
+        raise NotFound(f"干部 {cadre_id} 不存在或无权查看。")
     return _cadres([cadre])[0]
 
 

@@ -6,8 +6,11 @@ calls; they never touch the engine or write rows themselves.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Flask
 
+from service.config import Settings
 from service.http.web import csrf, filters
 from service.http.web.errors import register_page_errors
 
@@ -19,8 +22,15 @@ register_page_errors(bp)
 from service.http.web import audit, auth_views, inbox, instance, requests, task  # noqa: E402, F401
 
 
-def register_web(app: Flask) -> None:
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+def register_web(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        # Flask refuses a cookie signed longer ago than this (31 days by default), on top of the
+        # server-side lifetimes of the session row.
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_max_hours),
+    )
     app.register_blueprint(bp)
     app.jinja_env.globals["csrf_token"] = csrf.csrf_token
     filters.install(app)

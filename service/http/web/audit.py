@@ -1,7 +1,6 @@
 """Auditor pages: search instances, verify one (hash chain + replay), its state at a moment, export.
 
-The audit module (service/audit) does the work; these pages only read it. It is imported inside
-the views so that the rest of the pages do not depend on it being installed.
+The audit module (service/audit) does the work; these pages only read it.
 """
 
 from __future__ import annotations
@@ -17,15 +16,17 @@ from werkzeug.wrappers import Response
 
 from service.audit import InstanceNotStarted, ledger_rows, state_at, verify_instance, write_xlsx
 from service.config import get_settings
-from service.core.errors import Conflict
-from service.http.api.instances import visible_instance
+from service.core.bounds import year_problem
+from service.core.errors import Conflict, ValidationFailed
+from service.core.labels import PROCESS_NAMES, STATUS_NAMES
 from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.forms import parse_date
 from service.http.web.paging import PER_PAGE, page_arg, page_count
 from service.http.web.session import require_principal, roles_required
 from service.persistence.models import Cadre, ProcessInstance, Village
-from service.queries.views import PROCESS_NAMES, STATUS_NAMES, instance_items
+from service.queries.instances import visible_instance
+from service.queries.views import instance_items
 
 AUDITORS = ("auditor",)
 
@@ -84,7 +85,7 @@ def audit_instance(instance_id: str) -> str:
                 state = state_at(row.id, at)
             except InstanceNotStarted:
                 state_error = "该时刻实例尚未发起。"
-            except Conflict as err:
+            except (Conflict, ValidationFailed) as err:
                 state_error = err.detail
     return render_template("web/audit_instance.html", instance=instance_items([row])[0],
                            verification=verification, at=raw_at, state=state, state_error=state_error)
@@ -100,6 +101,9 @@ def audit_export() -> Response | tuple[str, int]:
     if start is None or end is None or end < start:
         return render_template("web/error.html", status=400, title="请求有误",
                                detail="请填写有效的起止日期（起始不晚于截止）。"), 400
+    problem = year_problem("start", start.year) or year_problem("end", end.year)
+    if problem:
+        return render_template("web/error.html", status=400, title="请求有误", detail=problem), 400
     begin = datetime.combine(start, time.min, tz)
     finish = datetime.combine(end + timedelta(days=1), time.min, tz)
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from service.commands.logins import check_login
+from service.core.errors import TooManyRequests
 from service.http.web import bp
-from service.http.web.session import current_principal, find_user, sign_in, sign_out
+from service.http.web.session import current_principal, sign_in, sign_out
 
 
 def _safe_next(target: str | None) -> str:
-    # Only paths of this site: an absolute or protocol-relative URL would be an open redirect.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    r"""Only a path of this site. Browsers drop tabs and line breaks from a URL and read a
+    backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would leave the site:
+    those characters go first, then anything with a scheme or a host is refused."""
+    cleaned = "".join(ch for ch in target or "" if ch >= " " and ch != "\x7f").replace("\\", "/")
+    parts = urlsplit(cleaned)
+    if cleaned.startswith("/") and not cleaned.startswith("//") and not parts.scheme and not parts.netloc:
+        return cleaned
     return url_for("web.inbox")
 
 
@@ -22,12 +30,17 @@ def home() -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str | tuple[str, int]:
+def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     next_url = request.values.get("next", "")
     if request.method == "GET":
         return render_template("web/login.html", next=next_url, login="", error=None)
     login_name = request.form.get("login", "").strip()
-    user = find_user(login_name, request.form.get("password", ""))
+    try:
+        # remote_addr is the peer, or with CADREFLOW_TRUSTED_PROXIES the address the proxies report.
+        user = check_login(login_name, request.form.get("password", ""), request.remote_addr)
+    except TooManyRequests as refused:
+        return (render_template("web/login.html", next=next_url, login=login_name, error=refused.detail),
+                429, {"Retry-After": str(refused.retry_after)})
     if user is None:
         return render_template("web/login.html", next=next_url, login=login_name,
                                error="用户名或密码错误。"), 401

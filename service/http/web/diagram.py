@@ -27,18 +27,6 @@ TASKS = {"task", "userTask", "scriptTask", "serviceTask", "manualTask", "sendTas
 GATEWAY_MARKS = {"exclusiveGateway": "×", "parallelGateway": "+", "inclusiveGateway": "○",
                  "eventBasedGateway": "◇"}
 FONT = 12
-STYLE = """
-.bpmn text{font-size:12px;fill:#222;font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif}
-.bpmn .pool,.bpmn .lane{fill:none;stroke:#9aa5b1;stroke-width:1}
-.bpmn .node{fill:#fff;stroke:#37474f;stroke-width:1.5}
-.bpmn .end{stroke-width:3.5}
-.bpmn .edge{fill:none;stroke:#78909c;stroke-width:1.2}
-.bpmn .done{fill:#e3f4e5;stroke:#2e7d32}
-.bpmn .edge.done{fill:none;stroke:#2e7d32;stroke-width:2}
-.bpmn .active{fill:#fff3e0;stroke:#e65100;stroke-width:3.5}
-.bpmn .noninterrupting{stroke-dasharray:4 2}
-"""
-
 
 @dataclass
 class Element:
@@ -169,4 +157,4 @@ def render_svg(xml: str | bytes, completed: Iterable[str], active: Iterable[str]
     return Markup(
         f'<svg class="bpmn" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="流程图" '
         f'viewBox="{left:g} {top:g} {width:g} {height:g}" width="{width:g}" height="{height:g}">'
-        f"<style>{STYLE}</style>{defs}{body}</svg>")
+        f"{defs}{body}</svg>")

@@ -8,12 +8,17 @@ from typing import Any
 from flask import Flask
 
 from service.config import get_settings
-from service.core.labels import POSTING_ROLE_NAMES, ROLE_NAMES, VILLAGE_CATEGORY_NAMES
-from service.queries.views import DECISION_NAMES, PROCESS_NAMES, STATUS_NAMES
+from service.core.labels import (
+    DECISION_NAMES,
+    EMPLOYMENT_NAMES,
+    PARTY_NAMES,
+    POSTING_ROLE_NAMES,
+    PROCESS_NAMES,
+    ROLE_NAMES,
+    STATUS_NAMES,
+    VILLAGE_CATEGORY_NAMES,
+)
 from workflows.rules import REASONS
-
-EMPLOYMENT_NAMES = {"permanent": "在编", "temporary": "临聘"}
-PARTY_NAMES = {"formal": "中共正式党员", "probationary": "中共预备党员", "none": "非党员"}
 
 
 def local_time(value: datetime | date | str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -22,9 +27,10 @@ def local_time(value: datetime | date | str | None, fmt: str = "%Y-%m-%d %H:%M")
         return ""
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            parsed = datetime.fromisoformat(value)
         except ValueError:
             return value
+        value = parsed
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(get_settings().tz)

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from service.commands.notifications import mark_read
 from service.core.clock import now
+from service.core.labels import PROCESS_NAMES
 from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.paging import PER_PAGE, page_arg, page_count
@@ -15,7 +16,7 @@ from service.http.web.session import current_principal, login_required, require_
 from service.persistence.db import db
 from service.persistence.models import HumanTask, Notification, ProcessInstance
 from service.queries.tasks import done_tasks_query, open_tasks_query
-from service.queries.views import PROCESS_NAMES, task_items
+from service.queries.views import task_items
 
 
 @bp.get("/inbox")
@@ -63,8 +64,6 @@ def notifications() -> str:
 @login_required
 def read_notifications() -> Response:
     # One id marks one reminder read; no id ("全部标为已读") marks all of the user's unread ones.
-    # Imported here: the command arrives with the timers work (service/commands/notifications.py).
-
     principal = require_principal()
     raw = request.form.getlist("id")
     if raw:

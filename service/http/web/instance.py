@@ -1,34 +1,66 @@
-"""The instance page: facts, open tasks, the BPMN diagram with progress highlighted, the timeline."""
+"""The instance page: facts, open tasks, the BPMN diagram with progress highlighted, the timeline;
+for administrators, terminating the instance (终止) with a reason and an explicit confirmation."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import render_template
+from typing import Any
 
-from service.commands.core import load
-from service.http.api.instances import open_task_items, visible_instance
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from service.commands import terminate_instance
+from service.commands.terminate import TERMINABLE
+from service.core.errors import Conflict, ValidationFailed
+from service.core.text_limits import SHORT_TEXT
 from service.http.web import bp
 from service.http.web.diagram import render_svg
+from service.http.web.forms import field_errors
 from service.http.web.session import login_required, require_principal
-from service.persistence.db import db
-from service.persistence.models import HistoryEvent
-from service.queries.timeline import history_entries, related_instances
+from service.persistence.loading import load
+from service.persistence.models import ProcessInstance
+from service.queries.instances import bpmn_xml, business_data, open_task_items, visible_instance
+from service.queries.timeline import instance_history, related_instances
 from service.queries.views import instance_items
-from workflows.determinism import RESERVED_KEY
+
+
+def _render(row: ProcessInstance, errors: dict[str, list[str]] | None = None,
+            values: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
+    principal = require_principal()
+    loaded = load(row.id, read_only=True)
+    data = business_data(loaded.instance)
+    svg = render_svg(bpmn_xml(loaded), loaded.instance.completed_element_ids(),
+                     loaded.instance.active_element_ids())
+    return render_template("web/instance.html", instance=instance_items([row])[0], data=data, svg=svg,
+                           open_tasks=open_task_items(row.id), history=instance_history(row.id),
+                           related=related_instances(row, data), error=row.error,
+                           is_auditor=principal.has_role("auditor"),
+                           can_terminate=principal.has_role("admin") and row.status in TERMINABLE,
+                           reason_limit=SHORT_TEXT, errors=errors or {}, values=values or {}), status
 
 
 @bp.get("/instances/<string:instance_id>")
 @login_required
-def instance_page(instance_id: str) -> str:
+def instance_page(instance_id: str) -> tuple[str, int]:
+    return _render(visible_instance(require_principal(), instance_id))
+
+
+@bp.post("/instances/<string:instance_id>/terminate")
+@login_required
+def instance_terminate(instance_id: str) -> Response | tuple[str, int]:
     principal = require_principal()
     row = visible_instance(principal, instance_id)
-    loaded = load(row.id, read_only=True)
-    data = {k: v for k, v in loaded.instance.data.items() if k != RESERVED_KEY}
-    xml = next(text for name, text in sorted(loaded.definition.xml.items()) if name.endswith(".bpmn"))
-    svg = render_svg(xml, loaded.instance.completed_element_ids(), loaded.instance.active_element_ids())
-    events = db.session.execute(sa.select(HistoryEvent).where(HistoryEvent.instance_id == row.id)
-                                .order_by(HistoryEvent.seq)).scalars().all()
-    return render_template("web/instance.html", instance=instance_items([row])[0], data=data, svg=svg,
-                           open_tasks=open_task_items(row.id), history=history_entries(events),
-                           related=related_instances(row, data),
-                           is_auditor=principal.has_role("auditor"))
+    reason = request.form.get("reason", "").strip()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["请填写终止原因。"]
+    if request.form.get("confirm") != "on":
+        errors["confirm"] = ["请勾选确认：终止后不能恢复。"]
+    if not errors:
+        try:
+            terminate_instance(principal, instance_id, reason)
+        except (ValidationFailed, Conflict) as err:  # Forbidden: the error page (403)
+            errors = field_errors(err.errors or {"_form": [err.detail]}, {"reason"})
+        else:
+            flash("已终止该流程实例，全部待办和定时器已取消。", "ok")
+            return redirect(url_for("web.instance_page", instance_id=instance_id))
+    return _render(row, errors, request.form.to_dict(), 422)

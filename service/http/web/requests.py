@@ -14,7 +14,6 @@ from service.commands.adjustments import active_posting
 from service.config import get_settings
 from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
-from service.http.api.instances import visible_instance
 from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.forms import field_errors, parse_date
@@ -23,6 +22,7 @@ from service.http.web.session import require_principal, roles_required
 from service.persistence.db import db
 from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, Village
 from service.queries.eligibility import cadre_facts
+from service.queries.instances import visible_instance
 from service.queries.views import instance_items
 from workflows.rules import REASONS, ROLES, nominee_eligibility
 
@@ -104,8 +104,9 @@ def request_submit() -> Response | tuple[str, int]:
         return _render(values, errors, 422)
     try:
         row = submit_adjustment(require_principal(), payload)
-    except ValidationFailed as err:
-        return _render(values, field_errors(err.errors or {"_form": [err.detail]}, FORM_FIELDS, ALIASES), 422)
+    except (ValidationFailed, Conflict) as err:  # 409: the same request submitted twice at once
+        return _render(values, field_errors(err.errors or {"_form": [err.detail]}, FORM_FIELDS, ALIASES),
+                       err.status)
     flash("申请已提交，等待乡镇党委政府审核。", "ok")
     return redirect(url_for("web.instance_page", instance_id=row.id))
 

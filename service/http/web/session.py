@@ -1,50 +1,55 @@
 """Session login for the pages: who is signed in, sign in / out, and the login_required guard.
 
-The session cookie only holds the login; roles and scopes are read from the database on every
-request, so a revoked role or a deactivated user takes effect at once.
+The session cookie holds a random session id; the session itself is a row on the server
+(service/commands/web_sessions.py), checked on every request for its idle and absolute lifetimes
+and deleted at sign-out, so a copied cookie stops working then. Roles and scopes are read from the
+database on every request too, so a revoked role or a deactivated user takes effect at once.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-import sqlalchemy as sa
 from flask import g, redirect, request, session, url_for
 
-from service.core.credentials import check_password
+from service.commands.web_sessions import close_session, open_session, resume_session
 from service.core.errors import Forbidden
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
+SESSION_ID_KEY = "sid"
+# The login, for the access log only (observability/requests.py): who is signed in comes from the
+# session row, never from this.
 LOGIN_KEY = "login"
-
-
-def find_user(login: str, password: str) -> User | None:
-    """The active user with this login and password, or None (same answer for either mistake)."""
-    user = db.session.execute(sa.select(User).where(User.login == login)).scalar_one_or_none()
-    if user is None or not user.active or not check_password(user, password):
-        return None
-    return user
 
 
 def sign_in(user: User) -> None:
     # A fresh session on login: a session id or CSRF token planted before login is not kept.
     session.clear()
+    session[SESSION_ID_KEY] = open_session(user.login)
     session[LOGIN_KEY] = user.login
 
 
 def sign_out() -> None:
+    session_id = session.get(SESSION_ID_KEY)
+    if isinstance(session_id, str):
+        close_session(session_id)
     session.clear()
 
 
 def current_principal() -> Principal | None:
     if "web_principal" in g:
         return g.web_principal
-    login = session.get(LOGIN_KEY)
+    session_id = session.get(SESSION_ID_KEY)
+    login = resume_session(session_id) if isinstance(session_id, str) and session_id else None
+    if login is None:
+        # Signed out, expired, or a cookie from before sessions were kept on the server: forget it.
+        session.pop(SESSION_ID_KEY, None)
+        session.pop(LOGIN_KEY, None)
     user = db.session.get(User, login) if login else None
     principal = Principal.from_user(user) if user is not None and user.active else None
     g.web_principal = principal
@@ -67,7 +72,7 @@ def login_required(fn: F) -> F:
             return redirect(url_for("web.login", next=request.full_path.rstrip("?")))
         return fn(*args, **kwargs)
 
-    return wrapper  # type: ignore[return-value]
+    return cast(F, wrapper)  # functools.wraps keeps fn's signature
 
 
 def roles_required(*roles: str) -> Callable[[F], F]:
@@ -83,6 +88,6 @@ def roles_required(*roles: str) -> Callable[[F], F]:
                 raise Forbidden("当前用户没有访问此页面的角色。")
             return fn(*args, **kwargs)
 
-        return login_required(wrapper)  # type: ignore[return-value]
+        return login_required(cast(F, wrapper))
 
     return decorator

@@ -1,4 +1,6 @@
-"""The task page: the request's facts, its history, the decision form; claim, unclaim, transfer (转办)."""
+"""The task page: the request's facts, its history, the decision form; claim, unclaim, transfer (转办).
+
+A task the user may not see is 404, as in the API (queries.tasks.visible_task): nothing leaks."""
 
 from __future__ import annotations
 
@@ -9,32 +11,19 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from service.commands import claim_task, complete_task, transfer_task, unclaim_task
-from service.commands.core import load
-from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
 from service.http.web import bp
 from service.http.web.forms import field_errors, human, task_form_data
 from service.http.web.session import login_required, require_principal
 from service.persistence.db import db
-from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User, UserRole
-from service.queries.access import can_see_instance, may_act
-from service.queries.tasks import task_contract
-from service.queries.timeline import history_entries
+from service.persistence.loading import load
+from service.persistence.models import HumanTask, ProcessInstance, User, UserRole
+from service.queries.instances import business_data
+from service.queries.tasks import task_contract, visible_task
+from service.queries.timeline import instance_history
 from service.queries.views import task_items
-from workflows.determinism import RESERVED_KEY
 from workflows.rules import nominee_eligibility
-
-
-def _task_for(principal: Principal, task_id: str) -> tuple[HumanTask, ProcessInstance, bool]:
-    """The task, its instance and whether the user may act on it; 403 outside the jurisdiction."""
-    task = db.session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound("任务不存在。")
-    row = db.session.get(ProcessInstance, task.instance_id)
-    acts = may_act(principal, task)
-    if not acts and not can_see_instance(principal, row):
-        raise Forbidden("该任务不在您的管辖范围内，无权查看。")
-    return task, row, acts
 
 
 def _transfer_candidates(principal: Principal, task: HumanTask) -> list[User]:
@@ -47,20 +36,18 @@ def _transfer_candidates(principal: Principal, task: HumanTask) -> list[User]:
 def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str, list[str]] | None = None,
             values: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
     principal = require_principal()
-    data = {k: v for k, v in load(row.id, read_only=True).instance.data.items() if k != RESERVED_KEY}
+    data = business_data(load(row.id, read_only=True).instance)
     form_fields, comment_required = task_contract(task, row)
     eligibility = None
     if data.get("nominee_facts") and data.get("role"):
         eligibility = nominee_eligibility(data["nominee_facts"], data["role"], data.get("effective_date"))
-    events = db.session.execute(sa.select(HistoryEvent).where(HistoryEvent.instance_id == row.id)
-                                .order_by(HistoryEvent.seq)).scalars().all()
     item = task_items([task])[0]
     can_act = acts and task.status == "open"
     claimed_by_other = bool(task.claimed_by) and task.claimed_by != principal.login
     claimed_by_me = can_act and task.claimed_by == principal.login
     return render_template(
         "web/task.html", task=item, instance=row, data=data, eligibility=eligibility,
-        history=history_entries(events), form_fields=form_fields, comment_required=comment_required,
+        history=instance_history(row.id), form_fields=form_fields, comment_required=comment_required,
         can_act=can_act and not claimed_by_other, claimed_by_other=claimed_by_other,
         transfer_to=_transfer_candidates(principal, task) if claimed_by_me else [],
         errors=errors or {}, values=values or {},
@@ -70,7 +57,7 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
 @bp.get("/tasks/<string:task_id>")
 @login_required
 def task_page(task_id: str) -> tuple[str, int]:
-    task, row, acts = _task_for(require_principal(), task_id)
+    task, row, acts = visible_task(require_principal(), task_id)
     return _render(task, row, acts)
 
 
@@ -78,7 +65,7 @@ def task_page(task_id: str) -> tuple[str, int]:
 @login_required
 def task_complete(task_id: str) -> Response | tuple[str, int]:
     principal = require_principal()
-    task, row, acts = _task_for(principal, task_id)
+    task, row, acts = visible_task(principal, task_id)
     form_fields, comment_required = task_contract(task, row)
     decision = request.form.get("decision", "")
     comment = request.form.get("comment", "").strip()
@@ -104,7 +91,7 @@ def task_complete(task_id: str) -> Response | tuple[str, int]:
 
 def _task_action(task_id: str, action: str) -> Response:
     principal = require_principal()
-    _task_for(principal, task_id)
+    visible_task(principal, task_id)
     try:
         if action == "claim":
             claim_task(principal, task_id)

@@ -1,4 +1,6 @@
-"""History event kinds and the engine commands (workflows.replay format) they stand for."""
+"""History event kinds and the engine commands (workflows.replay format) they stand for.
+
+Their Chinese names are service.core.labels.EVENT_KIND_NAMES."""
 
 from __future__ import annotations
 
@@ -19,20 +21,8 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "urge": None,  # a person's reminder (催办): a notification, not an engine command
     "timer_failed": None,  # status -> error after failed firings; engine state unchanged
     "resume": None,  # an administrator put an `error` instance back to running; state unchanged
-}
-
-EVENT_KIND_NAMES = {
-    "start": "发起",
-    "complete": "办理",
-    "withdraw": "撤回",
-    "timer": "定时器触发",
-    "recompute_deadlines": "重算期限",
-    "claim": "认领",
-    "unclaim": "释放认领",
-    "transfer": "转办",
-    "urge": "催办",
-    "timer_failed": "定时器触发失败",
-    "resume": "恢复运行",
+    "limit_exceeded": None,  # a command ran out of its engine budget (rolled back); status -> error
+    "terminate": "terminate",  # an administrator ended the instance: open tasks and timers cancelled
 }
 
 

@@ -1,9 +1,12 @@
 """Alembic environment: runs inside the Flask app, against the app's engine and models."""
 
 import logging
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from alembic.runtime.migration import MigrationContext
 from flask import current_app
 
 from service.persistence.models.types import UTCDateTime
@@ -14,7 +17,7 @@ migrate_ext = current_app.extensions["migrate"]
 target_metadata = migrate_ext.db.metadata
 
 
-def render_item(type_, obj, autogen_context):  # type: ignore[no-untyped-def]
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Render our portable column types by name, so new revisions import them instead of spelling
     out dialect variants (Alembic's default rendering of the JSON/JSONB variant does not compile)."""
     if type_ != "type":
@@ -36,7 +39,7 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    def skip_empty_autogenerate(_context, _revision, directives):  # type: ignore[no-untyped-def]
+    def skip_empty_autogenerate(_context: MigrationContext, _revision: Any, directives: list[Any]) -> None:
         if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
             directives[:] = []
             logger.info("No changes in schema detected.")

@@ -2,9 +2,11 @@
 
 from service.persistence.models.calendar import CalendarYear
 from service.persistence.models.calendar_entries import CalendarEntry
+from service.persistence.models.calendar_pins import CalendarPin
 from service.persistence.models.definitions import ProcessDefinition
 from service.persistence.models.events import HistoryEvent
 from service.persistence.models.instances import INSTANCE_STATUSES, ProcessInstance
+from service.persistence.models.logins import LoginFailure, WebSession
 from service.persistence.models.notifications import Notification
 from service.persistence.models.reference import (
     ORG_KINDS,
@@ -32,10 +34,12 @@ __all__ = [
     "TASK_STATUSES",
     "VILLAGE_CATEGORIES",
     "CalendarEntry",
+    "CalendarPin",
     "CalendarYear",
     "Cadre",
     "HistoryEvent",
     "HumanTask",
+    "LoginFailure",
     "Notification",
     "Org",
     "PendingTimer",
@@ -45,5 +49,6 @@ __all__ = [
     "User",
     "UserRole",
     "Village",
+    "WebSession",
     "WebhookDelivery",
 ]

@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import JSONType, UTCDateTime, utcnow
 
 
-class CalendarYear(db.Model):
+class CalendarYear(Model):
     __tablename__ = "calendar_years"
 
     year: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)

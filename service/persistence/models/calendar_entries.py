@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.persistence.append_only import AppendOnlyViolation, guard_append_only
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import JSONType, UTCDateTime
 
 
-class CalendarEntry(db.Model):
+class CalendarEntry(Model):
     __tablename__ = "calendar_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

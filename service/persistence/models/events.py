@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import JSONType, UTCDateTime
 
 
-class HistoryEvent(db.Model):
+class HistoryEvent(Model):
     __tablename__ = "history_events"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

@@ -7,13 +7,24 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import UTCDateTime, utcnow
 
 INSTANCE_STATUSES = ("running", "completed", "rejected", "withdrawn", "terminated", "error")
+# One open case per cadre: the processes whose commands refuse a second running case of the same
+# cadre (commands/adjustments.py, commands/recalls.py). Their check reads before it writes, so two
+# requests at once both pass it; this partial unique index refuses the second row whatever the
+# timing (migration 0007), and the unit of work answers 409. A cadre holds one posting at a time,
+# so the cadre also fixes the role. Handovers are left out: one follows every approved
+# replacement or recall, started by the approval itself.
+ONE_OPEN_CASE_PROCESSES = ("mid_term_replacement", "recall")
+ONE_OPEN_CASE_INDEX = "uq_process_instances_one_open_case"
+ONE_OPEN_CASE_COLUMNS = ("process_key", "cadre_id")
+ONE_OPEN_CASE_WHERE = ("status = 'running' AND process_key IN ("
+                       + ", ".join(f"'{key}'" for key in ONE_OPEN_CASE_PROCESSES) + ")")
 
 
-class ProcessInstance(db.Model):
+class ProcessInstance(Model):
     __tablename__ = "process_instances"
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
@@ -26,8 +37,10 @@ class ProcessInstance(db.Model):
     # JSONB reorders keys, which would make a restored instance diverge from its replay.
     state: Mapped[dict] = mapped_column(sa.JSON)
     # Optimistic concurrency: SQLAlchemy issues UPDATE ... WHERE revision = :old and raises
-    # StaleDataError when another transaction got there first (service/errors.py maps it to 409).
+    # StaleDataError when another transaction got there first (the unit of work makes it a 409).
+    # This is the one concurrency check: the store and every other ORM write of the row go through it.
     revision: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # The cadre a case is about (old_cadre_id for a handover); see ONE_OPEN_CASE_PROCESSES.
     cadre_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     old_cadre_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     new_cadre_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
@@ -41,4 +54,8 @@ class ProcessInstance(db.Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
 
     __mapper_args__ = {"version_id_col": revision}
-    __table_args__ = (sa.Index("ix_process_instances_process_key_status", "process_key", "status"),)
+    __table_args__ = (
+        sa.Index("ix_process_instances_process_key_status", "process_key", "status"),
+        sa.Index(ONE_OPEN_CASE_INDEX, *ONE_OPEN_CASE_COLUMNS, unique=True,
+                 sqlite_where=sa.text(ONE_OPEN_CASE_WHERE), postgresql_where=sa.text(ONE_OPEN_CASE_WHERE)),
+    )

@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.persistence.db import db
+from service.persistence.db import Model
 
 ORG_KINDS = ("dispatch_unit", "township", "county_body")
 VILLAGE_CATEGORIES = ("poverty_alleviated", "key_assistance", "weak_party_org", "red_village")
@@ -19,7 +19,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Org(db.Model):
+class Org(Model):
     __tablename__ = "orgs"
 
     id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -31,7 +31,7 @@ class Org(db.Model):
     __table_args__ = (sa.CheckConstraint(_in("kind", ORG_KINDS), name="kind"),)
 
 
-class Village(db.Model):
+class Village(Model):
     __tablename__ = "villages"
 
     id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -44,7 +44,7 @@ class Village(db.Model):
     __table_args__ = (sa.CheckConstraint(_in("category", VILLAGE_CATEGORIES), name="category"),)
 
 
-class Cadre(db.Model):
+class Cadre(Model):
     __tablename__ = "cadres"
 
     id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
@@ -67,7 +67,7 @@ class Cadre(db.Model):
         return [p for p in self.postings if p.active]
 
 
-class Posting(db.Model):
+class Posting(Model):
     __tablename__ = "postings"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

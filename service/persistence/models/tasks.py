@@ -7,13 +7,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import JSONType, UTCDateTime, utcnow
 
 TASK_STATUSES = ("open", "done", "cancelled")
 
 
-class HumanTask(db.Model):
+class HumanTask(Model):
     __tablename__ = "human_tasks"
 
     id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # the engine's task id

@@ -7,11 +7,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import UTCDateTime
 
 
-class PendingTimer(db.Model):
+class PendingTimer(Model):
     __tablename__ = "pending_timers"
 
     id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)

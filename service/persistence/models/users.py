@@ -8,17 +8,20 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core.principal import ROLES, SCOPE_KIND_BY_ROLE  # noqa: F401  (re-exported)
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import UTCDateTime, utcnow
 
 
-class User(db.Model):
+class User(Model):
     __tablename__ = "users"
 
     login: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     display_name: Mapped[str] = mapped_column(sa.String(200))
     # sha256 hex of the bearer token: a leaked table does not leak usable tokens.
     token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The token is refused from this instant on (CADREFLOW_TOKEN_DAYS after it was issued). A token
+    # without an expiry is refused too: every way of issuing one sets it.
+    token_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -28,7 +31,7 @@ class User(db.Model):
     )
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     __tablename__ = "user_roles"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

@@ -11,13 +11,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.persistence.db import db
+from service.persistence.db import Model
 from service.persistence.models.types import UTCDateTime
 
 DELIVERY_STATUSES = ("pending", "sent", "failed")
 
 
-class WebhookDelivery(db.Model):
+class WebhookDelivery(Model):
     __tablename__ = "webhook_deliveries"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)

@@ -2,7 +2,10 @@
 
 from marshmallow import fields, validate
 
+from service.core.bounds import EARLIEST_YEAR, EFFECTIVE_DATE_YEARS_AHEAD
+from service.core.text_limits import EVIDENCE_ITEMS, LONG_TEXT, SHORT_TEXT
 from service.http.api.schemas.base import StrictSchema
+from service.http.api.schemas.bounds import within_years
 from workflows.rules import REASONS, ROLES
 
 
@@ -13,12 +16,14 @@ class AdjustmentSchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     reason = fields.String(required=True, validate=validate.OneOf(tuple(REASONS)),
                            metadata={"description": "health | post_change | family_hardship | other"})
-    justification = fields.String(allow_none=True, load_default="",
+    justification = fields.String(allow_none=True, load_default="", validate=validate.Length(max=LONG_TEXT),
                                   metadata={"description": "具体理由（原因为 other 时必填）"})
     nominee_id = fields.String(required=True, validate=validate.Length(min=1),
                              metadata={"description": "拟任人选"})
-    effective_date = fields.Date(required=True)
-    evidence = fields.List(fields.String(), load_default=list, metadata={"description": "证明材料"})
+    effective_date = fields.Date(required=True, validate=within_years("effective_date"), metadata={
+        "description": f"生效日期：{EARLIEST_YEAR} 年起，至多为今天起 {EFFECTIVE_DATE_YEARS_AHEAD} 年内"})
+    evidence = fields.List(fields.String(validate=validate.Length(max=SHORT_TEXT)), load_default=list,
+                           validate=validate.Length(max=EVIDENCE_ITEMS), metadata={"description": "证明材料"})
 
 
 class StartedSchema(StrictSchema):

@@ -2,6 +2,8 @@
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from service.core.bounds import EARLIEST_YEAR, LATEST_YEAR
+from service.http.api.schemas.bounds import within_years
 from service.http.pagination import PaginationQuerySchema
 
 
@@ -35,8 +37,9 @@ class StateQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    at = fields.AwareDateTime(required=True, format="iso", metadata={
-        "description": "ISO 8601 时间，须带时区偏移，如 2026-12-03T10:00:00+08:00"})
+    at = fields.AwareDateTime(required=True, format="iso", validate=within_years("at"), metadata={
+        "description": f"ISO 8601 时间，须带时区偏移，如 2026-12-03T10:00:00+08:00；"
+                       f"{EARLIEST_YEAR}-{LATEST_YEAR} 年之间"})
 
 
 class PastTaskSchema(Schema):

@@ -5,10 +5,15 @@ from marshmallow import Schema, fields, validate
 from service.http.api.schemas.base import StrictSchema
 from service.http.pagination import PaginationQuerySchema
 
+# A year has at most 366 days: a longer list is not a calendar.
+DAYS = validate.Length(max=366)
+
 
 class CalendarYearInSchema(StrictSchema):
-    holidays = fields.List(fields.Date(), required=True, metadata={"description": "法定节假日（放假日期）"})
-    workdays = fields.List(fields.Date(), load_default=list, metadata={"description": "调休上班的周末"})
+    holidays = fields.List(fields.Date(), required=True, validate=DAYS,
+                           metadata={"description": "法定节假日（放假日期），均须属于该年"})
+    workdays = fields.List(fields.Date(), load_default=list, validate=DAYS,
+                           metadata={"description": "调休上班的周末，均须属于该年"})
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500),
                          metadata={"description": "依据，例如国务院办公厅通知文号"})
 

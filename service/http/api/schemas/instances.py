@@ -1,7 +1,9 @@
-"""Instances: list, detail, history timeline, diagram."""
+"""Instances: list, detail, terminate, history timeline, diagram."""
 
 from marshmallow import Schema, fields, validate
 
+from service.core.text_limits import SHORT_TEXT
+from service.http.api.schemas.base import StrictSchema
 from service.http.pagination import PaginationQuerySchema
 from service.persistence.models import INSTANCE_STATUSES
 
@@ -52,6 +54,11 @@ class InstanceDetailSchema(InstanceItemSchema):
     timers = fields.List(fields.Nested(TimerSchema), required=True)
     related = fields.List(fields.Dict(), metadata={"description": "关联实例（交接、来源申请）"})
     error = fields.String(allow_none=True)
+
+
+class TerminateSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=SHORT_TEXT),
+                           metadata={"description": "终止原因（记入办理经过）"})
 
 
 class ActorSchema(Schema):

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from service.core.text_limits import MESSAGE
 from service.http.api.schemas.base import StrictSchema
 from service.http.pagination import PaginationQuerySchema
 
@@ -22,7 +23,7 @@ class NotificationSchema(Schema):
 
 
 class UrgeSchema(StrictSchema):
-    message = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500),
+    message = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MESSAGE),
                             metadata={"description": "附言（可选）"})
 
 

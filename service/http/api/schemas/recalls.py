@@ -2,6 +2,7 @@
 
 from marshmallow import fields, validate
 
+from service.core.text_limits import EVIDENCE_ITEMS, LONG_TEXT, SHORT_TEXT
 from service.http.api.schemas.base import StrictSchema
 
 
@@ -9,6 +10,7 @@ class RecallSchema(StrictSchema):
     cadre_id = fields.String(required=True, validate=validate.Length(min=1))
     source = fields.String(required=True, validate=validate.OneOf(("supervision", "assessment")),
                            metadata={"description": "supervision（日常监督） | assessment（考核）"})
-    finding = fields.String(required=True, validate=validate.Length(min=1),
+    finding = fields.String(required=True, validate=validate.Length(min=1, max=LONG_TEXT),
                              metadata={"description": "发现的问题"})
-    evidence = fields.List(fields.String(), load_default=list)
+    evidence = fields.List(fields.String(validate=validate.Length(max=SHORT_TEXT)), load_default=list,
+                           validate=validate.Length(max=EVIDENCE_ITEMS))

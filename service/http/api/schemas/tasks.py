@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from service.core.text_limits import COMMENT
 from service.http.api.schemas.base import StrictSchema
 from service.http.pagination import PaginationQuerySchema
 from workflows.parsing import DECISIONS
@@ -45,7 +46,7 @@ class TaskDetailSchema(TaskItemSchema):
 
 class CompleteSchema(StrictSchema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
-    comment = fields.String(allow_none=True, load_default=None)
+    comment = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=COMMENT))
     data = fields.Dict(keys=fields.String(), load_default=dict)
 
 

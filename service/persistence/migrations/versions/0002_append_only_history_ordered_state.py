@@ -19,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("ALTER TABLE process_instances ALTER COLUMN state TYPE json USING state::text::json")
@@ -43,7 +43,7 @@ def upgrade():
     """)
 
 
-def downgrade():
+def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("DROP TRIGGER IF EXISTS history_events_no_truncate ON history_events")

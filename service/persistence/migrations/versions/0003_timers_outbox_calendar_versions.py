@@ -20,7 +20,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     with op.batch_alter_table("pending_timers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("next_attempt_at", UTCDateTime(), nullable=True))
 
@@ -68,7 +68,7 @@ def upgrade():
         batch_op.create_index("ix_webhook_deliveries_due", ["status", "next_attempt_at"], unique=False)
 
 
-def downgrade():
+def downgrade() -> None:
     with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
         batch_op.drop_index("ix_webhook_deliveries_due")
     op.drop_table("webhook_deliveries")

@@ -17,7 +17,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade():
+def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("""
@@ -40,7 +40,7 @@ def upgrade():
     """)
 
 
-def downgrade():
+def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("DROP TRIGGER IF EXISTS calendar_entries_no_truncate ON calendar_entries")
