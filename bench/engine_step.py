@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests" / "workflows"))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 from SpiffWorkflow.bpmn import BpmnWorkflow  # noqa: E402
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine  # noqa: E402
@@ -37,7 +37,7 @@ from workflows import rules  # noqa: E402
 from workflows.engine import DEFAULT_DEADLINES, Engine, load_definition  # noqa: E402
 from workflows.working_days import WorkingCalendar  # noqa: E402
 
-FIXTURE = ROOT / "tests" / "workflows" / "fixtures" / "approval_loop.bpmn"
+FIXTURE = ROOT / "tests" / "support" / "fixtures" / "approval_loop.bpmn"
 
 
 def decision_for(spec_id: str) -> tuple[str, str | None, dict]:
