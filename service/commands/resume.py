@@ -12,31 +12,23 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from service.commands.actor import first_grant
+from service.commands.admin_action import admin_with_reason, instance_row
 from service.commands.core import EventInfo, record
 from service.commands.uow import unit_of_work
 from service.core.clock import now
-from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from service.core.errors import Conflict
 from service.core.principal import Principal
-from service.core.text_limits import SHORT_TEXT, check_text
 from service.persistence.db import db
 from service.persistence.models import PendingTimer, ProcessInstance
 from workflows.serialization import state_hash
 
 
 def resume_instance(actor: Principal, instance_id: str, reason: str) -> ProcessInstance:
-    reason = (reason or "").strip()
-    check_text("reason", reason, SHORT_TEXT)
-    if not reason:
-        raise ValidationFailed("恢复运行须说明原因。", errors={"reason": ["恢复运行须说明原因。"]})
-    grant = first_grant(actor, "admin")
-    if grant is None:
-        raise Forbidden("只有系统管理员可以恢复出错的流程实例。")
+    grant, reason = admin_with_reason(actor, reason, reason_missing="恢复运行须说明原因。",
+                                      not_admin="只有系统管理员可以恢复出错的流程实例。")
     at = now()
     with unit_of_work():
-        row = db.session.get(ProcessInstance, instance_id)
-        if row is None:
-            raise NotFound(f"流程实例 {instance_id} 不存在。")
+        row = instance_row(instance_id)
         if row.status != "error":
             raise Conflict(f"流程实例状态为 {row.status}，只有出错（error）的实例可以恢复运行。",
                            slug="not-in-error")

@@ -8,15 +8,13 @@ an engine command: a replay re-executes it and must reproduce its state hash.
 
 from __future__ import annotations
 
-from service.commands.actor import first_grant
+from service.commands.admin_action import admin_with_reason, instance_row
 from service.commands.core import EventInfo, save
 from service.commands.uow import unit_of_work
 from service.core.clock import now
-from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from service.core.errors import Conflict
 from service.core.labels import STATUS_NAMES
 from service.core.principal import Principal
-from service.core.text_limits import SHORT_TEXT, check_text
-from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import ProcessInstance
 from workflows.engine import NotRunning
@@ -25,18 +23,11 @@ TERMINABLE = frozenset({"running", "error"})
 
 
 def terminate_instance(actor: Principal, instance_id: str, reason: str) -> ProcessInstance:
-    reason = (reason or "").strip()
-    check_text("reason", reason, SHORT_TEXT)
-    if not reason:
-        raise ValidationFailed("终止流程须说明原因。", errors={"reason": ["终止流程须说明原因。"]})
-    grant = first_grant(actor, "admin")
-    if grant is None:
-        raise Forbidden("只有系统管理员可以终止流程实例。")
+    grant, reason = admin_with_reason(actor, reason, reason_missing="终止流程须说明原因。",
+                                      not_admin="只有系统管理员可以终止流程实例。")
     at = now()
     with unit_of_work():
-        row = db.session.get(ProcessInstance, instance_id)
-        if row is None:
-            raise NotFound(f"流程实例 {instance_id} 不存在。")
+        row = instance_row(instance_id)
         if row.status not in TERMINABLE:
             status = STATUS_NAMES.get(row.status, row.status)
             raise Conflict(f"流程实例状态为“{status}”，不能终止。", slug="not-running")
