@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     if settings.trusted_proxies:
         # The client address (login throttling, logs) from X-Forwarded-For, as set by this many
         # proxies in front; without them that header is anyone's to write and is ignored.
+        # Wrapping wsgi_app is Flask's documented way to add middleware; its stubs type it as a
+        # method, hence the ignore.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
     app.extensions[SETTINGS_KEY] = settings
 
