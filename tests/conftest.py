@@ -178,3 +178,13 @@ def clock(app: Flask):  # type: ignore[no-untyped-def]
     from service.core.clock import ManualClock, install_clock
 
     return install_clock(app, ManualClock(datetime.fromisoformat(CLOCK_START)))
+
+
+@pytest.fixture
+def pg_app(backend: str, make_app: Callable[..., Flask]) -> Flask:
+    """A fresh seeded app on PostgreSQL; skipped on SQLite, whose single file lock serialises
+    every writer and so proves nothing about races."""
+    if backend != "postgresql":
+        pytest.skip("concurrency is tested on PostgreSQL (set CADREFLOW_TEST_DATABASE_URL); "
+                    "SQLite serialises all writers")
+    return make_app()

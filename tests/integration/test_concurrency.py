@@ -5,24 +5,12 @@ PostgreSQL only: SQLite serialises writers on one file lock, which proves nothin
 
 from __future__ import annotations
 
-import threading
-
-import pytest
 import sqlalchemy as sa
 from process_helpers import FS_REQUEST
+from races import THREADS, race
 
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask
-
-THREADS = 20
-
-
-@pytest.fixture
-def pg_app(backend, make_app):
-    if backend != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (set CADREFLOW_TEST_DATABASE_URL); "
-                    "SQLite serialises all writers")
-    return make_app()
 
 
 def test_twenty_simultaneous_completions(pg_app, tokens):
@@ -32,26 +20,9 @@ def test_twenty_simultaneous_completions(pg_app, tokens):
     assert started.status_code == 201
     instance_id = started.get_json()["instance_id"]
     task_id = started.get_json()["open_tasks"][0]["id"]
-    headers = {"Authorization": f"Bearer {tokens['tw_qingshan']}"}
-    barrier = threading.Barrier(THREADS)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        own = pg_app.test_client()  # each thread: its own request context and DB session
-        barrier.wait()
-        response = own.post(f"/api/v1/tasks/{task_id}/complete", headers=headers,
-                            json={"decision": "approve", "comment": "同意"})
-        with lock:
-            statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-
-    assert sorted(statuses) == [200] + [409] * (THREADS - 1), statuses
+    statuses = race(pg_app, tokens["tw_qingshan"], f"/api/v1/tasks/{task_id}/complete",
+                    {"decision": "approve", "comment": "同意"})
+    assert statuses == [200] + [409] * (THREADS - 1), statuses
     with pg_app.app_context():
         events = db.session.execute(sa.select(HistoryEvent).where(
             HistoryEvent.instance_id == instance_id, HistoryEvent.task_id == task_id)).scalars().all()

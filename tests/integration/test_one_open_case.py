@@ -11,12 +11,11 @@ the threaded test runs on PostgreSQL only (SQLite serialises every writer).
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 from process_helpers import FS_REQUEST, Api, problem_fields
+from races import race
 
 from service.app import MIGRATIONS_DIR
 from service.commands import adjustments, recalls
@@ -24,7 +23,6 @@ from service.persistence.db import db
 from service.persistence.models import ProcessInstance
 from service.persistence.models.instances import ONE_OPEN_CASE_INDEX, ONE_OPEN_CASE_PROCESSES
 
-THREADS = 20
 RECALL = {"cadre_id": "c-wangqiang", "source": "supervision", "finding": "长期不在岗", "evidence": []}
 
 
@@ -70,40 +68,11 @@ def test_a_second_recall_past_the_check_is_409_and_a_replacement_may_run_beside_
                                           "nominee_id": "c-wuting"}, status=201)
 
 
-@pytest.fixture
-def pg_app(backend, make_app):
-    if backend != "postgresql":
-        pytest.skip("concurrency is tested on PostgreSQL (set CADREFLOW_TEST_DATABASE_URL); "
-                    "SQLite serialises all writers")
-    return make_app()
-
-
-def _race(app, tokens, login: str, path: str, body: dict) -> list[int]:
-    headers = {"Authorization": f"Bearer {tokens[login]}"}
-    barrier = threading.Barrier(THREADS)
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def worker() -> None:
-        own = app.test_client()  # each thread: its own request context and DB session
-        barrier.wait()
-        response = own.post(path, headers=headers, json=body)
-        with lock:
-            statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=worker) for _ in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sorted(statuses)
-
-
 def test_twenty_parallel_identical_requests_start_one(pg_app, tokens):
-    statuses = _race(pg_app, tokens, "hr_edu", "/api/v1/adjustments", FS_REQUEST)
+    statuses = race(pg_app, tokens["hr_edu"], "/api/v1/adjustments", FS_REQUEST)
     assert statuses.count(201) == 1 and set(statuses) <= {201, 409, 422}, statuses
     assert _running(pg_app, "mid_term_replacement", "c-zhangwei") == 1
-    statuses = _race(pg_app, tokens, "orgdept", "/api/v1/recalls", RECALL)
+    statuses = race(pg_app, tokens["orgdept"], "/api/v1/recalls", RECALL)
     assert statuses.count(201) == 1 and set(statuses) <= {201, 409, 422}, statuses
     assert _running(pg_app, "recall", "c-wangqiang") == 1
 
