@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
 from service.cli.context import app_context
@@ -9,12 +11,23 @@ from service.commands import resume_instance, terminate_instance
 from service.core.errors import ApiError
 from service.core.principal import Principal
 from service.persistence.db import db
-from service.persistence.models import User
+from service.persistence.models import ProcessInstance, User
 
 
 @click.group("instances", help="流程实例运维。")
 def instances() -> None:
     pass
+
+
+def _run_admin_action(action: Callable[[Principal, str, str], ProcessInstance], instance_id: str,
+                      login: str, reason: str, done: str) -> None:
+    """Run an administrator's action on one instance as `login`; refusals become CLI errors."""
+    with app_context():
+        try:
+            row = action(_operator(login), instance_id, reason)
+        except ApiError as exc:
+            raise click.ClickException(exc.detail) from exc
+        click.echo(f"流程实例 {row.id} {done}（{row.process_key}）。")
 
 
 def _operator(login: str) -> Principal:
@@ -30,12 +43,7 @@ def _operator(login: str) -> Principal:
 @click.option("--by", "login", required=True, help="操作的管理员账号（须有 admin 角色）")
 @click.option("--reason", required=True, help="恢复原因（记入历史事件）")
 def resume_command(instance_id: str, login: str, reason: str) -> None:
-    with app_context():
-        try:
-            row = resume_instance(_operator(login), instance_id, reason)
-        except ApiError as exc:
-            raise click.ClickException(exc.detail) from exc
-        click.echo(f"流程实例 {row.id} 已恢复运行（{row.process_key}）。")
+    _run_admin_action(resume_instance, instance_id, login, reason, "已恢复运行")
 
 
 @instances.command("terminate", help="终止办理中或出错（error）的实例：取消其全部待办和定时器，实例状态为"
@@ -44,9 +52,4 @@ def resume_command(instance_id: str, login: str, reason: str) -> None:
 @click.option("--by", "login", required=True, help="操作的管理员账号（须有 admin 角色）")
 @click.option("--reason", required=True, help="终止原因（记入历史事件）")
 def terminate_command(instance_id: str, login: str, reason: str) -> None:
-    with app_context():
-        try:
-            row = terminate_instance(_operator(login), instance_id, reason)
-        except ApiError as exc:
-            raise click.ClickException(exc.detail) from exc
-        click.echo(f"流程实例 {row.id} 已终止（{row.process_key}）。")
+    _run_admin_action(terminate_instance, instance_id, login, reason, "已终止")
