@@ -24,7 +24,7 @@ from service.persistence import (
     json_codec,
     models,  # noqa: F401  (registers every table on db.metadata)
 )
-from service.persistence.db import db
+from service.persistence.db import db, end_read_only_transaction
 from service.timers.scheduler_status import NotRunning, install
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "persistence" / "migrations")
@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
+    app.teardown_appcontext(end_read_only_transaction)
     if settings.database_url.startswith("sqlite"):
         with app.app_context():
             event.listen(db.engine, "connect", _configure_sqlite_connection)

@@ -27,3 +27,20 @@ if TYPE_CHECKING:
         __table__: ClassVar[Table]  # every model maps a table it declares
 else:
     Model = db.Model
+
+
+def end_read_only_transaction(exc: BaseException | None) -> None:
+    """Commit, rather than roll back, a request's transaction that wrote nothing.
+
+    Commands write inside commands.uow.unit_of_work, which commits or rolls back itself; what is
+    still open when a request ends has only read. Flask-SQLAlchemy ends it with ROLLBACK, and
+    psycopg forgets the statements it prepared on that connection at every ROLLBACK, so each
+    request would prepare them again. A COMMIT ends the same read-only transaction and keeps them.
+    Runs before Flask-SQLAlchemy's own teardown (teardowns run in reverse order of registration).
+    """
+    session = db.session()  # the request's own Session behind the scoped proxy
+    if exc is not None or not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        return  # unflushed changes outside a unit of work: leave them to the rollback
+    session.commit()
