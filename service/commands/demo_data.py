@@ -23,9 +23,10 @@ from service.commands import SYSTEM, deploy_bundled
 from service.config import get_settings
 from service.core.clock import now
 from service.core.credentials import issue_token, set_password, token_matches
+from service.core.labels import CATEGORIES_WITH_WORK_TEAM
 from service.core.principal import SCOPE_KIND_BY_ROLE
 from service.persistence.db import db
-from service.persistence.models import Cadre, Org, Posting, User, UserRole, Village
+from service.persistence.models import Cadre, Org, Posting, User, UserRole, Village, VillageCategory
 
 COUNTY_ID = "county"
 DEMO_TOKEN_DAYS = 3650
@@ -168,7 +169,9 @@ def _seed_reference(today: date) -> list[DemoCadre]:
         _upsert(Org, org_id, name=name, kind=kind, parent_id=parent_id)
         db.session.flush()  # parents before children (self-referencing FK)
     for village_id, name, category, township_id in VILLAGES:
-        _upsert(Village, village_id, name=name, category=category, township_id=township_id)
+        village = _upsert(Village, village_id, name=name, category=category, township_id=township_id)
+        if category not in {row.category for row in village.category_rows}:
+            village.category_rows.append(VillageCategory(village_id=village_id, category=category))
     cadres = demo_cadres(today)
     for c in cadres:
         _upsert(
@@ -188,9 +191,15 @@ def _seed_reference(today: date) -> list[DemoCadre]:
             )
         ).first()
         if exists is None:
-            db.session.add(Posting(cadre_id=c.id, village_id=village_id, role=role,
-                                   term_start=TERM_START, term_end=TERM_END, active=True))
+            leads_team = role == "first_secretary" and _has_work_team(village_id)
+            db.session.add(Posting(cadre_id=c.id, village_id=village_id, role=role, supplier_id=c.unit_id,
+                                   term_start=TERM_START, planned_end=TERM_END, active=True,
+                                   leads_team=leads_team))
     return cadres
+
+
+def _has_work_team(village_id: str) -> bool:
+    return any(v[0] == village_id and v[2] in CATEGORIES_WITH_WORK_TEAM for v in VILLAGES)
 
 
 def _seed_users(cadres: list[DemoCadre], known_tokens: dict[str, str]) -> dict[str, str]:

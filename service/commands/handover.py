@@ -16,7 +16,7 @@ from service.commands.core import start_latest
 from service.commands.outbox import Reported
 from service.config import get_settings
 from service.persistence.db import db
-from service.persistence.models import Posting, ProcessInstance
+from service.persistence.models import Cadre, Posting, ProcessInstance
 from service.queries.names import cadre_and_village_names
 
 HANDOVER_MESSAGE = "handover_requested"
@@ -63,8 +63,16 @@ def switch_postings(reported: Reported) -> None:
             Posting.cadre_id == new_id, Posting.village_id == village_id, Posting.role == role,
             Posting.active.is_(True))).scalar_one_or_none()
         if already is None:
-            db.session.add(Posting(cadre_id=new_id, village_id=village_id, role=role,
-                                   term_start=min(start, today), term_end=None, active=True))
+            predecessor = db.session.execute(sa.select(Posting).where(
+                Posting.cadre_id == old_id, Posting.village_id == village_id, Posting.role == role,
+                Posting.active.is_(True))).scalars().first() if old_id else None
+            successor = db.session.get(Cadre, new_id)
+            # The successor takes over the predecessor's place: its planned end and team lead.
+            db.session.add(Posting(
+                cadre_id=new_id, village_id=village_id, role=role, term_start=min(start, today),
+                term_end=None, active=True, supplier_id=successor.unit_id if successor else None,
+                planned_end=predecessor.planned_end if predecessor else None,
+                leads_team=predecessor.leads_team if predecessor else False))
             db.session.flush()  # the successor is in post before the predecessor is released
     if old_id:
         for posting in db.session.execute(sa.select(Posting).where(

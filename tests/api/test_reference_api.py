@@ -82,6 +82,7 @@ def test_cadre_fields(client, auth):
     assert cadre["postings"] == [{
         "village_id": "v-shangzhuang", "village_name": "上庄村", "township_id": "tw-qingshan",
         "role": "first_secretary", "term_start": "2025-03-01", "term_end": "2027-02-28", "active": True,
+        "planned_end": "2027-02-28", "ended_on": None, "leads_team": True,
     }]
     assert cadre["party_status"] == "formal"
     assert cadre["party_member_since"] == "2010-07-01"

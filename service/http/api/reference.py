@@ -155,7 +155,11 @@ def _cadres(cadres: Sequence[Cadre]) -> list[dict[str, Any]]:
                         "township_id": villages[p.village_id].township_id,
                         "role": p.role,
                         "term_start": p.term_start,
-                        "term_end": p.term_end,
+                        # The contract's term_end: the actual end once ended, else the planned one.
+                        "term_end": p.term_end or p.planned_end,
+                        "planned_end": p.planned_end,
+                        "ended_on": p.term_end,
+                        "leads_team": p.leads_team,
                         "active": p.active,
                     }
                     for p in cadre.postings

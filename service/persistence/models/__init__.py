@@ -9,15 +9,20 @@ from service.persistence.models.instances import INSTANCE_STATUSES, ProcessInsta
 from service.persistence.models.logins import LoginFailure, WebSession
 from service.persistence.models.notifications import Notification
 from service.persistence.models.reference import (
+    EMPLOYMENT_TYPES,
     ORG_KINDS,
     PARTY_STATUSES,
     POSTING_ROLES,
+    UNIT_KINDS,
+    UNIT_LEVELS,
     VILLAGE_CATEGORIES,
     Cadre,
     Org,
     Posting,
     Village,
+    VillageCategory,
 )
+from service.persistence.models.roster_changes import ROSTER_ACTIONS, ROSTER_ENTITIES, RosterChange
 from service.persistence.models.tasks import TASK_STATUSES, HumanTask
 from service.persistence.models.timers import PendingTimer
 from service.persistence.models.users import ROLES, SCOPE_KIND_BY_ROLE, User, UserRole
@@ -25,13 +30,18 @@ from service.persistence.models.webhooks import DELIVERY_STATUSES, WebhookDelive
 
 __all__ = [
     "DELIVERY_STATUSES",
+    "EMPLOYMENT_TYPES",
     "INSTANCE_STATUSES",
     "ORG_KINDS",
     "PARTY_STATUSES",
     "POSTING_ROLES",
     "ROLES",
+    "ROSTER_ACTIONS",
+    "ROSTER_ENTITIES",
     "SCOPE_KIND_BY_ROLE",
     "TASK_STATUSES",
+    "UNIT_KINDS",
+    "UNIT_LEVELS",
     "VILLAGE_CATEGORIES",
     "CalendarEntry",
     "CalendarPin",
@@ -46,9 +56,11 @@ __all__ = [
     "Posting",
     "ProcessDefinition",
     "ProcessInstance",
+    "RosterChange",
     "User",
     "UserRole",
     "Village",
+    "VillageCategory",
     "WebSession",
     "WebhookDelivery",
 ]

@@ -41,7 +41,11 @@ class PostingSchema(StrictSchema):
     township_id = fields.String(required=True)
     role = fields.String(required=True, metadata={"description": " | ".join(POSTING_ROLES)})
     term_start = fields.Date(required=True)
-    term_end = fields.Date(allow_none=True)
+    term_end = fields.Date(allow_none=True, metadata={"description": "ended_on once ended, else planned_end"})
+    planned_end = fields.Date(allow_none=True)
+    ended_on = fields.Date(allow_none=True)
+    leads_team = fields.Boolean(required=True,
+                                metadata={"description": "first secretary leading the work team"})
     active = fields.Boolean(required=True)
 
 
