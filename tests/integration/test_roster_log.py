@@ -41,12 +41,13 @@ def test_a_chain_of_changes_verifies(make_app):
         rows = db.session.execute(sa.select(RosterChange).order_by(RosterChange.id)).scalars().all()
         assert [r.id for r in rows] == list(range(1, seeded.changes + 4))
         assert rows[0].prev_hash is None
-        assert all(later.prev_hash == earlier.change_hash for earlier, later in zip(rows, rows[1:]))
+        assert all(later.prev_hash == earlier.change_hash for earlier, later in zip(rows, rows[1:], strict=False))
         assert verify_roster_log().ok and verify_roster_log().changes == seeded.changes + 3
 
 
 @pytest.mark.parametrize("tamper, offset, words", [
-    (lambda i: CHANGES.update().where(CHANGES.c.id == i).values(after={"post": "局长"}), 2, "内容与其哈希不符"),
+    (lambda i: CHANGES.update().where(CHANGES.c.id == i).values(after={"post": "局长"}), 2,
+     "内容与其哈希不符"),
     (lambda i: CHANGES.delete().where(CHANGES.c.id == i), 2, "缺失"),
     (lambda i: CHANGES.update().where(CHANGES.c.id == i).values(prev_hash="sha256:" + "0" * 64), 3,
      "前一哈希"),
@@ -67,7 +68,8 @@ def test_the_log_is_append_only(make_app, backend):
     app = make_app()
     with app.app_context():
         _append(1)
-        row = db.session.execute(sa.select(RosterChange).order_by(RosterChange.id.desc()).limit(1)).scalar_one()
+        row = db.session.execute(
+            sa.select(RosterChange).order_by(RosterChange.id.desc()).limit(1)).scalar_one()
         row.source = "page"
         with pytest.raises(RosterLogIsAppendOnly, match=f"第 {row.id} 条"):
             db.session.flush()
@@ -87,7 +89,8 @@ def test_two_appends_on_the_same_last_change_cannot_both_commit(make_app):
     app = make_app()
     with app.app_context():
         _append(1)
-        last = db.session.execute(sa.select(RosterChange).order_by(RosterChange.id.desc()).limit(1)).scalar_one()
+        last = db.session.execute(
+            sa.select(RosterChange).order_by(RosterChange.id.desc()).limit(1)).scalar_one()
         last_id, last_at, last_hash = last.id, last.at, last.change_hash
         with pytest.raises(Conflict), unit_of_work():
             append_roster_change(actor_login="a", actor_role=None, entity="cadre", entity_id="x",
