@@ -41,7 +41,8 @@ def test_a_chain_of_changes_verifies(make_app):
         rows = db.session.execute(sa.select(RosterChange).order_by(RosterChange.id)).scalars().all()
         assert [r.id for r in rows] == list(range(1, seeded.changes + 4))
         assert rows[0].prev_hash is None
-        assert all(later.prev_hash == earlier.change_hash for earlier, later in zip(rows, rows[1:], strict=False))
+        pairs = zip(rows, rows[1:], strict=False)
+        assert all(later.prev_hash == earlier.change_hash for earlier, later in pairs)
         assert verify_roster_log().ok and verify_roster_log().changes == seeded.changes + 3
 
 
