@@ -100,6 +100,7 @@ def mid_term_replacement() -> Process:
         '    "cadre_id": cadre_id, "role": role, "term_start": term_start, "reason": reason,\n'
         '    "justification": justification, "nominee_id": nominee_id, "nominee_facts": nominee_facts,\n'
         '    "effective_date": effective_date, "village_category": village_category,\n'
+        '    "village_categories": village_categories, "planned_end": planned_end,\n'
         "})\n"
         "old_cadre_id = cadre_id\n"
         "new_cadre_id = nominee_id\n"),
