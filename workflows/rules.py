@@ -218,6 +218,55 @@ def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
     return _dedupe(out)
 
 
+def minimum_term_end(term_start: date) -> date:
+    """The earliest planned end of a term of at least 2 years: its last day, 2 years on less a day
+    (a term from 2025-03-01 may end on 2027-02-28)."""
+    return date.fromordinal(add_years(term_start, TERM_YEARS).toordinal() - 1)
+
+
+def check_dispatch(data: Mapping[str, Any]) -> list[Violation]:
+    """All blocking rules of a dispatch (选派) or term-end rotation (期满轮换); used by the
+    `check_rules` script of `dispatch` and by the service before it starts one.
+
+    A rotation (`predecessor_cadre_id` set) needs no mid-term reason: the term has ended."""
+    out: list[Violation] = []
+    role = data.get("role")
+    cadre_id = data.get("cadre_id")
+    if not cadre_id:
+        out.append(violation("cadre_required", "cadre_id", "须选定拟选派的干部"))
+    start = as_date(data.get("term_start"))
+    if start is None:
+        out.append(violation("invalid_term_start", "term_start", "缺少或无效的任期开始日期"))
+    else:
+        end = planned_term_end(start, data.get("planned_end"))
+        earliest = minimum_term_end(start)
+        if end is None or end < earliest:
+            out.append(violation("planned_term_under_2_years", "planned_end",
+                                 f"驻村任期不少于 2 年：计划期满日不得早于 {earliest.isoformat()}"))
+    categories = village_categories_of(data)
+    if not categories:
+        out.append(violation("village_category_missing", "village_id", "该村未登记类别，无法确定选派岗位"))
+    predecessor = data.get("predecessor_cadre_id")
+    if predecessor and predecessor == cadre_id:
+        out.append(violation("predecessor_same_as_cadre", "predecessor_cadre_id",
+                             "轮换接任人选不能是期满干部本人"))
+    facts = data.get("nominee_facts")
+    out += check_nominee(facts, role, data.get("term_start"))
+    out += placement_violations(categories, role, facts)
+    return _dedupe(out)
+
+
+def dispatch_warnings(data: Mapping[str, Any]) -> list[Violation]:
+    """Preferences of the selection (选派条件) that inform, not block: rural work experience or
+    agricultural expertise, and the team members' young Party members."""
+    facts = data.get("nominee_facts") or {}
+    out = list(nominee_eligibility(facts, data.get("role"), data.get("term_start")).warnings)
+    if not facts.get("rural_expertise"):
+        out.append(violation("nominee_no_rural_expertise", "nominee_facts.rural_expertise",
+                             "宜优先选派有农村工作经验或涉农方面专业技术特长的干部"))
+    return out
+
+
 def check_nominee(facts: Mapping[str, Any] | None, role: str | None, on_date: Any) -> list[Violation]:
     return nominee_eligibility(facts, role, on_date).violations
 

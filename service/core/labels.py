@@ -34,6 +34,7 @@ PROCESS_NAMES = {
     "handover": "工作交接",
     "recall": "召回",
     "unit_duties": "派出单位帮扶责任落实",
+    "dispatch": "驻村干部选派",
 }
 STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
                 "terminated": "已终止", "error": "出错"}
