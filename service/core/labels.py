@@ -24,7 +24,7 @@ VILLAGE_CATEGORY_NAMES = {
 # domain.md: only these categories get a work team besides the first secretary.
 CATEGORIES_WITH_WORK_TEAM = frozenset({"poverty_alleviated", "key_assistance"})
 ORG_KIND_NAMES = {"dispatch_unit": "派出单位", "township": "乡镇", "county_body": "县级机构"}
-EMPLOYMENT_NAMES = {"permanent": "在编", "temporary": "临聘"}
+EMPLOYMENT_NAMES = {"permanent": "在编", "formal_staff": "正式职工", "temporary": "临聘"}
 PARTY_NAMES = {"formal": "中共正式党员", "probationary": "中共预备党员", "none": "非党员"}
 
 PROCESS_NAMES = {
@@ -61,4 +61,17 @@ TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报�
 # kinds notify nobody.
 TIMER_NOTICE_NAMES = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}
 # Notification kinds: the timers' and a person's reminder (催办, commands/urge.py).
-NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办"}
+# and the term-end reminder of a posting (commands/term_reminders.py).
+NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", "term_ending": "期满提醒"}
+
+# Coverage of the villages (queries/coverage.py): what is wrong with a village's staffing, by the
+# stable code the API and the filters use.
+COVERAGE_FLAG_NAMES = {
+    "missing_first_secretary": "缺第一书记",
+    "missing_work_team": "缺工作队员",
+    "team_not_required": "非脱贫/重点帮扶村派驻了工作队员",
+    "leader_not_first_secretary": "工作队队长不是第一书记",
+    "temporary_staff": "派驻临聘人员",
+    "term_ending_soon": "任期即将届满",
+    "term_overdue": "任期已满未轮换",
+}
