@@ -129,14 +129,28 @@ def _conditions(principal: Principal, filters: CoverageFilter,
     return conditions
 
 
-def _village_statement(conditions: list[ColumnElement[bool]], window: TermWindow) -> sa.Select:
+ORDER = (Village.township_id, Village.id)
+
+
+def _village_statement(chosen: sa.Select, window: TermWindow) -> sa.Select:
+    """The villages `chosen` selects (their ids, a page of them) with their flags.
+
+    The page is chosen first, in a subquery: the flags are then worked out for its rows only,
+    each an index probe of postings, instead of for every village the filters let through (on
+    PostgreSQL, hashing all postings once per flag: 170 ms at 20,000 villages, bench/province.py).
+    """
     township = aliased(Org)
+    page = chosen.subquery()
     flags = [expression(window).label(f"flag_{code}") for code, expression in FLAGS.items()]
     return (sa.select(Village.id, Village.name, Village.category, Village.township_id,
                       township.name.label("township_name"), *flags)
+            .join(page, page.c.id == Village.id)
             .join(township, township.id == Village.township_id)
-            .where(*conditions)
-            .order_by(Village.township_id, Village.id))
+            .order_by(*ORDER))
+
+
+def _chosen(conditions: list[ColumnElement[bool]]) -> sa.Select:
+    return sa.select(Village.id).where(*conditions).order_by(*ORDER)
 
 
 def coverage_page(principal: Principal, filters: CoverageFilter, window: TermWindow, page: int,
@@ -145,8 +159,8 @@ def coverage_page(principal: Principal, filters: CoverageFilter, window: TermWin
     conditions = _conditions(principal, filters, window)
     count = sa.select(sa.func.count()).select_from(Village).where(*conditions)
     total = db.session.execute(count).scalar_one()
-    rows = db.session.execute(_village_statement(conditions, window).limit(per_page)
-                              .offset((page - 1) * per_page)).all()
+    chosen = _chosen(conditions).limit(per_page).offset((page - 1) * per_page)
+    rows = db.session.execute(_village_statement(chosen, window)).all()
     return {"items": _items(principal, rows, window), "total": total, "page": page, "per_page": per_page}
 
 
@@ -156,10 +170,10 @@ def coverage_all(principal: Principal, filters: CoverageFilter, window: TermWind
     conditions = _conditions(principal, filters, window)
     after: tuple[str, str] | None = None
     while True:
-        stmt = _village_statement(conditions, window)
+        chosen = _chosen(conditions)
         if after is not None:
-            stmt = stmt.where(sa.tuple_(Village.township_id, Village.id) > sa.tuple_(*after))
-        rows = db.session.execute(stmt.limit(chunk)).all()
+            chosen = chosen.where(sa.tuple_(Village.township_id, Village.id) > sa.tuple_(*after))
+        rows = db.session.execute(_village_statement(chosen.limit(chunk), window)).all()
         yield from _items(principal, rows, window)
         if len(rows) < chunk:
             return

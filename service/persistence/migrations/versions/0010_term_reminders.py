@@ -1,4 +1,4 @@
-"""term-end reminders already sent, one per posting and planned end
+"""term-end reminders already sent, one per posting and planned end; instances by creation time
 
 Revision ID: 0010_term_reminders
 Revises: 0009_roster
@@ -7,6 +7,10 @@ Create Date: 2026-12-07
 The hourly reminder job (commands/term_reminders.py) reminds the supplier's HR, the township and
 the county some days before a posting's planned end; a row here records that it did, so that no
 later run reminds again. The primary key refuses a second row whatever the timing.
+
+ix_process_instances_created_at_id serves the instance lists and the audit search, which show the
+newest first: without it PostgreSQL sorted every instance for each page (bench/province.py: 0.4 s
+at 500,000 instances).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -30,7 +34,11 @@ def upgrade() -> None:
                                 ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("posting_id", "planned_end", name=op.f("pk_term_reminders")),
     )
+    with op.batch_alter_table("process_instances", schema=None) as batch_op:
+        batch_op.create_index("ix_process_instances_created_at_id", ["created_at", "id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("process_instances", schema=None) as batch_op:
+        batch_op.drop_index("ix_process_instances_created_at_id")
     op.drop_table("term_reminders")
