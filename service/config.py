@@ -117,6 +117,7 @@ _POSITIVE_INTS = (
     ("login_max_failures", "CADREFLOW_LOGIN_MAX_FAILURES"),
     ("login_max_failures_per_address", "CADREFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS"),
     ("login_window_minutes", "CADREFLOW_LOGIN_WINDOW_MINUTES"),
+    ("term_end_notice_days", "CADREFLOW_TERM_END_NOTICE_DAYS"),
 )
 
 
@@ -169,6 +170,9 @@ class Settings:
     login_max_failures_per_address: int = 20
     login_window_minutes: int = 15
     password_hash: str = DEFAULT_PASSWORD_HASH
+    # How many days before a posting's planned end its supplier's HR, its township and the county
+    # are reminded (and the coverage list flags the term as ending soon).
+    term_end_notice_days: int = 60
     # What one engine command may spend (scripts' steps and time, engine steps, state size).
     limits: Limits = field(default_factory=Limits)
 

@@ -10,6 +10,7 @@ from service.cli.definitions import deploy_command
 from service.cli.duties import duties
 from service.cli.instances import instances
 from service.cli.server import scheduler_command, serve
+from service.cli.terms import terms
 from service.cli.users import users
 
 
@@ -19,7 +20,7 @@ def cli() -> None:
 
 
 for command in (init_db, seed_demo_command, users, deploy_command, serve, scheduler_command,
-                audit, instances, duties):
+                audit, instances, duties, terms):
     cli.add_command(command)
 
 

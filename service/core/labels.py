@@ -26,7 +26,7 @@ VILLAGE_CATEGORY_NAMES = {
 # domain.md: only these categories get a work team besides the first secretary (the rules' set).
 CATEGORIES_WITH_WORK_TEAM = WORK_TEAM_CATEGORIES
 ORG_KIND_NAMES = {"dispatch_unit": "派出单位", "township": "乡镇", "county_body": "县级机构"}
-EMPLOYMENT_NAMES = {"permanent": "在编", "temporary": "临聘"}
+EMPLOYMENT_NAMES = {"permanent": "在编", "formal_staff": "正式职工", "temporary": "临聘"}
 PARTY_NAMES = {"formal": "中共正式党员", "probationary": "中共预备党员", "none": "非党员"}
 
 PROCESS_NAMES = {
@@ -66,5 +66,19 @@ TIMER_NOTICE_NAMES = {"reminder": "催办", "escalation": "督办", "deadline": 
 # What a case's own steps tell people (commands/process_notices.py), by notification kind.
 PROCESS_NOTICE_NAMES = {"task": "新待办", "returned": "退回修改", "rejected": "未通过", "completed": "已办结",
                         "withdrawn": "已撤回", "terminated": "已终止"}
-# Notification kinds: the timers', a person's reminder (催办, commands/urge.py) and the case's steps.
-NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES}
+# Notification kinds: the timers', a person's reminder (催办, commands/urge.py), the case's steps
+# and the term-end reminder of a posting (commands/term_reminders.py).
+NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES,
+                           "term_ending": "期满提醒"}
+
+# Coverage of the villages (queries/coverage.py): what is wrong with a village's staffing, by the
+# stable code the API and the filters use.
+COVERAGE_FLAG_NAMES = {
+    "missing_first_secretary": "缺第一书记",
+    "missing_work_team": "缺工作队员",
+    "team_not_required": "非脱贫/重点帮扶村派驻了工作队员",
+    "leader_not_first_secretary": "工作队队长不是第一书记",
+    "temporary_staff": "派驻临聘人员",
+    "term_ending_soon": "任期即将届满",
+    "term_overdue": "任期已满未轮换",
+}

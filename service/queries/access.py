@@ -141,6 +141,45 @@ def can_see_cadre(principal: Principal, cadre: Cadre) -> bool:
     return found is not None
 
 
+# -- villages (coverage) --------------------------------------------------------------------------
+# The coverage list shows who is stationed where: the county bodies read every village, a township
+# its own villages, a unit's HR the villages where its cadres are posted now. Cadres read none.
+
+VILLAGE_REACH: Mapping[str, str] = {role: kind for role, kind in INSTANCE_REACH.items() if kind != "cadre"}
+COVERAGE_ROLES = tuple(sorted(VILLAGE_REACH))
+
+
+def _unit_villages(units: frozenset[str]) -> sa.Select:
+    """Ids of the villages where a cadre of one of `units` holds an active posting."""
+    return (sa.select(Posting.village_id).join(Cadre, Cadre.id == Posting.cadre_id)
+            .where(Posting.active.is_(True), Cadre.unit_id.in_(sorted(units))))
+
+
+def village_clause(principal: Principal) -> ColumnElement[bool] | None:
+    """WHERE clause on Village for the caller, or None when it may see every village."""
+    scopes = _reach(principal, VILLAGE_REACH)
+    if scopes is None:
+        return None
+    conditions: list[ColumnElement[bool]] = []
+    if "township" in scopes:
+        conditions.append(Village.township_id.in_(sorted(scopes["township"])))
+    if "unit" in scopes:
+        conditions.append(Village.id.in_(_unit_villages(scopes["unit"])))
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def can_see_village(principal: Principal, village: Village) -> bool:
+    """village_clause for one row (a unit's reach is read from its cadres' postings)."""
+    scopes = _reach(principal, VILLAGE_REACH)
+    if scopes is None or village.township_id in scopes.get("township", ()):
+        return True
+    if "unit" not in scopes:
+        return False
+    found = db.session.execute(sa.select(sa.literal(1)).where(
+        sa.literal(village.id).in_(_unit_villages(scopes["unit"])))).first()
+    return found is not None
+
+
 # -- tasks ----------------------------------------------------------------------------------------
 # A task is acted on by whoever holds its role in its scope; it is seen by those and by everyone
 # who may see its instance.

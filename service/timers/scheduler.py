@@ -6,6 +6,9 @@ run, so a known timer fires at its moment instead of at the next sweep. The app'
 what is due; APScheduler only decides when to look (its triggers run on the wall clock, so the
 wake time is translated by the clock's offset from the wall clock). With CADREFLOW_DUTIES_AUTOSTART,
 `duties` starts the current year's unit_duties instances at start-up and checks again every hour.
+`term_reminders` reminds of the terms ending within CADREFLOW_TERM_END_NOTICE_DAYS, at start-up and
+every hour: each term once (commands/term_reminders.py records it), so how often it looks only
+decides how soon after midnight a term's notice day is noticed.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from service.commands.term_reminders import TermReminderSent, remind_term_ends
 from service.commands.yearly_duties import duty_year, start_year_of_duties
 from service.config import SETTINGS_KEY
 from service.core.clock import get_clock
@@ -37,6 +41,8 @@ log = logging.getLogger(__name__)
 # How often the duties job looks for the current year's unit_duties instances (the first check
 # runs at start-up, so a service that was down on 1 January catches up when it comes back).
 DUTIES_CHECK_SECONDS = 3600
+# How often the term_reminders job looks for terms entering their notice.
+TERM_REMINDER_CHECK_SECONDS = 3600
 # Fire a hair after the fire time: timers fire strictly after it.
 WAKE_MARGIN = timedelta(milliseconds=5)
 
@@ -68,6 +74,8 @@ class TimerService:
                                 id="sweep", next_run_time=datetime.now(UTC))
         self._scheduler.add_job(self.run_deliveries, "interval", seconds=self.config.sweep_seconds,
                                 id="webhooks")
+        self._scheduler.add_job(self.run_term_reminders, "interval", seconds=TERM_REMINDER_CHECK_SECONDS,
+                                id="term_reminders", next_run_time=datetime.now(UTC))
         if self.app.extensions[SETTINGS_KEY].duties_autostart:
             self._scheduler.add_job(self.run_duties, "interval", seconds=DUTIES_CHECK_SECONDS,
                                     id="duties", next_run_time=datetime.now(UTC))
@@ -151,6 +159,20 @@ class TimerService:
                     log.info("started %d unit_duties instances for the year", len(started))
             except Exception:
                 log.exception("starting the year's unit_duties failed")
+
+    def remind_term_ends(self, now: datetime | None = None) -> list[TermReminderSent]:
+        """Remind of the terms entering their notice (once each); what was sent."""
+        with self.app.app_context():
+            return remind_term_ends(now or get_clock().now())
+
+    def run_term_reminders(self) -> None:
+        with self._job():
+            try:
+                sent = self.remind_term_ends()
+                if sent:
+                    log.info("reminded of %d term ends", len(sent))
+            except Exception:
+                log.exception("term-end reminders failed")
 
     def _schedule_wake(self) -> None:
         clock_now = get_clock().now()

@@ -11,7 +11,7 @@ from process_helpers import FS_REQUEST, Api
 
 from service.core.principal import ROLES, Grant, Principal
 from service.persistence.db import db
-from service.persistence.models import Cadre, HumanTask, ProcessInstance, User
+from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, Village
 from service.queries import access
 
 
@@ -84,6 +84,20 @@ def test_cadre_clause_and_predicate_agree(app: Any, seeded: None) -> None:
         for principal in principals():
             by_predicate = {c.id for c in cadres if access.can_see_cadre(principal, c)}
             assert selected(Cadre, access.cadre_clause(principal)) == by_predicate, principal.login
+
+
+def test_village_clause_and_predicate_agree(app: Any, seeded: None) -> None:
+    with app.app_context():
+        villages = db.session.execute(sa.select(Village)).scalars().all()
+        for principal in principals():
+            by_predicate = {v.id for v in villages if access.can_see_village(principal, v)}
+            assert selected(Village, access.village_clause(principal)) == by_predicate, principal.login
+        users = {p.login: p for p in reversed(principals())}
+        assert access.village_clause(users["county"]) is None
+        # 教育局's cadres are posted in 上庄村 (张伟, 刘洋) and 红岩村 (赵敏).
+        assert selected(Village, access.village_clause(users["hr_edu"])) == {"v-shangzhuang", "v-hongyan"}
+        assert len(selected(Village, access.village_clause(users["tw_hongqi"]))) == 4
+        assert selected(Village, access.village_clause(users["cadre_lina"])) == set()
 
 
 def test_inbox_clause_and_may_act_agree(app: Any, seeded: None) -> None:

@@ -13,13 +13,23 @@ from flask import Blueprint, Flask
 from service.config import Settings
 from service.http.web import csrf, filters
 from service.http.web.errors import register_page_errors
+from service.queries.access import COVERAGE_ROLES
 
 bp = Blueprint("web", __name__)
 bp.before_request(csrf.check_csrf)
 register_page_errors(bp)
 
 # The view modules attach their routes to `bp` on import.
-from service.http.web import audit, auth_views, dispatches, inbox, instance, requests, task  # noqa: E402, F401
+from service.http.web import (  # noqa: E402, F401
+    audit,
+    auth_views,
+    coverage,
+    dispatches,
+    inbox,
+    instance,
+    requests,
+    task,
+)
 
 
 def register_web(app: Flask, settings: Settings) -> None:
@@ -33,4 +43,5 @@ def register_web(app: Flask, settings: Settings) -> None:
     )
     app.register_blueprint(bp)
     app.jinja_env.globals["csrf_token"] = csrf.csrf_token
+    app.jinja_env.globals["coverage_roles"] = COVERAGE_ROLES
     filters.install(app)

@@ -41,8 +41,11 @@ def _search_stmt(args: dict[str, str]) -> sa.Select:
     if args.get("cadre"):
         # A name or an id; old and new cadres of a handover count too.
         ids = sa.select(Cadre.id).where(sa.or_(Cadre.id == args["cadre"], Cadre.name.contains(args["cadre"])))
-        stmt = stmt.where(sa.or_(ProcessInstance.cadre_id.in_(ids), ProcessInstance.old_cadre_id.in_(ids),
-                                 ProcessInstance.new_cadre_id.in_(ids)))
+        # A union of one index lookup per column: an OR of the three made PostgreSQL scan every
+        # instance (0.8 s at 500,000 instances, bench/province.py).
+        cases = sa.union(*(sa.select(ProcessInstance.id).where(column.in_(ids)) for column in (
+            ProcessInstance.cadre_id, ProcessInstance.old_cadre_id, ProcessInstance.new_cadre_id)))
+        stmt = stmt.where(ProcessInstance.id.in_(cases))
     if args.get("village"):
         ids = sa.select(Village.id).where(sa.or_(Village.id == args["village"],
                                                  Village.name.contains(args["village"])))

@@ -11,6 +11,7 @@ from service.config import get_settings
 from service.core.labels import (
     DECISION_NAMES,
     EMPLOYMENT_NAMES,
+    NOTIFICATION_KIND_NAMES,
     PARTY_NAMES,
     POSTING_ROLE_NAMES,
     PROCESS_NAMES,
@@ -57,4 +58,5 @@ def install(app: Flask) -> None:
         reason_name=_label(REASONS),
         party_name=_label(PARTY_NAMES),
         employment_name=_label(EMPLOYMENT_NAMES),
+        notification_kind_name=_label(NOTIFICATION_KIND_NAMES),
     )

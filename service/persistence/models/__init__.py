@@ -25,6 +25,7 @@ from service.persistence.models.reference import (
 )
 from service.persistence.models.roster_changes import ROSTER_ACTIONS, ROSTER_ENTITIES, RosterChange
 from service.persistence.models.tasks import TASK_STATUSES, HumanTask
+from service.persistence.models.term_reminders import TermReminder
 from service.persistence.models.timers import PendingTimer
 from service.persistence.models.users import ROLES, SCOPE_KIND_BY_ROLE, User, UserRole
 from service.persistence.models.webhooks import DELIVERY_STATUSES, WebhookDelivery
@@ -59,6 +60,7 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "RosterChange",
+    "TermReminder",
     "User",
     "UserRole",
     "Village",
