@@ -188,3 +188,11 @@ def change_views(changes: Sequence[RosterChange]) -> list[dict[str, Any]]:
         "source_name": ROSTER_SOURCE_NAMES.get((c.source or "").split(":")[0], c.source),
         "prev_hash": c.prev_hash, "change_hash": c.change_hash,
     } for c in changes]
+
+
+def history_statement(ids_by_entity: dict[str, list[str]]) -> sa.Select:
+    """The changes of the given records (a cadre and its postings, say), newest first."""
+    conditions = [sa.and_(RosterChange.entity == entity, RosterChange.entity_id.in_(ids))
+                  for entity, ids in ids_by_entity.items() if ids]
+    return sa.select(RosterChange).where(sa.or_(*conditions) if conditions else sa.false()) \
+        .order_by(RosterChange.id.desc())
