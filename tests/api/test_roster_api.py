@@ -260,3 +260,39 @@ def test_twenty_parallel_identical_creations_make_one_cadre_and_one_change(pg_ap
 @pytest.mark.parametrize("path", ["/api/v1/orgs", "/api/v1/villages", "/api/v1/cadres", "/api/v1/postings"])
 def test_writes_need_a_token(client, path):
     assert client.post(path, json={}).status_code == 401
+
+
+def test_a_township_reads_and_keeps_its_own_staff(client, auth, clock):
+    staff = {**CADRE, "id": "c-api-town", "name": "镇干部", "unit_id": "tw-qingshan"}
+    call(client, auth, "POST", "/api/v1/cadres", "tw_qingshan", staff, 201)
+    assert call(client, auth, "GET", "/api/v1/cadres/c-api-town", "tw_qingshan")["unit_name"] == "青山镇"
+    body = call(client, auth, "PATCH", "/api/v1/cadres/c-api-town", "tw_qingshan", {"post": "党政办主任"})
+    assert body["post"] == "党政办主任"
+    call(client, auth, "GET", "/api/v1/cadres/c-api-town", "tw_baishui", status=404)
+    call(
+        client,
+        auth,
+        "POST",
+        "/api/v1/cadres",
+        "tw_qingshan",
+        {**staff, "id": "c-api-bs", "unit_id": "tw-baishui"},
+        403,
+    )
+
+
+def test_the_openapi_document_lists_the_roster_endpoints(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert {"post", "get"} <= set(paths["/api/v1/orgs"]) and "patch" in paths["/api/v1/orgs/{org_id}"]
+    assert "patch" in paths["/api/v1/villages/{village_id}"] and "post" in paths["/api/v1/villages"]
+    assert "patch" in paths["/api/v1/cadres/{cadre_id}"] and "post" in paths["/api/v1/cadres"]
+    assert {"get", "post"} <= set(paths["/api/v1/postings"])
+    assert (
+        "patch" in paths["/api/v1/postings/{posting_id}"]
+        and "post" in paths["/api/v1/postings/{posting_id}/end"]
+    )
+    assert (
+        "get" in paths["/api/v1/audit/roster-changes"]
+        and "get" in paths["/api/v1/audit/roster-changes/verify"]
+    )
+    responses = paths["/api/v1/cadres"]["post"]["responses"]
+    assert {"201", "422"} <= set(responses)

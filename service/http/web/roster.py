@@ -300,6 +300,8 @@ def _save(entity: str, record_id: str | None) -> Response | tuple[str, int]:
     row = _load(entity, record_id, principal) if record_id is not None else None
     if record_id is not None and row is None:
         raise NotFound(f"{meta.title} {record_id} 不存在或无权查看。")
+    if not _can_edit(entity, row, principal):
+        abort(403)
     fields = _fields(entity, row, principal)
     values = parse_form(fields, request.form)
     if row is not None:
