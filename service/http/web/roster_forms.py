@@ -156,7 +156,7 @@ def _shown(name: str, value: Any, names: dict[str, str]) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if name in CODE_NAMES:
-        codes = value if isinstance(value, list) else [value]
+        codes = [str(c) for c in (value if isinstance(value, list) else [value])]
         return "、".join(CODE_NAMES[name].get(c, c) for c in codes)
     if name in ORG_FIELDS or name in ("village_id", "cadre_id"):
         return f"{names.get(value, value)}"
