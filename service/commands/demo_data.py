@@ -45,6 +45,10 @@ ORGS: list[tuple[str, str, str, str | None]] = [
     ("unit-power", "国网XX县供电公司", "dispatch_unit", COUNTY_ID),
 ]
 
+# The dispatch units' level and kind (县级; 党政机关, 事业单位, 企业), which the dispatch rules read.
+UNIT_FACTS = {"unit-edu": ("county", "party_government"), "unit-hospital": ("county", "institution"),
+              "unit-power": ("county", "enterprise")}
+
 # Every township has a village of every category.
 VILLAGES: list[tuple[str, str, str, str]] = [
     ("v-shangzhuang", "上庄村", "poverty_alleviated", "tw-qingshan"),
@@ -166,7 +170,8 @@ def _upsert(model: type, key: str, **values: Any) -> Any:
 
 def _seed_reference(today: date) -> list[DemoCadre]:
     for org_id, name, kind, parent_id in ORGS:
-        _upsert(Org, org_id, name=name, kind=kind, parent_id=parent_id)
+        level, unit_kind = UNIT_FACTS.get(org_id, (None, None))
+        _upsert(Org, org_id, name=name, kind=kind, parent_id=parent_id, level=level, unit_kind=unit_kind)
         db.session.flush()  # parents before children (self-referencing FK)
     for village_id, name, category, township_id in VILLAGES:
         village = _upsert(Village, village_id, name=name, category=category, township_id=township_id)

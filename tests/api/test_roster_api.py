@@ -66,6 +66,8 @@ def test_a_township_and_a_unit_are_created_and_changed(client, auth, clock):
     assert body["level_name"] == "省级"
     listed = call(client, auth, "GET", "/api/v1/orgs?kind=dispatch_unit&per_page=100", "county")["items"]
     assert {"unit-api", "unit-edu"} <= {o["id"] for o in listed}
+    edu = next(o for o in listed if o["id"] == "unit-edu")  # the demo's units carry level and kind
+    assert (edu["level_name"], edu["unit_kind_name"]) == ("县级", "党政机关")
     # 409 for an id taken, 404 for what is no township or unit, 403 for who may not, 422 naming the field.
     assert call(
         client,
