@@ -68,5 +68,6 @@ def test_unit_hr_edits_its_own_cadre_and_the_county_reads(user_page: Any, shoot:
     expect(county.locator("#read-only")).to_be_visible()
     expect(county.locator("#save-record")).to_have_count(0)
     expect(county.locator("#fact-unit_id")).to_have_text("XX县教育局（派出单位）")
-    expect(county.locator("#fact-party_confirmed_on")).to_have_text("—")
+    expect(county.locator("#fact-party_status")).to_have_text("中共正式党员")
+    expect(county.locator("#fact-post")).to_have_text("—")
     shoot(county, "roster-08-county-read-only")

@@ -141,7 +141,7 @@ def test_a_case_keeps_the_nominee_facts_it_was_decided_on():
     save(
         save_cadre,
         "orgdept",
-        {"id": "c-sunhao", "party_member_since": date(2016, 7, 1), "employment_type": "temporary"},
+        {"id": "c-sunhao", "party_member_since": date(2014, 7, 1), "employment_type": "temporary"},
     )
     assert db.session.get(Cadre, "c-sunhao").employment_type == "temporary"
     # The township consents to the request as it was submitted; the case still holds those facts.
