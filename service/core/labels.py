@@ -27,7 +27,18 @@ VILLAGE_CATEGORY_NAMES = {
 CATEGORIES_WITH_WORK_TEAM = WORK_TEAM_CATEGORIES
 ORG_KIND_NAMES = {"dispatch_unit": "派出单位", "township": "乡镇", "county_body": "县级机构"}
 EMPLOYMENT_NAMES = {"permanent": "在编", "formal_staff": "正式职工", "temporary": "临聘"}
-PARTY_NAMES = {"formal": "中共正式党员", "probationary": "中共预备党员", "none": "非党员"}
+PARTY_NAMES = {"formal": "中共正式党员", "probationary": "中共预备党员", "none": "群众"}
+# Dispatch units: the level they belong to and what kind of body they are (domain.md rule 10).
+UNIT_LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
+UNIT_KIND_NAMES = {"party_government": "党政机关", "institution": "事业单位", "stationed": "驻县单位",
+                   "enterprise": "企业"}
+# The roster change log (service/persistence/models/roster_changes.py).
+ROSTER_ENTITY_NAMES = {"township": "乡镇", "village": "村", "unit": "派出单位", "cadre": "干部",
+                       "posting": "任职", "user": "用户"}
+ROSTER_ACTION_NAMES = {"create": "新增", "update": "修改", "deactivate": "停用", "reactivate": "启用",
+                       "end": "结束任职"}
+ROSTER_SOURCE_NAMES = {"api": "接口", "page": "页面", "import": "Excel 导入", "demo": "演示数据",
+                       "migration": "数据迁移"}
 
 PROCESS_NAMES = {
     "mid_term_replacement": "驻村干部中途调整",

@@ -28,6 +28,7 @@ from service.http.web import (  # noqa: E402, F401
     inbox,
     instance,
     requests,
+    roster,
     task,
 )
 
