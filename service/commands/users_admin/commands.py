@@ -162,8 +162,8 @@ def deactivate_user(actor: Principal, login: str, *, source: str) -> Deactivated
         revoke_token(user)
         ended = end_sessions_of(user.login)
         released = release_claims(actor, grant, user.login, at)
-        after = snapshot(user) | ({"released_tasks": released} if released else {})
-        log_user_change(actor, grant, source, user, "deactivate", before, after)
+        log_user_change(actor, grant, source, user, "deactivate", before, snapshot(user),
+                        {"released_tasks": released} if released else None)
     return Deactivated(user, released, ended)
 
 

@@ -23,9 +23,12 @@ def snapshot(user: User) -> dict[str, Any]:
 
 
 def log_user_change(actor: Principal, grant: Grant, source: str, user: User, action: str,
-                    before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-    """Append the change (only the fields that changed when `before` is given)."""
+                    before: dict[str, Any] | None, after: dict[str, Any],
+                    note: dict[str, Any] | None = None) -> None:
+    """Append the change (only the fields that changed when `before` is given); `note`: what
+    else the change did (e.g. the tasks it released), added to `after` as it is."""
     if before is not None:
         before, after = changed_fields(before, after)
+    after = after | (note or {})
     append_roster_change(actor_login=actor.login, actor_role=grant.role, entity="user",
                          entity_id=user.login, action=action, before=before, after=after, source=source)
