@@ -119,18 +119,21 @@ def test_the_organization_department_manages_unit_township_and_cadre_accounts_on
                                                                              "unit-power"}]}, by="orgdept")
     assert made.status_code == 201
     for role in ("admin", "auditor", "org_dept"):
-        refused = create(client, auth, {**NEW, "login": f"od_{role}", "roles": [{"role": role}]}, by="orgdept")
+        body = {**NEW, "login": f"od_{role}", "roles": [{"role": role}]}
+        refused = create(client, auth, body, by="orgdept")
         assert refused.status_code == 403, role
     promote = client.patch("/api/v1/users/hr_power_new", json={"roles": [{"role": "admin"}]}, headers=h)
     assert promote.status_code == 403
-    assert client.get("/api/v1/users/hr_power_new", headers=auth("admin")).get_json()["roles"][0]["role"] == "unit_hr"
+    kept = client.get("/api/v1/users/hr_power_new", headers=auth("admin")).get_json()
+    assert kept["roles"][0]["role"] == "unit_hr"
 
 
 def test_list_filters_by_role_scope_active_and_text(client, auth):
     h = auth("admin")
 
     def logins(query):
-        return {u["login"] for u in client.get(f"/api/v1/users?per_page=100&{query}", headers=h).get_json()["items"]}
+        found = client.get(f"/api/v1/users?per_page=100&{query}", headers=h).get_json()
+        return {u["login"] for u in found["items"]}
 
     assert logins("role=township") >= {"tw_qingshan", "tw_baishui", "tw_hongqi"}
     assert "hr_edu" not in logins("role=township")
@@ -152,9 +155,10 @@ def test_patch_changes_the_name_and_replaces_the_roles(app, client, auth):
                                                                      ("cadre", "c-zhangwei")]
     update = user_log(app, "two_roles")[-1]
     assert update["action"] == "update"
-    assert update["before"]["display_name"] == NEW["display_name"] and update["after"]["display_name"] == "两个角色"
-    bad = client.patch("/api/v1/users/two_roles", headers=auth("admin"), json={"roles": [{"role": "township",
-                                                                                         "scope_id": "nope"}]})
+    assert update["before"]["display_name"] == NEW["display_name"]
+    assert update["after"]["display_name"] == "两个角色"
+    bad = client.patch("/api/v1/users/two_roles", headers=auth("admin"),
+                       json={"roles": [{"role": "township", "scope_id": "nope"}]})
     assert bad.status_code == 422 and "roles[0].scope_id" in bad.get_json()["errors"]
     assert client.patch("/api/v1/users/nobody", headers=auth("admin"), json={}).status_code == 404
 
@@ -165,7 +169,8 @@ def test_a_password_reset_ends_sessions_revokes_the_token_and_logs_no_secret(app
     for browser in (browser_a, browser_b):
         assert page_login(browser, "reset_me", made["one_time_password"]).status_code == 302
         assert browser.get("/inbox").status_code == 200
-    rotated = client.post("/api/v1/users/reset_me/password", json={"rotate_token": True}, headers=auth("admin"))
+    rotated = client.post("/api/v1/users/reset_me/password", json={"rotate_token": True},
+                          headers=auth("admin"))
     assert rotated.status_code == 200
     token = rotated.get_json()["token"]
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
@@ -181,7 +186,8 @@ def test_a_password_reset_ends_sessions_revokes_the_token_and_logs_no_secret(app
     assert typed.status_code == 200 and typed.get_json()["one_time_password"] is None
     assert not typed.get_json()["has_token"]  # revoked
     assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
-    weak = client.post("/api/v1/users/reset_me/password", json={"password": "reset_me"}, headers=auth("admin"))
+    weak = client.post("/api/v1/users/reset_me/password", json={"password": "reset_me"},
+                       headers=auth("admin"))
     assert weak.status_code == 422 and "password" in weak.get_json()["errors"]
     entries = user_log(app, "reset_me")
     assert [e["after"] for e in entries[1:]] == [{"password": "密码已重置", "api_token": "已签发新令牌"},
