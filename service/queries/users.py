@@ -38,6 +38,15 @@ def scope_exists(kind: str, scope_id: str) -> bool:
     return org is not None and org.kind == ORG_KIND_BY_SCOPE_KIND[kind]
 
 
+def scope_label(scope_id: str) -> str:
+    """How a person names `scope_id`: the org's or cadre's name (the id when neither exists)."""
+    org = db.session.get(Org, scope_id)
+    if org is not None:
+        return org.name
+    cadre = db.session.get(Cadre, scope_id)
+    return cadre.name if cadre is not None else scope_id
+
+
 @dataclass(frozen=True)
 class UserFilter:
     role: str | None = None

@@ -14,7 +14,7 @@ from typing import Any
 from service.core.errors import ValidationFailed
 from service.core.labels import ROLE_NAMES, SCOPE_KIND_NAMES
 from service.core.principal import SCOPE_KIND_BY_ROLE
-from service.queries.users import county_scope_id, scope_exists
+from service.queries.users import county_scope_id, scope_exists, scope_label
 
 # Lower-case letters, digits and _ . - only, starting with a letter: typed on any keyboard, safe in
 # a URL path and a log line, and no two logins differ only in case or in look-alike characters.
@@ -83,7 +83,7 @@ def _role_spec(index: int, item: Mapping[str, Any], county_id: str, problems: Pr
         return None
     if not scope_exists(kind, scope_id):
         problems.add(f"{at}.scope_id",
-                     f"{ordinal}（{ROLE_NAMES[role]}）的管辖范围 {scope_id} 不存在或不是{kind_name}。")
+                     f"{ordinal}（{ROLE_NAMES[role]}）的管辖范围「{scope_label(scope_id)}」不存在或不是{kind_name}。")
         return None
     return RoleSpec(role, kind, scope_id)
 
