@@ -161,6 +161,9 @@ def test_patch_changes_the_name_and_replaces_the_roles(app, client, auth):
                        json={"roles": [{"role": "township", "scope_id": "nope"}]})
     assert bad.status_code == 422 and "roles[0].scope_id" in bad.get_json()["errors"]
     assert client.patch("/api/v1/users/nobody", headers=auth("admin"), json={}).status_code == 404
+    entries = len(user_log(app, "two_roles"))
+    same = client.patch("/api/v1/users/two_roles", headers=auth("admin"), json={"display_name": "两个角色"})
+    assert same.status_code == 200 and len(user_log(app, "two_roles")) == entries  # nothing changed
 
 
 def test_a_password_reset_ends_sessions_revokes_the_token_and_logs_no_secret(app, client, auth):

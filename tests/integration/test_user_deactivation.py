@@ -44,6 +44,8 @@ def test_a_deactivated_user_loses_sessions_token_and_claims(app, client, auth, c
     release = events["items"][-1]
     assert release["kind"] == "release" and release["actor_login"] == "admin"
     assert release["inputs"] == {"task_id": task_id, "from_user": "tw_qingshan"}
+    history = client.get(f"/api/v1/instances/{instance_id}/history", headers=auth("county")).get_json()
+    assert "原认领人 tw_qingshan 已停用" in history["items"][-1]["description"]
     verified = client.get(f"/api/v1/audit/instances/{instance_id}/verify",
                           headers=auth("auditor")).get_json()
     assert (verified["chain"], verified["replay"]) == ("ok", "ok"), verified

@@ -114,7 +114,8 @@ def update_user(actor: Principal, login: str, *, display_name: str | None = None
             keep_an_admin(user, stays_active=True, keeps_admin=any(s.role == "admin" for s in specs))
             _set_roles(user, specs)
         user.display_name = name
-        log_user_change(actor, grant, source, user, "update", before, snapshot(user))
+        if snapshot(user) != before:  # saving an unchanged form leaves no entry
+            log_user_change(actor, grant, source, user, "update", before, snapshot(user))
     return user
 
 
