@@ -6,13 +6,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from process_helpers import FS_REQUEST
 from user_admin_helpers import page_login, user_log
 
+from service.audit import verify_instance
 from service.audit.roster_verify import verify_roster_log
 from service.commands.actor import SYSTEM
 from service.commands.users_admin import deactivate_user, update_user
 from service.core.errors import Conflict
+from service.persistence.db import db
+from service.persistence.history import event_hash
+from service.persistence.models import HistoryEvent
+
+STATE: dict[str, str] = {}
 
 
 def bearer(token):
@@ -22,6 +29,7 @@ def bearer(token):
 def test_a_deactivated_user_loses_sessions_token_and_claims(app, client, auth, clock):
     submitted = client.post("/api/v1/adjustments", json=FS_REQUEST, headers=auth("hr_edu")).get_json()
     instance_id, task_id = submitted["instance_id"], submitted["open_tasks"][0]["id"]
+    STATE["instance_id"] = instance_id
     assert client.post(f"/api/v1/tasks/{task_id}/claim", headers=auth("tw_qingshan")).status_code == 200
     browser = app.test_client()
     assert page_login(browser, "tw_qingshan").status_code == 302
@@ -60,6 +68,38 @@ def test_a_deactivated_user_loses_sessions_token_and_claims(app, client, auth, c
     # Deactivating again changes nothing and logs nothing.
     assert client.post("/api/v1/users/tw_qingshan/deactivate", headers=auth("admin")).status_code == 200
     assert len(user_log(app, "tw_qingshan")) == 1
+
+
+@pytest.mark.parametrize("forged", [{"from_user": "tw_baishui"}, {"task_id": "no-such-task"}])
+def test_a_forged_release_diverges_on_replay(app, backend, forged):
+    """A release naming someone who did not hold the task, or a task that was not open, is caught
+    even when the forger recomputes the hash chain."""
+    instance_id = STATE["instance_id"]
+    events = HistoryEvent.__table__
+    with app.app_context():
+        conn = db.session.connection()
+        if backend == "postgresql":
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+        rows = conn.execute(sa.select(events).where(events.c.instance_id == instance_id)
+                            .order_by(events.c.seq)).mappings().all()
+        release = next(r for r in rows if r["kind"] == "release")
+        prev = None
+        for row in rows:
+            values = dict(row)
+            if row["seq"] == release["seq"]:
+                values["inputs"] = {**row["inputs"], **forged}
+            if row["seq"] >= release["seq"]:
+                new = event_hash(values, prev)
+                conn.execute(events.update().where(events.c.id == row["id"]).values(
+                    inputs=values["inputs"], prev_hash=prev, event_hash=new))
+                prev = new
+            else:
+                prev = row["event_hash"]
+        result = verify_instance(instance_id)
+        db.session.rollback()
+        expected = ("ok", "diverged", release["seq"])
+        assert (result.chain, result.replay, result.first_bad_seq) == expected, result
+        assert verify_instance(instance_id).ok
 
 
 def test_reactivation_lets_the_password_in_again_but_not_the_old_token(app, client, auth):
