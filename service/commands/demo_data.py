@@ -27,6 +27,7 @@ from service.core.labels import CATEGORIES_WITH_WORK_TEAM
 from service.core.principal import SCOPE_KIND_BY_ROLE
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, User, UserRole, Village, VillageCategory
+from workflows.rules import PROBATION_YEARS, add_years
 
 COUNTY_ID = "county"
 DEMO_TOKEN_DAYS = 3650
@@ -44,6 +45,12 @@ ORGS: list[tuple[str, str, str, str | None]] = [
     ("unit-hospital", "XX县人民医院", "dispatch_unit", COUNTY_ID),
     ("unit-power", "国网XX县供电公司", "dispatch_unit", COUNTY_ID),
 ]
+# Dispatch units' level and kind (县直党政机关、科级事业单位、驻县单位和企业): the dispatch rules read them.
+UNIT_FACTS: dict[str, tuple[str, str]] = {
+    "unit-edu": ("county", "party_government"),
+    "unit-hospital": ("county", "institution"),
+    "unit-power": ("county", "enterprise"),
+}
 
 # Every township has a village of every category.
 VILLAGES: list[tuple[str, str, str, str]] = [
@@ -76,11 +83,21 @@ class DemoCadre:
     employment_type: str
     birth_date: date
     posting: tuple[str, str] | None = None  # (village_id, role)
+    # 转正时间; None: one year after joining for a formal member (the statutory probation)
+    party_confirmed_on: date | None = None
+
+    def confirmed_on(self) -> date | None:
+        if self.party_status != "formal" or self.party_member_since is None:
+            return self.party_confirmed_on
+        return self.party_confirmed_on or add_years(self.party_member_since, PROBATION_YEARS)
 
 
 def demo_cadres(today: date) -> list[DemoCadre]:
     """Ineligible nominees' dates are relative to `today` so they stay ineligible for the right reason."""
-    recent_party = today - timedelta(days=200)  # under 1 year of Party standing
+    # Joined over a year ago but confirmed (转正) recently: under 1 year of Party standing, which
+    # counting from joining would miss.
+    joined_party = today - timedelta(days=565)
+    recent_party = today - timedelta(days=200)
     recent_work = today - timedelta(days=400)  # under 2 years of work
     # Probationary, but with over a year since joining, so that it is the only failed rule.
     long_probation = today - timedelta(days=400)
@@ -113,12 +130,15 @@ def demo_cadres(today: date) -> list[DemoCadre]:
         # Ineligible nominees, one per rule (all in unit-edu, whose HR also has posted cadres).
         DemoCadre("c-qianli", "钱立", "unit-edu", "probationary", long_probation, date(2015, 8, 1),
                   "permanent", date(1990, 4, 4)),
-        DemoCadre("c-fengxue", "冯雪", "unit-edu", "formal", recent_party, date(2014, 8, 1),
-                  "permanent", date(1991, 8, 18)),
+        DemoCadre("c-fengxue", "冯雪", "unit-edu", "formal", joined_party, date(2014, 8, 1),
+                  "permanent", date(1991, 8, 18), party_confirmed_on=recent_party),
         DemoCadre("c-heping", "何平", "unit-edu", "formal", date(2019, 6, 1), recent_work,
                   "permanent", date(1998, 1, 5)),
         DemoCadre("c-luoyi", "罗毅", "unit-edu", "formal", date(2012, 7, 1), date(2010, 8, 1),
                   "temporary", date(1987, 3, 3)),
+        # A township's own young cadre: the township may supply him as a team member (乡镇补齐).
+        DemoCadre("c-xuming", "徐明", "tw-qingshan", "formal", date(2019, 7, 1), date(2018, 8, 1),
+                  "permanent", date(1996, 10, 2)),
     ]
 
 
@@ -166,7 +186,8 @@ def _upsert(model: type, key: str, **values: Any) -> Any:
 
 def _seed_reference(today: date) -> list[DemoCadre]:
     for org_id, name, kind, parent_id in ORGS:
-        _upsert(Org, org_id, name=name, kind=kind, parent_id=parent_id)
+        level, unit_kind = UNIT_FACTS.get(org_id, (None, None))
+        _upsert(Org, org_id, name=name, kind=kind, parent_id=parent_id, level=level, unit_kind=unit_kind)
         db.session.flush()  # parents before children (self-referencing FK)
     for village_id, name, category, township_id in VILLAGES:
         village = _upsert(Village, village_id, name=name, category=category, township_id=township_id)
@@ -176,7 +197,8 @@ def _seed_reference(today: date) -> list[DemoCadre]:
     for c in cadres:
         _upsert(
             Cadre, c.id, name=c.name, unit_id=c.unit_id, party_status=c.party_status,
-            party_member_since=c.party_member_since, work_start_date=c.work_start_date,
+            party_member_since=c.party_member_since, party_confirmed_on=c.confirmed_on(),
+            work_start_date=c.work_start_date,
             employment_type=c.employment_type, birth_date=c.birth_date,
         )
     db.session.flush()

@@ -61,8 +61,14 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
                                       headers={"Authorization": f"Bearer {tokens['hr_edu']}"})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
+    round_response = app.test_client().post(
+        "/api/v1/dispatch-rounds", json={"term_start": "2027-03-01", "term_end": "2029-02-28",
+                                         "township_id": "tw-hongqi"},
+        headers={"Authorization": f"Bearer {tokens['county']}"})
+    assert round_response.status_code == 201, round_response.get_json()
     return {"instance_id": body["instance_id"], "task_id": body["open_tasks"][0]["id"],
             "cadre_id": "c-zhangwei", "key": "mid_term_replacement", "year": 2027, "notification_id": 1,
+            "round_id": round_response.get_json()["id"],
             # an account none of LOGINS signs in with: generated changes to it leave the callers be
             "login": "hr_power"}
 
