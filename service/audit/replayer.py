@@ -3,8 +3,9 @@
 Engine commands (start, complete, withdraw, timer, recompute_deadlines, terminate) are re-run with their
 recorded inputs and clock readings, each with the working calendar as it stood at that event; the
 state hash after each must equal the recorded one. Events that do not touch the engine (claim,
-unclaim, transfer, urge) are checked instead: their recorded state hash must equal the previous one
-and the task they name must have been open. The columns an event repeats from its inputs (task,
+unclaim, transfer, release, urge) are checked instead: their recorded state hash must equal the
+previous one and the task they name must have been open (and, for a release, claimed by the user
+it names). The columns an event repeats from its inputs (task,
 decision, comment, actor) must agree with the inputs, so a forger who rewrites a decision and
 recomputes the whole chain is still caught.
 """
@@ -141,6 +142,9 @@ def _check_passive(event: Any, instance: Instance | None, current: str | None,
     if event.state_hash != current:
         raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）不改变流程状态，但记录的状态哈希与前一状态不同")
     inputs = event.inputs or {}
+    if event.kind == "release":
+        _check_release(event, instance, claims)
+        return
     if event.kind not in CLAIM_KINDS:
         return
     task_id = str(inputs.get("task_id"))
@@ -154,6 +158,19 @@ def _check_passive(event: Any, instance: Instance | None, current: str | None,
         claims.pop(task_id, None)
     else:
         claims[task_id] = inputs.get("to_user")
+
+
+def _check_release(event: Any, instance: Instance | None, claims: Claims) -> None:
+    """An administrator's release of a deactivated user's claim (commands/users_admin): the task
+    was open and held by that user. It is not the task's role acting, so no actor check."""
+    inputs, seq = event.inputs or {}, event.seq
+    task_id = str(inputs.get("task_id"))
+    if task_id != str(event.task_id) or _open_task(instance, task_id) is None:
+        raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）所指任务当时并未待办")
+    if claims.get(task_id) != inputs.get("from_user"):
+        holder = inputs.get("from_user")
+        raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）所指任务当时并非由 {holder} 认领")
+    claims.pop(task_id)
 
 
 def _check_columns(event: Any, instance: Instance | None) -> None:

@@ -1,19 +1,26 @@
-"""`cadreflow users create` and `users token rotate|revoke`: accounts, roles and their tokens."""
+"""`cadreflow users create` and `users token rotate|revoke`: accounts, roles and their tokens.
+
+`users create` runs the same commands as the 用户管理 pages and /api/v1/users (as the system, the
+operator at the command line): the same checks, and the change in the roster change log. It is how
+the first administrator of an empty database comes to be."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 import click
-import sqlalchemy as sa
 
 from service.cli.context import app_context
-from service.commands.tokens import revoke_user_token, rotate_token, token_expiry
+from service.commands.actor import SYSTEM
+from service.commands.tokens import revoke_user_token, rotate_token
+from service.commands.users_admin import NewUser, create_user, set_user_password, update_user
 from service.config import get_settings
-from service.core.credentials import issue_token, set_password
 from service.core.errors import ApiError
+from service.core.passwords import PASSWORD_MIN
 from service.persistence.db import db
-from service.persistence.models import ROLES, SCOPE_KIND_BY_ROLE, Cadre, Org, User, UserRole
+from service.persistence.models import ROLES, SCOPE_KIND_BY_ROLE, User
+
+SOURCE = "cli"
 
 
 @click.group("users", help="用户管理。")
@@ -21,48 +28,46 @@ def users() -> None:
     pass
 
 
-@users.command("create", help="创建用户（或为已有用户增加角色），打印新的访问令牌。")
+@users.command("create", help="创建用户（或为已有用户增加角色），打印新的访问令牌。记入名册变更记录。")
 @click.argument("login")
 @click.option("--role", "role", required=True, type=click.Choice(ROLES), help="角色")
 @click.option("--scope", "scope_id", default=None,
-              help="管辖范围 id：unit_hr=派出单位 id，township=乡镇 id，cadre=干部 id，其余默认 county")
+              help="管辖范围 id：unit_hr=派出单位 id，township=乡镇 id，cadre=干部 id，其余默认全县")
 @click.option("--name", "display_name", default=None, help="显示名称（默认同登录名）")
-@click.option("--password", default=None, help="网页登录密码（不填则不能用密码登录）")
+@click.option("--password", default=None,
+              help=f"网页登录密码，至少 {PASSWORD_MIN} 个字符（不填则不能用密码登录）")
 def users_create(login: str, role: str, scope_id: str | None, display_name: str | None,
                  password: str | None) -> None:
-    kind = SCOPE_KIND_BY_ROLE[role]
+    wanted = {"role": role, "scope_id": scope_id}
     with app_context():
-        if scope_id is None:
-            if kind != "county":
-                raise click.UsageError(f"角色 {role} 需要 --scope（{kind} 的 id）")
-            scope_id = db.session.execute(
-                sa.select(Org.id).where(Org.kind == "county_body", Org.parent_id.is_(None))
-            ).scalar() or "county"
-        expected = {"unit": "dispatch_unit", "township": "township", "county": "county_body"}
-        if kind == "cadre":
-            found = db.session.get(Cadre, scope_id) is not None
-        else:
-            org = db.session.get(Org, scope_id)
-            found = org is not None and org.kind == expected[kind]
-        if not found:
-            raise click.UsageError(f"管辖范围 {scope_id!r} 不存在或类型不符（应为 {kind}）")
-        user = db.session.get(User, login)
-        if user is None:
-            user = User(login=login, display_name=display_name or login, active=True)
-            db.session.add(user)
-        elif display_name:
-            user.display_name = display_name
-        if password:
-            set_password(user, password, get_settings().password_hash)
-        if (role, kind, scope_id) not in {(r.role, r.scope_kind, r.scope_id) for r in user.roles}:
-            user.roles.append(UserRole(role=role, scope_kind=kind, scope_id=scope_id))
-        expires_at = token_expiry()
-        token = issue_token(user, expires_at)
-        db.session.commit()
+        try:
+            user = db.session.get(User, login)
+            if user is None:
+                user = create_user(SYSTEM, NewUser(login, display_name or login, [wanted], password), SOURCE)
+            else:
+                roles = [{"role": r.role, "scope_id": r.scope_id} for r in user.roles]
+                held = any(r.role == role and (r.scope_id == scope_id or (
+                    scope_id is None and SCOPE_KIND_BY_ROLE[role] == "county")) for r in user.roles)
+                if not held or display_name:
+                    update_user(SYSTEM, login, display_name=display_name,
+                                roles=roles if held else [*roles, wanted], source=SOURCE)
+                if password:
+                    set_user_password(SYSTEM, login, password, source=SOURCE)
+            token, expires_at = rotate_token(login)
+        except ApiError as exc:
+            raise click.ClickException(_problem(exc)) from exc
+        grant = next(r for r in reversed(user.roles) if r.role == role)
+        scope = f"{grant.scope_kind}:{grant.scope_id}"
         until = _local(expires_at)
-    click.echo(f"用户 {login}：角色 {role}，范围 {kind}:{scope_id}")
+    click.echo(f"用户 {login}：角色 {role}，范围 {scope}")
     click.echo(f"访问令牌有效期至 {until}")
     click.echo(f"token: {token}")
+
+
+def _problem(exc: ApiError) -> str:
+    """The detail and every field's messages, one per line."""
+    lines = [exc.detail, *(m for messages in exc.errors.values() for m in messages if m != exc.detail)]
+    return "\n".join(lines)
 
 
 def _local(at: datetime) -> str:

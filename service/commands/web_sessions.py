@@ -75,3 +75,14 @@ def close_session(session_id: str) -> None:
     """End the session with this id (sign-out): a replayed copy of its cookie no longer works."""
     with unit_of_work():
         db.session.execute(sa.delete(WebSession).where(WebSession.id_hash == hash_token(session_id)))
+
+
+def end_sessions_of(login: str, keep_session_id: str | None = None) -> int:
+    """End every session of `login` but `keep_session_id` (the caller's own, when a user sets their
+    own password), in the caller's transaction; returns how many ended. A new password or a
+    deactivation must shut out whoever else holds a cookie of that account."""
+    stmt = sa.delete(WebSession).where(WebSession.login == login)
+    if keep_session_id:
+        stmt = stmt.where(WebSession.id_hash != hash_token(keep_session_id))
+    result = db.session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)

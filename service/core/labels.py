@@ -16,6 +16,8 @@ ROLE_NAMES = {
     "auditor": "审计监督",
     "admin": "系统管理员",
 }
+# The kind of jurisdiction a role is held in (service.core.principal.SCOPE_KIND_BY_ROLE).
+SCOPE_KIND_NAMES = {"unit": "派出单位", "township": "乡镇", "cadre": "驻村干部本人", "county": "全县"}
 POSTING_ROLE_NAMES = {"first_secretary": "驻村第一书记", "team_member": "驻村工作队员"}
 VILLAGE_CATEGORY_NAMES = {
     "poverty_alleviated": "“十三五”脱贫村",
@@ -68,6 +70,7 @@ EVENT_KIND_NAMES = {
     "resume": "恢复运行",
     "limit_exceeded": "超出运行限制",
     "terminate": "终止",
+    "release": "停用用户释放认领",
 }
 # What a pending timer does when it fires.
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}

@@ -1,4 +1,5 @@
-"""The access policy: who may see which instances, tasks and cadres, and who may act on a task.
+"""The access policy: who may see which instances, tasks and cadres, who may act on a task, and
+who manages which user accounts.
 
 The one definition for the JSON API, the pages and the commands. Each rule comes in two forms
 written next to each other from the same tables: a SQL clause (for lists) and a Python predicate
@@ -14,15 +15,23 @@ Reads never leak: what a caller may not see is answered as if it did not exist (
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
-from service.core.principal import Grant, Principal
+from service.core.principal import SCOPE_KIND_BY_ROLE, Grant, Principal
 from service.persistence.db import db
-from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, Village
+from service.persistence.models import (
+    Cadre,
+    HumanTask,
+    Posting,
+    ProcessInstance,
+    User,
+    UserRole,
+    Village,
+)
 
 # How far each role reads: "county" is everything; otherwise the kind of scope whose id the grant
 # names (a unit, a township, the cadre themself). A role missing here reads nothing.
@@ -213,3 +222,46 @@ def may_act(principal: Principal, task: HumanTask) -> bool:
 def can_see_task(principal: Principal, task: HumanTask, row: ProcessInstance) -> bool:
     """Whether the caller may see `task` of instance `row`."""
     return may_act(principal, task) or can_see_instance(principal, row)
+
+
+# -- users ----------------------------------------------------------------------------------------
+# Administrators manage every account. The Organization Department manages the accounts of the
+# county's units, townships and cadres, never a county body's, an auditor's or an administrator's:
+# it could otherwise make itself admin or blind the auditors. It sees only the accounts it manages.
+
+USER_MANAGERS: Mapping[str, frozenset[str]] = {
+    "admin": frozenset(SCOPE_KIND_BY_ROLE),
+    "org_dept": frozenset({"unit_hr", "township", "cadre"}),
+}
+
+
+def user_manager_grant(principal: Principal) -> Grant | None:
+    """The grant the caller manages users under (admin first), if any."""
+    for role in USER_MANAGERS:
+        for grant in principal.grants:
+            if grant.role == role:
+                return grant
+    return None
+
+
+def manageable_roles(principal: Principal) -> frozenset[str]:
+    """The roles of the accounts the caller may see, create and change (empty: none)."""
+    grant = user_manager_grant(principal)
+    return USER_MANAGERS[grant.role] if grant is not None else frozenset()
+
+
+def user_clause(principal: Principal) -> ColumnElement[bool]:
+    """WHERE clause on User: the accounts the caller manages (may_manage_user as SQL)."""
+    roles = manageable_roles(principal)
+    if not roles:
+        return sa.false()
+    if roles == USER_MANAGERS["admin"]:
+        return sa.true()
+    return ~sa.select(UserRole.id).where(UserRole.login == User.login,
+                                         UserRole.role.not_in(sorted(roles))).exists()
+
+
+def may_manage_user(principal: Principal, roles: Iterable[str]) -> bool:
+    """Whether the caller may manage an account holding `roles` (before or after a change)."""
+    allowed = manageable_roles(principal)
+    return bool(allowed) and set(roles) <= allowed

@@ -21,6 +21,8 @@ def _event_description(event: HistoryEvent, actor_name: str | None, task_name: s
         parts.append(f"：{DECISION_NAMES.get(event.decision, event.decision)}")
     if event.kind == "transfer" and event.inputs.get("to_user"):
         parts.append(f"，转给 {event.inputs['to_user']}")
+    if event.kind == "release" and event.inputs.get("from_user"):
+        parts.append(f"（原认领人 {event.inputs['from_user']} 已停用）")
     return "".join(parts)
 
 

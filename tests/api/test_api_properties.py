@@ -60,7 +60,7 @@ def api_schema(app: Any, clock: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
-    """Path values that exist: hr_edu's replacement request, waiting on 青山镇."""
+    """Path values that exist: hr_edu's replacement request, waiting on 青山镇, and an account."""
     response = app.test_client().post("/api/v1/adjustments", json=FS_REQUEST,
                                       headers={"Authorization": f"Bearer {tokens['hr_edu']}"})
     assert response.status_code == 201, response.get_json()
@@ -76,7 +76,9 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
     return {"instance_id": body["instance_id"], "task_id": body["open_tasks"][0]["id"],
             "cadre_id": "c-zhangwei", "key": "mid_term_replacement", "year": 2027, "notification_id": 1,
             "round_id": round_response.get_json()["id"],
-            "org_id": "unit-edu", "village_id": "v-shangzhuang", "posting_id": posting_id}
+            "org_id": "unit-edu", "village_id": "v-shangzhuang", "posting_id": posting_id,
+            # an account none of LOGINS signs in with: generated changes to it leave the callers be
+            "login": "hr_power"}
 
 
 def test_every_operation_is_generated():

@@ -24,6 +24,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.notifications",
     "service.http.api.calendar",
     "service.http.api.coverage",
+    "service.http.api.users",
 )
 
 

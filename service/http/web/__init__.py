@@ -30,6 +30,7 @@ from service.http.web import (  # noqa: E402, F401
     requests,
     roster,
     task,
+    users,
 )
 
 

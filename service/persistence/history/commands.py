@@ -18,6 +18,8 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "claim": None,
     "unclaim": None,
     "transfer": None,
+    # an administrator deactivated the user holding a claim: the task is back in its pool
+    "release": None,
     "urge": None,  # a person's reminder (催办): a notification, not an engine command
     "timer_failed": None,  # status -> error after failed firings; engine state unchanged
     "resume": None,  # an administrator put an `error` instance back to running; state unchanged
