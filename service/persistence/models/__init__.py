@@ -23,6 +23,7 @@ from service.persistence.models.reference import (
     VillageCategory,
 )
 from service.persistence.models.roster_changes import ROSTER_ACTIONS, ROSTER_ENTITIES, RosterChange
+from service.persistence.models.roster_imports import RosterImport
 from service.persistence.models.tasks import TASK_STATUSES, HumanTask
 from service.persistence.models.timers import PendingTimer
 from service.persistence.models.users import ROLES, SCOPE_KIND_BY_ROLE, User, UserRole
@@ -57,6 +58,7 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "RosterChange",
+    "RosterImport",
     "User",
     "UserRole",
     "Village",
