@@ -6,7 +6,7 @@ batches), names next to the codes, labels instead of codes, dates as Excel dates
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from typing import IO, Any
 
@@ -27,38 +27,48 @@ def _org_names() -> dict[str, str]:
     return dict(db.session.execute(sa.select(Org.id, Org.name)).tuples().all())
 
 
-def _records(kind: str) -> Iterator[dict[str, Any]]:
-    if kind in ("townships", "units"):
-        org_kind = "township" if kind == "townships" else "dispatch_unit"
-        for org in db.session.execute(sa.select(Org).where(Org.kind == org_kind).order_by(Org.id)).scalars():
-            yield {"id": org.id, "name": org.name, "level": org.level, "unit_kind": org.unit_kind}
-    elif kind == "villages":
-        orgs = _org_names()
-        stmt = sa.select(Village).order_by(Village.township_id, Village.id).execution_options(yield_per=BATCH)
-        for v in db.session.execute(stmt).scalars():
-            yield {"id": v.id, "name": v.name, "township_id": v.township_id,
-                   "township_id:name": orgs.get(v.township_id), "categories": v.categories}
-    elif kind == "cadres":
-        orgs = _org_names()
-        stmt = (sa.select(Cadre).order_by(Cadre.unit_id, Cadre.id).execution_options(yield_per=BATCH)
-                .options(sa.orm.noload(Cadre.postings)))
-        for c in db.session.execute(stmt).scalars():
-            yield {"id": c.id, "name": c.name, "unit_id": c.unit_id, "unit_id:name": orgs.get(c.unit_id),
-                   "party_status": c.party_status, "party_member_since": c.party_member_since,
-                   "party_confirmed_on": c.party_confirmed_on, "work_start_date": c.work_start_date,
-                   "employment_type": c.employment_type, "birth_date": c.birth_date, "post": c.post,
-                   "rural_expertise": c.rural_expertise}
-    elif kind == "postings":
-        orgs = _org_names()
-        villages = dict(db.session.execute(sa.select(Village.id, Village.name)).tuples().all())
-        stmt = (sa.select(Posting, Cadre.name).join(Cadre, Cadre.id == Posting.cadre_id)
-                .order_by(Posting.village_id, Posting.term_start, Posting.id).execution_options(yield_per=BATCH))
-        for p, cadre_name in db.session.execute(stmt).tuples():
-            yield {"id": p.id, "cadre_id": p.cadre_id, "cadre_id:name": cadre_name, "village_id": p.village_id,
-                   "village_id:name": villages.get(p.village_id), "role": p.role, "term_start": p.term_start,
-                   "planned_end": p.planned_end, "term_end": p.term_end, "supplier_id": p.supplier_id,
-                   "supplier_id:name": orgs.get(p.supplier_id or ""), "leads_team": p.leads_team,
-                   "active": p.active}
+def _orgs(kind: str) -> Iterator[dict[str, Any]]:
+    org_kind = "township" if kind == "townships" else "dispatch_unit"
+    for org in db.session.execute(sa.select(Org).where(Org.kind == org_kind).order_by(Org.id)).scalars():
+        yield {"id": org.id, "name": org.name, "level": org.level, "unit_kind": org.unit_kind}
+
+
+def _villages(kind: str) -> Iterator[dict[str, Any]]:
+    orgs = _org_names()
+    stmt = sa.select(Village).order_by(Village.township_id, Village.id).execution_options(yield_per=BATCH)
+    for v in db.session.execute(stmt).scalars():
+        yield {"id": v.id, "name": v.name, "township_id": v.township_id,
+               "township_id:name": orgs.get(v.township_id), "categories": v.categories}
+
+
+def _cadres(kind: str) -> Iterator[dict[str, Any]]:
+    orgs = _org_names()
+    stmt = (sa.select(Cadre).order_by(Cadre.unit_id, Cadre.id).execution_options(yield_per=BATCH)
+            .options(sa.orm.noload(Cadre.postings)))
+    for c in db.session.execute(stmt).scalars():
+        yield {"id": c.id, "name": c.name, "unit_id": c.unit_id, "unit_id:name": orgs.get(c.unit_id),
+               "party_status": c.party_status, "party_member_since": c.party_member_since,
+               "party_confirmed_on": c.party_confirmed_on, "work_start_date": c.work_start_date,
+               "employment_type": c.employment_type, "birth_date": c.birth_date, "post": c.post,
+               "rural_expertise": c.rural_expertise}
+
+
+def _postings(kind: str) -> Iterator[dict[str, Any]]:
+    orgs = _org_names()
+    villages = dict(db.session.execute(sa.select(Village.id, Village.name)).tuples().all())
+    stmt = (sa.select(Posting, Cadre.name).join(Cadre, Cadre.id == Posting.cadre_id)
+            .order_by(Posting.village_id, Posting.term_start, Posting.id).execution_options(yield_per=BATCH))
+    for p, cadre_name in db.session.execute(stmt).tuples():
+        yield {"id": p.id, "cadre_id": p.cadre_id, "cadre_id:name": cadre_name, "village_id": p.village_id,
+               "village_id:name": villages.get(p.village_id), "role": p.role, "term_start": p.term_start,
+               "planned_end": p.planned_end, "term_end": p.term_end, "supplier_id": p.supplier_id,
+               "supplier_id:name": orgs.get(p.supplier_id or ""), "leads_team": p.leads_team,
+               "active": p.active}
+
+
+RECORDS: dict[str, Callable[[str], Iterator[dict[str, Any]]]] = {
+    "townships": _orgs, "units": _orgs, "villages": _villages, "cadres": _cadres, "postings": _postings,
+}
 
 
 def _cell(worksheet: Any, value: Any) -> Any:
@@ -89,7 +99,7 @@ def write_export(sheets: Sequence[Sheet], out: IO[bytes]) -> int:
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             headers.append(cell)
         worksheet.append(headers)
-        for record in _records(sheet.kind):
+        for record in RECORDS[sheet.kind](sheet.kind):
             worksheet.append([_cell(worksheet, c.format(record.get(c.source))) for c in sheet.columns])
             count += 1
         db.session.expunge_all()  # a big county must not pile up in the identity map

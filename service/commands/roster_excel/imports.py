@@ -35,13 +35,15 @@ class ImportResult:
 
 def _require_editor(actor: Principal) -> None:
     if not may_edit_roster(actor):
-        raise Forbidden("无权导入名册：只有县委组织部、系统管理员、派出单位人事和乡镇可以导入各自范围内的名册。")
+        raise Forbidden("无权导入名册：只有县委组织部、系统管理员、派出单位人事和乡镇"
+                        "可以导入各自范围内的名册。")
 
 
 def _check_kind(kind: str) -> str:
     if kind != AUTO and kind not in SHEETS_BY_KIND:
-        raise ValidationFailed("名册类型无效。", errors={"sheet": [
-            "名册类型应为 all（按工作表名称）或：" + "、".join(f"{k}（{s.title}）" for k, s in SHEETS_BY_KIND.items())]})
+        kinds = "、".join(f"{k}（{s.title}）" for k, s in SHEETS_BY_KIND.items())
+        raise ValidationFailed("名册类型无效。",
+                               errors={"sheet": [f"名册类型应为 all（按工作表名称）或：{kinds}"]})
     return kind
 
 
@@ -85,7 +87,8 @@ def preview(actor: Principal, import_id: str) -> ImportResult:
     _require_editor(actor)
     row = stored(import_id)
     parsed = read_workbook(row.content, row.sheet)
-    result = ImportResult(row.id, row.filename, row.sheet, Outcome([]), committed=row.committed_at is not None)
+    result = ImportResult(row.id, row.filename, row.sheet, Outcome([]),
+                          committed=row.committed_at is not None)
     result.outcome = dry_run(actor, parsed, row.id)
     return result
 
@@ -124,6 +127,6 @@ def import_file(actor: Principal, content: bytes, kind: str, *, source: str) -> 
     outcome = apply_rows(actor, read_workbook(content, kind), source=source)
     if not outcome.ok:
         errors = outcome.error_map()
-        raise ValidationFailed("名册文件有误：" + "；".join(f"{k}：{v[0]}" for k, v in list(errors.items())[:3]),
-                               errors=errors)
+        first = "；".join(f"{k}：{v[0]}" for k, v in list(errors.items())[:3])
+        raise ValidationFailed(f"名册文件有误：{first}", errors=errors)
     return outcome

@@ -78,7 +78,8 @@ def _check_container(content: bytes) -> None:
     if len(content) > MAX_FILE_BYTES:
         raise refuse(f"文件过大：不能超过 {MAX_FILE_BYTES // (1024 * 1024)} MB，请分批导入。")
     if not content.startswith(b"PK\x03\x04"):
-        raise refuse("只能导入 Excel .xlsx 文件（请勿上传 .xls、.csv 或其他格式，可在 Excel 中“另存为”.xlsx）。")
+        raise refuse("只能导入 Excel .xlsx 文件（请勿上传 .xls、.csv 或其他格式，"
+                     "可在 Excel 中“另存为”.xlsx）。")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -137,9 +138,9 @@ def _read_sheet(sheet: Sheet, worksheet: Any, budget: int) -> ParsedSheet:
     for number, raw in enumerate(rows, start=header_number + 1):
         if all(blank(v) for v in raw):
             continue
-        if parsed.example_row is None and all(
+        if number == header_number + 1 and all(
                 _shown(raw[i] if i < len(raw) else None) == example[h] for h, i in positions.items()):
-            parsed.example_row = number  # the template's example row, left in: not data
+            parsed.example_row = number  # the template's example (示例), left in: not data
             continue
         if len(parsed.rows) >= budget:
             raise refuse(f"数据行过多：一次最多导入 {MAX_ROWS} 行，请分批导入。")

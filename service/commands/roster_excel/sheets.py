@@ -93,13 +93,13 @@ def _yes_no(header: str, name: str, *, example: bool = False, note: str = "") ->
 
 
 TOWNSHIPS = Sheet("townships", "乡镇", "township", (
-    Column("乡镇编码", "id", cells.code(), required=True, example="tw-qingshan", width=18),
-    Column("乡镇名称", "name", cells.text(200), required=True, example="青山镇", width=20),
+    Column("乡镇编码", "id", cells.code(), required=True, example="tw-example", width=18),
+    Column("乡镇名称", "name", cells.text(200), required=True, example="示例镇", width=20),
 ))
 
 UNITS = Sheet("units", "派出单位", "unit", (
-    Column("单位编码", "id", cells.code(), required=True, example="unit-edu", width=18),
-    Column("单位名称", "name", cells.text(200), required=True, example="XX县教育局", width=26),
+    Column("单位编码", "id", cells.code(), required=True, example="unit-example", width=18),
+    Column("单位名称", "name", cells.text(200), required=True, example="XX县示例局", width=26),
     Column("单位层级", "level", cells.choice(UNIT_LEVEL_NAMES), cells.label_of(UNIT_LEVEL_NAMES),
            required=True, example="县级", choices=_labels(UNIT_LEVEL_NAMES), width=10),
     Column("单位性质", "unit_kind", cells.choice(UNIT_KIND_NAMES), cells.label_of(UNIT_KIND_NAMES),
@@ -107,11 +107,11 @@ UNITS = Sheet("units", "派出单位", "unit", (
 ))
 
 VILLAGES = Sheet("villages", "村", "village", (
-    Column("村编码", "id", cells.code(), required=True, example="v-shangzhuang", width=18),
-    Column("村名称", "name", cells.text(200), required=True, example="上庄村", width=16),
-    Column("所属乡镇编码", "township_id", cells.code(), required=True, example="tw-qingshan", width=18,
+    Column("村编码", "id", cells.code(), required=True, example="v-example", width=18),
+    Column("村名称", "name", cells.text(200), required=True, example="示例村", width=16),
+    Column("所属乡镇编码", "township_id", cells.code(), required=True, example="tw-example", width=18,
            refers="township"),
-    Column("所属乡镇名称", None, cells.text(200), example="青山镇", width=16, names="township_id",
+    Column("所属乡镇名称", None, cells.text(200), example="示例镇", width=16, names="township_id",
            note="仅供查看；乡镇编码空着时按名称查找"),
     Column("村类别", "categories", cells.choices(VILLAGE_CATEGORY_NAMES, CATEGORY_ALIASES),
            cells.labels_of(VILLAGE_CATEGORY_NAMES), required=True,
@@ -120,11 +120,11 @@ VILLAGES = Sheet("villages", "村", "village", (
 ))
 
 CADRES = Sheet("cadres", "干部", "cadre", (
-    Column("干部编码", "id", cells.code(), required=True, example="c-zhangwei", width=16),
-    Column("姓名", "name", cells.text(200), required=True, example="张伟", width=10),
-    Column("所在单位编码", "unit_id", cells.code(), required=True, example="unit-edu", width=16,
+    Column("干部编码", "id", cells.code(), required=True, example="c-example", width=16),
+    Column("姓名", "name", cells.text(200), required=True, example="示例干部", width=10),
+    Column("所在单位编码", "unit_id", cells.code(), required=True, example="unit-example", width=16,
            refers="org", note="派出单位编码；乡镇干部填乡镇编码"),
-    Column("所在单位名称", None, cells.text(200), example="XX县教育局", width=22, names="unit_id",
+    Column("所在单位名称", None, cells.text(200), example="XX县示例局", width=22, names="unit_id",
            note="仅供查看；单位编码空着时按名称查找"),
     Column("政治面貌", "party_status", cells.choice(PARTY_NAMES, PARTY_ALIASES), cells.label_of(PARTY_NAMES),
            required=True, example="中共正式党员", choices=_labels(PARTY_NAMES), width=14),
@@ -142,13 +142,13 @@ CADRES = Sheet("cadres", "干部", "cadre", (
 POSTINGS = Sheet("postings", "驻村任职", "posting", (
     Column("任职编号", "id", cells.whole_number, example=None, width=10,
            note="系统编号；新增任职留空（按干部、村、身份、起始日期识别）"),
-    Column("干部编码", "cadre_id", cells.code(), required=True, example="c-zhangwei", width=16,
+    Column("干部编码", "cadre_id", cells.code(), required=True, example="c-example", width=16,
            refers="cadre"),
-    Column("干部姓名", None, cells.text(200), example="张伟", width=10, names="cadre_id",
+    Column("干部姓名", None, cells.text(200), example="示例干部", width=10, names="cadre_id",
            note="仅供查看；干部编码空着时按姓名查找"),
-    Column("村编码", "village_id", cells.code(), required=True, example="v-shangzhuang", width=18,
+    Column("村编码", "village_id", cells.code(), required=True, example="v-example", width=18,
            refers="village"),
-    Column("村名称", None, cells.text(200), example="上庄村", width=12, names="village_id",
+    Column("村名称", None, cells.text(200), example="示例村", width=12, names="village_id",
            note="仅供查看；村编码空着时按名称查找"),
     Column("驻村身份", "role", cells.choice(POSTING_ROLE_NAMES), cells.label_of(POSTING_ROLE_NAMES),
            required=True, example="驻村第一书记", choices=_labels(POSTING_ROLE_NAMES), width=14),
@@ -156,9 +156,9 @@ POSTINGS = Sheet("postings", "驻村任职", "posting", (
     _date("计划期满日期", "planned_end", example=date(2027, 2, 28), note="任期不少于 2 年"),
     Column("实际离任日期", None, cells.as_date, example=None, width=DATE_WIDTH, is_date=True,
            shows="term_end", note="仅供查看：结束任职请走工作交接或名册的“结束任职”"),
-    Column("选派单位编码", "supplier_id", cells.code(), example="unit-edu", width=16, refers="org",
+    Column("选派单位编码", "supplier_id", cells.code(), example="unit-example", width=16, refers="org",
            note="派出单位；乡镇补齐的工作队员填乡镇编码"),
-    Column("选派单位名称", None, cells.text(200), example="XX县教育局", width=22, names="supplier_id",
+    Column("选派单位名称", None, cells.text(200), example="XX县示例局", width=22, names="supplier_id",
            note="仅供查看；选派单位编码空着时按名称查找"),
     _yes_no("兼任工作队队长", "leads_team", example=True, note="有工作队的村，第一书记兼任队长"),
     Column("任职状态", None, cells.text(10), lambda active: "在任" if active else "已离任", example="在任",

@@ -44,7 +44,8 @@ def add_choice_lists(worksheet: Worksheet, sheet: Sheet) -> None:
         letter = get_column_letter(index)
         validation = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
                                     allow_blank=True, showErrorMessage=True,
-                                    errorTitle="输入有误", error="请从下拉列表中选择：" + "、".join(column.choices))
+                                    errorTitle="输入有误",
+                                    error="请从下拉列表中选择：" + "、".join(column.choices))
         validation.add(f"{letter}2:{letter}{VALIDATION_ROWS + 1}")
         worksheet.add_data_validation(validation)
 

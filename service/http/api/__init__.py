@@ -20,6 +20,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.urge",
     "service.http.api.notifications",
     "service.http.api.calendar",
+    "service.http.api.roster_excel",
 )
 
 

@@ -19,7 +19,15 @@ bp.before_request(csrf.check_csrf)
 register_page_errors(bp)
 
 # The view modules attach their routes to `bp` on import.
-from service.http.web import audit, auth_views, inbox, instance, requests, task  # noqa: E402, F401
+from service.http.web import (  # noqa: E402, F401
+    audit,
+    auth_views,
+    inbox,
+    instance,
+    requests,
+    roster_import,
+    task,
+)
 
 
 def register_web(app: Flask, settings: Settings) -> None:
