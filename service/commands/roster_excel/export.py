@@ -24,7 +24,7 @@ BATCH = 1000
 
 
 def _org_names() -> dict[str, str]:
-    return dict(db.session.execute(sa.select(Org.id, Org.name)).tuples().all())
+    return dict(db.session.execute(sa.select(Org.id, Org.name)).all())
 
 
 def _orgs(kind: str) -> Iterator[dict[str, Any]]:
@@ -44,7 +44,7 @@ def _villages(kind: str) -> Iterator[dict[str, Any]]:
 def _cadres(kind: str) -> Iterator[dict[str, Any]]:
     orgs = _org_names()
     stmt = (sa.select(Cadre).order_by(Cadre.unit_id, Cadre.id).execution_options(yield_per=BATCH)
-            .options(sa.orm.noload(Cadre.postings)))
+            .options(sa.orm.lazyload(Cadre.postings)))
     for c in db.session.execute(stmt).scalars():
         yield {"id": c.id, "name": c.name, "unit_id": c.unit_id, "unit_id:name": orgs.get(c.unit_id),
                "party_status": c.party_status, "party_member_since": c.party_member_since,
@@ -55,10 +55,10 @@ def _cadres(kind: str) -> Iterator[dict[str, Any]]:
 
 def _postings(kind: str) -> Iterator[dict[str, Any]]:
     orgs = _org_names()
-    villages = dict(db.session.execute(sa.select(Village.id, Village.name)).tuples().all())
+    villages = dict(db.session.execute(sa.select(Village.id, Village.name)).all())
     stmt = (sa.select(Posting, Cadre.name).join(Cadre, Cadre.id == Posting.cadre_id)
             .order_by(Posting.village_id, Posting.term_start, Posting.id).execution_options(yield_per=BATCH))
-    for p, cadre_name in db.session.execute(stmt).tuples():
+    for p, cadre_name in db.session.execute(stmt):
         yield {"id": p.id, "cadre_id": p.cadre_id, "cadre_id:name": cadre_name, "village_id": p.village_id,
                "village_id:name": villages.get(p.village_id), "role": p.role, "term_start": p.term_start,
                "planned_end": p.planned_end, "term_end": p.term_end, "supplier_id": p.supplier_id,

@@ -128,10 +128,12 @@ def _read_sheet(sheet: Sheet, worksheet: Any, budget: int) -> ParsedSheet:
     if not positions:
         raise refuse(f"工作表“{worksheet.title}”找不到{sheet.title}名册的表头（第一行应为："
                      + "、".join(known) + "）。")
-    missing = [c.header for c in sheet.columns if c.required and c.header not in positions
-               and not _name_column_for(sheet, c.field, positions)]
-    if missing:
-        raise refuse(f"工作表“{worksheet.title}”缺少必需的列：" + "、".join(missing) + "。")
+    # Only the columns that say which record a row is are needed: a sheet may carry just the
+    # columns it changes (a new record's other required fields are checked row by row).
+    missing = [f for f in sheet.identity if not _has_column(sheet, f, positions)]
+    if missing and not (sheet.kind == "postings" and "任职编号" in positions):
+        headers = [sheet.header_of(f) or f for f in missing]
+        raise refuse(f"工作表“{worksheet.title}”缺少必需的列：" + "、".join(headers) + "。")
     parsed = ParsedSheet(sheet, worksheet.title, [c.header for c in sheet.columns if c.header in positions],
                          [], ignored)
     example = {c.header: _shown(c.example) for c in sheet.columns}
@@ -154,8 +156,9 @@ def _header(value: Any) -> str:
     return "".join(str(value).split()).strip("*＊") if value is not None else ""
 
 
-def _name_column_for(sheet: Sheet, code_field: str | None, positions: dict[str, int]) -> bool:
-    return any(c.names == code_field and c.header in positions for c in sheet.columns if code_field)
+def _has_column(sheet: Sheet, name: str, positions: dict[str, int]) -> bool:
+    """The field's column, or the name column that can stand in for its code."""
+    return any((c.field == name or c.names == name) and c.header in positions for c in sheet.columns)
 
 
 def _read_row(sheet: Sheet, number: int, raw: tuple[Any, ...], positions: dict[str, int]) -> ParsedRow:

@@ -68,6 +68,8 @@ class Sheet:
     title: str  # the worksheet's name, and how the page names the kind
     entity: str  # the roster command's entity (save_<entity>)
     columns: tuple[Column, ...]
+    # The fields that say which record a row is (a posting may give its 任职编号 instead).
+    identity: tuple[str, ...] = ("id",)
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.field == name), None)
@@ -163,7 +165,7 @@ POSTINGS = Sheet("postings", "驻村任职", "posting", (
     _yes_no("兼任工作队队长", "leads_team", example=True, note="有工作队的村，第一书记兼任队长"),
     Column("任职状态", None, cells.text(10), lambda active: "在任" if active else "已离任", example="在任",
            width=10, shows="active", note="仅供查看"),
-))
+), identity=("cadre_id", "village_id", "role", "term_start"))
 
 # In the order an import applies them: what a row refers to is written before it.
 SHEETS: tuple[Sheet, ...] = (TOWNSHIPS, UNITS, VILLAGES, CADRES, POSTINGS)

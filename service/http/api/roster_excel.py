@@ -28,7 +28,7 @@ from service.commands.roster_excel import (
 from service.commands.roster_excel.view import result_view
 from service.core.errors import NotFound, ValidationFailed
 from service.http.api.blueprint import Blueprint
-from service.http.api.schemas.roster_excel import ExportQuerySchema, ImportResultSchema, UploadSchema
+from service.http.api.schemas.roster_excel import ExportQuerySchema, ImportResultSchema, RosterUploadSchema
 from service.http.auth import authenticate, require_role
 
 blp = Blueprint("roster_excel", __name__, url_prefix="/api/v1/roster",
@@ -68,7 +68,7 @@ def _flag(raw: str | None) -> bool:
 
 
 @blp.post("/imports")
-@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": UploadSchema}}})
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": RosterUploadSchema}}})
 @blp.response(200, ImportResultSchema)
 @blp.alt_response(422, description="文件不是 .xlsx、过大、行数过多或缺少必需的列；commit=true 而有"
                   "错误行时，errors 列出每个有问题的单元格（工作表!第N行 列名），且全部不写入")

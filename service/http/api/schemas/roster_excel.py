@@ -14,7 +14,7 @@ class ExportQuerySchema(StrictSchema):
                               f"{s.kind}（{s.title}）" for s in SHEETS)})
 
 
-class UploadSchema(StrictSchema):
+class RosterUploadSchema(StrictSchema):
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary",
                                                "description": ".xlsx 文件"})
     sheet = fields.String(metadata={"description": "名册类型：all（按工作表名称，默认）或 "
