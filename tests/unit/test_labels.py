@@ -7,7 +7,14 @@ from pathlib import Path
 from service.core import labels
 from service.core.principal import ROLES
 from service.persistence.history import COMMAND_KIND_BY_EVENT
-from service.persistence.models import INSTANCE_STATUSES
+from service.persistence.models import (
+    EMPLOYMENT_TYPES,
+    INSTANCE_STATUSES,
+    PARTY_STATUSES,
+    UNIT_KINDS,
+    UNIT_LEVELS,
+)
+from service.persistence.models.roster_changes import ROSTER_ACTIONS, ROSTER_ENTITIES
 from workflows.parsing import DECISIONS
 
 BPMN = Path(__file__).resolve().parents[2] / "bpmn"
@@ -20,6 +27,15 @@ def test_every_code_has_a_chinese_name() -> None:
     assert set(labels.EVENT_KIND_NAMES) == set(COMMAND_KIND_BY_EVENT)
     assert set(labels.TIMER_WHAT) == set(labels.TIMER_NOTICE_NAMES)
     assert set(labels.NOTIFICATION_KIND_NAMES) == set(labels.TIMER_NOTICE_NAMES) | {"urge"}
+
+
+def test_every_roster_code_has_a_chinese_name() -> None:
+    assert set(labels.UNIT_LEVEL_NAMES) == set(UNIT_LEVELS)
+    assert set(labels.UNIT_KIND_NAMES) == set(UNIT_KINDS)
+    assert set(labels.EMPLOYMENT_NAMES) == set(EMPLOYMENT_TYPES)
+    assert set(labels.PARTY_NAMES) == set(PARTY_STATUSES) and labels.PARTY_NAMES["none"] == "群众"
+    assert set(labels.ROSTER_ENTITY_NAMES) == set(ROSTER_ENTITIES)
+    assert set(labels.ROSTER_ACTION_NAMES) == set(ROSTER_ACTIONS)
 
 
 def test_every_bundled_process_has_a_name() -> None:

@@ -116,7 +116,7 @@ class Problems:
             self.add(field, f"{label(field)}不能早于 {earliest.isoformat()}，现为 {value.isoformat()}。")
             return None
         if value > latest:
-            bound = f"今天（{latest.isoformat()}）" if latest == today() else latest.isoformat()
+            bound = f"今天（{latest.isoformat()}）" if latest == today() else f" {latest.isoformat()}"
             self.add(field, f"{label(field)}不能晚于{bound}，现为 {value.isoformat()}。")
             return None
         return value
