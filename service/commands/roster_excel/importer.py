@@ -111,16 +111,17 @@ def apply_rows(actor: Principal, sheets: Sequence[ParsedSheet], *, source: str) 
     outcome = Outcome([])
     for parsed in sheets:
         names = NameIndex(parsed.sheet)
-        _preload(parsed)
+        stored_ids = _preload(parsed)
         results = []
         for row in parsed.rows:
             names.resolve(row)
-            results.append(_apply_row(actor, parsed.sheet, row, source))
+            results.append(_apply_row(actor, parsed.sheet, row, source, stored_ids))
         outcome.sheets.append(SheetOutcome(parsed, results))
     return outcome
 
 
-def _apply_row(actor: Principal, sheet: Sheet, row: ParsedRow, source: str) -> RowOutcome:
+def _apply_row(actor: Principal, sheet: Sheet, row: ParsedRow, source: str,
+               stored_ids: set[Any] | None) -> RowOutcome:
     result = RowOutcome(row)
     if row.errors:
         # The cells that did read are still checked, so the preview names every bad cell at once
@@ -132,7 +133,8 @@ def _apply_row(actor: Principal, sheet: Sheet, row: ParsedRow, source: str) -> R
                     row.add_error(header, message)
         result.status = ERROR
         return result
-    if _unchanged(sheet, row.values):
+    known_new = stored_ids is not None and row.values.get("id") not in stored_ids
+    if not known_new and _unchanged(sheet, row.values):
         return result  # not even validated: a row that changes nothing cannot make anything worse
     try:
         change = SAVERS[sheet.kind](actor, dict(row.values), source=source)
@@ -182,8 +184,9 @@ def _unchanged(sheet: Sheet, values: dict[str, Any]) -> bool:
     return True
 
 
-def _preload(parsed: ParsedSheet) -> None:
-    """Load the stored rows this sheet names into the session, a chunk of ids per query."""
+def _preload(parsed: ParsedSheet) -> set[Any] | None:
+    """Load the stored rows this sheet names into the session, a chunk of ids per query; returns
+    the ids found (None for postings, which may be named without an id)."""
     model = MODELS[parsed.sheet.kind]
     if parsed.sheet.kind == "postings":
         keys = {r.values["cadre_id"] for r in parsed.rows if isinstance(r.values.get("cadre_id"), str)}
@@ -193,10 +196,13 @@ def _preload(parsed: ParsedSheet) -> None:
         keys = {r.values["village_id"] for r in parsed.rows if isinstance(r.values.get("village_id"), str)}
         for chunk in _chunks(sorted(keys)):
             db.session.execute(sa.select(Village).where(Village.id.in_(chunk))).scalars().all()
-        return
+        return None
     ids = {r.values["id"] for r in parsed.rows if isinstance(r.values.get("id"), str)}
+    found: set[Any] = set()
     for chunk in _chunks(sorted(ids)):
-        db.session.execute(sa.select(model).where(model.id.in_(chunk))).scalars().all()
+        found.update(row.id for row in db.session.execute(
+            sa.select(model).where(model.id.in_(chunk))).scalars())
+    return found
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:
