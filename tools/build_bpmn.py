@@ -1,4 +1,4 @@
-"""Generate bpmn/mid_term_replacement.bpmn, handover.bpmn, recall.bpmn and unit_duties.bpmn.
+"""Generate bpmn/mid_term_replacement.bpmn, handover.bpmn, recall.bpmn, unit_duties.bpmn and dispatch.bpmn.
 
 Usage: ``python tools/build_bpmn.py [--check] [--svg DIR]``. ``--check`` exits non-zero when a
 committed file differs from what this script generates (so hand edits in a modeler are noticed);
@@ -100,6 +100,7 @@ def mid_term_replacement() -> Process:
         '    "cadre_id": cadre_id, "role": role, "term_start": term_start, "reason": reason,\n'
         '    "justification": justification, "nominee_id": nominee_id, "nominee_facts": nominee_facts,\n'
         '    "effective_date": effective_date, "village_category": village_category,\n'
+        '    "village_categories": village_categories, "planned_end": planned_end,\n'
         "})\n"
         "old_cadre_id = cadre_id\n"
         "new_cadre_id = nominee_id\n"),
@@ -366,6 +367,85 @@ def recall() -> Process:
 
 
 # --------------------------------------------------------------------------------------------------
+POSTING_PAYLOAD = ('{"cadre_id": cadre_id, "village_id": village_id, "township_id": township_id, '
+                   '"role": role, "supplier_id": supplier_id, "unit_id": unit_id, "term_start": term_start, '
+                   '"planned_end": planned_end, "leads_team": leads_team, '
+                   '"predecessor_cadre_id": predecessor_cadre_id}')
+
+
+def dispatch() -> Process:
+    """选派 and 期满轮换: one cadre for one village and role per instance (a round starts one per
+    village). The nominator is the dispatch unit's HR, or the township for a team member it
+    supplies itself (驻村工作队员由乡镇补齐), whose consent is then already given."""
+    p = Process("dispatch", "驻村干部选派", "驻村干部选派（含期满轮换）",
+                lanes("unit_hr", "township", "county", "org_dept", "rrb"),
+                documentation="派出单位（第一书记、本单位工作队员）或乡镇（自行补齐的工作队员）提名 -> "
+                              "规则校验（村类别与岗位、县级选派、正式党员、党龄自转正满1年、工作满2年、"
+                              "非临聘、任期不少于2年）-> 乡镇同意（乡镇提名时跳过）-> 县驻村工作领导小组同意 "
+                              "-> 第一书记报县委组织部、工作队员报县乡村振兴局备案 -> 抛出 posting_approved "
+                              "消息：服务建立任职，期满轮换则启动工作交接。")
+    x = p.x
+    # The lane holds the start for the unit's HR; the township may start it too (its own team members).
+    p.add(Node("start", "start", "提名驻村干部", "unit_hr", 0, start_roles="township"))
+    p.add(Node("check_rules", "script", "校验选派条件", "unit_hr", 1, script=(
+        "facts = {\n"
+        '    "cadre_id": cadre_id, "role": role, "term_start": term_start, "planned_end": planned_end,\n'
+        '    "village_category": village_category, "village_categories": village_categories,\n'
+        '    "nominee_facts": nominee_facts, "predecessor_cadre_id": predecessor_cadre_id,\n'
+        "}\n"
+        "rule_violations = check_dispatch(facts)\n"
+        "rule_warnings = dispatch_warnings(facts)\n"
+        "new_cadre_id = cadre_id\n"
+        "old_cadre_id = predecessor_cadre_id\n"),
+        documentation="选派条件见 workflows/rules.py check_dispatch（阻止）与 dispatch_warnings（提示）"))
+    p.add(Node("gw_rules_ok", "xor", "符合条件？", "unit_hr", 2))
+    p.add(Node("end_rejected_rules", "end", "不符合选派条件", "unit_hr", 2, "bottom"))
+    p.add(Node("gw_nominator", "xor", "提名方", "unit_hr", 3))
+
+    user_task(p, "township_consent", "乡镇党委政府同意", "township", 4, decisions="approve,reject",
+              scope="township:township_id", comment_required="reject", remind="township")
+    p.add(Node("gw_township_decision", "xor", "乡镇意见", "township", 5))
+    p.add(Node("end_rejected_township", "end", "乡镇不同意", "township", 6))
+
+    user_task(p, "county_consent", "县驻村工作领导小组同意", "county", 6, decisions="approve,reject",
+              scope="county", comment_required="reject")
+    p.add(Node("gw_county_decision", "xor", "县级意见", "county", 7))
+    p.add(Node("end_rejected_county", "end", "县级不同意", "county", 7, "bottom"))
+    p.add(Node("gw_role", "xor", "选派岗位", "county", 8))
+
+    for dept, name, col_name in (("org_dept", "县委组织部审核备案", "组织部"),
+                                 ("rrb", "县乡村振兴局审核备案", "乡村振兴局")):
+        user_task(p, f"{dept}_filing", name, dept, 9, decisions="approve,reject", scope="county",
+                  comment_required="reject")
+        p.add(Node(f"gw_{dept}_decision", "xor", f"{col_name}意见", dept, 10))
+        p.add(Node(f"end_rejected_{dept}", "end", f"{col_name}不予备案", dept, 10, "bottom"))
+    p.add(Node("end_approved", "end", "备案完成，建立任职", "org_dept", 11, message="posting_approved",
+               payload=POSTING_PAYLOAD, label_pos="right"))
+
+    p.flow("start", "check_rules")
+    p.flow("check_rules", "gw_rules_ok")
+    p.flow("gw_rules_ok", "end_rejected_rules", "不符合", "len(rule_violations) > 0", exit="b")
+    p.flow("gw_rules_ok", "gw_nominator", "符合", default=True)
+    p.flow("gw_nominator", "county_consent", "乡镇提名", "nominated_by_township", exit="b")
+    p.flow("gw_nominator", "township_consent", "派出单位提名", default=True, exit="r")
+    p.flow("township_consent", "gw_township_decision")
+    decision_flows(p, "gw_township_decision", approve=("county_consent", {"exit": "b"}),
+                   reject=("end_rejected_township", {}))
+    p.flow("county_consent", "gw_county_decision")
+    decision_flows(p, "gw_county_decision", approve=("gw_role", {}),
+                   reject=("end_rejected_county", {"exit": "b"}))
+    p.flow("gw_role", "org_dept_filing", "第一书记", 'role == "first_secretary"', exit="r",
+           via=[(x(8) + 70, None)])
+    p.flow("gw_role", "rrb_filing", "工作队员", 'role == "team_member"', exit="b")
+    for dept in ("org_dept", "rrb"):
+        p.flow(f"{dept}_filing", f"gw_{dept}_decision")
+        approve: dict = {} if dept == "org_dept" else {"exit": "r", "enter": "b"}
+        decision_flows(p, f"gw_{dept}_decision", approve=("end_approved", approve),
+                       reject=(f"end_rejected_{dept}", {"exit": "b"}))
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
 DUTY_REPORT_FORM = [
     FormField("main_leader_reports", "主要领导听取驻村帮扶工作汇报次数", "long"),
     FormField("main_leader_visits", "主要领导到村调研次数", "long"),
@@ -460,7 +540,7 @@ def unit_duties() -> Process:
 
 
 PROCESSES = {"mid_term_replacement": mid_term_replacement, "handover": handover, "recall": recall,
-             "unit_duties": unit_duties}
+             "unit_duties": unit_duties, "dispatch": dispatch}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,6 +50,7 @@ def records(kind: str) -> list[dict[str, Any]]:
     if kind == "cadres":
         return [{"id": c.id, "name": c.name, "unit_id": c.unit_id, "unit_id:name": names[c.unit_id],
                  "party_status": c.party_status, "party_member_since": c.party_member_since,
+                 "party_confirmed_on": c.confirmed_on(),
                  "work_start_date": c.work_start_date, "employment_type": c.employment_type,
                  "birth_date": c.birth_date} for c in cadres]
     return [{"cadre_id": c.id, "cadre_id:name": c.name, "village_id": c.posting[0],

@@ -19,6 +19,12 @@ FORMAL_PARTY = "formal"
 TEMPORARY = "temporary"
 YOUNG_AGE_LIMIT = 40  # "young" for the team-member preference; a warning threshold, not a rule
 TERM_YEARS = 2
+PROBATION_YEARS = 1  # 预备期: a member is confirmed (转正) one year after joining, by statute
+# Village categories (二、帮扶安排): only these two get a work team besides the first secretary;
+# the first secretary of a 软弱涣散村 or 红色名村 comes from a county-level unit.
+WORK_TEAM_CATEGORIES = frozenset({"poverty_alleviated", "key_assistance"})
+COUNTY_LEVEL_CATEGORIES = frozenset({"weak_party_org", "red_village"})
+TOWNSHIP = "township"  # the org kind of a township supplying team members (驻村工作队员由乡镇补齐)
 
 Violation = dict[str, str]
 
@@ -54,6 +60,34 @@ def full_years_between(start: date, end: date) -> int:
     return years
 
 
+def add_years(start: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def planned_term_end(term_start: Any, planned_end: Any) -> date | None:
+    """The posting's planned end, else the statutory 2 years after its start."""
+    planned = as_date(planned_end)
+    if planned is not None:
+        return planned
+    start = as_date(term_start)
+    return add_years(start, TERM_YEARS) if start is not None else None
+
+
+def party_standing_start(facts: Mapping[str, Any]) -> tuple[date | None, bool]:
+    """When Party standing (党龄) starts: the confirmation (转正), not joining; the probationary
+    year does not count. Without a recorded confirmation: joining + the statutory probation, and
+    the second value says so (the caller warns that 转正时间 is missing)."""
+    confirmed = as_date(facts.get("party_confirmed_on"))
+    if confirmed is not None:
+        return confirmed, False
+    since = as_date(facts.get("party_member_since"))
+    return (add_years(since, PROBATION_YEARS) if since is not None else None), True
+
+
 def nominee_eligibility(facts: Mapping[str, Any] | None, role: str | None, on_date: Any) -> Eligibility:
     facts = facts or {}
     ref = as_date(on_date)
@@ -72,16 +106,23 @@ def nominee_eligibility(facts: Mapping[str, Any] | None, role: str | None, on_da
                                     "派出单位不得选派临聘人员"))
 
     party_status = facts.get("party_status")
-    since = as_date(facts.get("party_member_since"))
     work_start = as_date(facts.get("work_start_date"))
     is_formal = party_status == FORMAL_PARTY
     if role == "first_secretary":
         if not is_formal:
+            # A probationary member or a non-member has no standing at all: this one reason says it.
             violations.append(violation("nominee_not_formal_party_member", "nominee_facts.party_status",
                                         "驻村第一书记须为中共正式党员"))
-        if since is None or full_years_between(since, ref) < 1:
-            violations.append(violation("nominee_party_standing_under_1_year",
-                                        "nominee_facts.party_member_since", "党龄须满 1 年"))
+        else:
+            standing_from, estimated = party_standing_start(facts)
+            if estimated:
+                warnings.append(violation(
+                    "nominee_party_confirmed_on_missing", "nominee_facts.party_confirmed_on",
+                    "未登记转正时间，党龄按入党时间加 1 年预备期推算，请补录转正时间"))
+            if standing_from is None or full_years_between(standing_from, ref) < 1:
+                violations.append(violation("nominee_party_standing_under_1_year",
+                                            "nominee_facts.party_confirmed_on",
+                                            "党龄须满 1 年（自转正之日起算，预备期不计入）"))
         if work_start is None or full_years_between(work_start, ref) < 2:
             violations.append(violation("nominee_work_experience_under_2_years",
                                         "nominee_facts.work_start_date", "工作经历须满 2 年"))
@@ -105,8 +146,11 @@ def reason_violations(reason: Any, justification: Any) -> list[Violation]:
     return []
 
 
-def term_violations(term_start: Any, effective_date: Any, reason: Any) -> list[Violation]:
-    """A change before the 2-year term ends is a mid-term change: allowed only with a valid reason."""
+def term_violations(term_start: Any, effective_date: Any, reason: Any,
+                    planned_end: Any = None) -> list[Violation]:
+    """A change before the term's planned end is a mid-term change, allowed only with a valid
+    reason; a change on or after it is the term-end rotation (期满轮换), which is a dispatch with
+    a predecessor, not a mid-term replacement."""
     start, eff = as_date(term_start), as_date(effective_date)
     if start is None:
         return [violation("invalid_term_start", "term_start", "缺少或无效的任期开始日期")]
@@ -114,11 +158,48 @@ def term_violations(term_start: Any, effective_date: Any, reason: Any) -> list[V
         return [violation("invalid_date", "effective_date", "缺少或无效的生效日期")]
     if eff < start:
         return [violation("effective_before_term_start", "effective_date", "生效日期早于任期开始日期")]
-    mid_term = full_years_between(start, eff) < TERM_YEARS
-    if mid_term and reason not in REASONS:
+    end = planned_term_end(start, planned_end)
+    if end is not None and eff >= end:
+        return [violation("term_ended_use_rotation", "effective_date",
+                          f"生效日期已到任期届满日（{end.isoformat()}），属于期满轮换，"
+                          "请通过选派流程办理期满轮换，不作中途调整")]
+    if reason not in REASONS:
         return [violation("mid_term_change_without_reason", "reason",
                           "任期未满 2 年原则上不得中途调整，须说明调整原因")]
     return []
+
+
+def village_categories_of(data: Mapping[str, Any]) -> list[str]:
+    """`village_categories` of process data, else the single `village_category` (older data)."""
+    given = data.get("village_categories")
+    if isinstance(given, list | tuple) and given:
+        return [str(c) for c in given]
+    main = data.get("village_category")
+    return [str(main)] if main else []
+
+
+def placement_violations(categories: Any, role: Any, facts: Mapping[str, Any] | None) -> list[Violation]:
+    """Who may be sent to a village of these categories in this role (二、帮扶安排).
+
+    A 软弱涣散村 or 红色名村 that is not also a 脱贫村 / 重点帮扶村 gets a first secretary only. The
+    first secretary comes from a dispatch unit (never a township, which only supplies team
+    members) and, for a village that is a 软弱涣散村 or 红色名村 at all, from a county-level one:
+    the seed's "由县级选派" names the category, whatever other category the village carries.
+    """
+    cats = set(categories or [])
+    facts = facts or {}
+    out: list[Violation] = []
+    if role == "team_member" and cats and not cats & WORK_TEAM_CATEGORIES:
+        out.append(violation("team_member_not_for_village_category", "role",
+                             "党组织软弱涣散村、红色名村只选派第一书记，不派驻村工作队"))
+    if role == "first_secretary":
+        if facts.get("supplier_kind") == TOWNSHIP:
+            out.append(violation("first_secretary_from_township", "nominee_facts.supplier_kind",
+                                 "第一书记由县级或省市帮扶单位选派，乡镇只补齐驻村工作队员"))
+        elif cats & COUNTY_LEVEL_CATEGORIES and facts.get("supplier_level") != "county":
+            out.append(violation("first_secretary_not_county_level", "nominee_facts.supplier_level",
+                                 "党组织软弱涣散村、红色名村的第一书记须由县级单位选派"))
+    return out
 
 
 def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
@@ -126,13 +207,64 @@ def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
     out: list[Violation] = []
     role = data.get("role")
     out += reason_violations(data.get("reason"), data.get("justification"))
-    out += term_violations(data.get("term_start"), data.get("effective_date"), data.get("reason"))
+    out += term_violations(data.get("term_start"), data.get("effective_date"), data.get("reason"),
+                           data.get("planned_end"))
     if data.get("nominee_id") and data.get("nominee_id") == data.get("cadre_id"):
         out.append(violation("nominee_same_as_cadre", "nominee_id", "拟任人选不能是被调整干部本人"))
     if not data.get("nominee_id"):
         out.append(violation("nominee_required", "nominee_id", "须提名接任人选"))
     out += check_nominee(data.get("nominee_facts"), role, data.get("effective_date"))
+    out += placement_violations(village_categories_of(data), role, data.get("nominee_facts"))
     return _dedupe(out)
+
+
+def minimum_term_end(term_start: date) -> date:
+    """The earliest planned end of a term of at least 2 years: its last day, 2 years on less a day
+    (a term from 2025-03-01 may end on 2027-02-28)."""
+    return date.fromordinal(add_years(term_start, TERM_YEARS).toordinal() - 1)
+
+
+def check_dispatch(data: Mapping[str, Any]) -> list[Violation]:
+    """All blocking rules of a dispatch (选派) or term-end rotation (期满轮换); used by the
+    `check_rules` script of `dispatch` and by the service before it starts one.
+
+    A rotation (`predecessor_cadre_id` set) needs no mid-term reason: the term has ended."""
+    out: list[Violation] = []
+    role = data.get("role")
+    cadre_id = data.get("cadre_id")
+    if not cadre_id:
+        out.append(violation("cadre_required", "cadre_id", "须选定拟选派的干部"))
+    start = as_date(data.get("term_start"))
+    if start is None:
+        out.append(violation("invalid_term_start", "term_start", "缺少或无效的任期开始日期"))
+    else:
+        end = planned_term_end(start, data.get("planned_end"))
+        earliest = minimum_term_end(start)
+        if end is None or end < earliest:
+            out.append(violation("planned_term_under_2_years", "planned_end",
+                                 f"驻村任期不少于 2 年：计划期满日不得早于 {earliest.isoformat()}"))
+    categories = village_categories_of(data)
+    if not categories:
+        out.append(violation("village_category_missing", "village_id", "该村未登记类别，无法确定选派岗位"))
+    predecessor = data.get("predecessor_cadre_id")
+    if predecessor and predecessor == cadre_id:
+        out.append(violation("predecessor_same_as_cadre", "predecessor_cadre_id",
+                             "轮换接任人选不能是期满干部本人"))
+    facts = data.get("nominee_facts")
+    out += check_nominee(facts, role, data.get("term_start"))
+    out += placement_violations(categories, role, facts)
+    return _dedupe(out)
+
+
+def dispatch_warnings(data: Mapping[str, Any]) -> list[Violation]:
+    """Preferences of the selection (选派条件) that inform, not block: rural work experience or
+    agricultural expertise, and the team members' young Party members."""
+    facts = data.get("nominee_facts") or {}
+    out = list(nominee_eligibility(facts, data.get("role"), data.get("term_start")).warnings)
+    if not facts.get("rural_expertise"):
+        out.append(violation("nominee_no_rural_expertise", "nominee_facts.rural_expertise",
+                             "宜优先选派有农村工作经验或涉农方面专业技术特长的干部"))
+    return out
 
 
 def check_nominee(facts: Mapping[str, Any] | None, role: str | None, on_date: Any) -> list[Violation]:

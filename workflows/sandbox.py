@@ -363,6 +363,8 @@ class _Run:
 HELPERS: dict[str, Any] = {
     "check_adjustment": rules.check_adjustment,
     "check_nominee": rules.check_nominee,
+    "check_dispatch": rules.check_dispatch,
+    "dispatch_warnings": rules.dispatch_warnings,
     "check_unit_duties": rules.check_unit_duties,
     "unit_duty_thresholds": rules.unit_duty_thresholds,
 }

@@ -50,17 +50,24 @@ def open_request_exists(process_key: str, cadre_id: str) -> bool:
 
 
 def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str | None,
-                       cadre_id: str | None) -> list[Violation]:
-    """Service-side facts about the nominee the engine's rules cannot see (registry, postings)."""
+                       cadre_id: str | None, *, role: str | None = None,
+                       township_id: str | None = None) -> list[Violation]:
+    """Service-side facts about the nominee the engine's rules cannot see (registry, postings).
+
+    The nominee is the dispatch unit's own staff, or, for a team member, the township's own
+    cadre (驻村工作队员由乡镇补齐)."""
     if nominee is None:
         return [violation("unknown_nominee", "nominee_id", f"拟任人选 {nominee_id} 不存在")]
     out = []
     # Cadre.postings is loaded with the cadre (selectin): no query of its own
     if nominee.id != cadre_id and nominee.active_postings:
         out.append(violation("nominee_already_posted", "nominee_id", "拟任人选已在其他村任职"))
-    if nominee.unit_id != unit_id:
+    township_supplied = role == "team_member" and township_id is not None and nominee.unit_id == township_id
+    if nominee.unit_id != unit_id and not township_supplied:
         # 不得层层下派: the dispatch unit sends its own staff, not another unit's.
-        out.append(violation("nominee_other_unit", "nominee_id", "拟任人选须为本派出单位人员"))
+        out.append(violation("nominee_other_unit", "nominee_id",
+                             "拟任人选须为本派出单位人员（驻村工作队员也可由所在乡镇补齐）"
+                             if role == "team_member" else "拟任人选须为本派出单位人员"))
     return out
 
 
@@ -90,13 +97,16 @@ def submit_adjustment(actor: Principal, payload: dict[str, Any],
             violations.append(violation("duplicate_open_request", "cadre_id",
                                         "该干部已有正在办理的调整申请"))
         nominee = db.session.get(Cadre, payload["nominee_id"])
-        violations += nominee_violations(nominee, payload["nominee_id"], cadre.unit_id, cadre.id)
+        violations += nominee_violations(nominee, payload["nominee_id"], cadre.unit_id, cadre.id,
+                                         role=role, township_id=village.township_id)
         effective: date = payload["effective_date"]
         data = {
             "cadre_id": cadre.id, "cadre_name": cadre.name, "village_id": village.id,
             "village_name": village.name, "village_category": village.category,
+            "village_categories": village.categories,
             "township_id": village.township_id, "unit_id": cadre.unit_id, "role": role,
             "term_start": (posting.term_start if posting else at.date()).isoformat(),
+            "planned_end": posting.planned_end.isoformat() if posting and posting.planned_end else None,
             "reason": payload["reason"], "justification": payload.get("justification") or "",
             "nominee_id": payload["nominee_id"], "nominee_name": nominee.name if nominee else None,
             "nominee_facts": cadre_facts(nominee) if nominee else {},

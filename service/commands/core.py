@@ -78,7 +78,10 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
         row, at, info.actor, info.grant,
         thrown_messages=list(result.thrown_messages) if result is not None else [],
         completed=was_running and row.status == "completed", data=instance.data,
-        known_names=loaded.names))
+        known_names=loaded.names,
+        opened_tasks=[task for task in stored.open_tasks if task.id not in before.tasks],
+        decision=info.decision,
+        ended_as=row.status if was_running and row.status in TERMINAL else None))
     return Saved(stored.event, stored.open_tasks)
 
 

@@ -31,6 +31,7 @@ from service.core.labels import CATEGORIES_WITH_WORK_TEAM
 from service.core.principal import SCOPE_KIND_BY_ROLE, Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import Org, User, UserRole
+from workflows.rules import PROBATION_YEARS, add_years
 
 COUNTY_ID = "county"
 DEMO_TOKEN_DAYS = 3650
@@ -51,9 +52,12 @@ ORGS: list[tuple[str, str, str, str | None]] = [
     ("unit-hospital", "XX县人民医院", "dispatch_unit", COUNTY_ID),
     ("unit-power", "国网XX县供电公司", "dispatch_unit", COUNTY_ID),
 ]
-# Dispatch units: (level, unit_kind).
-UNIT_FACTS = {"unit-edu": ("county", "party_government"), "unit-hospital": ("county", "institution"),
-              "unit-power": ("county", "enterprise")}
+# Dispatch units' level and kind (县直党政机关、科级事业单位、驻县单位和企业): the dispatch rules read them.
+UNIT_FACTS: dict[str, tuple[str, str]] = {
+    "unit-edu": ("county", "party_government"),
+    "unit-hospital": ("county", "institution"),
+    "unit-power": ("county", "enterprise"),
+}
 
 # Every township has a village of every category.
 VILLAGES: list[tuple[str, str, str, str]] = [
@@ -86,11 +90,21 @@ class DemoCadre:
     employment_type: str
     birth_date: date
     posting: tuple[str, str] | None = None  # (village_id, role)
+    # 转正时间; None: one year after joining for a formal member (the statutory probation)
+    party_confirmed_on: date | None = None
+
+    def confirmed_on(self) -> date | None:
+        if self.party_status != "formal" or self.party_member_since is None:
+            return self.party_confirmed_on
+        return self.party_confirmed_on or add_years(self.party_member_since, PROBATION_YEARS)
 
 
 def demo_cadres(today: date) -> list[DemoCadre]:
     """Ineligible nominees' dates are relative to `today` so they stay ineligible for the right reason."""
-    recent_party = today - timedelta(days=200)  # under 1 year of Party standing
+    # Joined over a year ago but confirmed (转正) recently: under 1 year of Party standing, which
+    # counting from joining would miss.
+    joined_party = today - timedelta(days=565)
+    recent_party = today - timedelta(days=200)
     recent_work = today - timedelta(days=400)  # under 2 years of work
     # Probationary, but with over a year since joining, so that it is the only failed rule.
     long_probation = today - timedelta(days=400)
@@ -123,17 +137,21 @@ def demo_cadres(today: date) -> list[DemoCadre]:
         # Ineligible nominees, one per rule (all in unit-edu, whose HR also has posted cadres).
         DemoCadre("c-qianli", "钱立", "unit-edu", "probationary", long_probation, date(2015, 8, 1),
                   "permanent", date(1990, 4, 4)),
-        DemoCadre("c-fengxue", "冯雪", "unit-edu", "formal", recent_party, date(2014, 8, 1),
-                  "permanent", date(1991, 8, 18)),
+        DemoCadre("c-fengxue", "冯雪", "unit-edu", "formal", joined_party, date(2014, 8, 1),
+                  "permanent", date(1991, 8, 18), party_confirmed_on=recent_party),
         DemoCadre("c-heping", "何平", "unit-edu", "formal", date(2019, 6, 1), recent_work,
                   "permanent", date(1998, 1, 5)),
         DemoCadre("c-luoyi", "罗毅", "unit-edu", "formal", date(2012, 7, 1), date(2010, 8, 1),
                   "temporary", date(1987, 3, 3)),
+        # A township's own young cadre: the township may supply him as a team member (乡镇补齐).
+        DemoCadre("c-xuming", "徐明", "tw-qingshan", "formal", date(2019, 7, 1), date(2018, 8, 1),
+                  "permanent", date(1996, 10, 2)),
     ]
 
 
 # The dates demo_cadres(today) computes from today: set after the import at every seed.
-RELATIVE_FIELDS = {"c-qianli": ("party_member_since",), "c-fengxue": ("party_member_since",),
+RELATIVE_FIELDS = {"c-qianli": ("party_member_since",),
+                   "c-fengxue": ("party_member_since", "party_confirmed_on"),
                    "c-heping": ("work_start_date",)}
 
 INELIGIBLE_NOMINEES = {
@@ -183,7 +201,9 @@ def _seed_reference(today: date) -> list[DemoCadre]:
     cadres = demo_cadres(today)
     for c in cadres:
         if c.id in RELATIVE_FIELDS:
-            save_cadre(DEMO_ACTOR, {"id": c.id, **{f: getattr(c, f) for f in RELATIVE_FIELDS[c.id]}},
+            facts = {"party_member_since": c.party_member_since, "party_confirmed_on": c.confirmed_on(),
+                     "work_start_date": c.work_start_date}
+            save_cadre(DEMO_ACTOR, {"id": c.id, **{f: facts[f] for f in RELATIVE_FIELDS[c.id]}},
                        source="demo")
     return cadres
 

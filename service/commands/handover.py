@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from service.commands.core import start_latest
 from service.commands.outbox import Reported
+from service.commands.posting_log import log_posting, posting_values
 from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.models import Cadre, Posting, ProcessInstance
@@ -67,19 +68,28 @@ def switch_postings(reported: Reported) -> None:
                 Posting.cadre_id == old_id, Posting.village_id == village_id, Posting.role == role,
                 Posting.active.is_(True))).scalars().first() if old_id else None
             successor = db.session.get(Cadre, new_id)
-            # The successor takes over the predecessor's place: its planned end and team lead.
-            db.session.add(Posting(
+            # A replacement's successor takes over the predecessor's place (its planned end and
+            # team lead); a rotation's (期满轮换) starts the new term its dispatch approved.
+            rotation = data.get("posting_planned_end") is not None
+            posting = Posting(
                 cadre_id=new_id, village_id=village_id, role=role, term_start=min(start, today),
-                term_end=None, active=True, supplier_id=successor.unit_id if successor else None,
-                planned_end=predecessor.planned_end if predecessor else None,
-                leads_team=predecessor.leads_team if predecessor else False))
-            db.session.flush()  # the successor is in post before the predecessor is released
+                term_end=None, active=True,
+                supplier_id=data.get("posting_supplier_id") or (successor.unit_id if successor else None),
+                planned_end=_as_date(data.get("posting_planned_end")) if rotation else (
+                    predecessor.planned_end if predecessor else None),
+                leads_team=data.get("posting_leads_team") == "true" if rotation else (
+                    predecessor.leads_team if predecessor else False),
+                source_instance_id=data.get("source_instance_id"))
+            db.session.add(posting)
+            log_posting(reported, posting, "create", None)  # in post before the predecessor leaves
     if old_id:
-        for posting in db.session.execute(sa.select(Posting).where(
+        for old in db.session.execute(sa.select(Posting).where(
                 Posting.cadre_id == old_id, Posting.village_id == village_id, Posting.role == role,
                 Posting.active.is_(True))).scalars():
-            posting.active = False
-            posting.term_end = today
+            before = posting_values(old)
+            old.active = False
+            old.term_end = today
+            log_posting(reported, old, "end", before)
 
 
 def _as_date(value: Any) -> date | None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from service.core.principal import Grant, Principal
-from service.persistence.models import ProcessInstance
+from service.persistence.models import HumanTask, ProcessInstance
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ class Reported:
     data: dict[str, Any]  # the instance's process data after the command
     # (cadre names, village names) by id that the command already read with the row
     known_names: tuple[dict[str, str], dict[str, str]] | None = None
+    opened_tasks: list[HumanTask] = field(default_factory=list)  # tasks this command opened
+    decision: str | None = None  # the decision the command completed a task with
+    ended_as: str | None = None  # the status the command ended the instance in (running before)
 
 
 _pending: ContextVar[list[Reported] | None] = ContextVar("cadreflow_reported", default=None)

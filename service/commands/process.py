@@ -18,6 +18,7 @@ from typing import Any
 from service.commands.actor import first_grant
 from service.commands.adjustments import PROCESS_KEY as ADJUSTMENT_KEY
 from service.commands.core import start
+from service.commands.dispatches import PROCESS_KEY as DISPATCH_KEY
 from service.commands.handover import HANDOVER_KEY
 from service.commands.recalls import PROCESS_KEY as RECALL_KEY
 from service.commands.start_defaults import UNIT_DUTIES_KEY
@@ -41,6 +42,8 @@ DEDICATED = {
     RECALL_KEY: "召回案件须通过 POST /api/v1/recalls 启动：由系统核对干部的任职及是否已有召回案件，"
                 "并从登记信息生成流程数据。",
     HANDOVER_KEY: "工作交接在中途调整或召回审批通过后由系统自动启动，不能直接发起。",
+    DISPATCH_KEY: "驻村干部选派须通过 POST /api/v1/dispatches 提名：由系统核对提名权限、任职情况、"
+                  "村类别与岗位及人选资格，并从登记信息生成流程数据。",
 }
 # Start data only the service fills in: deadlines and duty thresholds from the configuration,
 # facts from the registry, the engine's own bookkeeping.

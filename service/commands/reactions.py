@@ -1,7 +1,9 @@
 """Follow-on actions of what the engine reported (commands.outbox), run inside the same unit of work.
 
 - a thrown `handover_requested` starts the handover process;
-- a completed handover switches the village's postings.
+- a thrown `posting_approved` (an approved dispatch) starts the posting, or a rotation's handover;
+- a completed handover switches the village's postings;
+- every step tells the people it concerns (commands.process_notices).
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from collections.abc import Callable
 
 from service.commands import outbox
 from service.commands.handover import HANDOVER_KEY, HANDOVER_MESSAGE, start_handover, switch_postings
+from service.commands.postings import POSTING_MESSAGE, on_posting_approved
+from service.commands.process_notices import notify_case_steps
 from service.persistence.models import ProcessInstance
 
 # thrown message name -> the action that starts what it asks for (returns the started instance)
 ON_MESSAGE: dict[str, Callable[[outbox.Reported, object], ProcessInstance | None]] = {
     HANDOVER_MESSAGE: start_handover,
+    POSTING_MESSAGE: on_posting_approved,
 }
 # process key -> what follows its completion
 ON_COMPLETED: dict[str, Callable[[outbox.Reported], None]] = {
@@ -28,6 +33,7 @@ def dispatch() -> list[ProcessInstance]:
     started: list[ProcessInstance] = []
     while reports := outbox.take():
         for reported in reports:
+            notify_case_steps(reported)
             for name, payload in reported.thrown_messages:
                 action = ON_MESSAGE.get(name)
                 instance = action(reported, payload) if action is not None else None

@@ -148,7 +148,8 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
     nominee_id = str(data.get("nominee_id") or current.get("nominee_id") or "")
     nominee = db.session.get(Cadre, nominee_id)
     unit_id, cadre_id = current.get("unit_id"), current.get("cadre_id")
-    violations = nominee_violations(nominee, nominee_id, unit_id, cadre_id)
+    violations = nominee_violations(nominee, nominee_id, unit_id, cadre_id, role=current.get("role"),
+                                    township_id=current.get("township_id"))
     trusted = {"nominee_name": nominee.name, "nominee_facts": cadre_facts(nominee)} if nominee else {}
     merged = {**current, **data, **trusted}
     if loaded.row.process_key == "mid_term_replacement":

@@ -21,9 +21,8 @@ from service.persistence.models import (
     HumanTask,
     PendingTimer,
     ProcessInstance,
-    User,
-    UserRole,
 )
+from service.queries.holders import role_holders
 from workflows.clock import require_aware
 from workflows.engine import FiredTimer
 from workflows.serialization import state_hash
@@ -42,15 +41,13 @@ class FireResult:
 def _recipients(notify: str, task: HumanTask | None, instance: ProcessInstance) -> list[str]:
     """Users holding the notified role in the scope of the task (or of the instance)."""
     kind = SCOPE_KIND_BY_ROLE.get(notify)
-    stmt = sa.select(User.login).join(UserRole).where(UserRole.role == notify, User.active.is_(True))
-    if kind != "county":
-        if task is not None and task.scope_kind == kind:
-            scope = task.scope_id
-        else:
-            scope = {"unit": instance.unit_id, "township": instance.township_id,
-                     "cadre": instance.cadre_id}.get(kind or "")
-        stmt = stmt.where(UserRole.scope_id == scope)
-    return sorted(set(db.session.execute(stmt).scalars()))
+    if kind == "county":
+        return role_holders(notify, None)
+    if task is not None and task.scope_kind == kind:
+        return role_holders(notify, task.scope_id)
+    scope = {"unit": instance.unit_id, "township": instance.township_id,
+             "cadre": instance.cadre_id}.get(kind or "")
+    return role_holders(notify, scope) if scope is not None else []
 
 
 def _notify(row: ProcessInstance, timer: FiredTimer, tasks: dict[str, HumanTask], at: datetime) -> list[str]:

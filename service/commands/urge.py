@@ -22,8 +22,9 @@ from service.core.labels import ROLE_NAMES
 from service.core.principal import Grant, Principal
 from service.core.text_limits import MESSAGE, check_text
 from service.persistence.db import db
-from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User, UserRole
+from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance
 from service.queries.access import can_see_task
+from service.queries.holders import task_holders
 from service.queries.tasks import task_not_found
 from workflows.serialization import state_hash
 from workflows.working_days import SHANGHAI
@@ -69,14 +70,6 @@ def _day_bounds(at: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _candidates(task: HumanTask) -> list[str]:
-    if task.claimed_by:
-        return [task.claimed_by]  # a claimed task is in one person's hands
-    stmt = sa.select(User.login).join(UserRole).where(
-        UserRole.role == task.role, User.active.is_(True), UserRole.scope_id == task.scope_id)
-    return sorted(set(db.session.execute(stmt).scalars()))
-
-
 def urge_task(actor: Principal, task_id: str, message: str | None = None) -> UrgeResult:
     at = now()
     check_text("message", message, MESSAGE)
@@ -108,7 +101,7 @@ def urge_task(actor: Principal, task_id: str, message: str | None = None) -> Urg
         if task.due_at is not None:
             text += f"，期限 {task.due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
         text += f"。{message}" if message else "。"
-        notified = _candidates(task)
+        notified = task_holders(task)
         for login in notified:
             add_notification(login, kind="urge", message=text, at=at, instance_id=row.id, task_id=task.id)
         # Not an engine command: the recorded state hash is the unchanged state's.

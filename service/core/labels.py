@@ -4,6 +4,8 @@ The one place for these tables: the JSON API, the pages (Jinja filters), the aud
 notifications all read them from here.
 """
 
+from workflows.rules import WORK_TEAM_CATEGORIES
+
 ROLE_NAMES = {
     "unit_hr": "派出单位人事",
     "township": "乡镇党委政府",
@@ -21,8 +23,8 @@ VILLAGE_CATEGORY_NAMES = {
     "weak_party_org": "党组织软弱涣散村",
     "red_village": "省市红色名村",
 }
-# domain.md: only these categories get a work team besides the first secretary.
-CATEGORIES_WITH_WORK_TEAM = frozenset({"poverty_alleviated", "key_assistance"})
+# domain.md: only these categories get a work team besides the first secretary (the rules' set).
+CATEGORIES_WITH_WORK_TEAM = WORK_TEAM_CATEGORIES
 ORG_KIND_NAMES = {"dispatch_unit": "派出单位", "township": "乡镇", "county_body": "县级机构"}
 EMPLOYMENT_NAMES = {"permanent": "在编", "formal_staff": "正式职工", "temporary": "临聘"}
 PARTY_NAMES = {"formal": "中共正式党员", "probationary": "中共预备党员", "none": "群众"}
@@ -43,6 +45,7 @@ PROCESS_NAMES = {
     "handover": "工作交接",
     "recall": "召回",
     "unit_duties": "派出单位帮扶责任落实",
+    "dispatch": "驻村干部选派",
 }
 STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
                 "terminated": "已终止", "error": "出错"}
@@ -71,5 +74,8 @@ TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报�
 # The timer kinds that notify people, by the tag their notification starts with; timers of other
 # kinds notify nobody.
 TIMER_NOTICE_NAMES = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}
-# Notification kinds: the timers' and a person's reminder (催办, commands/urge.py).
-NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办"}
+# What a case's own steps tell people (commands/process_notices.py), by notification kind.
+PROCESS_NOTICE_NAMES = {"task": "新待办", "returned": "退回修改", "rejected": "未通过", "completed": "已办结",
+                        "withdrawn": "已撤回", "terminated": "已终止"}
+# Notification kinds: the timers', a person's reminder (催办, commands/urge.py) and the case's steps.
+NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES}

@@ -43,4 +43,10 @@ def end_read_only_transaction(exc: BaseException | None) -> None:
         return
     if session.new or session.dirty or session.deleted:
         return  # unflushed changes outside a unit of work: leave them to the rollback
-    session.commit()
+    # Nothing was written, so the loaded objects are still current: keep them as they are (a
+    # rollback would not expire them either).
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit

@@ -62,6 +62,11 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
                                       headers={"Authorization": f"Bearer {tokens['hr_edu']}"})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
+    round_response = app.test_client().post(
+        "/api/v1/dispatch-rounds", json={"term_start": "2027-03-01", "term_end": "2029-02-28",
+                                         "township_id": "tw-hongqi"},
+        headers={"Authorization": f"Bearer {tokens['county']}"})
+    assert round_response.status_code == 201, round_response.get_json()
     # A roster workbook kept for import (the demo's own export: every row unchanged).
     admin = {"Authorization": f"Bearer {tokens['admin']}"}
     export = app.test_client().get("/api/v1/roster/export.xlsx", headers=admin).data
@@ -70,7 +75,8 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
     assert kept.status_code == 200, kept.get_json()
     return {"instance_id": body["instance_id"], "task_id": body["open_tasks"][0]["id"],
             "cadre_id": "c-zhangwei", "key": "mid_term_replacement", "year": 2027, "notification_id": 1,
-            "import_id": kept.get_json()["id"], "sheet": "villages"}
+            "round_id": round_response.get_json()["id"], "import_id": kept.get_json()["id"],
+            "sheet": "villages"}
 
 
 def test_every_operation_is_generated():

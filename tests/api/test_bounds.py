@@ -14,7 +14,14 @@ from service.core.bounds import FORM_NUMBER_MAX, check_form_values
 from service.core.errors import ValidationFailed
 from service.core.principal import Principal
 from service.persistence.db import db
-from service.persistence.models import CalendarEntry, CalendarYear, HistoryEvent, ProcessInstance, User
+from service.persistence.models import (
+    CalendarEntry,
+    CalendarYear,
+    HistoryEvent,
+    Posting,
+    ProcessInstance,
+    User,
+)
 
 
 @pytest.fixture
@@ -78,7 +85,13 @@ def test_an_effective_date_out_of_the_window_is_422(api, app, value, message):
     assert _count(app, ProcessInstance) == before
 
 
-def test_an_effective_date_two_years_ahead_is_still_taken(api):
+def test_an_effective_date_two_years_ahead_is_still_taken(app, api):
+    # Within the term: a change on or after the planned end would be a rotation, not an adjustment.
+    with app.app_context():
+        posting = db.session.execute(sa.select(Posting).where(
+            Posting.cadre_id == "c-wangqiang", Posting.active.is_(True))).scalar_one()
+        posting.planned_end = date(2029, 2, 28)
+        db.session.commit()
     request = {**FS_REQUEST, "cadre_id": "c-wangqiang", "village_id": "v-xinglong", "nominee_id": "c-wuting",
                "effective_date": "2028-12-01"}
     api.post("hr_power", "/adjustments", request, status=201)

@@ -57,16 +57,18 @@ def test_reminders_list_read_urge_and_webhook(make_app, auth, receiver):
         firer().fire_due(bj(2026, 12, 4, 9, 0, 1))  # township reminder (P3D)
 
     page = client.get("/api/v1/notifications?unread=true", headers=auth("tw_qingshan")).get_json()
-    assert page["total"] == 1 and page["items"][0]["kind"] == "reminder"
-    assert page["items"][0]["task_id"] == task_id and "催办" in page["items"][0]["message"]
+    # the new task on submission, then the timer's reminder
+    assert page["total"] == 2 and sorted(n["kind"] for n in page["items"]) == ["reminder", "task"]
+    (reminder,) = [n for n in page["items"] if n["kind"] == "reminder"]
+    assert reminder["task_id"] == task_id and "催办" in reminder["message"]
     others = client.get("/api/v1/notifications", headers=auth("county")).get_json()["items"]
-    assert page["items"][0]["id"] not in {n["id"] for n in others}  # only the addressee sees it
-    nid = page["items"][0]["id"]
+    assert reminder["id"] not in {n["id"] for n in others}  # only the addressee sees it
+    nid = reminder["id"]
     assert client.post(f"/api/v1/notifications/{nid}/read", headers=auth("county")).status_code == 404
     read = client.post(f"/api/v1/notifications/{nid}/read", headers=auth("tw_qingshan")).get_json()
     assert read["read_at"] is not None
     unread = client.get("/api/v1/notifications?unread=true", headers=auth("tw_qingshan")).get_json()
-    assert unread["total"] == 0
+    assert [n["kind"] for n in unread["items"]] == ["task"]
     assert client.get("/api/v1/notifications?bogus=1", headers=auth("tw_qingshan")).status_code == 422
 
     # 催办: the submitter may, a stranger may not (404: it may not even see the task), the
@@ -91,16 +93,16 @@ def test_reminders_list_read_urge_and_webhook(make_app, auth, receiver):
         Receiver.fail_next = 1
         now = clock.now()
         first = deliverer.deliver_due(now)
-        assert len(first.retrying) == 1 and len(first.sent) == 2
+        assert len(first.retrying) == 1 and len(first.sent) == 3
         assert len(deliverer.deliver_due(now + timedelta(seconds=9)).sent) == 0
         assert len(deliverer.deliver_due(now + timedelta(seconds=11)).sent) == 1
         assert {d.status for d in db.session.query(WebhookDelivery)} == {"sent"}
-    assert len(Receiver.received) == 3
+    assert len(Receiver.received) == 4
     for headers, body in Receiver.received:
         expected = hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
         assert headers["X-Cadreflow-Signature"] == f"sha256={expected}"
     kinds = sorted(json.loads(body)["kind"] for _, body in Receiver.received)
-    assert kinds == ["reminder", "urge", "urge"]
+    assert kinds == ["reminder", "task", "urge", "urge"]
 
 
 def test_webhook_gives_up_after_bounded_attempts(make_app, receiver):
@@ -114,6 +116,7 @@ def test_webhook_gives_up_after_bounded_attempts(make_app, receiver):
         now = bj(2026, 12, 4, 9, 0, 1)
         for step in range(4):
             deliverer.deliver_due(now + timedelta(seconds=10 * step))
-        (delivery,) = db.session.query(WebhookDelivery).all()
-        assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", 3, "HTTP 503")
-    assert Receiver.received == [] and Receiver.fail_next == 7
+        deliveries = db.session.query(WebhookDelivery).all()
+        assert len(deliveries) == 2  # the new task's notice and the reminder
+        assert {(d.status, d.attempts, d.last_error) for d in deliveries} == {("failed", 3, "HTTP 503")}
+    assert Receiver.received == [] and Receiver.fail_next == 4

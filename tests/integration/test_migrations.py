@@ -73,3 +73,31 @@ def test_tokens_issued_before_expiry_existed_get_90_days_from_the_upgrade(empty_
             assert before + timedelta(days=90) <= expires["old"] <= datetime.now(UTC) + timedelta(days=90)
     finally:
         dispose(app)
+
+
+def test_the_roster_migration_moves_a_populated_county_both_ways(make_app):
+    """0009 on a county with data: active postings' term_end becomes planned_end (and back), the
+    main category becomes the first of the village's categories, team villages' first secretaries
+    lead their teams; on SQLite the table copies keep every row that other rows refer to."""
+    app = make_app()
+    postings = sa.text("SELECT cadre_id, term_end, planned_end, leads_team FROM postings "
+                       "WHERE cadre_id IN ('c-zhangwei', 'c-liuyang', 'c-zhaomin') ORDER BY cadre_id")
+    with app.app_context():
+        downgrade(directory=MIGRATIONS_DIR, revision="0008_sessions_tokens")
+        old = db.session.execute(sa.text(
+            "SELECT cadre_id, term_end FROM postings WHERE active ORDER BY cadre_id")).all()
+        assert old and all(str(term_end) == "2027-02-28" for _, term_end in old)
+        db.session.commit()
+        upgrade(directory=MIGRATIONS_DIR)
+        rows = [(c, t, str(p), bool(lead)) for c, t, p, lead in db.session.execute(postings)]
+        assert rows == [("c-liuyang", None, "2027-02-28", False),  # a team member
+                        ("c-zhangwei", None, "2027-02-28", True),  # first secretary of a team village
+                        ("c-zhaomin", None, "2027-02-28", False)]  # first secretary of a red village
+        categories = db.session.execute(sa.text(
+            "SELECT village_id, category FROM village_categories WHERE village_id = 'v-liujia'")).all()
+        assert [tuple(r) for r in categories] == [("v-liujia", "weak_party_org")]
+        counts = db.session.execute(sa.text(
+            "SELECT (SELECT count(*) FROM cadres), (SELECT count(*) FROM orgs), "
+            "(SELECT count(*) FROM postings)")).one()
+        assert all(n > 0 for n in counts)
+        db.session.commit()

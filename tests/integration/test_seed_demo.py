@@ -149,8 +149,8 @@ def test_the_roster_comes_in_through_the_import_as_the_lists_say(make_app):
         fields = ("name", "unit_id", "party_status", "party_member_since", "work_start_date",
                   "employment_type", "birth_date")
         expected = demo_cadres(today)
-        assert {c.id: tuple(getattr(c, f) for f in fields) for c in rows(Cadre)} == {
-            c.id: tuple(getattr(c, f) for f in fields) for c in expected}
+        assert {c.id: (*(getattr(c, f) for f in fields), c.party_confirmed_on) for c in rows(Cadre)} == {
+            c.id: (*(getattr(c, f) for f in fields), c.confirmed_on()) for c in expected}
         assert {(p.cadre_id, p.village_id, p.role, p.term_start, p.planned_end, p.supplier_id, p.leads_team,
                  p.active) for p in rows(Posting)} == {
             (c.id, *c.posting, TERM_START, TERM_END, c.unit_id,

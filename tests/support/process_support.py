@@ -38,6 +38,7 @@ def definition(key: str) -> Definition:
 
 
 ELIGIBLE_FACTS = {"party_status": "formal", "party_member_since": "2012-07-01",
+                  "party_confirmed_on": "2013-07-01",
                   "work_start_date": "2009-09-01", "employment_type": "civil_servant"}
 TEMPORARY_FACTS = {"party_status": "formal", "party_member_since": "2012-07-01",
                    "work_start_date": "2009-09-01", "employment_type": "temporary"}
@@ -46,8 +47,9 @@ TEMPORARY_FACTS = {"party_status": "formal", "party_member_since": "2012-07-01",
 def adjustment_data(**overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "cadre_id": "cadre_old", "cadre_name": "张三", "village_id": "v_hongqi", "village_name": "红旗村",
-        "village_category": "poverty_alleviated", "township_id": "t_dongxiang", "unit_id": "u_jiaoyu",
-        "role": "first_secretary", "term_start": "2025-06-01", "reason": "health", "justification": "",
+        "village_category": "poverty_alleviated", "village_categories": ["poverty_alleviated"],
+        "township_id": "t_dongxiang", "unit_id": "u_jiaoyu", "role": "first_secretary",
+        "term_start": "2025-06-01", "planned_end": "2027-05-31", "reason": "health", "justification": "",
         "nominee_id": "cadre_new", "nominee_name": "李四", "nominee_facts": dict(ELIGIBLE_FACTS),
         "effective_date": "2026-11-02", "evidence": ["体检报告"], "submitter": "hr_jiaoyu",
     }

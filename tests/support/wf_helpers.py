@@ -20,10 +20,12 @@ def local(*args: int) -> datetime:
 def request_data(**overrides: object) -> dict:
     data = {
         "cadre_id": "c_old", "cadre_name": "张三", "village_id": "v1", "village_name": "红旗村",
-        "village_category": "poverty_alleviated", "township_id": "t1", "unit_id": "u1",
-        "role": "first_secretary", "term_start": "2025-06-01", "reason": "health", "justification": "",
+        "village_category": "poverty_alleviated", "village_categories": ["poverty_alleviated"],
+        "township_id": "t1", "unit_id": "u1", "role": "first_secretary", "term_start": "2025-06-01",
+        "planned_end": None, "reason": "health", "justification": "",
         "nominee_id": "c_new", "nominee_name": "李四",
         "nominee_facts": {"party_status": "formal", "party_member_since": "2010-07-01",
+                          "party_confirmed_on": "2011-07-01",
                           "work_start_date": "2008-09-01", "employment_type": "civil_servant"},
         "effective_date": "2026-10-15", "evidence": ["体检报告"], "submitter": "hr_u1", "rounds": 0,
     }

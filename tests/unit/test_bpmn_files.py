@@ -19,7 +19,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_DIR = ROOT / "bpmn"
-KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties")
+KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties", "dispatch")
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -42,10 +42,12 @@ APPROVAL_STEPS = {
                "recheck_rectification_org_dept", "recheck_rectification_rrb",
                "replacement_filing_org_dept", "replacement_filing_rrb"],
     "unit_duties": ["rectify_first_half", "rectify_second_half"],
+    "dispatch": ["township_consent", "county_consent", "org_dept_filing", "rrb_filing"],
 }
 # Every other user task that someone can sit on carries the deadline of design.md §1.1.
 OTHER_TIMERS = {
     "mid_term_replacement": {"revise_request": {"revise_request_deadline": "deadline_revision"}},
+    "dispatch": {},
     "handover": {
         "confirm_arrival": {"confirm_arrival_reminder": "deadline_arrival",
                             "confirm_arrival_escalation": "deadline_arrival"},
@@ -343,7 +345,8 @@ def test_timers_name_known_variables_and_reminders_lead_nowhere(key: str) -> Non
             assert p["notify"] == "county", eid
 
 
-CONDITION_NAMES = {"decision", "role", "rule_violations", "len"}
+# nominated_by_township: the service's flag that the township nominated (dispatch skips its consent)
+CONDITION_NAMES = {"decision", "role", "rule_violations", "len", "nominated_by_township"}
 
 
 @pytest.mark.parametrize("key", KEYS)

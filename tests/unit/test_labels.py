@@ -26,7 +26,11 @@ def test_every_code_has_a_chinese_name() -> None:
     assert set(labels.DECISION_NAMES) == set(DECISIONS)
     assert set(labels.EVENT_KIND_NAMES) == set(COMMAND_KIND_BY_EVENT)
     assert set(labels.TIMER_WHAT) == set(labels.TIMER_NOTICE_NAMES)
-    assert set(labels.NOTIFICATION_KIND_NAMES) == set(labels.TIMER_NOTICE_NAMES) | {"urge"}
+    assert set(labels.NOTIFICATION_KIND_NAMES) == (
+        set(labels.TIMER_NOTICE_NAMES) | {"urge"} | set(labels.PROCESS_NOTICE_NAMES))
+    # every way a case ends is told to its submitter (commands/process_notices.py)
+    from service.commands.process_notices import ENDINGS
+    assert set(ENDINGS) <= set(labels.PROCESS_NOTICE_NAMES)
 
 
 def test_every_roster_code_has_a_chinese_name() -> None:

@@ -14,6 +14,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.definitions",
     "service.http.api.adjustments",
     "service.http.api.recalls",
+    "service.http.api.dispatches",
     "service.http.api.instances",
     "service.http.api.tasks",
     "service.http.api.audit",

@@ -128,7 +128,7 @@ def _village(village: Village, townships: dict[str, str]) -> dict[str, Any]:
         "category_name": VILLAGE_CATEGORY_NAMES.get(village.category, village.category),
         "township_id": village.township_id,
         "township_name": townships.get(village.township_id, ""),
-        "has_work_team": village.category in CATEGORIES_WITH_WORK_TEAM,
+        "has_work_team": any(c in CATEGORIES_WITH_WORK_TEAM for c in village.categories),
     }
 
 

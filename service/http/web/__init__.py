@@ -22,6 +22,7 @@ register_page_errors(bp)
 from service.http.web import (  # noqa: E402, F401
     audit,
     auth_views,
+    dispatches,
     inbox,
     instance,
     requests,

@@ -4,6 +4,7 @@ from service.persistence.models.calendar import CalendarYear
 from service.persistence.models.calendar_entries import CalendarEntry
 from service.persistence.models.calendar_pins import CalendarPin
 from service.persistence.models.definitions import ProcessDefinition
+from service.persistence.models.dispatch_rounds import DispatchRound
 from service.persistence.models.events import HistoryEvent
 from service.persistence.models.instances import INSTANCE_STATUSES, ProcessInstance
 from service.persistence.models.logins import LoginFailure, WebSession
@@ -48,6 +49,7 @@ __all__ = [
     "CalendarPin",
     "CalendarYear",
     "Cadre",
+    "DispatchRound",
     "HistoryEvent",
     "HumanTask",
     "LoginFailure",

@@ -23,7 +23,17 @@ depends_on = None
 WORK_TEAM_CATEGORIES = ("poverty_alleviated", "key_assistance")
 
 
+def _sqlite_foreign_keys(on: bool) -> None:
+    # SQLite adds or drops a CHECK constraint by copying the table and dropping the old one; with
+    # foreign keys on, dropping orgs or cadres while rows refer to them fails. The switch only
+    # takes effect outside a transaction, hence the autocommit block; the copies keep every row.
+    if op.get_bind().dialect.name == "sqlite":
+        with op.get_context().autocommit_block():
+            op.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
 def upgrade() -> None:
+    _sqlite_foreign_keys(on=False)
     with op.batch_alter_table("orgs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("level", sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column("unit_kind", sa.String(length=32), nullable=True))
@@ -108,8 +118,11 @@ def upgrade() -> None:
             FOR EACH STATEMENT EXECUTE FUNCTION cadreflow_append_only()
         """)
 
+    _sqlite_foreign_keys(on=True)
+
 
 def downgrade() -> None:
+    _sqlite_foreign_keys(on=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS roster_changes_no_truncate ON roster_changes")
         op.execute("DROP TRIGGER IF EXISTS roster_changes_append_only ON roster_changes")
@@ -134,3 +147,4 @@ def downgrade() -> None:
         batch_op.drop_constraint(op.f("ck_orgs_level"), type_="check")
         batch_op.drop_column("unit_kind")
         batch_op.drop_column("level")
+    _sqlite_foreign_keys(on=True)

@@ -1,7 +1,7 @@
 """roster workbooks kept by their sha256 between the import preview and its commit
 
-Revision ID: 0010_excel
-Revises: 0009_roster
+Revision ID: 0011_excel
+Revises: 0010_dispatch_rounds
 Create Date: 2026-12-08
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 from service.persistence.models.types import UTCDateTime
 
-revision = "0010_excel"
-down_revision = "0009_roster"
+revision = "0011_excel"
+down_revision = "0010_dispatch_rounds"
 branch_labels = None
 depends_on = None
 

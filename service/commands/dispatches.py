@@ -1,0 +1,176 @@
+"""start_dispatch: nominate a cadre for a village and role (选派), or for a term-end rotation (期满轮换).
+
+The nominator is the cadre's own organisation: a dispatch unit's HR (first secretaries, and team
+members of its own), or the township for a team member it supplies itself (驻村工作队员由乡镇补齐),
+which then also counts as the township's consent. What the engine's rules cannot see (who is
+posted where, open cases, the round) is checked here; the rules themselves (check_dispatch) run
+here first, so a bad nomination is a 422 and never an instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.commands.actor import require_grant
+from service.commands.adjustments import active_posting
+from service.commands.core import start_latest
+from service.commands.uow import unit_of_work
+from service.commands.violations import refuse
+from service.config import get_settings
+from service.core.clock import now
+from service.core.errors import ValidationFailed
+from service.core.principal import Principal
+from service.persistence.db import db
+from service.persistence.models import Cadre, DispatchRound, Org, Posting, ProcessInstance, Village
+from service.queries.eligibility import cadre_facts
+from workflows.rules import WORK_TEAM_CATEGORIES, Violation, add_years, check_dispatch, violation
+
+PROCESS_KEY = "dispatch"
+
+
+def round_business_prefix(round_id: str) -> str:
+    """The business keys of a round's dispatches start with this (the round reads its progress)."""
+    return f"{PROCESS_KEY}:{round_id}:"
+
+
+def _found(model: type, key: str | None, field: str, what: str) -> Any:
+    row = db.session.get(model, key) if key else None
+    if row is None:
+        code = "unknown_" + field.removesuffix("_id")
+        raise ValidationFailed(f"{what} {key} 不存在。", errors={field: [f"{code}: {what} {key} 不存在"]})
+    return row
+
+
+def _open_dispatch(column: Any, value: str) -> bool:
+    return db.session.execute(sa.select(ProcessInstance.id).where(
+        ProcessInstance.process_key == PROCESS_KEY, ProcessInstance.status == "running",
+        column == value).limit(1)).first() is not None
+
+
+def active_first_secretary(village_id: str) -> Posting | None:
+    return db.session.execute(sa.select(Posting).where(
+        Posting.village_id == village_id, Posting.role == "first_secretary",
+        Posting.active.is_(True)).limit(1)).scalar_one_or_none()
+
+
+def _round(payload: dict[str, Any], village: Village, role: str) -> DispatchRound | None:
+    round_id = payload.get("round_id")
+    if not round_id:
+        return None
+    found: DispatchRound = _found(DispatchRound, round_id, "round_id", "选派批次")
+    errors: dict[str, list[str]] = {}
+    if village.id not in found.village_ids:
+        errors["village_id"] = [f"village_not_in_round: {village.name}不在该选派批次内"]
+    if role not in found.roles:
+        errors["role"] = ["role_not_in_round: 该选派批次不选派此岗位"]
+    if errors:
+        raise ValidationFailed("提名不属于该选派批次。", errors=errors)
+    return found
+
+
+def _placement(actor: Principal, cadre: Cadre, village: Village, role: str) -> tuple[Any, bool]:
+    """(grant, nominated by the township): who nominates, checked against the caller (403)."""
+    supplier = db.session.get(Org, cadre.unit_id)
+    if supplier is not None and supplier.kind == "township":
+        grant = require_grant(actor, "township", cadre.unit_id, "提名其他乡镇的干部")
+        if cadre.unit_id != village.township_id or role != "team_member":
+            refuse([violation("township_supplies_own_team_members", "cadre_id",
+                              "乡镇只为本乡镇的村补齐驻村工作队员")])
+        return grant, True
+    return require_grant(actor, "unit_hr", cadre.unit_id, "提名其他派出单位的干部"), False
+
+
+def _rotation(payload: dict[str, Any], village: Village, role: str) -> tuple[Posting | None, list[Violation]]:
+    predecessor_id = payload.get("predecessor_cadre_id")
+    if not predecessor_id:
+        if role == "first_secretary" and active_first_secretary(village.id) is not None:
+            return None, [violation("village_has_first_secretary", "village_id",
+                                    "该村已有在任第一书记；期满轮换请同时指明期满干部（predecessor_cadre_id）")]
+        return None, []
+    _found(Cadre, predecessor_id, "predecessor_cadre_id", "期满干部")
+    posting = active_posting(predecessor_id, village.id, role)
+    out: list[Violation] = []
+    if posting is None:
+        out.append(violation("predecessor_not_posted", "predecessor_cadre_id",
+                             "期满干部当前未以该岗位在该村任职"))
+    if _open_dispatch(ProcessInstance.old_cadre_id, predecessor_id):
+        out.append(violation("duplicate_open_rotation", "predecessor_cadre_id",
+                             "该干部已有正在办理的期满轮换"))
+    return posting, out
+
+
+def dispatch_data(actor: Principal, cadre: Cadre, village: Village, role: str, term_start: date,
+                  planned_end: date, *, nominated_by_township: bool, predecessor: Posting | None,
+                  round_id: str | None) -> dict[str, Any]:
+    facts = cadre_facts(cadre)
+    categories = village.categories
+    supplier_is_unit = facts["supplier_kind"] == "dispatch_unit"
+    unit_id = cadre.unit_id if supplier_is_unit else None
+    if predecessor is not None and unit_id is None:
+        # The handover's Party relation transfer is done by a dispatch unit's HR: the predecessor's.
+        unit_id = _unit_of(predecessor.cadre_id)
+    return {
+        "village_id": village.id, "village_name": village.name, "village_category": village.category,
+        "village_categories": categories, "township_id": village.township_id, "role": role,
+        "cadre_id": cadre.id, "cadre_name": cadre.name, "nominee_facts": facts,
+        "supplier_id": cadre.unit_id, "unit_id": unit_id,
+        "term_start": term_start.isoformat(), "planned_end": planned_end.isoformat(),
+        # 工作队队长由第一书记兼任: only where the village has a work team.
+        "leads_team": role == "first_secretary" and bool(set(categories) & WORK_TEAM_CATEGORIES),
+        "predecessor_cadre_id": predecessor.cadre_id if predecessor is not None else None,
+        "predecessor_name": predecessor.cadre.name if predecessor is not None else None,
+        "round_id": round_id, "nominated_by_township": nominated_by_township, "submitter": actor.login,
+    }
+
+
+def _unit_of(cadre_id: str) -> str | None:
+    cadre = db.session.get(Cadre, cadre_id)
+    unit = db.session.get(Org, cadre.unit_id) if cadre is not None else None
+    return unit.id if unit is not None and unit.kind == "dispatch_unit" else None
+
+
+def start_dispatch(actor: Principal, payload: dict[str, Any],
+                   respond: Callable[[ProcessInstance], None] | None = None) -> ProcessInstance:
+    """`payload`: village_id, role, cadre_id, term_start (date; a round's by default), planned_end
+    (date; default the round's, else term_start + 2 years), predecessor_cadre_id, round_id."""
+    at = now()
+    with unit_of_work():
+        village: Village = _found(Village, payload.get("village_id"), "village_id", "村")
+        cadre: Cadre = _found(Cadre, payload.get("cadre_id"), "cadre_id", "干部")
+        role = payload["role"]
+        grant, by_township = _placement(actor, cadre, village, role)
+        found_round = _round(payload, village, role)
+        term_start = payload.get("term_start") or (found_round.term_start if found_round else None)
+        if term_start is None:
+            raise ValidationFailed("缺少任期开始日期。", errors={"term_start": ["请填写任期开始日期。"]})
+        planned_end = payload.get("planned_end") or (
+            found_round.term_end if found_round else add_years(term_start, 2))
+        violations: list[Violation] = []
+        if cadre.active_postings:
+            violations.append(violation("cadre_already_posted", "cadre_id", "该干部已在村任职，不能重复选派"))
+        if _open_dispatch(ProcessInstance.cadre_id, cadre.id):
+            violations.append(violation("duplicate_open_dispatch", "cadre_id", "该干部已有正在办理的选派"))
+        predecessor, rotation_violations = _rotation(payload, village, role)
+        violations += rotation_violations
+        data = dispatch_data(actor, cadre, village, role, term_start, planned_end,
+                             nominated_by_township=by_township, predecessor=predecessor,
+                             round_id=found_round.id if found_round else None)
+        if payload.get("predecessor_cadre_id") and data["predecessor_cadre_id"] is None:
+            data["predecessor_cadre_id"] = payload["predecessor_cadre_id"]  # the rules name it too
+        if data["predecessor_cadre_id"] and data["unit_id"] is None:
+            violations.append(violation(
+                "rotation_without_dispatch_unit", "cadre_id",
+                "期满轮换的交接须由派出单位人事转接党组织关系：接任或期满干部须有一方来自派出单位"))
+        refuse(violations + check_dispatch(data), detail="选派不符合驻村工作规定。")
+        prefix = round_business_prefix(found_round.id) if found_round else f"{PROCESS_KEY}:"
+        local_day = at.astimezone(get_settings().tz).date().isoformat()
+        row = start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
+                           business_key=f"{prefix}{village.id}:{role}:{cadre.id}:{local_day}",
+                           submitter=actor.login)
+        if respond is not None:
+            respond(row)
+    return row
