@@ -10,6 +10,7 @@ import click
 import sqlalchemy as sa
 
 from service.audit import Replayer, ledger_rows, verify_instance, write_csv, write_xlsx
+from service.audit.roster_verify import verify_roster_log
 from service.cli.context import app_context
 from service.config import get_settings
 from service.core.bounds import year_problem
@@ -59,6 +60,17 @@ def verify_command(all_: bool, ids: tuple[str, ...], quiet: bool) -> None:
     click.echo(f"共校验 {len(targets)} 个实例：{len(targets) - bad} 个完整，{bad} 个有问题。")
     if bad:
         sys.exit(EXIT_BROKEN)
+
+
+@audit.command("verify-roster", help="校验名册变更记录的哈希链。有断裂时以非零状态退出。")
+def verify_roster_command() -> None:
+    with app_context():
+        result = verify_roster_log()
+    if result.ok:
+        click.echo(result.detail)
+        return
+    click.echo(f"{result.detail}（首个问题记录：第 {result.first_bad_id} 条）")
+    sys.exit(EXIT_BROKEN)
 
 
 def _moment(value: str, param: str, end: bool) -> datetime:

@@ -5,8 +5,8 @@ written next to each other from the same tables: a SQL clause (for lists) and a 
 (for one row already read). tests/integration/test_access_policy.py checks that they agree.
 
 Each role reads what its work needs: a unit's HR its own cadres and cases; a township the cases
-of its villages and the cadres posted there or named in those cases (the nominees it consents
-to); a cadre the cases about themself and the handovers they take part in, but not, as a nominee,
+of its villages, its own staff, and the cadres posted there or named in those cases (the nominees
+it consents to); a cadre the cases about themself and the handovers they take part in, but not, as a nominee,
 the request that names them (its reason and evidence are about the cadre being replaced).
 
 Reads never leak: what a caller may not see is answered as if it did not exist (404).
@@ -53,6 +53,8 @@ INSTANCE_COLUMNS: Mapping[str, tuple[InstrumentedAttribute[str | None], ...]] = 
 }
 CADRE_COLUMNS: Mapping[str, tuple[InstrumentedAttribute[str], ...]] = {
     "unit": (Cadre.unit_id,),
+    # A township's own staff (the team members it supplies), posted or not: it keeps their facts.
+    "township": (Cadre.unit_id,),
     "cadre": (Cadre.id,),
 }
 

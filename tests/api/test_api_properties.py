@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+import sqlalchemy as sa
 from app_support import build_app, dispose
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -30,6 +31,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from service.persistence.db import db
+from service.persistence.models import Posting
 
 LOGINS = ("admin", "tw_qingshan", "hr_edu")
 EXAMPLES = 25
@@ -62,6 +66,9 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
                                       headers={"Authorization": f"Bearer {tokens['hr_edu']}"})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
+    with app.app_context():
+        posting_id = db.session.execute(
+            sa.select(Posting.id).where(Posting.cadre_id == "c-liuyang")).scalar_one()
     round_response = app.test_client().post(
         "/api/v1/dispatch-rounds", json={"term_start": "2027-03-01", "term_end": "2029-02-28",
                                          "township_id": "tw-hongqi"},
@@ -75,8 +82,9 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
     assert kept.status_code == 200, kept.get_json()
     return {"instance_id": body["instance_id"], "task_id": body["open_tasks"][0]["id"],
             "cadre_id": "c-zhangwei", "key": "mid_term_replacement", "year": 2027, "notification_id": 1,
-            "round_id": round_response.get_json()["id"], "import_id": kept.get_json()["id"],
-            "sheet": "villages"}
+            "round_id": round_response.get_json()["id"],
+            "org_id": "unit-edu", "village_id": "v-shangzhuang", "posting_id": posting_id,
+            "import_id": kept.get_json()["id"], "sheet": "villages"}
 
 
 def test_every_operation_is_generated():

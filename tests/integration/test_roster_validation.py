@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from command_helpers import who
 from roster_helpers import changes_of, new_cadre, refused, save
 
 from service.commands.roster import (
@@ -158,10 +159,10 @@ def test_a_posting_ends_after_it_started_and_not_in_the_future():
     posting = db.session.execute(db.select(Posting).where(Posting.cadre_id == "c-wangqiang")).scalar_one()
     for day, words in ((date(2025, 2, 1), "不能早于 2025-03-01"), (date(2026, 12, 2), "不能晚于今天")):
         with pytest.raises(Exception) as caught, unit_of_work():
-            end_posting(_who("orgdept"), posting.id, day, "任期届满", source="api")
+            end_posting(who("orgdept"), posting.id, day, "任期届满", source="api")
         assert words in caught.value.errors["ended_on"][0]
     with pytest.raises(Exception) as caught, unit_of_work():
-        end_posting(_who("orgdept"), posting.id, date(2026, 11, 30), "", source="api")
+        end_posting(who("orgdept"), posting.id, date(2026, 11, 30), "", source="api")
     assert caught.value.errors["reason"] == ["结束原因不能为空。"]
     assert db.session.get(Posting, posting.id).active
 
@@ -172,8 +173,3 @@ def test_confirmation_within_a_year_of_joining_is_a_warning_not_a_refusal():
     assert save(save_cadre, "orgdept", values) is not None
     assert len(changes_of("cadre", "c-early")) == 1
     assert cadre_warnings(new_cadre("c-x")) == {}
-
-
-def _who(login):
-    from command_helpers import who
-    return who(login)

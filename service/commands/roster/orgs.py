@@ -65,10 +65,10 @@ def validate_org(kind: str, values: dict[str, Any]) -> dict[str, list[str]]:
 def save_org(kind: str, actor: Principal, values: dict[str, Any], *, source: str) -> RosterChange | None:
     check_source(source)
     require_roster_role(actor)
+    role = require_county_editor(actor, f"新增或修改{WHAT[kind]}")
     problems = Problems()
     problems.errors = validate_org(kind, values)
     problems.raise_if_any(WHAT[kind])
-    role = require_county_editor(actor, f"新增或修改{WHAT[kind]}")
     row = db.session.get(Org, values["id"])
     before = org_snapshot(row) if row is not None else None
     if row is None:

@@ -76,10 +76,10 @@ def save_village(actor: Principal, values: dict[str, Any], *, source: str) -> Ro
     """Fields: id, name, township_id, categories (codes, the main category first)."""
     check_source(source)
     require_roster_role(actor)
+    role = require_county_editor(actor, "新增或修改村")
     problems = Problems()
     problems.errors = validate_village(values)
     problems.raise_if_any("村")
-    role = require_county_editor(actor, "新增或修改村")
     row = db.session.get(Village, values["id"])
     before = village_snapshot(row) if row is not None else None
     if row is None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from service.config import get_settings
 from service.core.errors import NotFound
-from service.core.labels import CATEGORIES_WITH_WORK_TEAM, ORG_KIND_NAMES, VILLAGE_CATEGORY_NAMES
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.reference import (
     CadreQuerySchema,
@@ -23,16 +19,11 @@ from service.http.api.schemas.reference import (
 from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
-from service.persistence.models import Cadre, Org, Posting, Village
+from service.persistence.models import Cadre, Org, Posting, Village, VillageCategory
 from service.queries.access import cadre_clause, can_see_cadre
-from service.queries.eligibility import first_secretary_eligibility
+from service.queries.roster import cadre_views, org_view, village_views
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="基础数据：机构、村、驻村干部")
-
-
-def _today() -> date:
-    # Eligibility is judged on the county's calendar date, not the server's UTC date.
-    return datetime.now(get_settings().tz).date()
 
 
 @blp.get("/orgs")
@@ -47,7 +38,7 @@ def list_orgs(args: dict[str, Any]) -> dict[str, Any]:
     if "parent_id" in args:
         stmt = stmt.where(Org.parent_id == args["parent_id"])
     page = paginate(stmt, args["page"], args["per_page"])
-    page["items"] = [_org(o) for o in page["items"]]
+    page["items"] = [org_view(o) for o in page["items"]]
     return page
 
 
@@ -61,10 +52,11 @@ def list_villages(args: dict[str, Any]) -> dict[str, Any]:
     if "township_id" in args:
         stmt = stmt.where(Village.township_id == args["township_id"])
     if "category" in args:
-        stmt = stmt.where(Village.category == args["category"])
+        # Any category the village carries, not only its main one.
+        stmt = stmt.where(sa.select(VillageCategory.village_id).where(
+            VillageCategory.village_id == Village.id, VillageCategory.category == args["category"]).exists())
     page = paginate(stmt, args["page"], args["per_page"])
-    townships = _org_names({v.township_id for v in page["items"]})
-    page["items"] = [_village(v, townships) for v in page["items"]]
+    page["items"] = village_views(page["items"])
     return page
 
 
@@ -88,7 +80,7 @@ def list_cadres(args: dict[str, Any]) -> dict[str, Any]:
     if "role" in args:
         stmt = stmt.where(active.where(Posting.role == args["role"]).exists())
     page = paginate(stmt, args["page"], args["per_page"])
-    page["items"] = _cadres(page["items"])
+    page["items"] = cadre_views(page["items"])
     return page
 
 
@@ -101,78 +93,4 @@ def get_cadre(cadre_id: str) -> dict[str, Any]:
     if cadre is None or not can_see_cadre(principal, cadre):
         # One answer for both: a 403 would tell that the cadre exists.
         raise NotFound(f"干部 {cadre_id} 不存在或无权查看。")
-    return _cadres([cadre])[0]
-
-
-def _org_names(ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    return dict(db.session.execute(sa.select(Org.id, Org.name).where(Org.id.in_(ids))).all())
-
-
-def _org(org: Org) -> dict[str, Any]:
-    return {
-        "id": org.id,
-        "name": org.name,
-        "kind": org.kind,
-        "kind_name": ORG_KIND_NAMES.get(org.kind, org.kind),
-        "parent_id": org.parent_id,
-    }
-
-
-def _village(village: Village, townships: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": village.id,
-        "name": village.name,
-        "category": village.category,
-        "category_name": VILLAGE_CATEGORY_NAMES.get(village.category, village.category),
-        "township_id": village.township_id,
-        "township_name": townships.get(village.township_id, ""),
-        "has_work_team": any(c in CATEGORIES_WITH_WORK_TEAM for c in village.categories),
-    }
-
-
-def _cadres(cadres: Sequence[Cadre]) -> list[dict[str, Any]]:
-    village_ids = {p.village_id for c in cadres for p in c.postings}
-    villages = {
-        v.id: v for v in db.session.execute(sa.select(Village).where(Village.id.in_(village_ids))).scalars()
-    } if village_ids else {}
-    units = _org_names({c.unit_id for c in cadres})
-    today = _today()
-    out = []
-    for cadre in cadres:
-        verdict = first_secretary_eligibility(cadre, today)
-        out.append(
-            {
-                "id": cadre.id,
-                "name": cadre.name,
-                "unit_id": cadre.unit_id,
-                "unit_name": units.get(cadre.unit_id, ""),
-                "postings": [
-                    {
-                        "village_id": p.village_id,
-                        "village_name": villages[p.village_id].name,
-                        "township_id": villages[p.village_id].township_id,
-                        "role": p.role,
-                        "term_start": p.term_start,
-                        # The contract's term_end: the actual end once ended, else the planned one.
-                        "term_end": p.term_end or p.planned_end,
-                        "planned_end": p.planned_end,
-                        "ended_on": p.term_end,
-                        "leads_team": p.leads_team,
-                        "active": p.active,
-                    }
-                    for p in cadre.postings
-                ],
-                "posted": bool(cadre.active_postings),
-                "party_status": cadre.party_status,
-                "party_member_since": cadre.party_member_since,
-                "work_start_date": cadre.work_start_date,
-                "employment_type": cadre.employment_type,
-                "birth_date": cadre.birth_date,
-                "eligible_first_secretary": verdict.eligible,
-                "eligibility_reasons": verdict.violations,
-                "eligibility_warnings": verdict.warnings,
-            }
-        )
-    return out
+    return cadre_views([cadre])[0]

@@ -26,6 +26,7 @@ from service.http.web import (  # noqa: E402, F401
     inbox,
     instance,
     requests,
+    roster,
     roster_import,
     task,
 )

@@ -4,7 +4,15 @@ from marshmallow import fields, validate
 
 from service.http.api.schemas.base import StrictSchema
 from service.http.pagination import PaginationQuerySchema
-from service.persistence.models import ORG_KINDS, POSTING_ROLES, VILLAGE_CATEGORIES
+from service.persistence.models import (
+    EMPLOYMENT_TYPES,
+    ORG_KINDS,
+    PARTY_STATUSES,
+    POSTING_ROLES,
+    UNIT_KINDS,
+    UNIT_LEVELS,
+    VILLAGE_CATEGORIES,
+)
 
 
 class OrgSchema(StrictSchema):
@@ -13,6 +21,13 @@ class OrgSchema(StrictSchema):
     kind = fields.String(required=True, metadata={"description": " | ".join(ORG_KINDS)})
     kind_name = fields.String(required=True)
     parent_id = fields.String(allow_none=True)
+    level = fields.String(allow_none=True,
+                          metadata={"description": "派出单位层级：" + " | ".join(UNIT_LEVELS)})
+    level_name = fields.String(allow_none=True, metadata={"description": "县级 | 市级 | 省级"})
+    unit_kind = fields.String(allow_none=True,
+                              metadata={"description": "派出单位性质：" + " | ".join(UNIT_KINDS)})
+    unit_kind_name = fields.String(allow_none=True,
+                                   metadata={"description": "党政机关 | 事业单位 | 驻县单位 | 企业"})
 
 
 class OrgQuerySchema(PaginationQuerySchema):
@@ -25,9 +40,13 @@ class VillageSchema(StrictSchema):
     name = fields.String(required=True)
     category = fields.String(required=True, metadata={"description": " | ".join(VILLAGE_CATEGORIES)})
     category_name = fields.String(required=True)
+    categories = fields.List(fields.String(), required=True,
+                             metadata={"description": "该村的全部类别，主类别（即 category）在前"})
+    category_names = fields.List(fields.String(), required=True)
     township_id = fields.String(required=True)
     township_name = fields.String(required=True)
-    has_work_team = fields.Boolean(required=True, metadata={"description": "该类村是否派驻工作队"})
+    has_work_team = fields.Boolean(required=True,
+                                   metadata={"description": "该村是否派驻工作队（任一类别需要即是）"})
 
 
 class VillageQuerySchema(PaginationQuerySchema):
@@ -62,11 +81,16 @@ class CadreSchema(StrictSchema):
     unit_name = fields.String(required=True)
     postings = fields.List(fields.Nested(PostingSchema), required=True)
     posted = fields.Boolean(required=True, metadata={"description": "当前是否在村任职"})
-    party_status = fields.String(required=True, metadata={"description": "formal | probationary | none"})
-    party_member_since = fields.Date(allow_none=True)
+    party_status = fields.String(required=True, metadata={"description": " | ".join(PARTY_STATUSES)})
+    party_status_name = fields.String(required=True)
+    party_member_since = fields.Date(allow_none=True, metadata={"description": "入党时间"})
+    party_confirmed_on = fields.Date(allow_none=True, metadata={"description": "转正时间"})
     work_start_date = fields.Date(allow_none=True)
-    employment_type = fields.String(required=True, metadata={"description": "permanent | temporary ..."})
+    employment_type = fields.String(required=True, metadata={"description": " | ".join(EMPLOYMENT_TYPES)})
+    employment_type_name = fields.String(required=True)
     birth_date = fields.Date(allow_none=True)
+    post = fields.String(allow_none=True, metadata={"description": "现任职务"})
+    rural_expertise = fields.Boolean(required=True, metadata={"description": "有农村工作经历或农业专长"})
     eligible_first_secretary = fields.Boolean(required=True)
     eligibility_reasons = fields.List(
         fields.Nested(EligibilityReasonSchema),
