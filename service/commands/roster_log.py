@@ -35,15 +35,27 @@ def append_roster_change(*, actor_login: str, actor_role: str | None, entity: st
 
     Two transactions appending at once read the same last hash; the unique prev_hash lets the first
     commit and turns the second into an IntegrityError, which unit_of_work answers with a 409."""
-    last = db.session.execute(
-        sa.select(RosterChange.id, RosterChange.change_hash).order_by(RosterChange.id.desc()).limit(1)
-    ).first()
+    last_id, last_hash = _head()
     fields: dict[str, Any] = {
-        "id": (last.id + 1) if last else 1, "at": now(), "actor_login": actor_login,
+        "id": last_id + 1, "at": now(), "actor_login": actor_login,
         "actor_role": actor_role, "entity": entity, "entity_id": entity_id, "action": action,
-        "before": before, "after": after, "source": source,
-        "prev_hash": last.change_hash if last else None,
+        "before": before, "after": after, "source": source, "prev_hash": last_hash,
     }
     row = RosterChange(**fields, change_hash=change_hash(fields))
     db.session.add(row)
     return row
+
+
+def _head() -> tuple[int, str | None]:
+    """The id and hash of the log's last change as this transaction sees it: its own latest
+    append while that is still pending (an import appends thousands in one transaction, and
+    reading it back would flush every row on its own), else the last stored one."""
+    pending = [row for row in db.session.new if isinstance(row, RosterChange)]
+    if pending:
+        last = max(pending, key=lambda row: row.id)
+        return last.id, last.change_hash
+    with db.session.no_autoflush:  # nothing of the log is pending: the table holds the head
+        stored = db.session.execute(
+            sa.select(RosterChange.id, RosterChange.change_hash).order_by(RosterChange.id.desc()).limit(1)
+        ).first()
+    return (stored.id, stored.change_hash) if stored else (0, None)

@@ -92,10 +92,18 @@ def _check_party(problems: Problems, values: dict[str, Any], facts: dict[str, An
 
 
 def validate_cadre(values: dict[str, Any]) -> dict[str, list[str]]:
+    return _validate(values, _stored(values, Problems()))
+
+
+def _stored(values: dict[str, Any], problems: Problems) -> Cadre | None:
+    cadre_id = problems.identifier("id", values.get("id"))
+    return db.session.get(Cadre, cadre_id) if cadre_id and not problems.has("id") else None
+
+
+def _validate(values: dict[str, Any], row: Cadre | None) -> dict[str, list[str]]:
     problems = Problems()
     problems.unknown_fields(values, FIELDS)
-    cadre_id = problems.identifier("id", values.get("id"))
-    row = db.session.get(Cadre, cadre_id) if cadre_id and not problems.has("id") else None
+    problems.identifier("id", values.get("id"))
     creating = row is None
 
     def given(name: str) -> bool:
@@ -144,9 +152,9 @@ def save_cadre(actor: Principal, values: dict[str, Any], *, source: str) -> Rost
     check_source(source)
     require_roster_role(actor)
     problems = Problems()
-    problems.errors = validate_cadre(values)
+    row = _stored(values, problems)  # read once: validating and saving look at the same row
+    problems.errors = _validate(values, row)
     problems.raise_if_any("干部信息")
-    row = db.session.get(Cadre, values["id"])
     new_unit = values.get("unit_id", row.unit_id if row is not None else None)
     role = cadre_editor(actor, {row.unit_id if row is not None else None, new_unit},
                         unit_changes=row is not None and new_unit != row.unit_id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +106,10 @@ class Outcome:
         return out
 
 
+# Rows written per statement batch when a sheet's rows are not written one by one.
+FLUSH_EVERY = 500
+
+
 def apply_rows(actor: Principal, sheets: Sequence[ParsedSheet], *, source: str) -> Outcome:
     """Save every readable row of every sheet, in order (townships and units before the villages
     and cadres naming them). Writes in the caller's transaction; the caller commits or rolls back."""
@@ -113,9 +118,17 @@ def apply_rows(actor: Principal, sheets: Sequence[ParsedSheet], *, source: str) 
         names = NameIndex(parsed.sheet)
         stored_ids = _preload(parsed)
         results = []
-        for row in parsed.rows:
-            names.resolve(row)
-            results.append(_apply_row(actor, parsed.sheet, row, source, stored_ids))
+        # The rows of one sheet do not read each other (the reader refuses a key twice), so they
+        # need not be written one by one before each read; postings do read each other (one first
+        # secretary per village), so their rows are written before the next row is checked.
+        batched = parsed.sheet.kind != "postings"
+        with db.session.no_autoflush if batched else nullcontext():
+            for number, row in enumerate(parsed.rows, 1):
+                names.resolve(row)
+                results.append(_apply_row(actor, parsed.sheet, row, source, stored_ids))
+                if number % FLUSH_EVERY == 0:
+                    db.session.flush()
+        db.session.flush()  # the next sheet reads this one's rows (villages name their townships)
         outcome.sheets.append(SheetOutcome(parsed, results))
     return outcome
 
