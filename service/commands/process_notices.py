@@ -30,7 +30,9 @@ ENDINGS = {"completed": "已办结", "rejected": "未通过", "withdrawn": "已�
 def notify_case_steps(reported: Reported) -> None:
     data, actor = reported.data, reported.actor.login
     case = _case_words(reported.row.process_key, data)
-    submitter = data.get("submitter") if isinstance(data.get("submitter"), str) else None
+    # A handover's submitter is its request's (the row says so; the handover's data does not).
+    submitter = reported.row.submitter or (data.get("submitter") if isinstance(data.get("submitter"), str)
+                                           else None)
     comment = str(reported.comment or data.get("comment") or "").strip()
     told: set[str] = {actor}
     if submitter and submitter != actor:
@@ -61,7 +63,7 @@ def notify_case_steps(reported: Reported) -> None:
 
 def _taken_away(reported: Reported, case: str, task: HumanTask, reason: str) -> str:
     ending = ENDINGS[reported.ended_as or ""]
-    if reported.ended_as == "withdrawn" and reported.actor.login == reported.data.get("submitter"):
+    if reported.ended_as == "withdrawn" and reported.actor.login == reported.row.submitter:
         who = f"申请人{reported.actor.display_name}"
         return (f"【{ending}】{case}已由{who}撤回，「{task.name}」无需再办理"
                 + (f"。撤回原因：{reason}" if reason else "") + "。")
