@@ -45,7 +45,8 @@ def test_arrival_and_party_transfer_dates_follow_the_case(api, clock):
     handover = _approved(api, "2026-12-03")
     # arrival in the future (today is 2026-12-01)
     body = api.act("tw_qingshan", handover, data={"arrival_date": "2026-12-02"}, status=422)
-    assert problem_fields(body)["data.arrival_date"] == ["到岗日期不能晚于今天（2026-12-01），现为 2026-12-02。"]
+    assert problem_fields(body)["data.arrival_date"] == [
+        "到岗日期不能晚于今天（2026-12-01），现为 2026-12-02。"]
     clock.advance(days=3)  # Friday 2026-12-04
     body = api.act("tw_qingshan", handover, data={"arrival_date": "2026-12-02"}, status=422)
     assert problem_fields(body)["data.arrival_date"] == [

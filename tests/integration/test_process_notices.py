@@ -137,8 +137,9 @@ def test_a_withdrawal_tells_the_holders_of_the_open_task_with_the_reason(fresh):
     row = commands.submit_adjustment(who("hr_edu"), request())
     made = _event(lambda: commands.withdraw_instance(who("hr_edu"), row.id, "人选另有安排"))
     assert _kinds(made) == {"tw_qingshan": "withdrawn"}
-    assert made["tw_qingshan"][1] == ("【已撤回】「驻村干部中途调整」（上庄村·张伟）已由申请人教育局人事股 王芳"
-                                      "撤回，「乡镇党委政府同意」无需再办理。撤回原因：人选另有安排。")
+    assert made["tw_qingshan"][1] == (
+        "【已撤回】「驻村干部中途调整」（上庄村·张伟）已由申请人教育局人事股 王芳"
+        "撤回，「乡镇党委政府同意」无需再办理。撤回原因：人选另有安排。")
 
 
 def test_a_withdrawal_needs_a_reason_and_records_it(fresh):

@@ -77,7 +77,7 @@ def test_rows_follow_the_engine_through_a_handover_with_parallel_signatures(api,
         assert sorted(statuses).count(("sign_old", "done")) == 1
         assert len(statuses) == len({s for s, _ in statuses})  # no task row written twice
 
-    party = {"party_transfer_date": "2026-12-10"}
+    party = {"party_transfer_date": "2026-12-01"}
     for login, spec_id, data in (("cadre_sunhao", "sign_new", {}), ("tw_qingshan", "witness_handover", {}),
                                  ("hr_edu", "transfer_party_relation", party)):
         clock.advance(hours=1)

@@ -111,15 +111,16 @@ def test_the_submitter_urges_once_a_day_and_the_holders_are_told(app: Any, clock
     response = hr.client.post(action.group(1), data={"csrf_token": re.search(
         r'name="csrf_token" value="([^"]+)"', page).group(1)})  # type: ignore[union-attr]
     assert "每个任务每天只能催办一次" in hr.get("/requests")
-    assert "【催办】教育局人事股 王芳（派出单位人事）催办「乡镇党委政府同意」" in Browser(app, "tw_qingshan").get(
-        "/notifications")
+    told = Browser(app, "tw_qingshan").get("/notifications")
+    assert "【催办】教育局人事股 王芳（派出单位人事）催办「乡镇党委政府同意」" in told
 
 
 def test_deadlines_turn_amber_then_red_in_the_inbox(app: Any, clock: Any, flow: dict[str, str]) -> None:
     township = Browser(app, "tw_qingshan")
     assert "剩余 5 个工作日（12月8日）" in township.get("/inbox")
     clock.advance(days=6)  # Monday 12-07 09:00: one working day left (signed in afresh: sessions idle out)
-    assert re.search(r'deadline-soon[^>]*>剩余 1 个工作日（12月8日）<', Browser(app, "tw_qingshan").get("/inbox"))
+    page = Browser(app, "tw_qingshan").get("/inbox")
+    assert re.search(r'deadline-soon[^>]*>剩余 1 个工作日（12月8日）<', page)
     clock.advance(days=3)  # Thursday 12-10 09:00: overdue since Tuesday 09:00
     township = Browser(app, "tw_qingshan")
     page = township.get("/inbox")
@@ -166,7 +167,8 @@ def test_withdrawing_asks_for_confirmation_and_a_reason(app: Any, clock: Any) ->
     instance = response.headers["Location"].rsplit("/", 1)[1]
     confirm = hr.get(f"/requests/{instance}/withdraw")
     assert "撤回后本申请即告结束，不能恢复" in confirm and 'id="confirm-withdraw"' in confirm
-    response = hr.post(f"/requests/{instance}/withdraw", {"reason": " "}, page=f"/requests/{instance}/withdraw")
+    confirm_page = f"/requests/{instance}/withdraw"
+    response = hr.post(confirm_page, {"reason": " "}, page=confirm_page)
     assert response.status_code == 422
     assert 'data-error-for="reason">请填写撤回原因' in response.get_data(as_text=True)
     assert "办理中" in hr.get(f"/instances/{instance}")  # nothing happened yet
