@@ -192,6 +192,8 @@ def _check_columns(event: Any, instance: Instance | None) -> None:
     elif event.kind == "withdraw":
         if (inputs.get("payload") or {}).get("by") != event.actor_login:
             raise _Diverged(seq, f"第 {seq} 条事件的撤回人与其输入不一致")
+        if inputs.get("reason") != event.comment:  # both None in events from before reasons
+            raise _Diverged(seq, f"第 {seq} 条事件的撤回原因与其输入不一致")
     elif event.kind == "terminate":
         if inputs.get("by") != event.actor_login or inputs.get("reason") != event.comment:
             raise _Diverged(seq, f"第 {seq} 条事件的终止人或原因与其输入不一致")

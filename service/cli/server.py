@@ -16,6 +16,14 @@ from service.timers import SchedulerConfig, TimerService
 from service.timers.offset_clock import OffsetClock
 
 
+def web_address(host: str, port: int) -> str:
+    """Where people open the pages. A server listening on every address (0.0.0.0, ::) is reached
+    by this machine's name or address; 127.0.0.1 stands in for it in the message."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    shown = f"[{shown}]" if ":" in shown else shown
+    return f"http://{shown}:{port}/login"
+
+
 @click.command("serve", help="启动开发服务器（werkzeug，多线程）。")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -31,7 +39,8 @@ def serve(host: str, port: int, no_scheduler: bool) -> None:
         timers = TimerService(app, SchedulerConfig.from_env()).start()
         click.echo("定时器服务已在本进程中启动（--no-scheduler 可关闭）。")
     tune_gc()
-    click.echo(f"cadreflow 运行于 http://{host}:{port}/api/v1/ （接口文档 /api/v1/docs）")
+    click.echo(f"网页（登录）：{web_address(host, port)}")
+    click.echo(f"接口：http://{host}:{port}/api/v1/ （接口文档 /api/v1/docs）")
     click.echo("演示用户：hr_edu、tw_qingshan、county、orgdept、rrb、auditor、admin、cadre_zhangwei 等，"
                "密码与登录名相同；令牌见 `cadreflow seed-demo --tokens-json var/demo-tokens.json` "
                "写出的文件。")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from service.commands import outbox
 from service.commands.actor import scope_label
 from service.commands.calendar_pins import pin_looked_up_years
@@ -69,6 +71,8 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
         values["ended_at"] = at
     values.update(business_field_changes(row, instance.data))
     after = EngineView.of(instance)
+    cancelled = _cancelled_tasks(row.id, set(before.tasks) - set(after.tasks)
+                                 - ({closed_task[0].id} if closed_task else set()))
     stored = store_save(InstanceChanges(row, values, before, after, at, event_record(info),
                                         instance.state_hash(), loaded.head, closed_task))
     pin_looked_up_years(instance.engine.calendar, at)  # a replay of this event reads them
@@ -81,8 +85,20 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
         known_names=loaded.names,
         opened_tasks=[task for task in stored.open_tasks if task.id not in before.tasks],
         decision=info.decision,
-        ended_as=row.status if was_running and row.status in TERMINAL else None))
+        ended_as=row.status if was_running and row.status in TERMINAL else None,
+        cancelled_tasks=cancelled, completed_task=closed_task[0] if closed_task else None,
+        comment=info.comment))
     return Saved(stored.event, stored.open_tasks)
+
+
+def _cancelled_tasks(instance_id: str, ids: set[str]) -> list[HumanTask]:
+    """The task rows about to be closed without a decision (nearly always none: no query then).
+    Closing them changes their status only; who held them (role, scope, claimant) stays."""
+    if not ids:
+        return []
+    return list(db.session.execute(sa.select(HumanTask).where(
+        HumanTask.instance_id == instance_id, HumanTask.id.in_(ids), HumanTask.status == "open")
+        .order_by(HumanTask.created_at, HumanTask.id)).scalars())
 
 
 def event_record(info: EventInfo) -> EventRecord:

@@ -29,6 +29,10 @@ def start_handover(reported: Reported, payload: object) -> ProcessInstance | Non
     if not isinstance(payload, dict):
         return None
     source = reported.row
+    # The date the change takes effect goes with the handover: the arrival is checked against it
+    # (core/case_dates.py), and the new posting starts on it when no arrival was recorded.
+    effective = payload.get("effective_date") or reported.data.get("effective_date")
+    payload = {**payload, "effective_date": effective} if effective else payload
     data = handover_data(payload, source.id, reported.known_names)
     return start_latest(HANDOVER_KEY, data, reported.at, actor=reported.actor, grant=reported.grant,
                         business_key=f"handover:{source.id}", submitter=source.submitter)
@@ -51,7 +55,11 @@ def handover_data(payload: dict[str, Any], source_instance_id: str,
 
 
 def switch_postings(reported: Reported) -> None:
-    """A completed handover: the successor's posting starts, then the predecessor's ends."""
+    """A completed handover: the successor's posting starts, then the predecessor's ends.
+
+    The successor's posting starts on the arrival the township recorded (never in the future,
+    core/case_dates.py), or on the effective date when none was recorded; not on the day the
+    handover finished. The predecessor leaves today: only the completed handover releases them."""
     data, at = reported.data, reported.at
     if not data.get("old_cadre_released"):
         return
@@ -59,7 +67,7 @@ def switch_postings(reported: Reported) -> None:
     old_id, new_id = data.get("old_cadre_id"), data.get("new_cadre_id")
     today = at.astimezone(get_settings().tz).date()
     if new_id:
-        start = _as_date(data.get("arrival_date")) or today
+        start = _as_date(data.get("arrival_date")) or _as_date(data.get("effective_date")) or today
         already = db.session.execute(sa.select(Posting).where(
             Posting.cadre_id == new_id, Posting.village_id == village_id, Posting.role == role,
             Posting.active.is_(True))).scalar_one_or_none()

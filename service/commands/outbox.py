@@ -32,6 +32,11 @@ class Reported:
     opened_tasks: list[HumanTask] = field(default_factory=list)  # tasks this command opened
     decision: str | None = None  # the decision the command completed a task with
     ended_as: str | None = None  # the status the command ended the instance in (running before)
+    # open tasks the command closed without completing them (a withdrawal, a deadline), as they
+    # stood before: their holders are told why the task went away
+    cancelled_tasks: list[HumanTask] = field(default_factory=list)
+    completed_task: HumanTask | None = None  # the task the command completed
+    comment: str | None = None  # the event's comment (a decision's opinion, a withdrawal's reason)
 
 
 _pending: ContextVar[list[Reported] | None] = ContextVar("cadreflow_reported", default=None)

@@ -43,6 +43,7 @@ def on_posting_approved(reported: Reported, payload: object) -> ProcessInstance 
             # the successor's posting is made when the handover completes, with these terms
             "posting_planned_end": payload["planned_end"], "posting_supplier_id": payload["supplier_id"],
             "posting_leads_team": "true" if payload.get("leads_team") else "false",
+            "effective_date": payload.get("term_start"),  # the new term's first day
         })
     start_posting(reported, payload)
     return None

@@ -1,6 +1,16 @@
-"""Tell people when a case reaches them: a new task to those who may act on it, and a return,
-a rejection or the end of a case to whoever submitted it. Written in the command's transaction,
-so a refused command tells nobody; read in 提醒 and sent to the webhook like the timers' notices."""
+"""Tell people when a case reaches them, written in the command's transaction (a refused command
+tells nobody), read in 提醒 and sent to the webhook like the timers' notices.
+
+Per event, each person concerned gets exactly one notification, the one that matters most to
+them, in this order:
+- the submitter: a return (退回修改), or the end of the case (未通过 / 已办结 / 已撤回 / 已终止) when
+  someone else ended it;
+- the people who held a task the event took away without a decision (a withdrawal, a termination,
+  a deadline): the task is no longer theirs, and why;
+- the people who may act on a task the event opened (新待办);
+- the submitter again: a step of their case done by someone else while the case moves on
+  (办理进展: who did it, who holds it now).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +19,9 @@ from typing import Any
 from service.commands.notify import add_notification
 from service.commands.outbox import Reported
 from service.config import get_settings
-from service.core.labels import PROCESS_NAMES
-from service.queries.holders import task_holders
+from service.core.labels import DECISION_NAMES, PROCESS_NAMES, ROLE_NAMES
+from service.persistence.models import HumanTask
+from service.queries.holders import holder_words, task_holders
 
 # The case's end, as its submitter reads it (withdrawn: only when someone else withdrew it).
 ENDINGS = {"completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回", "terminated": "已终止"}
@@ -19,8 +30,10 @@ ENDINGS = {"completed": "已办结", "rejected": "未通过", "withdrawn": "已�
 def notify_case_steps(reported: Reported) -> None:
     data, actor = reported.data, reported.actor.login
     case = _case_words(reported.row.process_key, data)
-    submitter = data.get("submitter") if isinstance(data.get("submitter"), str) else None
-    comment = str(data.get("comment") or "").strip()
+    # A handover's submitter is its request's (the row says so; the handover's data does not).
+    submitter = reported.row.submitter or (data.get("submitter") if isinstance(data.get("submitter"), str)
+                                           else None)
+    comment = str(reported.comment or data.get("comment") or "").strip()
     told: set[str] = {actor}
     if submitter and submitter != actor:
         if reported.decision == "return":
@@ -30,12 +43,45 @@ def notify_case_steps(reported: Reported) -> None:
         elif reported.ended_as in ENDINGS:
             text = f"【{ENDINGS[reported.ended_as]}】{case}" + (f"：{comment}" if comment else "") + "。"
             _tell([submitter], reported.ended_as, text, reported)
+            told.add(submitter)
+    if reported.ended_as in ENDINGS:
+        for task in reported.cancelled_tasks:
+            logins = [login for login in task_holders(task) if login not in told]
+            _tell(logins, reported.ended_as, _taken_away(reported, case, task, comment), reported, task.id)
+            told.update(logins)
     for task in reported.opened_tasks:
         logins = [login for login in task_holders(task) if login not in told]
         due = ""
         if task.due_at is not None:
             due = f"，办理期限 {task.due_at.astimezone(get_settings().tz):%Y-%m-%d %H:%M}（北京时间）"
         _tell(logins, "task", f"【新待办】{case}：请办理「{task.name}」{due}。", reported, task.id)
+        told.update(logins)
+    progress = _progress(reported, case)
+    if submitter and submitter not in told and progress:
+        _tell([submitter], "progress", progress, reported)
+
+
+def _taken_away(reported: Reported, case: str, task: HumanTask, reason: str) -> str:
+    ending = ENDINGS[reported.ended_as or ""]
+    if reported.ended_as == "withdrawn" and reported.actor.login == reported.row.submitter:
+        who = f"申请人{reported.actor.display_name}"
+        return (f"【{ending}】{case}已由{who}撤回，「{task.name}」无需再办理"
+                + (f"。撤回原因：{reason}" if reason else "") + "。")
+    return f"【{ending}】{case}{ending}，「{task.name}」无需再办理" + (f"：{reason}" if reason else "") + "。"
+
+
+def _progress(reported: Reported, case: str) -> str | None:
+    """A step done by someone else while the case goes on, for its submitter; None otherwise."""
+    done = reported.completed_task
+    if done is None or reported.ended_as is not None or not reported.opened_tasks:
+        return None
+    if reported.decision == "return":  # the return notice says it
+        return None
+    role = ROLE_NAMES.get(reported.grant.role, reported.grant.role) if reported.grant else ""
+    who = f"{reported.actor.display_name}（{role}）" if role else reported.actor.display_name
+    word = DECISION_NAMES.get(reported.decision or "", reported.decision or "办理")
+    next_steps = "；".join(f"{holder_words(t)}办理「{t.name}」" for t in reported.opened_tasks)
+    return f"【办理进展】{case}：「{done.name}」已由{who}办理（{word}），现由{next_steps}。"
 
 
 def _case_words(process_key: str, data: dict[str, Any]) -> str:

@@ -17,10 +17,11 @@ from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.config import get_settings
 from service.core.bounds import check_form_values
+from service.core.case_dates import check_case_dates
 from service.core.clock import now
 from service.core.errors import Conflict, NotFound, ValidationFailed
 from service.core.principal import Grant, Principal
-from service.core.text_limits import COMMENT, check_form_data, check_text
+from service.core.text_limits import COMMENT, check_evidence, check_form_data, check_text
 from service.persistence.db import db
 from service.persistence.history import canonical
 from service.persistence.loading import Loaded, fetch_task, restored
@@ -134,6 +135,25 @@ def _form_fields(task: HumanTask, loaded: Loaded) -> list[dict[str, Any]]:
     return list((spec.extensions or {}).get("formFields", [])) if spec is not None else []
 
 
+# Tasks that may replace the request's list of evidence (证明材料). The engine's forms have no list
+# type, so the list travels beside the form: checked here as at submission (check_evidence) and
+# handed to the engine with the other values the service has checked.
+EVIDENCE_TASKS = {("mid_term_replacement", "revise_request")}
+
+
+def _evidence(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> list[str] | None:
+    """The revised evidence list taken out of `data` (None: not sent, or not this task's)."""
+    if "evidence" not in data or (loaded.row.process_key, task.spec_id) not in EVIDENCE_TASKS:
+        return None
+    raw = data.pop("evidence")
+    if not isinstance(raw, list) or not all(isinstance(i, str) for i in raw):
+        message = "证明材料须为文本列表（每项一行）。"
+        raise ValidationFailed(message, errors={"data.evidence": [message]})
+    items = [i.strip() for i in raw if i.strip()]
+    check_evidence("data.evidence", items)
+    return items
+
+
 def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict[str, Any] | None:
     """Facts the service vouches for (the nominee's registry entry) and the rules they must pass.
 
@@ -187,8 +207,14 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
                            slug="instance-error")
         _require_not_claimed_by_other(actor, task)
         loaded = restored(found, with_names=True)
-        check_form_values(_form_fields(task, loaded), data, at.astimezone(get_settings().tz).date())
+        today = at.astimezone(get_settings().tz).date()
+        evidence = _evidence(task, loaded, data)
+        check_form_values(_form_fields(task, loaded), data, today)
+        if decision != "withdraw":  # withdrawing records no dates
+            check_case_dates(_form_fields(task, loaded), data, loaded.instance.data, today)
         trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
+        if evidence is not None and decision == "resubmit":
+            trusted = {**(trusted or {}), "evidence": evidence}
         trusted = canonical(trusted) if trusted is not None else None
         try:
             loaded.instance.complete(task_id, decision=decision, comment=comment, data=data,

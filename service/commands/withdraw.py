@@ -1,4 +1,7 @@
-"""withdraw_instance: the submitter withdraws a request before anyone has decided on it (撤回)."""
+"""withdraw_instance: the submitter withdraws a request before anyone has decided on it (撤回).
+
+The reason is required: it goes into the history (the event's comment) and to the people who held
+the open task (commands/process_notices.py), who would otherwise find the task simply gone."""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ from service.commands.actor import first_grant
 from service.commands.core import EventInfo, save
 from service.commands.uow import unit_of_work
 from service.core.clock import now
-from service.core.errors import Conflict, Forbidden, NotFound
+from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from service.core.principal import Principal
+from service.core.text_limits import SHORT_TEXT, check_text
 from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import HumanTask, ProcessInstance
@@ -18,7 +22,11 @@ from workflows.engine import MessageNotExpected
 WITHDRAW_MESSAGE = "withdraw"
 
 
-def withdraw_instance(actor: Principal, instance_id: str) -> ProcessInstance:
+def withdraw_instance(actor: Principal, instance_id: str, reason: str) -> ProcessInstance:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("撤回须说明原因。", errors={"reason": ["请填写撤回原因。"]})
+    check_text("reason", reason, SHORT_TEXT)
     at = now()
     with unit_of_work():
         row = db.session.get(ProcessInstance, instance_id)
@@ -41,6 +49,6 @@ def withdraw_instance(actor: Principal, instance_id: str) -> ProcessInstance:
             raise Conflict("当前环节不能撤回。", slug="not-withdrawable") from err
         if loaded.instance.status != "withdrawn":
             raise Conflict("当前环节不能撤回。", slug="not-withdrawable")
-        save(loaded, at, EventInfo("withdraw", {"name": WITHDRAW_MESSAGE, "payload": payload}, actor,
-                                   first_grant(actor, "unit_hr")))
+        inputs = {"name": WITHDRAW_MESSAGE, "payload": payload, "reason": reason}
+        save(loaded, at, EventInfo("withdraw", inputs, actor, first_grant(actor, "unit_hr"), comment=reason))
     return row

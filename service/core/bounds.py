@@ -66,7 +66,12 @@ def latest_effective_date(today: date) -> date:
 
 
 def check_effective_date(field: str, value: date, today: date, label: str | None = None) -> None:
+    """Today (the county's date) at the earliest: a change cannot take effect in the past, the
+    cadre in post stays until the handover (domain rule 5); two years ahead at the latest."""
     check_moment(field, value, label)
+    if value < today:
+        raise _refuse(field, f"{label or _label(field)}不能早于今天（{today.isoformat()}），"
+                             f"现为 {value.isoformat()}。")
     latest = latest_effective_date(today)
     if value > latest:
         raise _refuse(field, f"{label or _label(field)}不能晚于 {latest.isoformat()}（至多为今天起 "

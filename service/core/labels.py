@@ -78,8 +78,10 @@ TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报�
 # kinds notify nobody.
 TIMER_NOTICE_NAMES = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}
 # What a case's own steps tell people (commands/process_notices.py), by notification kind.
-PROCESS_NOTICE_NAMES = {"task": "新待办", "returned": "退回修改", "rejected": "未通过", "completed": "已办结",
-                        "withdrawn": "已撤回", "terminated": "已终止"}
+PROCESS_NOTICE_NAMES = {
+    "task": "新待办", "returned": "退回修改", "progress": "办理进展", "rejected": "未通过",
+    "completed": "已办结", "withdrawn": "已撤回", "terminated": "已终止",
+}
 # Notification kinds: the timers', a person's reminder (催办, commands/urge.py), the case's steps
 # and the term-end reminder of a posting (commands/term_reminders.py).
 NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES,

@@ -67,7 +67,7 @@ CASES = [
     ("instance detail", "get", "/instances/{a}", None, read_of(SEES_A)),
     ("instance history", "get", "/instances/{a}/history", None, read_of(SEES_A)),
     ("instance diagram", "get", "/instances/{a}/diagram", None, read_of(SEES_A)),
-    ("withdraw", "post", "/instances/{b}/withdraw", None, acting(SEES_B, set())),
+    ("withdraw", "post", "/instances/{b}/withdraw", {"reason": "人选另有安排"}, acting(SEES_B, set())),
     ("inbox", "get", "/tasks", None, lambda login: 200),
     ("task detail", "get", "/tasks/{task}", None, read_of(SEES_A)),
     ("claim", "post", "/tasks/{task}/claim", None, acting(SEES_A, set())),
@@ -123,7 +123,8 @@ def test_allowed_mutations(client, tokens, setup):
     assert status("tw_qingshan", "post", "/tasks/{task}/transfer", {"to_user": "tw_baishui"}) == 422
     assert status("tw_qingshan", "post", "/tasks/{task}/unclaim") == 200
     assert status("tw_qingshan", "post", "/tasks/{task}/complete", {"decision": "approve"}) == 200
-    assert status("hr_edu", "post", "/instances/{b}/withdraw") == 200
+    assert status("hr_edu", "post", "/instances/{b}/withdraw") == 422  # a withdrawal says why
+    assert status("hr_edu", "post", "/instances/{b}/withdraw", {"reason": "人选另有安排"}) == 200
     assert status("hr_edu", "post", "/adjustments", {**FS_REQUEST, "cadre_id": "c-liuyang",
                                                      "role": "team_member"}) == 201
     assert status("orgdept", "post", "/recalls", {"cadre_id": "c-wangqiang", "source": "supervision",

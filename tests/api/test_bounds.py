@@ -22,6 +22,7 @@ from service.persistence.models import (
     ProcessInstance,
     User,
 )
+from workflows.working_days import SHANGHAI
 
 
 @pytest.fixture
@@ -116,8 +117,10 @@ def test_an_audit_time_out_of_range_is_422_naming_at(api, request_id, at):
     assert "at" in problem_fields(response.get_json())
 
 
-def test_a_form_date_out_of_range_is_422_naming_the_field(api, app):
-    request = {**FS_REQUEST, "cadre_id": "c-zhaomin", "village_id": "v-hongyan", "nominee_id": "c-zhengkai"}
+def test_a_form_date_out_of_range_is_422_naming_the_field(api, app, clock):
+    today = clock.now().astimezone(SHANGHAI).date().isoformat()  # effective today: arrival may be today
+    request = {**FS_REQUEST, "cadre_id": "c-zhaomin", "village_id": "v-hongyan", "nominee_id": "c-zhengkai",
+               "effective_date": today}
     replacement = api.post("hr_edu", "/adjustments", request, status=201)["instance_id"]
     for login in ("tw_baishui", "county", "orgdept"):
         done = api.act(login, replacement, comment="同意")
@@ -130,7 +133,7 @@ def test_a_form_date_out_of_range_is_422_naming_the_field(api, app):
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(HistoryEvent)
                                  .where(HistoryEvent.instance_id == iid)) == events
-    api.act("tw_baishui", iid, data={"arrival_date": "2026-12-01"})
+    api.act("tw_baishui", iid, data={"arrival_date": today})
 
 
 def test_form_numbers_and_effective_dates_by_field_type():

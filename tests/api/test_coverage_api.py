@@ -179,7 +179,8 @@ def test_open_cases_count_what_the_caller_may_see(client: Any, auth: Any, clock:
     assert villages(client, auth("tw_qingshan"))["v-shangzhuang"]["open_cases"] == 1
     # 刘洋's unit (教育局) submitted it; a township other than 青山镇 does not see the village at all.
     assert villages(client, auth("hr_edu"))["v-shangzhuang"]["open_cases"] == 1
-    client.post(f"/api/v1/instances/{response.get_json()['instance_id']}/withdraw", headers=auth("hr_edu"))
+    client.post(f"/api/v1/instances/{response.get_json()['instance_id']}/withdraw", headers=auth("hr_edu"),
+                json={"reason": "人选另有安排"})
     assert villages(client, auth("county"))["v-shangzhuang"]["open_cases"] == 0
 
 

@@ -5,12 +5,15 @@ One module app: each test uses its own villages and cadres of the demo county.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 import sqlalchemy as sa
 from process_helpers import HANDOVER_LIST, Api, problem_fields
 
 from service.persistence.db import db
 from service.persistence.models import Posting, ProcessInstance, RosterChange
+from workflows.working_days import SHANGHAI
 
 FS_XIAHE = {"village_id": "v-xiahe", "role": "first_secretary", "cadre_id": "c-sunhao",
             "term_start": "2027-03-01"}
@@ -186,12 +189,17 @@ def test_a_rotation_keeps_the_old_first_secretary_until_the_handover_completes(a
             ProcessInstance.business_key == f"handover:{iid}")).scalar_one()
         hid = handover.id
     assert api.postings("v-shuikou", "first_secretary") == ["c-lina"]
-    steps = [("tw_baishui", "confirm_arrival", {"arrival_date": "2026-12-03"}),
+    # The successor arrives when the new term starts (2027-03-01, a Monday), not before it.
+    too_early = api.act("tw_baishui", hid, data={"arrival_date": "2026-12-01"}, spec_id="confirm_arrival",
+                        status=422)
+    assert "不能早于生效日期（2027-03-01）" in problem_fields(too_early)["data.arrival_date"][0]
+    clock.set(datetime(2027, 3, 1, 8, 0, tzinfo=SHANGHAI))
+    steps = [("tw_baishui", "confirm_arrival", {"arrival_date": "2027-03-01"}),
              ("cadre_lina", "prepare_handover_list", HANDOVER_LIST),
              ("cadre_zhoujie", "review_handover_list", {}),
              ("cadre_lina", "sign_old", {}), ("cadre_zhoujie", "sign_new", {}),
              ("tw_baishui", "witness_handover", {}),
-             ("hr_hospital", "transfer_party_relation", {"party_transfer_date": "2026-12-10"})]
+             ("hr_hospital", "transfer_party_relation", {"party_transfer_date": "2027-03-01"})]
     for login, spec_id, data in steps:
         assert api.postings("v-shuikou", "first_secretary") == ["c-lina"], spec_id
         clock.advance(hours=2)
@@ -199,6 +207,7 @@ def test_a_rotation_keeps_the_old_first_secretary_until_the_handover_completes(a
     assert api.postings("v-shuikou", "first_secretary") == ["c-zhoujie"]
     [new] = postings_of(app, "c-zhoujie")
     assert str(new.planned_end) == "2029-03-01" and new.leads_team is True
+    assert str(new.term_start) == "2027-03-01"  # the recorded arrival
     assert new.source_instance_id == iid and new.supplier_id == "unit-hospital"
     [old] = [p for p in postings_of(app, "c-lina") if p.village_id == "v-shuikou"]
     assert old.active is False and old.term_end is not None

@@ -61,7 +61,7 @@ def test_return_revise_and_resubmit(api, clock):
     detail = api.get("hr_edu", f"/tasks/{task['id']}")
     assert {f["id"] for f in detail["form_fields"]} >= {"reason", "justification", "nominee_id"}
     # Withdrawal through the endpoint is only before the first decision.
-    api.post("hr_edu", f"/instances/{iid}/withdraw", status=409)
+    api.post("hr_edu", f"/instances/{iid}/withdraw", {"reason": "不再需要"}, status=409)
     path = f"/tasks/{task['id']}/complete"
     bad = {"decision": "resubmit", "data": {"nominee_id": "c-qianli"}}
     errors = problem_fields(api.post("hr_edu", path, bad, status=422))
@@ -85,12 +85,14 @@ def test_return_revise_and_resubmit(api, clock):
 def test_withdraw_before_first_decision(api):
     iid = submit(api, "hr_edu", cadre_id="c-liuyang", village_id="v-shangzhuang", role="team_member",
                  nominee_id="c-sunhao")
-    api.post("hr_hospital", f"/instances/{iid}/withdraw", status=404)
-    api.post("tw_qingshan", f"/instances/{iid}/withdraw", status=403)
-    body = api.post("hr_edu", f"/instances/{iid}/withdraw")
+    reason = {"reason": "人选另有安排"}
+    api.post("hr_hospital", f"/instances/{iid}/withdraw", reason, status=404)
+    api.post("tw_qingshan", f"/instances/{iid}/withdraw", reason, status=403)
+    api.post("hr_edu", f"/instances/{iid}/withdraw", status=422)  # no reason
+    body = api.post("hr_edu", f"/instances/{iid}/withdraw", reason)
     assert body["status"] == "withdrawn"
     assert not [t for t in api.inbox("tw_qingshan") if t["instance_id"] == iid]
-    api.post("hr_edu", f"/instances/{iid}/withdraw", status=409)
+    api.post("hr_edu", f"/instances/{iid}/withdraw", reason, status=409)
     history = api.get("hr_edu", f"/instances/{iid}/history")["items"]
     assert [e["kind"] for e in history] == ["start", "withdraw"]
     # The cadre may be proposed again once the earlier request is closed.

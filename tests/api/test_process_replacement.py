@@ -61,14 +61,15 @@ def test_approvals_through_county_and_org_dept_start_the_handover(api, clock):
 
 def test_handover_keeps_old_cadre_until_witnessed_and_party_relation_moved(api, clock):
     hid = state["handover"]
+    clock.advance(days=20)  # Monday 2026-12-21: the new cadre arrived on the effective date (12-20)
     steps = [
-        ("tw_qingshan", "confirm_arrival", {"arrival_date": "2026-12-03"}),
+        ("tw_qingshan", "confirm_arrival", {"arrival_date": "2026-12-20"}),
         ("cadre_zhangwei", "prepare_handover_list", HANDOVER_LIST),
         ("cadre_sunhao", "review_handover_list", {}),
         ("cadre_zhangwei", "sign_old", {}),
         ("cadre_sunhao", "sign_new", {}),
         ("tw_qingshan", "witness_handover", {}),
-        ("hr_edu", "transfer_party_relation", {"party_transfer_date": "2026-12-10"}),
+        ("hr_edu", "transfer_party_relation", {"party_transfer_date": "2026-12-21"}),
     ]
     for login, spec_id, data in steps:
         # Domain rule 5: until the handover is over the village keeps its first secretary.
@@ -77,6 +78,8 @@ def test_handover_keeps_old_cadre_until_witnessed_and_party_relation_moved(api, 
         api.act(login, hid, data=data, spec_id=spec_id)
     assert api.instance("cadre_sunhao", hid)["status"] == "completed"
     assert api.postings("v-shangzhuang", "first_secretary") == ["c-sunhao"]
+    new = api.get("admin", "/cadres/c-sunhao")["postings"]
+    assert [p["term_start"] for p in new] == ["2026-12-20"]  # from the recorded arrival
     old = api.get("admin", "/cadres/c-zhangwei")["postings"]
     assert [(p["village_id"], p["active"]) for p in old] == [("v-shangzhuang", False)]
     assert old[0]["term_end"]

@@ -70,7 +70,7 @@ def user_page(chromium: Any, live_server: str) -> Iterator[Callable[[str], Any]]
         page.fill("input[name=login]", login)
         page.fill("input[name=password]", login)  # demo password = login
         page.click("button[type=submit]")
-        page.wait_for_url("**/inbox")
+        page.wait_for_url(lambda url: "/login" not in url)  # each role's landing page
         return page
 
     yield open_as

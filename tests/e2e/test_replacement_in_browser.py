@@ -15,10 +15,10 @@ expect = pytest.importorskip("playwright.sync_api", reason="playwright is not in
 
 def submit_request(page: Any, reason: str, nominee: str, justification: str = "") -> None:
     page.click("text=提出调整申请")
-    page.select_option("select[name=cadre_id]", "c-zhangwei")
+    page.fill("input[name=cadre_id]", "张伟")  # picked by name: the id is resolved by the server
     page.check(f"input[name=reason][value={reason}]")
     page.fill("textarea[name=justification]", justification)
-    page.select_option("select[name=nominee_id]", nominee)
+    page.fill("input[name=nominee_id]", nominee)
     page.fill("input[name=effective_date]", (date.today() + timedelta(days=20)).isoformat())
     page.fill("textarea[name=evidence]", "体检报告\n县人民医院诊断证明")
 
@@ -35,18 +35,18 @@ def approve(page: Any, shoot: Any, name: str, shot: str | None = None) -> None:
 
 def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> None:
     hr = user_page("hr_edu")
-    shoot(hr, "01-inbox-empty-hr")
+    shoot(hr, "01-my-requests-landing-hr")
 
     # An invalid request: "other" without a justification and a probationary nominee.
-    submit_request(hr, "other", "c-qianli")
+    submit_request(hr, "other", "钱立")
     shoot(hr, "02-request-form")
     hr.click("#submit-request")
     expect(hr.locator("[data-error-for=justification]")).to_have_text("原因为“其他”时须填写具体理由")
     expect(hr.locator("[data-error-for=nominee_id]")).to_contain_text("驻村第一书记须为中共正式党员")
-    expect(hr.locator("select[name=nominee_id]")).to_have_value("c-qianli")
+    expect(hr.locator("input[name=nominee_id]")).to_have_value("钱立")
     shoot(hr, "03-request-form-errors")
 
-    submit_request(hr, "health", "c-sunhao")
+    submit_request(hr, "health", "孙浩")
     hr.click("#submit-request")
     expect(hr.locator("#instance-status")).to_have_text("办理中")
     expect(hr.locator("[data-element=township_consent] rect.active")).to_have_count(1)

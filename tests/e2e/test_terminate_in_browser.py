@@ -16,9 +16,9 @@ BUNDLED = Path(__file__).resolve().parents[2] / "bpmn" / "mid_term_replacement.b
 
 def submit(hr: Any) -> None:
     hr.click("text=提出调整申请")
-    hr.select_option("select[name=cadre_id]", "c-zhangwei")
+    hr.fill("input[name=cadre_id]", "张伟")
     hr.check("input[name=reason][value=health]")
-    hr.select_option("select[name=nominee_id]", "c-sunhao")
+    hr.fill("input[name=nominee_id]", "孙浩")
     hr.fill("input[name=effective_date]", (date.today() + timedelta(days=20)).isoformat())
     hr.fill("textarea[name=evidence]", "体检报告")
     hr.click("#submit-request")

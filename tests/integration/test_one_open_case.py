@@ -52,7 +52,7 @@ def test_a_second_replacement_past_the_check_is_409_naming_the_cadre(api, app, m
     assert "正在办理" in body["errors"]["cadre_id"][0]
     assert _running(app, "mid_term_replacement", "c-zhangwei") == 1
     # Only open cases count: once the first is withdrawn, a new request may start.
-    api.post("hr_edu", f"/instances/{first['instance_id']}/withdraw", status=200)
+    api.post("hr_edu", f"/instances/{first['instance_id']}/withdraw", {"reason": "重复提交"}, status=200)
     api.post("hr_edu", "/adjustments", FS_REQUEST, status=201)
     assert _running(app, "mid_term_replacement", "c-zhangwei") == 1
 

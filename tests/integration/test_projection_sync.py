@@ -37,14 +37,16 @@ def rows_match_engine(app, instance_id: str) -> dict[str, tuple[str, str | None]
 
 
 def test_rows_follow_the_engine_through_a_handover_with_parallel_signatures(api, app, clock):
-    iid = api.post("hr_edu", "/adjustments", FS_REQUEST, status=201)["instance_id"]
+    # effective on the clock's first day (2026-12-01), so the arrival can be confirmed at once
+    iid = api.post("hr_edu", "/adjustments", {**FS_REQUEST, "effective_date": "2026-12-01"},
+                   status=201)["instance_id"]
     rows_match_engine(app, iid)
     for login in ("tw_qingshan", "county"):
         api.act(login, iid, comment="同意")
         rows_match_engine(app, iid)
     [hid] = api.act("orgdept", iid, comment="备案")["started_instances"]
     assert rows_match_engine(app, iid) == {}
-    for login, spec_id, data in (("tw_qingshan", "confirm_arrival", {"arrival_date": "2026-12-03"}),
+    for login, spec_id, data in (("tw_qingshan", "confirm_arrival", {"arrival_date": "2026-12-01"}),
                                  ("cadre_zhangwei", "prepare_handover_list", HANDOVER_LIST),
                                  ("cadre_sunhao", "review_handover_list", {})):
         clock.advance(hours=1)
@@ -75,7 +77,7 @@ def test_rows_follow_the_engine_through_a_handover_with_parallel_signatures(api,
         assert sorted(statuses).count(("sign_old", "done")) == 1
         assert len(statuses) == len({s for s, _ in statuses})  # no task row written twice
 
-    party = {"party_transfer_date": "2026-12-10"}
+    party = {"party_transfer_date": "2026-12-01"}
     for login, spec_id, data in (("cadre_sunhao", "sign_new", {}), ("tw_qingshan", "witness_handover", {}),
                                  ("hr_edu", "transfer_party_relation", party)):
         clock.advance(hours=1)
@@ -90,7 +92,7 @@ def test_withdrawal_cancels_the_open_task_and_drops_its_timers(api, app):
     request = FS_REQUEST | {"cadre_id": "c-liuyang", "role": "team_member", "nominee_id": "c-zhengkai"}
     iid = api.post("hr_edu", "/adjustments", request, status=201)["instance_id"]
     [(task_id, _)] = rows_match_engine(app, iid).values()
-    api.post("hr_edu", f"/instances/{iid}/withdraw")
+    api.post("hr_edu", f"/instances/{iid}/withdraw", {"reason": "人选另有安排"})
     assert rows_match_engine(app, iid) == {}
     with app.app_context():
         assert db.session.get(HumanTask, task_id).status == "cancelled"

@@ -49,7 +49,7 @@ def create_instances(count: int, reminder: str) -> list[str]:
                                template.created_at, actor=who("hr_edu"), grant=None, business_key=None,
                                submitter="hr_edu")
             ids.append(row.id)
-    commands.withdraw_instance(who("hr_edu"), template.id)  # keep only the bulk instances pending
+    commands.withdraw_instance(who("hr_edu"), template.id, "测试")  # keep only the bulk instances pending
     return ids
 
 

@@ -84,7 +84,7 @@ def test_filing_reminder_and_escalation_of_mid_term_replacement(fresh_app):
 def test_handover_arrival_reminder_and_escalation(fresh_app):
     fire = firer()
     with at_clock(fresh_app, bj(2026, 9, 11, 9)) as clock:  # Friday
-        iid = commands.submit_adjustment(who("hr_edu"), adjustment()).id
+        iid = commands.submit_adjustment(who("hr_edu"), adjustment(effective_date=bj(2026, 9, 28).date())).id
         complete("tw_qingshan", iid, "township_consent", "approve", "同意")
         complete("county", iid, "county_consent", "approve", "同意")
         result = complete("orgdept", iid, "org_dept_filing", "approve", "同意备案")

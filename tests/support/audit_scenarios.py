@@ -58,19 +58,19 @@ def _replacement(clock: Any, cadre_id: str, role: str, nominee_id: str) -> str:
     clock.advance(minutes=30)
     row = commands.submit_adjustment(who("hr_edu"), {
         "cadre_id": cadre_id, "village_id": "v-shangzhuang", "role": role, "reason": "health",
-        "justification": "身体原因", "nominee_id": nominee_id, "effective_date": date(2026, 12, 20),
-        "evidence": ["体检报告"]})
+        "justification": "身体原因", "nominee_id": nominee_id, "effective_date": date(2026, 12, 1),
+        "evidence": ["体检报告"]})  # effective on the clock's first day: arrival may follow at once
     return row.id
 
 
 def _handover(clock: Any, instance_id: str, old: str, new: str, township: str, hr: str) -> None:
-    act(clock, instance_id, "confirm_arrival", township, data={"arrival_date": "2026-12-10"})
+    act(clock, instance_id, "confirm_arrival", township, data={"arrival_date": "2026-12-01"})
     act(clock, instance_id, "prepare_handover_list", old, data=HANDOVER_LIST)
     act(clock, instance_id, "review_handover_list", new)
     act(clock, instance_id, "sign_old", old)
     act(clock, instance_id, "sign_new", new)
     act(clock, instance_id, "witness_handover", township)
-    act(clock, instance_id, "transfer_party_relation", hr, data={"party_transfer_date": "2026-12-15"})
+    act(clock, instance_id, "transfer_party_relation", hr, data={"party_transfer_date": "2026-12-01"})
 
 
 def _add_second_township_user() -> None:
@@ -99,7 +99,7 @@ def build(clock: Any) -> Scenarios:
     act(clock, fs, "township_consent", SECOND_TOWNSHIP_USER, "return", "请补充体检报告原件")
     act(clock, fs, "revise_request", "hr_edu", "resubmit", "已补充",
         {"reason": "health", "justification": "身体原因，已补充原件", "nominee_id": "c-sunhao",
-         "effective_date": "2026-12-20"})
+         "effective_date": "2026-12-01"})
     act(clock, fs, "township_consent", "tw_qingshan", comment="同意")
     act(clock, fs, "county_consent", "county", comment="同意")
     done = act(clock, fs, "org_dept_filing", "orgdept", comment="予以备案")
@@ -124,7 +124,7 @@ def build(clock: Any) -> Scenarios:
         "reason": "post_change", "justification": "岗位调整", "nominee_id": "c-zhengkai",
         "effective_date": date(2026, 12, 28), "evidence": []}).id
     clock.advance(minutes=30)
-    commands.withdraw_instance(who("hr_edu"), wd)
+    commands.withdraw_instance(who("hr_edu"), wd, "岗位调整另有安排")
     s.ids["withdrawn"] = wd
 
     # 4. Recall ending in rectification.

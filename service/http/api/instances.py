@@ -17,6 +17,7 @@ from service.http.api.schemas.instances import (
     InstanceItemSchema,
     InstanceQuerySchema,
     TerminateSchema,
+    WithdrawSchema,
 )
 from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
@@ -65,12 +66,13 @@ def get_instance(instance_id: str) -> dict[str, Any]:
 
 
 @blp.post("/instances/<string:instance_id>/withdraw")
+@blp.arguments(WithdrawSchema)
 @blp.response(200, StartedSchema)
-def withdraw(instance_id: str) -> dict[str, Any]:
-    """申请人在首个审批意见之前撤回申请"""
+def withdraw(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
+    """申请人在首个审批意见之前撤回申请（须说明原因）"""
     principal = authenticate()
     visible_instance(principal, instance_id)
-    return started_view(withdraw_instance(principal, instance_id))
+    return started_view(withdraw_instance(principal, instance_id, args["reason"]))
 
 
 @blp.post("/instances/<string:instance_id>/terminate")

@@ -21,6 +21,7 @@ from service.http.pagination import page_schema, paginate
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, Village, VillageCategory
 from service.queries.access import cadre_clause, can_see_cadre
+from service.queries.people import search_clause
 from service.queries.roster import cadre_views, org_view, village_views
 
 blp = Blueprint("reference", __name__, url_prefix="/api/v1", description="基础数据：机构、村、驻村干部")
@@ -72,6 +73,8 @@ def list_cadres(args: dict[str, Any]) -> dict[str, Any]:
         stmt = stmt.where(visible)
     if "unit_id" in args:
         stmt = stmt.where(Cadre.unit_id == args["unit_id"])
+    if args.get("q", "").strip():
+        stmt = stmt.where(search_clause(args["q"]))
     active = sa.select(Posting.id).where(Posting.cadre_id == Cadre.id, Posting.active.is_(True))
     if "posted" in args:
         stmt = stmt.where(active.exists() if args["posted"] else ~active.exists())

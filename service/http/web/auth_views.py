@@ -9,11 +9,12 @@ from werkzeug.wrappers import Response
 
 from service.commands.logins import check_login
 from service.core.errors import TooManyRequests
+from service.core.principal import Principal
 from service.http.web import bp
 from service.http.web.session import current_principal, sign_in, sign_out
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None) -> str | None:
     r"""Only a path of this site. Browsers drop tabs and line breaks from a URL and read a
     backslash as a slash, so "/\t/evil.example" or "/\\evil.example" would leave the site:
     those characters go first, then anything with a scheme or a host is refused."""
@@ -21,12 +22,26 @@ def _safe_next(target: str | None) -> str:
     parts = urlsplit(cleaned)
     if cleaned.startswith("/") and not cleaned.startswith("//") and not parts.scheme and not parts.netloc:
         return cleaned
+    return None
+
+
+# Where each role starts (the first role a user holds in this order wins): unit HR on 我的申请 with
+# its 提出申请 button, auditors on 审计查询, administrators on the roster; the approving bodies and
+# cadres on their 待办.
+LANDING = (("unit_hr", "web.my_requests"), ("auditor", "web.audit_search"), ("admin", "web.roster_home"))
+
+
+def landing_page(principal: Principal) -> str:
+    for role, endpoint in LANDING:
+        if principal.has_role(role):
+            return url_for(endpoint)
     return url_for("web.inbox")
 
 
 @bp.get("/")
 def home() -> Response:
-    return redirect(url_for("web.inbox" if current_principal() else "web.login"))
+    principal = current_principal()
+    return redirect(landing_page(principal) if principal else url_for("web.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -45,7 +60,7 @@ def login() -> Response | str | tuple[str, int] | tuple[str, int, dict[str, str]
         return render_template("web/login.html", next=next_url, login=login_name,
                                error="用户名或密码错误。"), 401
     sign_in(user)
-    return redirect(_safe_next(next_url))
+    return redirect(_safe_next(next_url) or landing_page(Principal.from_user(user)))
 
 
 @bp.post("/logout")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
+from markupsafe import Markup, escape
 
 from service.config import get_settings
+from service.core.clock import now
 from service.core.labels import (
     DECISION_NAMES,
     EMPLOYMENT_NAMES,
@@ -19,6 +21,7 @@ from service.core.labels import (
     STATUS_NAMES,
     VILLAGE_CATEGORY_NAMES,
 )
+from service.queries.deadlines import deadline, display_calendar
 from workflows.rules import REASONS
 
 
@@ -39,6 +42,21 @@ def local_time(value: datetime | date | str | None, fmt: str = "%Y-%m-%d %H:%M")
     return value.isoformat()
 
 
+def deadline_html(due_at: datetime | None) -> Markup:
+    """A deadline in working days, coloured as it nears ("剩余 3 个工作日（12月14日）"), with the
+    exact Beijing time on hover and a note when a year counts weekends only."""
+    if "display_calendar" not in g:  # one calendar per request, however many deadlines
+        g.display_calendar = display_calendar()
+    view = deadline(due_at, now(), g.display_calendar)
+    if view is None:
+        return Markup('<span class="deadline">无期限</span>')
+    html = (f'<span class="deadline deadline-{view.level}" title="{escape(view.exact)}">'
+            f"{escape(view.text)}</span>")
+    if view.note:
+        html += f'<small class="calendar-note">{escape(view.note)}</small>'
+    return Markup(html)
+
+
 def _label(names: dict[str, str]) -> Any:
     def lookup(code: Any) -> str:
         return names.get(code, code) if code is not None else ""
@@ -49,6 +67,7 @@ def _label(names: dict[str, str]) -> Any:
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_time=local_time,
+        deadline=deadline_html,
         decision_name=_label(DECISION_NAMES),
         process_name=_label(PROCESS_NAMES),
         status_name=_label(STATUS_NAMES),

@@ -6,15 +6,18 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from service.commands.calendar import uncovered_years
 from service.commands.notifications import mark_read
 from service.core.clock import now
 from service.core.labels import PROCESS_NAMES
+from service.core.principal import Principal
 from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.paging import PER_PAGE, page_arg, page_count
 from service.http.web.session import current_principal, login_required, require_principal
 from service.persistence.db import db
 from service.persistence.models import HumanTask, Notification, ProcessInstance
+from service.persistence.runtime import get_engine
 from service.queries.tasks import done_tasks_query, open_tasks_query
 from service.queries.views import task_items
 
@@ -82,8 +85,18 @@ def unread_count(login: str) -> int:
         Notification.login == login, Notification.read_at.is_(None))).scalar_one()
 
 
+def uncovered_calendar_years(principal: Principal | None) -> list[int]:
+    """For administrators (who enter the holiday calendar): the years deadlines count weekends
+    only in, as /api/v1/health reports them; nobody else can act on it."""
+    if principal is None or not principal.has_role("admin"):
+        return []
+    return uncovered_years(now(), get_engine().calendar)
+
+
 @bp.context_processor
 def navigation() -> dict[str, object]:
-    """Who is signed in and how many reminders are unread, for the top bar of every page."""
+    """Who is signed in, how many reminders are unread, and the administrators' calendar banner,
+    for the top bar of every page."""
     principal = current_principal()
-    return {"me": principal, "unread": unread_count(principal.login) if principal else 0}
+    return {"me": principal, "unread": unread_count(principal.login) if principal else 0,
+            "uncovered_years": uncovered_calendar_years(principal)}

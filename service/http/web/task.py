@@ -11,6 +11,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from service.commands import claim_task, complete_task, transfer_task, unclaim_task
+from service.commands.tasks import EVIDENCE_TASKS
 from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
 from service.http.web import bp
@@ -18,8 +19,9 @@ from service.http.web.forms import field_errors, human, task_form_data
 from service.http.web.session import login_required, require_principal
 from service.persistence.db import db
 from service.persistence.loading import load
-from service.persistence.models import HumanTask, ProcessInstance, User, UserRole
+from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, User, UserRole
 from service.queries.instances import business_data
+from service.queries.people import Person, Unresolved, people, resolve
 from service.queries.tasks import task_contract, visible_task
 from service.queries.timeline import instance_history
 from service.queries.views import task_items
@@ -33,11 +35,32 @@ def _transfer_candidates(principal: Principal, task: HumanTask) -> list[User]:
         .order_by(User.login)).scalars().unique())
 
 
+def _nominee_candidates(data: dict[str, Any]) -> list[Person]:
+    """Who may be named on a nominating form: the dispatch unit's unposted cadres (and, for a
+    team member, the township's: 驻村工作队员由乡镇补齐), plus the nominee named so far."""
+    units = [u for u in (data.get("unit_id"), data.get("township_id") if data.get("role") == "team_member"
+                         else None) if u]
+    posted = sa.select(Posting.id).where(Posting.cadre_id == Cadre.id, Posting.active.is_(True)).exists()
+    stmt = sa.select(Cadre).where(sa.or_(sa.and_(Cadre.unit_id.in_(units), ~posted),
+                                         Cadre.id == str(data.get("nominee_id") or "")))
+    return people(db.session.execute(stmt.order_by(Cadre.id)).scalars().all())
+
+
+def _picker(form_fields: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any] | None:
+    """The name picker of a form that names a nominee: its entries and the current nominee's."""
+    if not any(f["id"] == "nominee_id" for f in form_fields):
+        return None
+    options = _nominee_candidates(data)
+    current = next((p.label for p in options if p.id == data.get("nominee_id")), "")
+    return {"options": options, "current": current}
+
+
 def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str, list[str]] | None = None,
             values: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
     principal = require_principal()
     data = business_data(load(row.id, read_only=True).instance)
     form_fields, comment_required = task_contract(task, row)
+    takes_evidence = (row.process_key, task.spec_id) in EVIDENCE_TASKS
     eligibility = None
     if data.get("nominee_facts") and data.get("role"):
         eligibility = nominee_eligibility(data["nominee_facts"], data["role"], data.get("effective_date"))
@@ -50,7 +73,8 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
         history=instance_history(row.id), form_fields=form_fields, comment_required=comment_required,
         can_act=can_act and not claimed_by_other, claimed_by_other=claimed_by_other,
         transfer_to=_transfer_candidates(principal, task) if claimed_by_me else [],
-        errors=errors or {}, values=values or {},
+        errors=errors or {}, values=values or {}, picker=_picker(form_fields, data) if can_act else None,
+        takes_evidence=takes_evidence, evidence_text="\n".join(data.get("evidence") or []),
     ), status
 
 
@@ -70,6 +94,9 @@ def task_complete(task_id: str) -> Response | tuple[str, int]:
     decision = request.form.get("decision", "")
     comment = request.form.get("comment", "").strip()
     data, errors = task_form_data(request.form, form_fields)
+    _resolve_nominee(row, form_fields, data, errors)
+    if (row.process_key, task.spec_id) in EVIDENCE_TASKS and "evidence" in request.form:
+        data["evidence"] = [line.strip() for line in request.form["evidence"].splitlines() if line.strip()]
     if not decision:
         errors["decision"] = ["请选择办理意见。"]
     elif decision in comment_required and not comment:
@@ -78,7 +105,7 @@ def task_complete(task_id: str) -> Response | tuple[str, int]:
         try:
             result = complete_task(principal, task_id, decision, comment or None, data)
         except ValidationFailed as err:
-            known = {"decision", "comment"} | {f"data.{f['id']}" for f in form_fields}
+            known = {"decision", "comment", "data.evidence"} | {f"data.{f['id']}" for f in form_fields}
             errors = field_errors(err.errors or {"_form": [err.detail]}, known)
         else:
             flash(f"已办理「{task.name}」。", "ok")
@@ -87,6 +114,21 @@ def task_complete(task_id: str) -> Response | tuple[str, int]:
                 return redirect(url_for("web.instance_page", instance_id=started.id))
             return redirect(url_for("web.inbox"))
     return _render(task, row, acts, errors, request.form.to_dict(), 422)
+
+
+def _resolve_nominee(row: ProcessInstance, form_fields: list[dict[str, Any]], data: dict[str, Any],
+                     errors: dict[str, list[str]]) -> None:
+    """The nominee typed by name (or picked from the list) becomes the cadre's id; a name that
+    names nobody or several people is the field's error."""
+    if "nominee_id" not in data:
+        return
+    case = business_data(load(row.id, read_only=True).instance)
+    label = next((f.get("label") for f in form_fields if f["id"] == "nominee_id"), None) or "拟任人选"
+    try:
+        data["nominee_id"] = resolve(str(data["nominee_id"]), _nominee_candidates(case), label)
+    except Unresolved as err:
+        errors["data.nominee_id"] = [str(err)]
+        data.pop("nominee_id")
 
 
 def _task_action(task_id: str, action: str) -> Response:

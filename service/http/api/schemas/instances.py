@@ -56,6 +56,11 @@ class InstanceDetailSchema(InstanceItemSchema):
     error = fields.String(allow_none=True)
 
 
+class WithdrawSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=SHORT_TEXT),
+                           metadata={"description": "撤回原因（记入办理经过，并告知当前待办的办理人）"})
+
+
 class TerminateSchema(StrictSchema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=SHORT_TEXT),
                            metadata={"description": "终止原因（记入办理经过）"})

@@ -101,6 +101,8 @@ class CadreSchema(StrictSchema):
 
 
 class CadreQuerySchema(PaginationQuerySchema):
+    q = fields.String(validate=validate.Length(max=50), metadata={
+        "description": "按姓名、派出单位名称或所驻村名称查找（包含即匹配）"})
     unit_id = fields.String()
     village_id = fields.String()
     posted = fields.Boolean(metadata={"description": "true: 当前在村任职；false: 未任职（可作为人选）"})
