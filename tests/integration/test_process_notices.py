@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from command_helpers import open_tasks, request, who
+from timer_helpers import at_clock, bj
 
 from service import commands
 from service.core.errors import ApiError
@@ -20,8 +21,8 @@ def notices(login: str) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def fresh(make_app):
-    app = make_app()
-    with app.app_context():
+    # The requests' effective date (2026-12-20) must not be in the past: the clock is fixed.
+    with at_clock(make_app(), bj(2026, 12, 1, 9)):
         yield
 
 
