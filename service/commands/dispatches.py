@@ -116,6 +116,14 @@ def dispatch_data(actor: Principal, cadre: Cadre, village: Village, role: str, t
     }
 
 
+def placement_check(data: dict[str, Any]) -> list[Violation]:
+    """The placement rules of a nomination: the same as every posting's (the roster's too), with
+    the same look-up of active postings; a rotation's predecessor stays in post until the
+    handover completes. Then the dispatch's own rules (the nominee's eligibility, the term)."""
+    return posting_conflicts(data["cadre_id"], data["village_id"], data["role"],
+                             succeeding=data.get("predecessor_cadre_id")) + check_dispatch(data)
+
+
 def _unit_of(cadre_id: str) -> str | None:
     cadre = db.session.get(Cadre, cadre_id)
     unit = db.session.get(Org, cadre.unit_id) if cadre is not None else None
@@ -139,10 +147,6 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
         planned_end = payload.get("planned_end") or (
             found_round.term_end if found_round else add_years(term_start, 2))
         predecessor, violations = _rotation(payload, village, role)
-        # The same look-up as the roster's (one active posting per cadre, one first secretary per
-        # village); a rotation's predecessor stays in post until the handover completes.
-        violations += posting_conflicts(cadre.id, village.id, role,
-                                        succeeding=payload.get("predecessor_cadre_id"))
         if _open_dispatch(ProcessInstance.cadre_id, cadre.id):
             violations.append(violation("duplicate_open_dispatch", "cadre_id", "该干部已有正在办理的选派"))
         data = dispatch_data(actor, cadre, village, role, term_start, planned_end,
@@ -154,7 +158,7 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
             violations.append(violation(
                 "rotation_without_dispatch_unit", "cadre_id",
                 "期满轮换的交接须由派出单位人事转接党组织关系：接任或期满干部须有一方来自派出单位"))
-        refuse(violations + check_dispatch(data), detail="选派不符合驻村工作规定。")
+        refuse(violations + placement_check(data), detail="选派不符合驻村工作规定。")
         prefix = round_business_prefix(found_round.id) if found_round else f"{PROCESS_KEY}:"
         local_day = at.astimezone(get_settings().tz).date().isoformat()
         row = start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
