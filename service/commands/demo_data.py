@@ -1,8 +1,13 @@
 """Demo data for XX县: townships, villages of all four categories, dispatch units, cadres, users.
 
-Idempotent: reference rows are upserted by their stable ids, postings and roles are only added when
-missing (so a rerun never undoes what processes changed), and users keep their tokens when the
---tokens-json file still holds valid ones. Every demo user's password equals its login.
+The roster comes in the way a county's would: the workbooks in demo_roster/ (written from the lists
+below by tools/make_demo_roster.py) go through the roster import (source "demo"); then the few
+dates that must stay relative to today are set with save_cadre.
+
+Idempotent: the import changes nothing that is already as the workbooks say, postings are found by
+cadre, village, role and start (so a rerun never reactivates what processes ended), and users keep
+their tokens when the --tokens-json file still holds valid ones. Every demo user's password equals
+its login.
 
 Demo tokens last DEMO_TOKEN_DAYS (ten years, renewed by every seed-demo run), not
 CADREFLOW_TOKEN_DAYS: `make run` and the tests keep using the tokens file, and these users, with
@@ -15,22 +20,24 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
-
-import sqlalchemy as sa
 
 from service.commands import SYSTEM, deploy_bundled
+from service.commands.roster import save_cadre
+from service.commands.roster_excel import SHEETS, import_file
 from service.config import get_settings
 from service.core.clock import now
 from service.core.credentials import issue_token, set_password, token_matches
 from service.core.labels import CATEGORIES_WITH_WORK_TEAM
-from service.core.principal import SCOPE_KIND_BY_ROLE
+from service.core.principal import SCOPE_KIND_BY_ROLE, Grant, Principal
 from service.persistence.db import db
-from service.persistence.models import Cadre, Org, Posting, User, UserRole, Village, VillageCategory
+from service.persistence.models import Org, User, UserRole
 from workflows.rules import PROBATION_YEARS, add_years
 
 COUNTY_ID = "county"
 DEMO_TOKEN_DAYS = 3650
+DEMO_ROSTER_DIR = Path(__file__).resolve().parent / "demo_roster"
+# Who the demo's roster changes are logged as: the system, with the administrator's say over the roster.
+DEMO_ACTOR = Principal(login="system", display_name="演示数据", grants=(Grant("admin", "county", COUNTY_ID),))
 
 ORGS: list[tuple[str, str, str, str | None]] = [
     # (id, name, kind, parent_id)
@@ -142,6 +149,11 @@ def demo_cadres(today: date) -> list[DemoCadre]:
     ]
 
 
+# The dates demo_cadres(today) computes from today: set after the import at every seed.
+RELATIVE_FIELDS = {"c-qianli": ("party_member_since",),
+                   "c-fengxue": ("party_member_since", "party_confirmed_on"),
+                   "c-heping": ("work_start_date",)}
+
 INELIGIBLE_NOMINEES = {
     "probationary": "c-qianli",
     "party_standing_under_1_year": "c-fengxue",
@@ -173,54 +185,30 @@ def demo_users(cadres: list[DemoCadre]) -> list[tuple[str, str, str, str]]:
     return users
 
 
-def _upsert(model: type, key: str, **values: Any) -> Any:
-    row = db.session.get(model, key)
-    if row is None:
-        row = model(id=key, **values)
-        db.session.add(row)
-    else:
-        for name, value in values.items():
-            setattr(row, name, value)
-    return row
-
-
 def _seed_reference(today: date) -> list[DemoCadre]:
+    # The county's own bodies are not roster sheets: townships and units hang under them.
     for org_id, name, kind, parent_id in ORGS:
-        level, unit_kind = UNIT_FACTS.get(org_id, (None, None))
-        _upsert(Org, org_id, name=name, kind=kind, parent_id=parent_id, level=level, unit_kind=unit_kind)
-        db.session.flush()  # parents before children (self-referencing FK)
-    for village_id, name, category, township_id in VILLAGES:
-        village = _upsert(Village, village_id, name=name, category=category, township_id=township_id)
-        if category not in {row.category for row in village.category_rows}:
-            village.category_rows.append(VillageCategory(village_id=village_id, category=category))
+        if kind == "county_body":
+            row = db.session.get(Org, org_id)
+            if row is None:
+                db.session.add(Org(id=org_id, name=name, kind=kind, parent_id=parent_id))
+            else:
+                row.name, row.parent_id = name, parent_id
+            db.session.flush()  # parents before children (self-referencing FK)
+    for sheet in SHEETS:
+        content = (DEMO_ROSTER_DIR / f"{sheet.kind}.xlsx").read_bytes()
+        import_file(DEMO_ACTOR, content, sheet.kind, source="demo")
     cadres = demo_cadres(today)
     for c in cadres:
-        _upsert(
-            Cadre, c.id, name=c.name, unit_id=c.unit_id, party_status=c.party_status,
-            party_member_since=c.party_member_since, party_confirmed_on=c.confirmed_on(),
-            work_start_date=c.work_start_date,
-            employment_type=c.employment_type, birth_date=c.birth_date,
-        )
-    db.session.flush()
-    for c in cadres:
-        if c.posting is None:
-            continue
-        village_id, role = c.posting
-        exists = db.session.execute(
-            sa.select(Posting.id).where(
-                Posting.cadre_id == c.id, Posting.village_id == village_id,
-                Posting.role == role, Posting.term_start == TERM_START,
-            )
-        ).first()
-        if exists is None:
-            leads_team = role == "first_secretary" and _has_work_team(village_id)
-            db.session.add(Posting(cadre_id=c.id, village_id=village_id, role=role, supplier_id=c.unit_id,
-                                   term_start=TERM_START, planned_end=TERM_END, active=True,
-                                   leads_team=leads_team))
+        if c.id in RELATIVE_FIELDS:
+            facts = {"party_member_since": c.party_member_since, "party_confirmed_on": c.confirmed_on(),
+                     "work_start_date": c.work_start_date}
+            save_cadre(DEMO_ACTOR, {"id": c.id, **{f: facts[f] for f in RELATIVE_FIELDS[c.id]}},
+                       source="demo")
     return cadres
 
 
-def _has_work_team(village_id: str) -> bool:
+def has_work_team(village_id: str) -> bool:
     return any(v[0] == village_id and v[2] in CATEGORIES_WITH_WORK_TEAM for v in VILLAGES)
 
 

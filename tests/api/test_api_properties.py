@@ -14,6 +14,7 @@ requests every run; a failure prints the request as a curl command.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -73,12 +74,19 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
                                          "township_id": "tw-hongqi"},
         headers={"Authorization": f"Bearer {tokens['county']}"})
     assert round_response.status_code == 201, round_response.get_json()
+    # A roster workbook kept for import (the demo's own export: every row unchanged).
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    export = app.test_client().get("/api/v1/roster/export.xlsx", headers=admin).data
+    kept = app.test_client().post("/api/v1/roster/imports", headers=admin, content_type="multipart/form-data",
+                                  data={"file": (io.BytesIO(export), "roster.xlsx")})
+    assert kept.status_code == 200, kept.get_json()
     return {"instance_id": body["instance_id"], "task_id": body["open_tasks"][0]["id"],
             "cadre_id": "c-zhangwei", "key": "mid_term_replacement", "year": 2027, "notification_id": 1,
             "round_id": round_response.get_json()["id"],
             "org_id": "unit-edu", "village_id": "v-shangzhuang", "posting_id": posting_id,
             # an account none of LOGINS signs in with: generated changes to it leave the callers be
-            "login": "hr_power"}
+            "login": "hr_power",
+            "import_id": kept.get_json()["id"], "sheet": "villages"}
 
 
 def test_every_operation_is_generated():

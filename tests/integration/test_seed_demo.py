@@ -122,3 +122,44 @@ def test_reseeding_does_not_reactivate_a_released_posting(make_app):
         postings = rows(Posting)
         postings = [p for p in postings if p.cadre_id == "c-zhangwei"]
         assert [p.active for p in postings] == [False]
+
+
+def test_the_roster_comes_in_through_the_import_as_the_lists_say(make_app):
+    from service.commands.demo_data import (
+        ORGS,
+        RELATIVE_FIELDS,
+        TERM_END,
+        TERM_START,
+        UNIT_FACTS,
+        VILLAGES,
+        demo_cadres,
+        has_work_team,
+    )
+    from service.persistence.models import RosterChange
+
+    app = make_app()
+    with app.app_context():
+        today = date(2026, 11, 28)
+        seed_demo(today=today)
+        orgs = {o.id: o for o in rows(Org)}
+        assert {(i, n, k) for i, n, k, _ in ORGS} == {(o.id, o.name, o.kind) for o in orgs.values()}
+        assert all((orgs[u].level, orgs[u].unit_kind) == facts for u, facts in UNIT_FACTS.items())
+        assert {(v.id, v.name, v.category, v.township_id, tuple(v.categories)) for v in rows(Village)} == {
+            (i, n, c, t, (c,)) for i, n, c, t in VILLAGES}
+        fields = ("name", "unit_id", "party_status", "party_member_since", "work_start_date",
+                  "employment_type", "birth_date")
+        expected = demo_cadres(today)
+        assert {c.id: (*(getattr(c, f) for f in fields), c.party_confirmed_on) for c in rows(Cadre)} == {
+            c.id: (*(getattr(c, f) for f in fields), c.confirmed_on()) for c in expected}
+        assert {(p.cadre_id, p.village_id, p.role, p.term_start, p.planned_end, p.supplier_id, p.leads_team,
+                 p.active) for p in rows(Posting)} == {
+            (c.id, *c.posting, TERM_START, TERM_END, c.unit_id,
+             c.posting[1] == "first_secretary" and has_work_team(c.posting[0]), True)
+            for c in expected if c.posting}
+        changes = rows(RosterChange)
+        assert {c.source for c in changes} == {"demo"}
+        # A rerun on the same day: the workbooks change nothing; only the relative dates go back
+        # and forth (the workbook holds them as of the day it was written).
+        seed_demo(today=today)
+        again = rows(RosterChange)[len(changes):]
+        assert {(c.entity, c.entity_id) for c in again} <= {("cadre", i) for i in RELATIVE_FIELDS}

@@ -25,6 +25,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.calendar",
     "service.http.api.coverage",
     "service.http.api.users",
+    "service.http.api.roster_excel",
 )
 
 

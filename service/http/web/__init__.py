@@ -29,6 +29,7 @@ from service.http.web import (  # noqa: E402, F401
     instance,
     requests,
     roster,
+    roster_import,
     task,
     users,
 )

@@ -24,6 +24,7 @@ from service.persistence.models.reference import (
     VillageCategory,
 )
 from service.persistence.models.roster_changes import ROSTER_ACTIONS, ROSTER_ENTITIES, RosterChange
+from service.persistence.models.roster_imports import RosterImport
 from service.persistence.models.tasks import TASK_STATUSES, HumanTask
 from service.persistence.models.term_reminders import TermReminder
 from service.persistence.models.timers import PendingTimer
@@ -61,6 +62,7 @@ __all__ = [
     "ProcessInstance",
     "RosterChange",
     "TermReminder",
+    "RosterImport",
     "User",
     "UserRole",
     "Village",
