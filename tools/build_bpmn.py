@@ -101,6 +101,7 @@ def mid_term_replacement() -> Process:
         '    "justification": justification, "nominee_id": nominee_id, "nominee_facts": nominee_facts,\n'
         '    "effective_date": effective_date, "village_category": village_category,\n'
         '    "village_categories": village_categories, "planned_end": planned_end,\n'
+        '    "township_id": township_id, "village_name": village_name,\n'
         "})\n"
         "old_cadre_id = cadre_id\n"
         "new_cadre_id = nominee_id\n"),
@@ -392,6 +393,7 @@ def dispatch() -> Process:
         '    "cadre_id": cadre_id, "role": role, "term_start": term_start, "planned_end": planned_end,\n'
         '    "village_category": village_category, "village_categories": village_categories,\n'
         '    "nominee_facts": nominee_facts, "predecessor_cadre_id": predecessor_cadre_id,\n'
+        '    "township_id": township_id, "village_name": village_name, "leads_team": leads_team,\n'
         "}\n"
         "rule_violations = check_dispatch(facts)\n"
         "rule_warnings = dispatch_warnings(facts)\n"

@@ -25,6 +25,7 @@ PROBATION_YEARS = 1  # 预备期: a member is confirmed (转正) one year after 
 WORK_TEAM_CATEGORIES = frozenset({"poverty_alleviated", "key_assistance"})
 COUNTY_LEVEL_CATEGORIES = frozenset({"weak_party_org", "red_village"})
 TOWNSHIP = "township"  # the org kind of a township supplying team members (驻村工作队员由乡镇补齐)
+DISPATCH_UNIT = "dispatch_unit"  # the org kind of a dispatch unit (派出单位)
 
 Violation = dict[str, str]
 
@@ -100,10 +101,8 @@ def nominee_eligibility(facts: Mapping[str, Any] | None, role: str | None, on_da
         violations.append(violation("invalid_date", "effective_date", "缺少或无效的参考日期"))
         return Eligibility(False, violations, warnings)
 
-    # No hand-down: temporary staff may never be sent, whatever the role.
     if facts.get("employment_type") == TEMPORARY:
-        violations.append(violation("nominee_temporary_staff", "nominee_facts.employment_type",
-                                    "派出单位不得选派临聘人员"))
+        violations.append(temporary_staff_violation())
 
     party_status = facts.get("party_status")
     work_start = as_date(facts.get("work_start_date"))
@@ -178,27 +177,92 @@ def village_categories_of(data: Mapping[str, Any]) -> list[str]:
     return [str(main)] if main else []
 
 
-def placement_violations(categories: Any, role: Any, facts: Mapping[str, Any] | None) -> list[Violation]:
+# The codes of the placement rules (who may be posted where, with which term): the dispatch
+# process, the replacement and the roster report these, with the same Chinese messages.
+PLACEMENT_RULES = frozenset({
+    "village_category_missing", "team_member_not_for_village_category",
+    "first_secretary_not_from_dispatch_unit", "first_secretary_not_county_level",
+    "team_member_not_from_unit_or_own_township", "nominee_temporary_staff",
+    "planned_term_under_2_years", "leads_team_not_allowed",
+})
+
+
+def temporary_staff_violation() -> Violation:
+    # No hand-down: temporary staff may never be sent, whatever the role.
+    return violation("nominee_temporary_staff", "nominee_facts.employment_type",
+                     "派出单位不得选派临聘人员驻村")
+
+
+def _quoted(name: Any, otherwise: str) -> str:
+    return f"“{name}”" if name else otherwise
+
+
+def placement_violations(categories: Any, role: Any, facts: Mapping[str, Any] | None, *,
+                         township_id: Any = None, village_name: Any = None) -> list[Violation]:
     """Who may be sent to a village of these categories in this role (二、帮扶安排).
 
     A 软弱涣散村 or 红色名村 that is not also a 脱贫村 / 重点帮扶村 gets a first secretary only. The
     first secretary comes from a dispatch unit (never a township, which only supplies team
-    members) and, for a village that is a 软弱涣散村 or 红色名村 at all, from a county-level one:
-    the seed's "由县级选派" names the category, whatever other category the village carries.
+    members of its own villages) and, for a village that is a 软弱涣散村 or 红色名村 at all, from a
+    county-level one: the seed's "由县级选派" names the category, whatever other category the
+    village carries. `facts` are the nominee's (nominee_facts): supplier_id/kind/level/name, the
+    employment type. An unknown supplier (no supplier_kind) is the caller's to refuse.
     """
     cats = set(categories or [])
     facts = facts or {}
+    village = _quoted(village_name, "该村")
+    supplier = _quoted(facts.get("supplier_name") or facts.get("supplier_id"), "其所在单位")
+    kind = facts.get("supplier_kind")
     out: list[Violation] = []
-    if role == "team_member" and cats and not cats & WORK_TEAM_CATEGORIES:
-        out.append(violation("team_member_not_for_village_category", "role",
-                             "党组织软弱涣散村、红色名村只选派第一书记，不派驻村工作队"))
+    if facts.get("employment_type") == TEMPORARY:
+        out.append(temporary_staff_violation())
+    if role == "team_member":
+        if not cats & WORK_TEAM_CATEGORIES:
+            out.append(violation("team_member_not_for_village_category", "role",
+                                 f"{village}的类别不派驻工作队，只能安排驻村第一书记（只有“十三五”脱贫村和"
+                                 "“十四五”重点帮扶村派驻工作队，党组织软弱涣散村、红色名村只选派第一书记）。"))
+        if kind is not None and kind != DISPATCH_UNIT and (
+                township_id is None or facts.get("supplier_id") != township_id):
+            out.append(violation("team_member_not_from_unit_or_own_township", "nominee_facts.supplier_id",
+                                 f"驻村工作队员须由派出单位或该村所在乡镇选派，{supplier}不是。"))
     if role == "first_secretary":
-        if facts.get("supplier_kind") == TOWNSHIP:
-            out.append(violation("first_secretary_from_township", "nominee_facts.supplier_kind",
-                                 "第一书记由县级或省市帮扶单位选派，乡镇只补齐驻村工作队员"))
+        if kind is not None and kind != DISPATCH_UNIT:
+            out.append(violation("first_secretary_not_from_dispatch_unit", "nominee_facts.supplier_kind",
+                                 f"驻村第一书记须由派出单位选派，{supplier}不是派出单位"
+                                 "（乡镇只补齐驻村工作队员）。"))
         elif cats & COUNTY_LEVEL_CATEGORIES and facts.get("supplier_level") != "county":
             out.append(violation("first_secretary_not_county_level", "nominee_facts.supplier_level",
-                                 "党组织软弱涣散村、红色名村的第一书记须由县级单位选派"))
+                                 f"{village}的第一书记须由县级单位选派（党组织软弱涣散村、红色名村），"
+                                 f"{supplier}不是县级单位。"))
+    return out
+
+
+def posting_violations(data: Mapping[str, Any]) -> list[Violation]:
+    """Every placement rule of a new posting, for the dispatch process and the roster alike.
+
+    `data` has the shape of dispatch process data: role, village_categories (or
+    village_category), village_name, township_id, nominee_facts, term_start, planned_end (none:
+    the statutory default) and leads_team. Who else is posted (one active first secretary per
+    village, one active posting per cadre) needs the database: the service checks that."""
+    role = data.get("role")
+    categories = village_categories_of(data)
+    out: list[Violation] = []
+    if not categories:
+        out.append(violation("village_category_missing", "village_id", "该村未登记类别，无法确定选派岗位。"))
+    out += placement_violations(categories, role, data.get("nominee_facts"),
+                                township_id=data.get("township_id"), village_name=data.get("village_name"))
+    start = as_date(data.get("term_start"))
+    if start is not None:
+        end = planned_term_end(start, data.get("planned_end"))
+        earliest = minimum_term_end(start)
+        if end is None or end < earliest:
+            out.append(violation("planned_term_under_2_years", "planned_end",
+                                 f"计划任期届满日期须不早于 {earliest.isoformat()}"
+                                 f"（任期至少 {TERM_YEARS} 年，自 {start.isoformat()} 起，首尾两日都算）。"))
+    if data.get("leads_team") and (role != "first_secretary" or not set(categories) & WORK_TEAM_CATEGORIES):
+        out.append(violation("leads_team_not_allowed", "leads_team",
+                             "只有驻村第一书记可以兼任工作队队长，且该村须派驻工作队"
+                             "（“十三五”脱贫村或“十四五”重点帮扶村）。"))
     return out
 
 
@@ -214,7 +278,8 @@ def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
     if not data.get("nominee_id"):
         out.append(violation("nominee_required", "nominee_id", "须提名接任人选"))
     out += check_nominee(data.get("nominee_facts"), role, data.get("effective_date"))
-    out += placement_violations(village_categories_of(data), role, data.get("nominee_facts"))
+    out += placement_violations(village_categories_of(data), role, data.get("nominee_facts"),
+                                township_id=data.get("township_id"), village_name=data.get("village_name"))
     return _dedupe(out)
 
 
@@ -234,25 +299,14 @@ def check_dispatch(data: Mapping[str, Any]) -> list[Violation]:
     cadre_id = data.get("cadre_id")
     if not cadre_id:
         out.append(violation("cadre_required", "cadre_id", "须选定拟选派的干部"))
-    start = as_date(data.get("term_start"))
-    if start is None:
+    if as_date(data.get("term_start")) is None:
         out.append(violation("invalid_term_start", "term_start", "缺少或无效的任期开始日期"))
-    else:
-        end = planned_term_end(start, data.get("planned_end"))
-        earliest = minimum_term_end(start)
-        if end is None or end < earliest:
-            out.append(violation("planned_term_under_2_years", "planned_end",
-                                 f"驻村任期不少于 2 年：计划期满日不得早于 {earliest.isoformat()}"))
-    categories = village_categories_of(data)
-    if not categories:
-        out.append(violation("village_category_missing", "village_id", "该村未登记类别，无法确定选派岗位"))
     predecessor = data.get("predecessor_cadre_id")
     if predecessor and predecessor == cadre_id:
         out.append(violation("predecessor_same_as_cadre", "predecessor_cadre_id",
                              "轮换接任人选不能是期满干部本人"))
-    facts = data.get("nominee_facts")
-    out += check_nominee(facts, role, data.get("term_start"))
-    out += placement_violations(categories, role, facts)
+    out += check_nominee(data.get("nominee_facts"), role, data.get("term_start"))
+    out += posting_violations(data)
     return _dedupe(out)
 
 

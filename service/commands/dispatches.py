@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from service.commands.actor import require_grant
 from service.commands.adjustments import active_posting
 from service.commands.core import start_latest
+from service.commands.placement import posting_conflicts
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.config import get_settings
@@ -51,12 +52,6 @@ def _open_dispatch(column: Any, value: str) -> bool:
         column == value).limit(1)).first() is not None
 
 
-def active_first_secretary(village_id: str) -> Posting | None:
-    return db.session.execute(sa.select(Posting).where(
-        Posting.village_id == village_id, Posting.role == "first_secretary",
-        Posting.active.is_(True)).limit(1)).scalar_one_or_none()
-
-
 def _round(payload: dict[str, Any], village: Village, role: str) -> DispatchRound | None:
     round_id = payload.get("round_id")
     if not round_id:
@@ -72,24 +67,18 @@ def _round(payload: dict[str, Any], village: Village, role: str) -> DispatchRoun
     return found
 
 
-def _placement(actor: Principal, cadre: Cadre, village: Village, role: str) -> tuple[Any, bool]:
-    """(grant, nominated by the township): who nominates, checked against the caller (403)."""
+def _nominator(actor: Principal, cadre: Cadre) -> tuple[Any, bool]:
+    """(grant, nominated by the township): who nominates, checked against the caller (403). Whom
+    a township may supply (team members of its own villages) is a placement rule."""
     supplier = db.session.get(Org, cadre.unit_id)
     if supplier is not None and supplier.kind == "township":
-        grant = require_grant(actor, "township", cadre.unit_id, "提名其他乡镇的干部")
-        if cadre.unit_id != village.township_id or role != "team_member":
-            refuse([violation("township_supplies_own_team_members", "cadre_id",
-                              "乡镇只为本乡镇的村补齐驻村工作队员")])
-        return grant, True
+        return require_grant(actor, "township", cadre.unit_id, "提名其他乡镇的干部"), True
     return require_grant(actor, "unit_hr", cadre.unit_id, "提名其他派出单位的干部"), False
 
 
 def _rotation(payload: dict[str, Any], village: Village, role: str) -> tuple[Posting | None, list[Violation]]:
     predecessor_id = payload.get("predecessor_cadre_id")
     if not predecessor_id:
-        if role == "first_secretary" and active_first_secretary(village.id) is not None:
-            return None, [violation("village_has_first_secretary", "village_id",
-                                    "该村已有在任第一书记；期满轮换请同时指明期满干部（predecessor_cadre_id）")]
         return None, []
     _found(Cadre, predecessor_id, "predecessor_cadre_id", "期满干部")
     posting = active_posting(predecessor_id, village.id, role)
@@ -127,6 +116,14 @@ def dispatch_data(actor: Principal, cadre: Cadre, village: Village, role: str, t
     }
 
 
+def placement_check(data: dict[str, Any]) -> list[Violation]:
+    """The placement rules of a nomination: the same as every posting's (the roster's too), with
+    the same look-up of active postings; a rotation's predecessor stays in post until the
+    handover completes. Then the dispatch's own rules (the nominee's eligibility, the term)."""
+    return posting_conflicts(data["cadre_id"], data["village_id"], data["role"],
+                             succeeding=data.get("predecessor_cadre_id")) + check_dispatch(data)
+
+
 def _unit_of(cadre_id: str) -> str | None:
     cadre = db.session.get(Cadre, cadre_id)
     unit = db.session.get(Org, cadre.unit_id) if cadre is not None else None
@@ -142,20 +139,16 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
         village: Village = _found(Village, payload.get("village_id"), "village_id", "村")
         cadre: Cadre = _found(Cadre, payload.get("cadre_id"), "cadre_id", "干部")
         role = payload["role"]
-        grant, by_township = _placement(actor, cadre, village, role)
+        grant, by_township = _nominator(actor, cadre)
         found_round = _round(payload, village, role)
         term_start = payload.get("term_start") or (found_round.term_start if found_round else None)
         if term_start is None:
             raise ValidationFailed("缺少任期开始日期。", errors={"term_start": ["请填写任期开始日期。"]})
         planned_end = payload.get("planned_end") or (
             found_round.term_end if found_round else add_years(term_start, 2))
-        violations: list[Violation] = []
-        if cadre.active_postings:
-            violations.append(violation("cadre_already_posted", "cadre_id", "该干部已在村任职，不能重复选派"))
+        predecessor, violations = _rotation(payload, village, role)
         if _open_dispatch(ProcessInstance.cadre_id, cadre.id):
             violations.append(violation("duplicate_open_dispatch", "cadre_id", "该干部已有正在办理的选派"))
-        predecessor, rotation_violations = _rotation(payload, village, role)
-        violations += rotation_violations
         data = dispatch_data(actor, cadre, village, role, term_start, planned_end,
                              nominated_by_township=by_township, predecessor=predecessor,
                              round_id=found_round.id if found_round else None)
@@ -165,7 +158,7 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
             violations.append(violation(
                 "rotation_without_dispatch_unit", "cadre_id",
                 "期满轮换的交接须由派出单位人事转接党组织关系：接任或期满干部须有一方来自派出单位"))
-        refuse(violations + check_dispatch(data), detail="选派不符合驻村工作规定。")
+        refuse(violations + placement_check(data), detail="选派不符合驻村工作规定。")
         prefix = round_business_prefix(found_round.id) if found_round else f"{PROCESS_KEY}:"
         local_day = at.astimezone(get_settings().tz).date().isoformat()
         row = start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,

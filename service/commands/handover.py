@@ -14,10 +14,10 @@ import sqlalchemy as sa
 
 from service.commands.core import start_latest
 from service.commands.outbox import Reported
-from service.commands.posting_log import log_posting, posting_values
+from service.commands.roster.posting import ProcessStep, create_process_posting, end_process_posting
 from service.config import get_settings
 from service.persistence.db import db
-from service.persistence.models import Cadre, Posting, ProcessInstance
+from service.persistence.models import Posting, ProcessInstance
 from service.queries.names import cadre_and_village_names
 
 HANDOVER_MESSAGE = "handover_requested"
@@ -54,8 +54,15 @@ def handover_data(payload: dict[str, Any], source_instance_id: str,
     return data
 
 
+def process_step(reported: Reported) -> ProcessStep:
+    """The step a process's posting change is logged under: who completed it, in which role."""
+    return ProcessStep(actor=reported.actor, actor_role=reported.grant.role if reported.grant else None,
+                       instance_id=reported.row.id)
+
+
 def switch_postings(reported: Reported) -> None:
-    """A completed handover: the successor's posting starts, then the predecessor's ends.
+    """A completed handover: the successor's posting starts, then the predecessor's ends, both
+    through the roster's rules and log (the successor's posting may not break them either).
 
     The successor's posting starts on the arrival the township recorded (never in the future,
     core/case_dates.py), or on the effective date when none was recorded; not on the day the
@@ -66,38 +73,34 @@ def switch_postings(reported: Reported) -> None:
     village_id, role = data.get("village_id"), data.get("role")
     old_id, new_id = data.get("old_cadre_id"), data.get("new_cadre_id")
     today = at.astimezone(get_settings().tz).date()
+    step = process_step(reported)
+    predecessors = list(db.session.execute(sa.select(Posting).where(
+        Posting.cadre_id == old_id, Posting.village_id == village_id, Posting.role == role,
+        Posting.active.is_(True))).scalars()) if old_id else []
     if new_id:
         start = _as_date(data.get("arrival_date")) or _as_date(data.get("effective_date")) or today
-        already = db.session.execute(sa.select(Posting).where(
+        already = db.session.execute(sa.select(Posting.id).where(
             Posting.cadre_id == new_id, Posting.village_id == village_id, Posting.role == role,
-            Posting.active.is_(True))).scalar_one_or_none()
+            Posting.active.is_(True))).first()
         if already is None:
-            predecessor = db.session.execute(sa.select(Posting).where(
-                Posting.cadre_id == old_id, Posting.village_id == village_id, Posting.role == role,
-                Posting.active.is_(True))).scalars().first() if old_id else None
-            successor = db.session.get(Cadre, new_id)
+            predecessor = predecessors[0] if predecessors else None
             # A replacement's successor takes over the predecessor's place (its planned end and
             # team lead); a rotation's (期满轮换) starts the new term its dispatch approved.
             rotation = data.get("posting_planned_end") is not None
-            posting = Posting(
-                cadre_id=new_id, village_id=village_id, role=role, term_start=min(start, today),
-                term_end=None, active=True,
-                supplier_id=data.get("posting_supplier_id") or (successor.unit_id if successor else None),
-                planned_end=_as_date(data.get("posting_planned_end")) if rotation else (
+            values: dict[str, Any] = {
+                "cadre_id": new_id, "village_id": village_id, "role": role,
+                "term_start": min(start, today),
+                "supplier_id": data.get("posting_supplier_id"),
+                "planned_end": _as_date(data.get("posting_planned_end")) if rotation else (
                     predecessor.planned_end if predecessor else None),
-                leads_team=data.get("posting_leads_team") == "true" if rotation else (
-                    predecessor.leads_team if predecessor else False),
-                source_instance_id=data.get("source_instance_id"))
-            db.session.add(posting)
-            log_posting(reported, posting, "create", None)  # in post before the predecessor leaves
-    if old_id:
-        for old in db.session.execute(sa.select(Posting).where(
-                Posting.cadre_id == old_id, Posting.village_id == village_id, Posting.role == role,
-                Posting.active.is_(True))).scalars():
-            before = posting_values(old)
-            old.active = False
-            old.term_end = today
-            log_posting(reported, old, "end", before)
+                "leads_team": data.get("posting_leads_team") == "true" if rotation else (
+                    predecessor.leads_team if predecessor else None)}
+            # in post before the predecessor leaves; unset terms take the roster's defaults
+            create_process_posting(step, {k: v for k, v in values.items() if v is not None},
+                                   decided_by=data.get("source_instance_id"), succeeding=old_id,
+                                   continues_term=not rotation)
+    for old in predecessors:
+        end_process_posting(step, old, today)
 
 
 def _as_date(value: Any) -> date | None:

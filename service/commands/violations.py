@@ -12,6 +12,7 @@ REQUEST_FIELD = {
     "nominee_facts.party_status": "nominee_id",
     "nominee_facts.party_member_since": "nominee_id",
     "nominee_facts.party_confirmed_on": "nominee_id",
+    "nominee_facts.supplier_id": "nominee_id",
     "nominee_facts.supplier_kind": "nominee_id",
     "nominee_facts.supplier_level": "nominee_id",
     "nominee_facts.work_start_date": "nominee_id",

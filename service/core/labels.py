@@ -40,7 +40,7 @@ ROSTER_ENTITY_NAMES = {"township": "乡镇", "village": "村", "unit": "派出�
 ROSTER_ACTION_NAMES = {"create": "新增", "update": "修改", "deactivate": "停用", "reactivate": "启用",
                        "end": "结束任职"}
 ROSTER_SOURCE_NAMES = {"api": "接口", "page": "页面", "import": "Excel 导入", "demo": "演示数据",
-                       "migration": "数据迁移"}
+                       "migration": "数据迁移", "process": "流程办结"}
 
 PROCESS_NAMES = {
     "mid_term_replacement": "驻村干部中途调整",

@@ -28,6 +28,7 @@ def cadre_facts(cadre: Cadre) -> dict[str, Any]:
         "supplier_kind": supplier.kind if supplier is not None else None,
         "supplier_level": supplier.level if supplier is not None else None,
         "supplier_unit_kind": supplier.unit_kind if supplier is not None else None,
+        "supplier_name": supplier.name if supplier is not None else None,
     }
 
 

@@ -55,7 +55,7 @@ def test_an_approved_first_secretary_dispatch_starts_the_posting(app, api):
     assert posting.leads_team is True and posting.source_instance_id == iid
     with app.app_context():
         change = db.session.execute(sa.select(RosterChange).where(
-            RosterChange.source == f"dispatch:{iid}")).scalar_one()
+            RosterChange.source == f"process:{iid}")).scalar_one()
         assert (change.entity, change.action, change.actor_login) == ("posting", "create", "orgdept")
     # A second first secretary for 下河村 is refused.
     again = api.post("hr_hospital", "/dispatches", {**FS_XIAHE, "cadre_id": "c-zhoujie"}, status=422)
@@ -95,7 +95,11 @@ def test_jurisdiction(api):
     # A township supplies team members of its own villages only.
     own = {**FS_XIAHE, "village_id": "v-liujia", "cadre_id": "c-xuming"}
     body = api.post("tw_qingshan", "/dispatches", own, status=422)
-    assert rules(body)["cadre_id"] == ["township_supplies_own_team_members"]
+    assert rules(body)["nominee_id"] == ["first_secretary_not_from_dispatch_unit"]
+    shuikou = {"village_id": "v-shuikou", "role": "team_member", "cadre_id": "c-xuming",
+               "term_start": "2027-03-01"}
+    body = api.post("tw_qingshan", "/dispatches", shuikou, status=422)
+    assert rules(body)["nominee_id"] == ["team_member_not_from_unit_or_own_township"]
     # A unit's dispatch is not visible to another unit or township.
     request = {"village_id": "v-wangjia", "role": "first_secretary", "cadre_id": "c-zhengkai",
                "term_start": "2027-03-01"}
@@ -211,3 +215,9 @@ def test_a_rotation_keeps_the_old_first_secretary_until_the_handover_completes(a
     assert new.source_instance_id == iid and new.supplier_id == "unit-hospital"
     [old] = [p for p in postings_of(app, "c-lina") if p.village_id == "v-shuikou"]
     assert old.active is False and old.term_end is not None
+    # Both changes are in the roster log under the handover that made them, by its last actor.
+    with app.app_context():
+        changes = db.session.execute(sa.select(RosterChange).where(
+            RosterChange.source == f"process:{hid}").order_by(RosterChange.id)).scalars().all()
+        assert [(c.action, c.entity_id, c.actor_login) for c in changes] == [
+            ("create", str(new.id), "hr_hospital"), ("end", str(old.id), "hr_hospital")]

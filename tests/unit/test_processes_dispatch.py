@@ -80,7 +80,7 @@ def test_reject_at_any_step_ends_rejected_without_a_posting(step: str) -> None:
 
 def test_rule_violation_ends_rejected_before_any_approval() -> None:
     run = Run(KEY, dispatch_data(village_categories=["weak_party_org"], village_category="weak_party_org",
-                                 role="team_member"))
+                                 role="team_member", leads_team=False))
     assert run.status == "rejected" and run.ended_at() == ["end_rejected_rules"]
     assert rules_of(run.inst.data["rule_violations"]) == {"team_member_not_for_village_category"}
 
@@ -112,7 +112,11 @@ def test_check_dispatch_accepts_a_good_dispatch_and_warns_on_preferences() -> No
      "nominee_party_standing_under_1_year"),
     ({"nominee_facts": {**COUNTY_FACTS, "work_start_date": "2026-01-01"}},
      "nominee_work_experience_under_2_years"),
-    ({"nominee_facts": TOWNSHIP_FACTS}, "first_secretary_from_township"),
+    ({"nominee_facts": TOWNSHIP_FACTS}, "first_secretary_not_from_dispatch_unit"),
+    ({"nominee_facts": TOWNSHIP_FACTS, "role": "team_member", "leads_team": False,
+      "township_id": "t_xixiang"}, "team_member_not_from_unit_or_own_township"),
+    ({"role": "team_member"}, "leads_team_not_allowed"),
+    ({"village_categories": ["weak_party_org"]}, "leads_team_not_allowed"),
     ({"village_categories": ["red_village"], "nominee_facts": {**COUNTY_FACTS, "supplier_level": "city"}},
      "first_secretary_not_county_level"),
     ({"village_categories": ["weak_party_org"], "role": "team_member"},

@@ -80,7 +80,7 @@ WEAK_ONLY = ["weak_party_org"]
 RED_AND_POOR = ["poverty_alleviated", "red_village"]
 COUNTY_UNIT = {"supplier_kind": "dispatch_unit", "supplier_level": "county"}
 CITY_UNIT = {"supplier_kind": "dispatch_unit", "supplier_level": "city"}
-TOWNSHIP = {"supplier_kind": "township", "supplier_level": None}
+TOWNSHIP = {"supplier_id": "t_dongxiang", "supplier_kind": "township", "supplier_level": None}
 
 
 @pytest.mark.parametrize("categories", [["weak_party_org"], ["red_village"],
@@ -92,7 +92,7 @@ def test_first_secretary_only_villages_refuse_team_members(categories):
 
 
 def test_team_members_go_to_work_team_villages_even_when_also_red():
-    assert placement_violations(["key_assistance"], "team_member", TOWNSHIP) == []
+    assert placement_violations(["key_assistance"], "team_member", TOWNSHIP, township_id="t_dongxiang") == []
     assert placement_violations(RED_AND_POOR, "team_member", COUNTY_UNIT) == []
 
 
@@ -107,10 +107,14 @@ def test_first_secretary_of_weak_or_red_village_comes_from_a_county_level_unit()
     assert placement_violations(["key_assistance"], "first_secretary", CITY_UNIT) == []
 
 
-def test_a_township_supplies_team_members_not_first_secretaries():
+def test_a_township_supplies_team_members_of_its_own_villages_not_first_secretaries():
     assert rules_of(placement_violations(["poverty_alleviated"], "first_secretary", TOWNSHIP)) == {
-        "first_secretary_from_township"}
-    assert placement_violations(["poverty_alleviated"], "team_member", TOWNSHIP) == []
+        "first_secretary_not_from_dispatch_unit"}
+    own = placement_violations(["poverty_alleviated"], "team_member", TOWNSHIP, township_id="t_dongxiang")
+    assert own == []
+    for other in ("t_xixiang", None):  # another township's village, or a village of no known township
+        found = placement_violations(["poverty_alleviated"], "team_member", TOWNSHIP, township_id=other)
+        assert rules_of(found) == {"team_member_not_from_unit_or_own_township"}
 
 
 def test_adjustment_applies_the_placement_rules():

@@ -7,21 +7,23 @@ and since when never change: a different posting is a new one, after the old one
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands.roster.fields import EARLIEST_FACT, REASON_MAX, Problems, label, today, years_after
+from service.commands.placement import posting_conflicts
+from service.commands.roster.fields import EARLIEST_FACT, REASON_MAX, Problems, label, today
 from service.commands.roster.permissions import posting_editor, require_roster_role
-from service.commands.roster.record import check_source, record
+from service.commands.roster.record import check_source, process_source, record
 from service.core.bounds import LATEST_DATE, latest_effective_date
 from service.core.errors import NotFound
 from service.core.labels import CATEGORIES_WITH_WORK_TEAM, POSTING_ROLE_NAMES
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, RosterChange, Village
-from workflows.rules import TERM_YEARS
+from workflows.rules import minimum_term_end, posting_violations
 
 FIELDS = ("id", "cadre_id", "village_id", "role", "term_start", "planned_end", "supplier_id", "leads_team")
 IDENTITY = ("cadre_id", "village_id", "role", "term_start")
@@ -32,11 +34,6 @@ def posting_snapshot(posting: Posting) -> dict[str, Any]:
             "term_start": posting.term_start, "planned_end": posting.planned_end,
             "supplier_id": posting.supplier_id, "leads_team": posting.leads_team,
             "active": posting.active, "ended_on": posting.term_end}
-
-
-def earliest_planned_end(term_start: date) -> date:
-    """A term lasts at least TERM_YEARS, both ends counted: from 2025-03-01 to 2027-02-28."""
-    return years_after(term_start, TERM_YEARS) - timedelta(days=1)
 
 
 def find_posting(values: dict[str, Any]) -> Posting | None:
@@ -52,27 +49,68 @@ def _has_work_team(village: Village) -> bool:
     return bool(CATEGORIES_WITH_WORK_TEAM & set(village.categories))
 
 
-def _check_supplier(problems: Problems, supplier_id: Any, role: str | None, village: Village | None) -> None:
+# The placement rules name the fields of dispatch process data; the roster's fields are these.
+RULE_FIELD = {
+    "nominee_facts.supplier_id": "supplier_id", "nominee_facts.supplier_kind": "supplier_id",
+    "nominee_facts.supplier_level": "supplier_id", "nominee_facts.employment_type": "cadre_id",
+}
+
+
+def _supplier(problems: Problems, supplier_id: Any) -> Org | None:
     supplier_id = problems.identifier("supplier_id", supplier_id)
     if not supplier_id or problems.has("supplier_id"):
-        return
+        return None
     supplier = db.session.get(Org, supplier_id)
     if supplier is None:
         problems.add("supplier_id", f"选派单位 {supplier_id} 不存在。")
+    return supplier
+
+
+def placement_data(cadre: Cadre | None, village: Village, role: str | None, supplier: Org | None,
+                   values: dict[str, Any]) -> dict[str, Any]:
+    """The input of workflows.rules.posting_violations, in the shape of dispatch process data."""
+    facts: dict[str, Any] = {}
+    if cadre is not None:
+        facts["employment_type"] = cadre.employment_type
+    if supplier is not None:
+        facts.update(supplier_id=supplier.id, supplier_kind=supplier.kind, supplier_level=supplier.level,
+                     supplier_name=supplier.name)
+    return {"role": role, "village_categories": village.categories, "village_name": village.name,
+            "township_id": village.township_id, "nominee_facts": facts,
+            "term_start": values.get("term_start"), "planned_end": values.get("planned_end"),
+            "leads_team": values.get("leads_team")}
+
+
+def _check_placement(problems: Problems, values: dict[str, Any], row: Posting | None, role: str | None,
+                     village: Village | None, waived: frozenset[str]) -> None:
+    """The placement rules every posting obeys (the same as a dispatch's), once the fields they
+    read are well-formed. A change of an existing posting answers only for what it changes."""
+    if village is None or role is None or problems.has("term_start"):
         return
-    township = village.township_id if village is not None else None
-    if role == "first_secretary" and supplier.kind != "dispatch_unit":
-        problems.add("supplier_id", f"驻村第一书记须由派出单位选派，“{supplier.name}”不是派出单位。")
-    elif role == "team_member" and supplier.kind != "dispatch_unit" and supplier.id != township:
-        problems.add("supplier_id", f"驻村工作队员须由派出单位或该村所在乡镇选派，“{supplier.name}”不是。")
-    elif (role == "first_secretary" and village is not None and not _has_work_team(village)
-          and (supplier.level or "county") != "county"):
-        # domain.md rule 10: 软弱涣散村 and 红色名村 get their first secretary from county-level units.
-        problems.add("supplier_id", f"“{village.name}”的第一书记须由县级单位选派，"
-                                    f"“{supplier.name}”不是县级单位。")
+    supplier = _supplier(problems, values["supplier_id"]) if "supplier_id" in values else None
+    cadre_id = row.cadre_id if row is not None else values.get("cadre_id")
+    cadre = db.session.get(Cadre, cadre_id) if isinstance(cadre_id, str) and cadre_id else None
+    checked = dict(values)
+    if row is not None:
+        checked.setdefault("term_start", row.term_start)
+        checked.setdefault("planned_end", row.planned_end)
+        if "supplier_id" not in values:
+            supplier = db.session.get(Org, row.supplier_id) if row.supplier_id else None
+    for name in ("planned_end", "leads_team"):
+        if problems.has(name):
+            checked.pop(name, None)
+    if problems.has("supplier_id"):
+        supplier = None
+    for found in posting_violations(placement_data(cadre, village, role, supplier, checked)):
+        field = RULE_FIELD.get(found["field"], found["field"])
+        if found["rule"] in waived:
+            continue
+        if (row is None or field in values) and found["message"] not in problems.errors.get(field, []):
+            problems.add(field, found["message"])
 
 
-def _check_new(problems: Problems, values: dict[str, Any]) -> tuple[str | None, Village | None]:
+def _check_new(problems: Problems, values: dict[str, Any],
+               succeeding: str | None) -> tuple[str | None, Village | None]:
     cadre_id = problems.identifier("cadre_id", values.get("cadre_id"))
     cadre = db.session.get(Cadre, cadre_id) if cadre_id and not problems.has("cadre_id") else None
     if cadre_id and cadre is None and not problems.has("cadre_id"):
@@ -84,22 +122,11 @@ def _check_new(problems: Problems, values: dict[str, Any]) -> tuple[str | None, 
     role = problems.code("role", values.get("role"), POSTING_ROLE_NAMES)
     start = problems.day("term_start", values.get("term_start"), EARLIEST_FACT,
                          latest_effective_date(today()), required=True)
-    if cadre is not None and cadre.active_postings:
-        now_at = cadre.active_postings[0]
-        problems.add("cadre_id", f"{cadre.name}已在村 {now_at.village_id} 任"
-                                 f"{POSTING_ROLE_NAMES[now_at.role]}，须先结束该任职"
-                                 "（一名干部同时只能有一个在岗任职）。")
-    if village is not None and role == "first_secretary":
-        sitting = db.session.execute(sa.select(Posting.cadre_id).where(
-            Posting.village_id == village.id, Posting.role == "first_secretary",
-            Posting.active.is_(True)).limit(1)).scalar_one_or_none()
-        if sitting is not None:
-            problems.add("village_id", f"“{village.name}”已有在岗的驻村第一书记（干部 {sitting}），"
-                                       "须先结束其任职。")
-    if village is not None and role == "team_member" and not _has_work_team(village):
-        problems.add("role", f"“{village.name}”的类别不派驻工作队，只能安排驻村第一书记。")
+    if cadre is not None and village is not None:
+        for found in posting_conflicts(cadre.id, village.id, role, succeeding=succeeding):
+            problems.add(found["field"], found["message"])
     if start is not None and values.get("planned_end") is None:
-        values.setdefault("planned_end", earliest_planned_end(start))
+        values.setdefault("planned_end", minimum_term_end(start))
     if values.get("supplier_id") is None and cadre is not None:
         values["supplier_id"] = cadre.unit_id
     return role, village
@@ -113,7 +140,8 @@ def validate_posting(values: dict[str, Any]) -> dict[str, list[str]]:
     return problems.errors
 
 
-def _validate(values: dict[str, Any]) -> tuple[Problems, Posting | None]:
+def _validate(values: dict[str, Any], succeeding: str | None = None,
+              waived: frozenset[str] = frozenset()) -> tuple[Problems, Posting | None]:
     problems = Problems()
     problems.unknown_fields(values, FIELDS)
     if values.get("id") is not None and (not isinstance(values["id"], int) or isinstance(values["id"], bool)):
@@ -124,25 +152,19 @@ def _validate(values: dict[str, Any]) -> tuple[Problems, Posting | None]:
         problems.add("id", f"任职 {values['id']} 不存在。")
         return problems, None
     if row is None:
-        role, village = _check_new(problems, values)
-        start = values.get("term_start") if not problems.has("term_start") else None
+        role, village = _check_new(problems, values, succeeding)
     else:
         if not row.active:
             problems.add("id", f"该任职已于 {row.term_end} 结束，不能修改。")
         for name in IDENTITY:
             if name in values and values[name] != getattr(row, name):
                 problems.add(name, f"已有任职不能更改{label(name)}；如需调整，请结束本任职后新建任职。")
-        role, village, start = row.role, db.session.get(Village, row.village_id), row.term_start
+        role, village = row.role, db.session.get(Village, row.village_id)
     if "planned_end" in values:
-        end = problems.day("planned_end", values["planned_end"], EARLIEST_FACT, LATEST_DATE, required=True)
-        if end is not None and isinstance(start, date) and end < earliest_planned_end(start):
-            problems.add("planned_end", f"计划任期届满日期须不早于 {earliest_planned_end(start)}"
-                                        f"（任期至少 {TERM_YEARS} 年，自 {start} 起）。")
-    if "supplier_id" in values:
-        _check_supplier(problems, values["supplier_id"], role, village)
+        problems.day("planned_end", values["planned_end"], EARLIEST_FACT, LATEST_DATE, required=True)
     if values.get("leads_team") is not None:
-        if problems.flag("leads_team", values["leads_team"]) and role != "first_secretary":
-            problems.add("leads_team", "只有驻村第一书记可以兼任工作队队长。")
+        problems.flag("leads_team", values["leads_team"])
+    _check_placement(problems, values, row, role, village, waived)
     return problems, row
 
 
@@ -156,16 +178,7 @@ def save_posting(actor: Principal, values: dict[str, Any], *, source: str) -> Ro
         village = db.session.get(Village, values["village_id"])
         assert village is not None  # validated
         role = posting_editor(actor, values["role"], village.township_id, values["supplier_id"])
-        leads = values.get("leads_team")
-        row = Posting(cadre_id=values["cadre_id"], village_id=village.id, role=values["role"],
-                      term_start=values["term_start"], planned_end=values["planned_end"],
-                      supplier_id=values["supplier_id"], active=True,
-                      leads_team=(values["role"] == "first_secretary" and _has_work_team(village))
-                      if leads is None else leads)
-        db.session.add(row)
-        db.session.flush()  # the id names the posting in the log
-        return record(actor, role, entity="posting", entity_id=str(row.id), action="create",
-                      before=None, after=posting_snapshot(row), source=source)
+        return _create(actor, role, values, village, source=source)[1]
     role = _editor(actor, row, values.get("supplier_id", row.supplier_id))
     before = posting_snapshot(row)
     for field in ("planned_end", "supplier_id", "leads_team"):
@@ -173,6 +186,65 @@ def save_posting(actor: Principal, values: dict[str, Any], *, source: str) -> Ro
             setattr(row, field, values[field])
     return record(actor, role, entity="posting", entity_id=str(row.id), action="update",
                   before=before, after=posting_snapshot(row), source=source)
+
+
+def _create(actor: Principal, actor_role: str | None, values: dict[str, Any], village: Village, *,
+            source: str, source_instance_id: str | None = None) -> tuple[Posting, RosterChange | None]:
+    leads = values.get("leads_team")
+    row = Posting(cadre_id=values["cadre_id"], village_id=village.id, role=values["role"],
+                  term_start=values["term_start"], planned_end=values["planned_end"],
+                  supplier_id=values["supplier_id"], active=True, source_instance_id=source_instance_id,
+                  leads_team=(values["role"] == "first_secretary" and _has_work_team(village))
+                  if leads is None else leads)
+    db.session.add(row)
+    db.session.flush()  # the id names the posting in the log
+    return row, record(actor, actor_role, entity="posting", entity_id=str(row.id), action="create",
+                       before=None, after=posting_snapshot(row), source=source)
+
+
+@dataclass(frozen=True)
+class ProcessStep:
+    """The step of a process instance that makes or ends a posting: its actor (who completed it,
+    under `actor_role`) is the one the roster log names, and the process's approval is the
+    authority, so no roster permission is asked for."""
+
+    actor: Principal
+    actor_role: str | None
+    instance_id: str
+
+
+def create_process_posting(step: ProcessStep, values: dict[str, Any], *, decided_by: str | None = None,
+                           succeeding: str | None = None, continues_term: bool = False) -> Posting:
+    """The posting an approved dispatch (or a completed handover) makes, under the same rules and
+    with the same log entry as any other; a breach refuses the approving step (422), nothing is
+    written.
+
+    `decided_by`: the instance that decided it (the posting's source_instance_id; by default the
+    step's own, while a handover names the dispatch or replacement it carries out). `succeeding`:
+    the cadre it takes over from, still in post until the handover ends. `continues_term`: a
+    replacement's successor serves the rest of the predecessor's term, which ends sooner than 2
+    years after the successor's start."""
+    values = dict(values)
+    waived = frozenset({"planned_term_under_2_years"}) if continues_term else frozenset()
+    problems, row = _validate(values, succeeding, waived)
+    if row is not None and not problems.errors:
+        problems.add("term_start", f"该任职（{row.term_start} 起）已经存在。")
+    problems.raise_if_any("任职信息")
+    village = db.session.get(Village, values["village_id"])
+    assert village is not None  # validated
+    return _create(step.actor, step.actor_role, values, village, source=process_source(step.instance_id),
+                   source_instance_id=decided_by or step.instance_id)[0]
+
+
+def end_process_posting(step: ProcessStep, row: Posting, ended_on: date) -> None:
+    """A handover ends the predecessor's posting on the day it completes, logged like the roster's."""
+    if not row.active:
+        return
+    before = {**posting_snapshot(row), "reason": None}
+    row.active, row.term_end = False, ended_on
+    record(step.actor, step.actor_role, entity="posting", entity_id=str(row.id), action="end",
+           before=before, after={**posting_snapshot(row), "reason": "工作交接完成"},
+           source=process_source(step.instance_id))
 
 
 def _editor(actor: Principal, row: Posting, new_supplier: str | None) -> str:

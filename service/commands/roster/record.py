@@ -11,15 +11,23 @@ from service.persistence.models import RosterChange
 
 SOURCES = ("api", "page", "demo", "migration")
 IMPORT_SOURCE = re.compile(r"import:[0-9a-f]{64}")
+# A posting an approved dispatch or a completed handover made or ended: the instance's id.
+PROCESS_SOURCE = re.compile(r"process:[0-9a-f-]{1,36}")
+
+
+def process_source(instance_id: str) -> str:
+    source = f"process:{instance_id}"
+    check_source(source)
+    return source
 
 
 def check_source(source: str) -> None:
     """A programming error, not a user's: the callers pass one of the documented sources."""
-    if source not in SOURCES and not IMPORT_SOURCE.fullmatch(source):
+    if source not in SOURCES and not IMPORT_SOURCE.fullmatch(source) and not PROCESS_SOURCE.fullmatch(source):
         raise ValueError(f"unknown roster change source {source!r}")
 
 
-def record(actor: Principal, actor_role: str, *, entity: str, entity_id: str, action: str,
+def record(actor: Principal, actor_role: str | None, *, entity: str, entity_id: str, action: str,
            before: dict[str, Any] | None, after: dict[str, Any], source: str) -> RosterChange | None:
     """Append the change; a create logs every field, an update only the changed ones, and an
     update that changes nothing logs nothing (re-importing the same file changes nothing)."""

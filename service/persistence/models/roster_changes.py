@@ -34,7 +34,8 @@ class RosterChange(Model):
     # The changed fields only, before and after (None for a create's before).
     before: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
-    # Where the change came from: "api", "page", "import:<sha256 of the file>", "migration", "demo".
+    # Where the change came from: "api", "page", "import:<sha256 of the file>", "migration", "demo",
+    # "process:<instance id>" (a posting an approved dispatch or a completed handover made or ended).
     source: Mapped[str | None] = mapped_column(sa.String(100))
     prev_hash: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
     change_hash: Mapped[str] = mapped_column(sa.String(80))

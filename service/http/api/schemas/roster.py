@@ -144,7 +144,8 @@ class RosterChangeSchema(StrictSchema):
     action_name = fields.String(required=True)
     before = fields.Dict(allow_none=True, metadata={"description": "变更前（仅变化的字段；新增时为空）"})
     after = fields.Dict(allow_none=True, metadata={"description": "变更后（仅变化的字段）"})
-    source = fields.String(allow_none=True, metadata={"description": "api | page | import:<sha256> | demo"})
+    source = fields.String(allow_none=True, metadata={
+        "description": "api | page | import:<sha256> | demo | process:<instance id>"})
     source_name = fields.String(allow_none=True)
     prev_hash = fields.String(allow_none=True)
     change_hash = fields.String(required=True)
