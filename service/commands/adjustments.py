@@ -57,17 +57,17 @@ def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str | No
     The nominee is the dispatch unit's own staff, or, for a team member, the township's own
     cadre (驻村工作队员由乡镇补齐)."""
     if nominee is None:
-        return [violation("unknown_nominee", "nominee_id", f"拟任人选 {nominee_id} 不存在")]
+        return [violation("unknown_nominee", "nominee_id", f"接任人选 {nominee_id} 不存在")]
     out = []
     # Cadre.postings is loaded with the cadre (selectin): no query of its own
     if nominee.id != cadre_id and nominee.active_postings:
-        out.append(violation("nominee_already_posted", "nominee_id", "拟任人选已在其他村任职"))
+        out.append(violation("nominee_already_posted", "nominee_id", "接任人选已在其他村任职"))
     township_supplied = role == "team_member" and township_id is not None and nominee.unit_id == township_id
     if nominee.unit_id != unit_id and not township_supplied:
         # 不得层层下派: the dispatch unit sends its own staff, not another unit's.
         out.append(violation("nominee_other_unit", "nominee_id",
-                             "拟任人选须为本派出单位人员（驻村工作队员也可由所在乡镇补齐）"
-                             if role == "team_member" else "拟任人选须为本派出单位人员"))
+                             "接任人选须为本派出单位人员（驻村工作队员也可由所在乡镇补齐）"
+                             if role == "team_member" else "接任人选须为本派出单位人员"))
     return out
 
 

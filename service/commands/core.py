@@ -81,7 +81,8 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
         known_names=loaded.names,
         opened_tasks=[task for task in stored.open_tasks if task.id not in before.tasks],
         decision=info.decision,
-        ended_as=row.status if was_running and row.status in TERMINAL else None))
+        ended_as=row.status if was_running and row.status in TERMINAL else None,
+        closed_task=closed_task[0] if closed_task is not None else None))
     return Saved(stored.event, stored.open_tasks)
 
 

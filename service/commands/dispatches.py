@@ -164,7 +164,7 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
         if data["predecessor_cadre_id"] and data["unit_id"] is None:
             violations.append(violation(
                 "rotation_without_dispatch_unit", "cadre_id",
-                "期满轮换的交接须由派出单位人事转接党组织关系：接任或期满干部须有一方来自派出单位"))
+                "期满轮换的交接须由派出单位（人事部门）转接党组织关系：接任或期满干部须有一方来自派出单位"))
         refuse(violations + check_dispatch(data), detail="选派不符合驻村工作规定。")
         prefix = round_business_prefix(found_round.id) if found_round else f"{PROCESS_KEY}:"
         local_day = at.astimezone(get_settings().tz).date().isoformat()

@@ -32,6 +32,7 @@ class Reported:
     opened_tasks: list[HumanTask] = field(default_factory=list)  # tasks this command opened
     decision: str | None = None  # the decision the command completed a task with
     ended_as: str | None = None  # the status the command ended the instance in (running before)
+    closed_task: HumanTask | None = None  # the task the command completed (its step, for the words)
 
 
 _pending: ContextVar[list[Reported] | None] = ContextVar("cadreflow_reported", default=None)

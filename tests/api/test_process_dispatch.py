@@ -148,7 +148,7 @@ def test_a_round_shows_progress_per_village_and_role(api):
     assert api.instance("admin", iid)["data"]["planned_end"] == "2029-02-28"
     shiqiao = next(i for i in api.get("hr_power", f"/dispatch-rounds/{rid}")["items"]
                    if i["village_id"] == "v-shiqiao")
-    assert shiqiao["state"] == "running" and "乡镇党委政府同意" in shiqiao["state_name"]
+    assert shiqiao["state"] == "running" and "乡镇党委政府审核" in shiqiao["state_name"]
     assert shiqiao["dispatches"][0]["cadre_name"] == "吴婷"
     # Another unit sees the state, not the instance.
     hidden = next(i for i in api.get("hr_edu", f"/dispatch-rounds/{rid}")["items"]

@@ -58,7 +58,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
 
     township = user_page("tw_qingshan")
     shoot(township, "06-inbox-township")
-    township.click("#inbox a:text-is('乡镇党委政府同意')")
+    township.click("#inbox a:text-is('乡镇党委政府审核')")
     task_url = township.url
 
     # Another township's approver may not open the task: not found, as in the API.
@@ -80,7 +80,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     township.click("#submit-decision")
     expect(township.locator(".flash.ok")).to_contain_text("已办理")
 
-    approve(user_page("county"), shoot, "县驻村工作领导小组同意", "10-task-county")
+    approve(user_page("county"), shoot, "县驻村工作领导小组审核", "10-task-county")
     org = user_page("orgdept")
     approve(org, shoot, "县委组织部审核备案")
     # Filing ends the request and starts the handover: the page shows the new instance.
@@ -92,7 +92,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     expect(township.locator("#inbox")).to_contain_text("确认新任干部到岗")
     shoot(township, "12-inbox-township-handover")
     township.click("text=已办")
-    expect(township.locator("#done")).to_contain_text("乡镇党委政府同意")
+    expect(township.locator("#done")).to_contain_text("乡镇党委政府审核")
 
     hr.goto(instance_url)
     expect(hr.locator("#instance-status")).to_have_text("已办结")

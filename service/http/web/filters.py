@@ -9,7 +9,6 @@ from flask import Flask
 
 from service.config import get_settings
 from service.core.labels import (
-    DECISION_NAMES,
     EMPLOYMENT_NAMES,
     NOTIFICATION_KIND_NAMES,
     PARTY_NAMES,
@@ -49,7 +48,6 @@ def _label(names: dict[str, str]) -> Any:
 def install(app: Flask) -> None:
     app.jinja_env.filters.update(
         local_time=local_time,
-        decision_name=_label(DECISION_NAMES),
         process_name=_label(PROCESS_NAMES),
         status_name=_label(STATUS_NAMES),
         role_name=_label(ROLE_NAMES),

@@ -81,7 +81,7 @@ def _payload(form: dict[str, str]) -> tuple[dict[str, Any], dict[str, list[str]]
     if form.get("reason") not in REASONS:
         errors["reason"] = ["请选择调整原因。"]
     if not form.get("nominee_id"):
-        errors["nominee_id"] = ["请选择拟任人选。"]
+        errors["nominee_id"] = ["请选择接任人选。"]
     effective = parse_date(form.get("effective_date", ""))
     if effective is None:
         errors["effective_date"] = ["请填写有效的生效日期。"]
