@@ -47,6 +47,8 @@ PROCESS_NAMES = {
     "unit_duties": "派出单位帮扶责任落实",
     "dispatch": "驻村干部选派",
 }
+# Where a recall's finding came from (the API's `source`).
+RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
 STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
                 "terminated": "已终止", "error": "出错"}
 # The general word of a decision; a step gives its own in the BPMN (user-task property

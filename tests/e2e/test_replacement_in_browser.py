@@ -25,7 +25,7 @@ def submit_request(page: Any, reason: str, nominee: str, justification: str = ""
 
 def approve(page: Any, shoot: Any, name: str, shot: str | None = None) -> None:
     page.click(f"#inbox a:text-is('{name}')")
-    expect(page.locator("#facts")).to_contain_text("张伟")
+    expect(page.locator("#sections")).to_contain_text("张伟")
     if shot:
         shoot(page, shot)
     page.check("input[name=decision][value=approve]")
@@ -69,7 +69,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     shoot(other, "07-other-township-404")
 
     # Rejecting needs a comment: the error shows next to the comment field.
-    expect(township.locator("#eligibility")).to_contain_text("符合条件")
+    expect(township.locator("#section-request")).to_contain_text("符合条件")
     shoot(township, "08-task-township")
     township.check("input[name=decision][value=reject]")
     township.click("#submit-decision")

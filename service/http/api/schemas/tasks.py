@@ -43,6 +43,9 @@ class TaskDetailSchema(TaskItemSchema):
     form_fields = fields.List(fields.Dict(), required=True)
     comment_required = fields.List(fields.String(), required=True)
     data = fields.Dict(metadata={"description": "流程业务数据"})
+    sections = fields.List(fields.Dict(), metadata={
+        "description": "本环节办理依据：各分节（id、title、kind=facts|table、focus、rows/columns），"
+                       "供人阅读"})
     can_act = fields.Boolean()
 
 
