@@ -11,11 +11,10 @@ import sqlalchemy as sa
 from service.commands.actor import require_grant
 from service.commands.core import start_latest
 from service.commands.uow import unit_of_work
-from service.commands.violations import refuse
+from service.commands.violations import refuse, unknown
 from service.config import get_settings
 from service.core.bounds import check_effective_date
 from service.core.clock import now
-from service.core.errors import ValidationFailed
 from service.core.principal import Principal
 from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
@@ -29,8 +28,7 @@ PROCESS_KEY = "mid_term_replacement"
 def _cadre(cadre_id: str, field: str) -> Cadre:
     cadre = db.session.get(Cadre, cadre_id)
     if cadre is None:
-        raise ValidationFailed(f"干部 {cadre_id} 不存在。",
-                               errors={field: [f"unknown_cadre: 干部 {cadre_id} 不存在"]})
+        raise unknown(field, "unknown_cadre", f"干部 {cadre_id} 不存在")
     return cadre
 
 
@@ -84,8 +82,7 @@ def submit_adjustment(actor: Principal, payload: dict[str, Any],
         grant = require_grant(actor, "unit_hr", cadre.unit_id, "为其他派出单位的干部提出调整")
         village = db.session.get(Village, payload["village_id"])
         if village is None:
-            raise ValidationFailed("村不存在。", errors={
-                "village_id": [f"unknown_village: 村 {payload['village_id']} 不存在"]})
+            raise unknown("village_id", "unknown_village", f"村 {payload['village_id']} 不存在")
         role = payload["role"]
         violations: list[Violation] = []
         posting = max((p for p in cadre.active_postings if p.village_id == village.id and p.role == role),

@@ -19,7 +19,7 @@ from service.commands.actor import require_grant
 from service.commands.adjustments import active_posting
 from service.commands.core import start_latest
 from service.commands.uow import unit_of_work
-from service.commands.violations import refuse
+from service.commands.violations import refuse, unknown
 from service.config import get_settings
 from service.core.clock import now
 from service.core.errors import ValidationFailed
@@ -41,7 +41,7 @@ def _found(model: type, key: str | None, field: str, what: str) -> Any:
     row = db.session.get(model, key) if key else None
     if row is None:
         code = "unknown_" + field.removesuffix("_id")
-        raise ValidationFailed(f"{what} {key} 不存在。", errors={field: [f"{code}: {what} {key} 不存在"]})
+        raise unknown(field, code, f"{what} {key} 不存在")
     return row
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from service.commands.notify import add_notification
 from service.commands.outbox import Reported
 from service.config import get_settings
-from service.core.labels import PROCESS_NAMES
+from service.core.labels import case_words
 from service.queries.decision_words import step_decision_word
 from service.queries.holders import task_holders
 
@@ -56,8 +56,7 @@ def _case_words(process_key: str, data: dict[str, Any]) -> str:
     where = [str(data[k]) for k in ("village_name", "cadre_name") if data.get(k)]
     if not data.get("cadre_name") and data.get("old_cadre_name"):
         where.append(str(data["old_cadre_name"]))
-    name = PROCESS_NAMES.get(process_key, process_key)
-    return f"「{name}」" + (f"（{'·'.join(where)}）" if where else "")
+    return case_words(process_key, *where)
 
 
 def _tell(logins: list[str], kind: str, text: str, reported: Reported, task_id: str | None = None) -> None:

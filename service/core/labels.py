@@ -64,6 +64,13 @@ def decision_word(decision: str | None, step_words: dict[str, str] | None = None
     if not decision:
         return None
     return (step_words or {}).get(decision) or DECISION_NAMES.get(decision, decision)
+def case_words(process_key: str, *names: str | None) -> str:
+    """A case as notifications name it: 「驻村干部中途调整」（上庄村·张伟）."""
+    shown = [n for n in names if n]
+    name = PROCESS_NAMES.get(process_key, process_key)
+    return f"「{name}」" + (f"（{'·'.join(shown)}）" if shown else "")
+
+
 # History event kinds (service/persistence/history/commands.py COMMAND_KIND_BY_EVENT).
 EVENT_KIND_NAMES = {
     "start": "发起",
