@@ -131,12 +131,12 @@ def nominee_text(name: Any, nominee_facts: Mapping[str, Any] | None) -> str | No
     return f"{name}（{'，'.join(parts)}）"
 
 
-def eligibility_text(nominee_facts: Any, role: Any, on_date: Any) -> list[str] | None:
+def eligibility_text(nominee_facts: Any, role: Any, on_date: Any) -> str | list[str] | None:
     if not nominee_facts or not role:
         return None
     result = nominee_eligibility(nominee_facts, role, on_date)
     if result.eligible and not result.warnings:
-        return ["符合条件"]
+        return "符合条件"
     out = [] if not result.eligible else ["符合条件"]
     out += [f"不符合：{v['message']}" for v in result.violations]
     out += [f"提示：{v['message']}" for v in result.warnings]
@@ -226,7 +226,8 @@ def signatures_section(c: Case) -> Section | None:
     if witnessed:
         rows.append(["乡镇监交", witnessed["actor"]["name"],
                      f"{witnessed['decision_name']}（{beijing(witnessed['at'])}）"])
-    return {"id": "signatures", "title": "签字确认", "kind": "table", "columns": ["", "姓名", "签字情况"],
+    return {"id": "signatures", "title": "签字确认", "kind": "table",
+            "columns": ["签字方", "姓名", "签字情况"],
             "rows": rows}
 
 
