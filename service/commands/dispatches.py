@@ -62,13 +62,12 @@ def _round(payload: dict[str, Any], village: Village, role: str) -> DispatchRoun
     if not round_id:
         return None
     found: DispatchRound = _found(DispatchRound, round_id, "round_id", "选派批次")
-    errors: dict[str, list[str]] = {}
+    violations: list[Violation] = []
     if village.id not in found.village_ids:
-        errors["village_id"] = [f"village_not_in_round: {village.name}不在该选派批次内"]
+        violations.append(violation("village_not_in_round", "village_id", f"{village.name}不在该选派批次内"))
     if role not in found.roles:
-        errors["role"] = ["role_not_in_round: 该选派批次不选派此岗位"]
-    if errors:
-        raise ValidationFailed("提名不属于该选派批次。", errors=errors)
+        violations.append(violation("role_not_in_round", "role", "该选派批次不选派此岗位"))
+    refuse(violations, "提名不属于该选派批次。")
     return found
 
 
@@ -89,7 +88,7 @@ def _rotation(payload: dict[str, Any], village: Village, role: str) -> tuple[Pos
     if not predecessor_id:
         if role == "first_secretary" and active_first_secretary(village.id) is not None:
             return None, [violation("village_has_first_secretary", "village_id",
-                                    "该村已有在任第一书记；期满轮换请同时指明期满干部（predecessor_cadre_id）")]
+                                    "该村已有在任第一书记；期满轮换请同时指明接替的在任干部")]
         return None, []
     _found(Cadre, predecessor_id, "predecessor_cadre_id", "期满干部")
     posting = active_posting(predecessor_id, village.id, role)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from process_helpers import HANDOVER_LIST, Api, problem_fields
+from process_helpers import HANDOVER_LIST, Api, problem_fields, problem_rules
 
 from service.persistence.db import db
 from service.persistence.models import Posting, ProcessInstance, RosterChange
@@ -22,7 +22,7 @@ def api(client, auth, clock):
 
 
 def rules(body: dict) -> dict[str, list[str]]:
-    return {field: [m.split(":")[0] for m in messages] for field, messages in problem_fields(body).items()}
+    return problem_rules(body)
 
 
 def postings_of(app, cadre_id: str) -> list[Posting]:
@@ -162,7 +162,7 @@ def test_a_round_shows_progress_per_village_and_role(api):
     # Outside the round: refused.
     body = api.post("hr_power", "/dispatches", {"village_id": "v-liujia", "role": "first_secretary",
                                                 "cadre_id": "c-wuting", "round_id": rid}, status=422)
-    assert "village_not_in_round" in rules(body)["village_id"][0]
+    assert rules(body)["village_id"] == ["village_not_in_round"]
     # Only the county bodies open rounds; a round's term is 2 years at least.
     api.post("hr_edu", "/dispatch-rounds", {"term_start": "2027-03-01", "term_end": "2029-02-28"}, status=403)
     short_term = {"term_start": "2027-03-01", "term_end": "2028-03-01"}
