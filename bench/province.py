@@ -318,7 +318,7 @@ def generate_instances(
                 f"{iid}-t1",
                 iid,
                 "township_consent",
-                "乡镇党委政府同意",
+                "乡镇党委政府审核",
                 "township",
                 "township",
                 township,

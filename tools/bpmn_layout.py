@@ -77,6 +77,7 @@ class Node:
     # user task
     role: str | None = None
     decisions: str | None = None
+    decision_labels: str | None = None  # "approve:予以备案,reject:不予备案": the step's own words
     scope: str | None = None
     comment_required: str | None = None
     form: Sequence[FormField] = ()
@@ -298,6 +299,8 @@ class Process:
         if n.kind == "user":
             el.set(_q(CAMUNDA_NS, "candidateGroups"), n.role or "")
             props += [("decisions", n.decisions or ""), ("scope", n.scope or "")]
+            if n.decision_labels:
+                props.append(("decision_labels", n.decision_labels))
             if n.comment_required is not None:
                 props.append(("comment_required", n.comment_required))
         if n.kind == "boundary" and n.timer:

@@ -33,7 +33,18 @@ LANE_NAMES = {
 }
 
 APPROVE_REJECT_RETURN = "approve,reject,return"
-REASON_OPTIONS = (("health", "身体健康"), ("post_change", "岗位调整"), ("family_hardship", "家庭特殊困难"),
+# The words of each kind of step (one word per decision, as the seed and the forms say it).
+CONSENT_WORDS = "approve:同意,reject:不同意,return:退回修改"
+FILING_WORDS = "approve:予以备案,reject:不予备案,return:退回修改"
+
+
+def only(words: str, decisions: str) -> str:
+    """The entries of `words` for `decisions` (a step without "return" names no return word)."""
+    keep = decisions.split(",")
+    return ",".join(w for w in words.split(",") if w.split(":", 1)[0] in keep)
+
+REASON_OPTIONS = (("health", "身体健康原因"), ("post_change", "岗位调整"),
+                  ("family_hardship", "家庭特殊困难"),
                   ("other", "其他"))
 HANDOVER_PAYLOAD = ('{"old_cadre_id": old_cadre_id, "new_cadre_id": new_cadre_id, "village_id": village_id, '
                     '"township_id": township_id, "unit_id": unit_id, "role": role}')
@@ -44,17 +55,20 @@ def lanes(*roles: str) -> list[tuple[str, str]]:
 
 
 def user_task(p: Process, tid: str, name: str, lane: str, col: float, *, decisions: str, scope: str,
-              comment_required: str | None = None, form: list[FormField] | None = None,
+              words: str, comment_required: str | None = None, form: list[FormField] | None = None,
               row: str | float = "main", reminder: str | None = "deadline_approval_reminder",
               escalation: str | None = "deadline_approval_escalation", remind: str | None = None,
               escalate_to: str = "county") -> Node:
     """A user task plus its non-interrupting reminder (催办) and escalation (督办) timers.
 
+    `words`: the step's own word for each decision ("approve:予以备案,reject:不予备案"), shown
+    wherever people read the decision (task page, inbox, timeline, notifications, exports).
+
     Each timer ends in its own ``end_reminded_*`` event placed right under it, so a fired timer
     never influences the main path (design.md §1: "via nothing else").
     """
     node = p.add(Node(tid, "user", name, lane, col, row, role=lane, decisions=decisions, scope=scope,
-                      comment_required=comment_required, form=form or []))
+                      decision_labels=words, comment_required=comment_required, form=form or []))
     bottom = p.y(lane, row) - p.lane_top(lane) + 92
     for slot, kind, var, label, end_name, notify in (
         (-1, "reminder", reminder, "催办", "已催办", remind or lane),
@@ -80,8 +94,14 @@ def deadline(p: Process, tid: str, var: str, name: str, notify: str, *, slot: in
 
 
 def decision_flows(p: Process, gw: str, **targets: tuple[str, dict]) -> None:
+    """The gateway's outgoing flows, one per decision, named by the deciding step's own words
+    (the user task flowing into `gw`) unless a flow names itself."""
     labels = {"approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
               "withdraw": "撤回", "recall": "召回", "rectify": "限期整改"}
+    for f in p.flows:
+        words = p.node(f.source).decision_labels if f.target == gw else None
+        if words:
+            labels.update(w.split(":", 1) for w in words.split(","))  # type: ignore[misc]
     for decision, (target, kw) in targets.items():
         p.flow(gw, target, kw.pop("name", labels[decision]), f'decision == "{decision}"', **kw)
 
@@ -90,8 +110,9 @@ def decision_flows(p: Process, gw: str, **targets: tuple[str, dict]) -> None:
 def mid_term_replacement() -> Process:
     p = Process("mid_term_replacement", "驻村干部中途调整", "驻村干部中途调整审批",
                 lanes("unit_hr", "township", "county", "org_dept", "rrb"),
-                documentation="派出单位申请中途调整驻村第一书记或工作队员：规则校验 -> 乡镇同意 -> "
-                              "县同意 -> 第一书记报县委组织部、工作队员报县乡村振兴局审核备案 -> "
+                documentation="派出单位申请中途调整驻村第一书记或工作队员：规则校验 -> 乡镇审核 -> "
+                              "县驻村工作领导小组审核 -> 第一书记报县委组织部、"
+                              "工作队员报县乡村振兴局审核备案 -> "
                               "抛出 handover_requested 消息，由服务启动工作交接流程。")
     x, y = p.x, p.y
     p.add(Node("start", "start", "提交调整申请", "unit_hr", 0))
@@ -105,13 +126,14 @@ def mid_term_replacement() -> Process:
         "})\n"
         "old_cadre_id = cadre_id\n"
         "new_cadre_id = nominee_id\n"),
-        documentation="任期、调整原因、拟任人选资格（正式党员、党龄满1年、工作满2年、"
+        documentation="任期、调整原因、接任人选资格（正式党员、党龄满1年、工作满2年、"
                       "非临聘人员）；规则见 workflows/rules.py"))
     p.add(Node("gw_rules_ok", "xor", "符合规定？", "unit_hr", 2))
     p.add(Node("end_rejected_rules", "end", "不符合规定", "unit_hr", 3))
 
-    user_task(p, "township_consent", "乡镇党委政府同意", "township", 3, decisions=APPROVE_REJECT_RETURN,
-              scope="township:township_id", comment_required="reject,return", remind="township")
+    user_task(p, "township_consent", "乡镇党委政府审核", "township", 3, decisions=APPROVE_REJECT_RETURN,
+              scope="township:township_id", words=CONSENT_WORDS, comment_required="reject,return",
+              remind="township")
     p.add(Node("withdraw_requested", "boundary", "申请人撤回", "township", 3, attached_to="township_consent",
                interrupting=True, side="top", slot=1, message="withdraw"))
     p.add(Node("end_withdrawn", "end", "已撤回", "township", 3 + 100 / 180, "top",
@@ -119,30 +141,31 @@ def mid_term_replacement() -> Process:
     p.add(Node("gw_township_decision", "xor", "乡镇意见", "township", 4))
     p.add(Node("end_rejected_township", "end", "乡镇不同意", "township", 5))
 
-    user_task(p, "county_consent", "县驻村工作领导小组同意", "county", 5, decisions=APPROVE_REJECT_RETURN,
-              scope="county", comment_required="reject,return")
+    user_task(p, "county_consent", "县驻村工作领导小组审核", "county", 5, decisions=APPROVE_REJECT_RETURN,
+              scope="county", words=CONSENT_WORDS, comment_required="reject,return")
     p.add(Node("gw_county_decision", "xor", "县级意见", "county", 6))
-    p.add(Node("end_rejected_county", "end", "县级不同意", "county", 6, "bottom"))
+    p.add(Node("end_rejected_county", "end", "县驻村工作领导小组不同意", "county", 6, "bottom"))
     p.add(Node("gw_role", "xor", "调整岗位", "county", 7))
 
     user_task(p, "org_dept_filing", "县委组织部审核备案", "org_dept", 8, decisions=APPROVE_REJECT_RETURN,
-              scope="county", comment_required="reject,return")
+              scope="county", words=FILING_WORDS, comment_required="reject,return")
     p.add(Node("gw_org_dept_decision", "xor", "组织部意见", "org_dept", 9))
     p.add(Node("end_rejected_org_dept", "end", "组织部不予备案", "org_dept", 9, "bottom"))
     p.add(Node("end_approved", "end", "备案完成，启动交接", "org_dept", 10, message="handover_requested",
                payload=HANDOVER_PAYLOAD, label_pos="right"))
 
     user_task(p, "rrb_filing", "县乡村振兴局审核备案", "rrb", 8, decisions=APPROVE_REJECT_RETURN,
-              scope="county", comment_required="reject,return")
+              scope="county", words=FILING_WORDS, comment_required="reject,return")
     p.add(Node("gw_rrb_decision", "xor", "乡村振兴局意见", "rrb", 9))
     p.add(Node("end_rejected_rrb", "end", "乡村振兴局不予备案", "rrb", 9, "bottom"))
 
     p.add(Node("gw_return_merge", "xor", "退回修改", "unit_hr", 10))
     p.add(Node("revise_request", "user", "修改调整申请", "unit_hr", 11, role="unit_hr",
-               decisions="resubmit,withdraw", scope="unit:unit_id", form=[
+               decisions="resubmit,withdraw", decision_labels="resubmit:重新提交,withdraw:撤回申请",
+               scope="unit:unit_id", form=[
                    FormField("reason", "调整原因", "enum", False, REASON_OPTIONS),
                    FormField("justification", "调整理由", required=False),
-                   FormField("nominee_id", "拟任人选", required=False),
+                   FormField("nominee_id", "接任人选", required=False),
                    FormField("effective_date", "生效日期", "date", required=False),
                ]))
     deadline(p, "revise_request", "deadline_revision", "逾期未修改", "unit_hr", side="bottom")
@@ -204,28 +227,32 @@ def handover() -> Process:
     handover_timers = {"reminder": "deadline_handover", "escalation": "deadline_handover"}
     p.add(Node("start", "start", "收到交接请求", "township", 0))
     user_task(p, "confirm_arrival", "确认新任干部到岗", "township", 1, decisions="approve",
-              scope="township:township_id", reminder="deadline_arrival", escalation="deadline_arrival",
+              scope="township:township_id", words="approve:确认到岗", reminder="deadline_arrival",
+              escalation="deadline_arrival",
               form=[FormField("arrival_date", "到岗日期", "date")])
     p.add(Node("gw_list_merge", "xor", "编制清单", "cadre", 2))
     user_task(p, "prepare_handover_list", "原任干部编制交接清单", "cadre", 3, decisions="approve",
-              scope="cadre:old_cadre_id", remind="cadre", form=[
+              scope="cadre:old_cadre_id", words="approve:提交清单", remind="cadre", form=[
                   FormField("village_situation", "村情"), FormField("household_situation", "户况"),
                   FormField("policy_situation", "政策"), FormField("open_projects", "在建项目"),
                   FormField("funds", "资金"), FormField("archives", "档案")],
               **handover_timers)
-    user_task(p, "review_handover_list", "新任干部审阅交接清单", "cadre", 4, decisions="approve,return",
-              scope="cadre:new_cadre_id", comment_required="return", remind="cadre", **handover_timers)
+    user_task(p, "review_handover_list", "新任干部确认交接清单", "cadre", 4, decisions="approve,return",
+              scope="cadre:new_cadre_id", words="approve:确认清单,return:退回补充", comment_required="return",
+              remind="cadre", **handover_timers)
     p.add(Node("gw_review_decision", "xor", "清单是否清楚", "cadre", 5))
     p.add(Node("gw_sign_fork", "and", "双方签字", "cadre", 6))
-    user_task(p, "sign_old", "原任干部签字", "cadre", 7, decisions="approve", scope="cadre:old_cadre_id",
+    user_task(p, "sign_old", "原任干部签字确认", "cadre", 7, decisions="approve", scope="cadre:old_cadre_id",
+              words="approve:签字确认",
               remind="cadre", **handover_timers)
-    user_task(p, "sign_new", "新任干部签字", "cadre", 7, row=320, decisions="approve",
-              scope="cadre:new_cadre_id", remind="cadre", **handover_timers)
+    user_task(p, "sign_new", "新任干部签字确认", "cadre", 7, row=320, decisions="approve",
+              scope="cadre:new_cadre_id", words="approve:签字确认", remind="cadre", **handover_timers)
     p.add(Node("gw_sign_join", "and", "签字完成", "cadre", 8))
-    user_task(p, "witness_handover", "乡镇党委监交", "township", 9, decisions="approve",
-              scope="township:township_id", **handover_timers)
-    user_task(p, "transfer_party_relation", "转接党组织关系", "unit_hr", 10, decisions="approve",
-              scope="unit:unit_id", form=[FormField("party_transfer_date", "党组织关系转接日期", "date")],
+    user_task(p, "witness_handover", "乡镇党委政府监交确认", "township", 9, decisions="approve",
+              scope="township:township_id", words="approve:确认监交", **handover_timers)
+    user_task(p, "transfer_party_relation", "党组织关系转接确认", "unit_hr", 10, decisions="approve",
+              scope="unit:unit_id", words="approve:确认已转接",
+              form=[FormField("party_transfer_date", "党组织关系转接日期", "date")],
               **handover_timers)
     p.add(Node("release_old_cadre", "script", "原任干部撤离", "unit_hr", 11,
                script="old_cadre_released = True\n",
@@ -254,54 +281,58 @@ def handover() -> Process:
 
 # --------------------------------------------------------------------------------------------------
 def recall() -> Process:
-    p = Process("recall", "驻村干部召回", "驻村干部召回与问责",
+    p = Process("recall", "驻村干部召回与问责", "驻村干部召回与问责",
                 lanes("county", "org_dept", "rrb", "cadre", "unit_hr"),
                 lane_heights={"unit_hr": 300, "rrb": 290},
                 documentation="日常监督或考核发现不胜任不尽职 -> 组织部（第一书记）或乡村振兴局"
                               "（工作队员）核实 -> 本人说明（逾期视为放弃）-> 县驻村工作领导小组决定"
-                              "限期整改或召回 -> 整改复核，或问责记录、派出单位提名接替人选、审核备案 -> "
+                              "限期整改或召回 -> 整改复核，或问责记录、派出单位提名接任人选、审核备案 -> "
                               "抛出 handover_requested 消息。")
     x, y = p.x, p.y
-    p.add(Node("start", "start", "立案", "county", 0))
+    p.add(Node("start", "start", "启动召回程序", "county", 0))
     p.add(Node("gw_verify_role", "xor", "干部岗位", "county", 1))
     for dept, name, lane_name in (("org_dept", "县委组织部核实问题", "组织部"),
                                   ("rrb", "县乡村振兴局核实问题", "乡村振兴局")):
         user_task(p, f"verify_finding_{dept}", name, dept, 2, decisions="approve,reject", scope="county",
-                  comment_required="reject")
+                  words="approve:属实,reject:不属实", comment_required="reject")
         p.add(Node(f"gw_verify_{dept}_decision", "xor", "问题是否属实", dept, 3))
         p.add(Node(f"end_rejected_unfounded_{dept}", "end", f"{lane_name}核实不属实", dept, 3, "top",
                            label_pos="left"))
-    user_task(p, "cadre_statement", "本人陈述说明", "cadre", 4, decisions="approve", scope="cadre:cadre_id",
+    user_task(p, "cadre_statement", "本人陈述", "cadre", 4, decisions="approve", scope="cadre:cadre_id",
+              words="approve:提交陈述",
               reminder=None, escalation=None, form=[FormField("statement", "陈述说明")])
     deadline(p, "cadre_statement", "deadline_statement", "逾期未说明", "county")
     user_task(p, "county_decision", "县驻村工作领导小组决定", "county", 5, decisions="rectify,recall",
-              scope="county", comment_required="rectify,recall")
+              scope="county", words="rectify:限期整改,recall:召回", comment_required="rectify,recall")
     p.add(Node("gw_county_decision", "xor", "处理决定", "county", 6))
     user_task(p, "rectification", "派出单位限期整改", "unit_hr", 7, decisions="approve", scope="unit:unit_id",
+              words="approve:提交整改情况",
               reminder=None, escalation=None, form=[FormField("rectification_report", "整改报告")])
     deadline(p, "rectification", "deadline_rectification", "整改期满", "county")
     p.add(Node("gw_recheck_role", "xor", "复核部门", "unit_hr", 8))
     for dept, name in (("org_dept", "县委组织部复核整改"), ("rrb", "县乡村振兴局复核整改")):
         user_task(p, f"recheck_rectification_{dept}", name, dept, 9, decisions="approve,reject",
-                  scope="county", comment_required="reject")
+                  scope="county", words="approve:整改到位,reject:整改不到位", comment_required="reject")
         p.add(Node(f"gw_recheck_{dept}_decision", "xor", "整改是否到位", dept, 10))
         p.add(Node(f"end_rectified_{dept}", "end", "整改到位，结案", dept, 10, "bottom"))
     p.add(Node("gw_accountability_merge", "xor", "召回", "county", 11))
     user_task(p, "record_accountability", "召回并记录问责", "county", 12, decisions="approve", scope="county",
+              words="approve:确认召回",
               form=[FormField("accountability_measures", "问责措施")])
     p.add(Node("gw_nomination_merge", "xor", "提名", "unit_hr", 13))
-    user_task(p, "nominate_replacement", "派出单位提名接替人选", "unit_hr", 14, decisions="approve",
-              scope="unit:unit_id", escalation="deadline_nomination", remind="unit_hr", form=[
-                  FormField("nominee_id", "接替人选"), FormField("effective_date", "到任日期", "date")])
-    p.add(Node("check_replacement", "script", "校验接替人选资格", "unit_hr", 15, script=(
+    user_task(p, "nominate_replacement", "派出单位提名接任人选", "unit_hr", 14, decisions="approve",
+              scope="unit:unit_id", words="approve:提交提名", escalation="deadline_nomination",
+              remind="unit_hr", form=[
+                  FormField("nominee_id", "接任人选"), FormField("effective_date", "到任日期", "date")])
+    p.add(Node("check_replacement", "script", "校验接任人选资格", "unit_hr", 15, script=(
         "rule_violations = check_nominee(nominee_facts, role, effective_date)\n"
         "old_cadre_id = cadre_id\n"
         "new_cadre_id = nominee_id\n")))
     p.add(Node("gw_replacement_ok", "xor", "人选合格？", "unit_hr", 16))
     p.add(Node("gw_filing_role", "xor", "备案部门", "unit_hr", 17))
-    for dept, name in (("org_dept", "县委组织部审核备案接替人选"), ("rrb", "县乡村振兴局审核备案接替人选")):
+    for dept, name in (("org_dept", "县委组织部审核备案接任人选"), ("rrb", "县乡村振兴局审核备案接任人选")):
         user_task(p, f"replacement_filing_{dept}", name, dept, 18, decisions="approve,return", scope="county",
-                  comment_required="return")
+                  words="approve:予以备案,return:退回重新提名", comment_required="return")
         p.add(Node(f"gw_replacement_filing_{dept}_decision", "xor", "备案意见", dept, 19))
     p.add(Node("end_recalled", "end", "召回完成，启动交接", "org_dept", 20, message="handover_requested",
                payload=HANDOVER_PAYLOAD, label_pos="right"))
@@ -382,7 +413,7 @@ def dispatch() -> Process:
                 lanes("unit_hr", "township", "county", "org_dept", "rrb"),
                 documentation="派出单位（第一书记、本单位工作队员）或乡镇（自行补齐的工作队员）提名 -> "
                               "规则校验（村类别与岗位、县级选派、正式党员、党龄自转正满1年、工作满2年、"
-                              "非临聘、任期不少于2年）-> 乡镇同意（乡镇提名时跳过）-> 县驻村工作领导小组同意 "
+                              "非临聘、任期不少于2年）-> 乡镇审核（乡镇提名时跳过）-> 县驻村工作领导小组审核 "
                               "-> 第一书记报县委组织部、工作队员报县乡村振兴局备案 -> 抛出 posting_approved "
                               "消息：服务建立任职，期满轮换则启动工作交接。")
     x = p.x
@@ -404,21 +435,23 @@ def dispatch() -> Process:
     p.add(Node("end_rejected_rules", "end", "不符合选派条件", "unit_hr", 2, "bottom"))
     p.add(Node("gw_nominator", "xor", "提名方", "unit_hr", 3))
 
-    user_task(p, "township_consent", "乡镇党委政府同意", "township", 4, decisions="approve,reject",
-              scope="township:township_id", comment_required="reject", remind="township")
+    user_task(p, "township_consent", "乡镇党委政府审核", "township", 4, decisions="approve,reject",
+              scope="township:township_id", words=only(CONSENT_WORDS, "approve,reject"),
+              comment_required="reject",
+              remind="township")
     p.add(Node("gw_township_decision", "xor", "乡镇意见", "township", 5))
     p.add(Node("end_rejected_township", "end", "乡镇不同意", "township", 6))
 
-    user_task(p, "county_consent", "县驻村工作领导小组同意", "county", 6, decisions="approve,reject",
-              scope="county", comment_required="reject")
+    user_task(p, "county_consent", "县驻村工作领导小组审核", "county", 6, decisions="approve,reject",
+              scope="county", words=only(CONSENT_WORDS, "approve,reject"), comment_required="reject")
     p.add(Node("gw_county_decision", "xor", "县级意见", "county", 7))
-    p.add(Node("end_rejected_county", "end", "县级不同意", "county", 7, "bottom"))
+    p.add(Node("end_rejected_county", "end", "县驻村工作领导小组不同意", "county", 7, "bottom"))
     p.add(Node("gw_role", "xor", "选派岗位", "county", 8))
 
     for dept, name, col_name in (("org_dept", "县委组织部审核备案", "组织部"),
                                  ("rrb", "县乡村振兴局审核备案", "乡村振兴局")):
         user_task(p, f"{dept}_filing", name, dept, 9, decisions="approve,reject", scope="county",
-                  comment_required="reject")
+                  words=only(FILING_WORDS, "approve,reject"), comment_required="reject")
         p.add(Node(f"gw_{dept}_decision", "xor", f"{col_name}意见", dept, 10))
         p.add(Node(f"end_rejected_{dept}", "end", f"{col_name}不予备案", dept, 10, "bottom"))
     p.add(Node("end_approved", "end", "备案完成，建立任职", "org_dept", 11, message="posting_approved",
@@ -498,7 +531,7 @@ def unit_duties() -> Process:
 
     for half, col, name in (("first_half", 4, "上半年"), ("second_half", 11, "下半年")):
         user_task(p, f"report_{half}", f"报送{name}帮扶责任落实情况", "unit_hr", col, decisions="approve",
-                  scope="unit:unit_id", remind="unit_hr", form=list(DUTY_REPORT_FORM))
+                  scope="unit:unit_id", words="approve:提交", remind="unit_hr", form=list(DUTY_REPORT_FORM))
         earlier = ", first_half_report" if half == "second_half" else ""
         p.add(Node(f"check_{half}", "script", f"核对{name}责任落实", "unit_hr", col + 1, script=(
             _report_dict(f"{half}_report")
@@ -507,8 +540,9 @@ def unit_duties() -> Process:
             documentation="半年指标每期核对；全年指标（主要领导到村调研、工作经费、意外伤害保险）"
                           "在下半年按全年合计核对"))
         p.add(Node(f"gw_{half}_ok", "xor", f"{name}是否达标", "unit_hr", col + 2))
-        user_task(p, f"rectify_{half}", f"督促整改（{name}）", "org_dept", col + 3,
-                  decisions="approve,return", scope="county", comment_required="return")
+        user_task(p, f"rectify_{half}", f"县委组织部督促整改（{name}）", "org_dept", col + 3,
+                  decisions="approve,return", scope="county", words="approve:整改完成,return:退回重报",
+                  comment_required="return")
         p.add(Node(f"gw_{half}_rectified", "xor", "整改情况", "org_dept", col + 4))
     p.add(Node("gw_first_half_done", "xor", "上半年结束", "unit_hr", 9))
     p.add(Node("gw_year_join", "and", "全年期满且上半年已结", "unit_hr", 10))

@@ -115,6 +115,8 @@ class HumanTask:
     ready_at: datetime
     due_at: datetime | None
     lane: str | None = None
+    # The step's own word for a decision (BPMN property decision_labels); others: the general word.
+    decision_labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,7 @@ class Instance:
             else [d for d in _csv(ext.get("decisions")) if d in DEFAULT_COMMENT_REQUIRED],
             form_fields=[dict(f) for f in ext.get("formFields", [])],
             ready_at=datetime.fromtimestamp(task.last_state_change, UTC), due_at=due, lane=spec.lane,
+            decision_labels=dict(ext.get("decisionLabels") or {}),
         )
 
     def _timers_of(self, task: Any) -> list[Any]:

@@ -43,6 +43,7 @@ from .timers import (
 MAX_FILE_BYTES = 2 * 1024 * 1024
 ROLES = ("unit_hr", "township", "county", "org_dept", "rrb", "cadre")
 DECISIONS = ("approve", "reject", "return", "resubmit", "withdraw", "recall", "rectify")
+MAX_DECISION_LABEL = 12
 DEFAULT_COMMENT_REQUIRED = ("reject", "return", "recall", "rectify")
 SCOPE_KINDS = ("unit", "township", "county", "cadre")
 TIMER_KINDS = ("reminder", "escalation", "deadline")
@@ -159,7 +160,20 @@ class CadreflowUserTaskParser(UserTaskParser):
         ext["candidateGroups"] = self.node.get(f"{_C}candidateGroups")
         ext["assignee"] = self.node.get(f"{_C}assignee")
         ext["formFields"] = parse_form_fields(self.node)
+        ext["decisionLabels"] = parse_decision_labels(ext.get("decision_labels"))
         return ext
+
+
+def parse_decision_labels(text: str | None) -> dict[str, str]:
+    """The step's own word for each decision, from ``approve:予以备案,reject:不予备案``; a decision
+    left out keeps the general word (the service's labels). Malformed entries are skipped here
+    and refused by validate_document."""
+    out: dict[str, str] = {}
+    for item in (text or "").split(","):
+        code, sep, word = item.partition(":")
+        if sep and code.strip() and word.strip():
+            out[code.strip()] = word.strip()
+    return out
 
 
 def parse_form_fields(node: etree._Element) -> list[dict[str, Any]]:
@@ -285,6 +299,15 @@ def _validate_user_task(node: etree._Element, fail: Any) -> None:
     unknown = [d for d in decisions if d not in DECISIONS]
     if unknown:
         fail(f"未知的决定 {unknown}", node_id)
+    for item in (props.get("decision_labels") or "").split(","):
+        code, sep, word = item.partition(":")
+        if not item.strip():
+            continue
+        if not sep or not word.strip() or len(word.strip()) > MAX_DECISION_LABEL:
+            fail(f"decision_labels 的条目 {item.strip()!r} 须为 决定:名称（名称 1–{MAX_DECISION_LABEL} 字）",
+                 node_id)
+        if code.strip() not in decisions:
+            fail(f"decision_labels 中的决定 {code.strip()!r} 不在本任务的 decisions 中", node_id)
     for d in (props.get("comment_required") or "").split(","):
         if d.strip() and d.strip() not in DECISIONS:
             fail(f"comment_required 中未知的决定 {d.strip()!r}", node_id)

@@ -13,7 +13,7 @@ from typing import Any
 
 ROLES = ("first_secretary", "team_member")
 REASONS = {
-    "health": "身体健康", "post_change": "岗位调整", "family_hardship": "家庭特殊困难", "other": "其他",
+    "health": "身体健康原因", "post_change": "岗位调整", "family_hardship": "家庭特殊困难", "other": "其他",
 }
 FORMAL_PARTY = "formal"
 TEMPORARY = "temporary"
@@ -139,7 +139,8 @@ def nominee_eligibility(facts: Mapping[str, Any] | None, role: str | None, on_da
 
 def reason_violations(reason: Any, justification: Any) -> list[Violation]:
     if reason not in REASONS:
-        return [violation("invalid_reason", "reason", "调整原因须为：身体健康、岗位调整、家庭特殊困难或其他")]
+        return [violation("invalid_reason", "reason",
+                          "调整原因须为：身体健康原因、岗位调整、家庭特殊困难或其他")]
     if reason == "other" and not str(justification or "").strip():
         return [violation("justification_required", "justification", "原因为“其他”时须填写具体理由")]
     return []
@@ -274,7 +275,7 @@ def check_adjustment(data: Mapping[str, Any]) -> list[Violation]:
     out += term_violations(data.get("term_start"), data.get("effective_date"), data.get("reason"),
                            data.get("planned_end"))
     if data.get("nominee_id") and data.get("nominee_id") == data.get("cadre_id"):
-        out.append(violation("nominee_same_as_cadre", "nominee_id", "拟任人选不能是被调整干部本人"))
+        out.append(violation("nominee_same_as_cadre", "nominee_id", "接任人选不能是被调整干部本人"))
     if not data.get("nominee_id"):
         out.append(violation("nominee_required", "nominee_id", "须提名接任人选"))
     out += check_nominee(data.get("nominee_facts"), role, data.get("effective_date"))

@@ -14,9 +14,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from service.config import get_settings
-from service.core.labels import DECISION_NAMES, EVENT_KIND_NAMES, PROCESS_NAMES, ROLE_NAMES
+from service.core.labels import EVENT_KIND_NAMES, PROCESS_NAMES, ROLE_NAMES, decision_word
 from service.persistence.db import db
 from service.persistence.models import Cadre, HistoryEvent, HumanTask, ProcessInstance, User, Village
+from service.queries.decision_words import step_words
 
 # (key, Chinese header); the order is the column order of both formats.
 LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -50,8 +51,11 @@ def _rows(events: Sequence[HistoryEvent], tz: Any) -> Iterator[dict[str, Any]]:
     users = dict(db.session.execute(sa.select(User.login, User.display_name).where(
         User.login.in_({e.actor_login for e in events if e.actor_login}))).all())
     tasks = _names(HumanTask, {e.task_id for e in events if e.task_id})
+    words = step_words((instances[e.instance_id].definition_id, e.task_spec_id) for e in events
+                       if e.decision and e.task_spec_id and e.instance_id in instances)
     for e in events:
         inst = instances.get(e.instance_id)
+        step_key = (inst.definition_id if inst else 0, e.task_spec_id or "")
         cadre = cadres.get(inst.cadre_id or "", inst.cadre_id) if inst else None
         if inst is not None and inst.process_key == "handover" and inst.new_cadre_id:
             cadre = f"{cadre} → {cadres.get(inst.new_cadre_id, inst.new_cadre_id)}"
@@ -65,7 +69,7 @@ def _rows(events: Sequence[HistoryEvent], tz: Any) -> Iterator[dict[str, Any]]:
             "actor": f"{actor}（{e.actor_login}）" if actor else ("系统" if e.actor_login == "system"
                                                                  else e.actor_login),
             "role": ROLE_NAMES.get(e.actor_role or "", e.actor_role),
-            "decision": DECISION_NAMES.get(e.decision or "", e.decision),
+            "decision": decision_word(e.decision, words.get(step_key)),
             "comment": e.comment, "time": e.at.astimezone(tz), "seq": e.seq,
         }
 

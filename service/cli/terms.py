@@ -16,7 +16,7 @@ def terms() -> None:
 
 
 @terms.command("remind", help="对计划届满日在提醒期内（CADREFLOW_TERM_END_NOTICE_DAYS，默认 60 天）"
-                              "且尚未提醒的在岗干部，通知派出单位人事、乡镇和县驻村工作领导小组（每个任期只提醒一次）。")
+                              "且尚未提醒的在岗干部，通知派出单位（人事部门）、乡镇和县驻村工作领导小组（每个任期只提醒一次）。")
 def remind_command() -> None:
     with app_context():
         sent = remind_term_ends(now())

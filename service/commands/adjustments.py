@@ -11,11 +11,10 @@ import sqlalchemy as sa
 from service.commands.actor import require_grant
 from service.commands.core import start_latest
 from service.commands.uow import unit_of_work
-from service.commands.violations import refuse
+from service.commands.violations import refuse, unknown
 from service.config import get_settings
 from service.core.bounds import check_effective_date
 from service.core.clock import now
-from service.core.errors import ValidationFailed
 from service.core.principal import Principal
 from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
@@ -29,8 +28,7 @@ PROCESS_KEY = "mid_term_replacement"
 def _cadre(cadre_id: str, field: str) -> Cadre:
     cadre = db.session.get(Cadre, cadre_id)
     if cadre is None:
-        raise ValidationFailed(f"干部 {cadre_id} 不存在。",
-                               errors={field: [f"unknown_cadre: 干部 {cadre_id} 不存在"]})
+        raise unknown(field, "unknown_cadre", f"干部 {cadre_id} 不存在")
     return cadre
 
 
@@ -57,17 +55,17 @@ def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str | No
     The nominee is the dispatch unit's own staff, or, for a team member, the township's own
     cadre (驻村工作队员由乡镇补齐)."""
     if nominee is None:
-        return [violation("unknown_nominee", "nominee_id", f"拟任人选 {nominee_id} 不存在")]
+        return [violation("unknown_nominee", "nominee_id", f"接任人选 {nominee_id} 不存在")]
     out = []
     # Cadre.postings is loaded with the cadre (selectin): no query of its own
     if nominee.id != cadre_id and nominee.active_postings:
-        out.append(violation("nominee_already_posted", "nominee_id", "拟任人选已在其他村任职"))
+        out.append(violation("nominee_already_posted", "nominee_id", "接任人选已在其他村任职"))
     township_supplied = role == "team_member" and township_id is not None and nominee.unit_id == township_id
     if nominee.unit_id != unit_id and not township_supplied:
         # 不得层层下派: the dispatch unit sends its own staff, not another unit's.
         out.append(violation("nominee_other_unit", "nominee_id",
-                             "拟任人选须为本派出单位人员（驻村工作队员也可由所在乡镇补齐）"
-                             if role == "team_member" else "拟任人选须为本派出单位人员"))
+                             "接任人选须为本派出单位人员（驻村工作队员也可由所在乡镇补齐）"
+                             if role == "team_member" else "接任人选须为本派出单位人员"))
     return out
 
 
@@ -84,8 +82,7 @@ def submit_adjustment(actor: Principal, payload: dict[str, Any],
         grant = require_grant(actor, "unit_hr", cadre.unit_id, "为其他派出单位的干部提出调整")
         village = db.session.get(Village, payload["village_id"])
         if village is None:
-            raise ValidationFailed("村不存在。", errors={
-                "village_id": [f"unknown_village: 村 {payload['village_id']} 不存在"]})
+            raise unknown("village_id", "unknown_village", f"村 {payload['village_id']} 不存在")
         role = payload["role"]
         violations: list[Violation] = []
         posting = max((p for p in cadre.active_postings if p.village_id == village.id and p.role == role),

@@ -175,7 +175,7 @@ def demo_users(cadres: list[DemoCadre]) -> list[tuple[str, str, str, str]]:
         ("tw_qingshan", "青山镇党委 黄磊", "township", "tw-qingshan"),
         ("tw_baishui", "白水乡党委 徐丽", "township", "tw-baishui"),
         ("tw_hongqi", "红旗镇党委 马超", "township", "tw-hongqi"),
-        ("county", "县驻村办 林涛", "county", COUNTY_ID),
+        ("county", "县驻村工作领导小组 林涛", "county", COUNTY_ID),
         ("orgdept", "县委组织部 郭静", "org_dept", COUNTY_ID),
         ("rrb", "县乡村振兴局 宋杰", "rrb", COUNTY_ID),
         ("auditor", "审计监督 韩梅", "auditor", COUNTY_ID),

@@ -15,12 +15,13 @@ import sqlalchemy as sa
 
 from service.commands.actor import first_grant
 from service.commands.uow import unit_of_work
+from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import Forbidden, ValidationFailed
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import DispatchRound, Village, VillageCategory
-from workflows.rules import ROLES, minimum_term_end
+from workflows.rules import ROLES, minimum_term_end, violation
 
 ROUND_ROLES = ("county", "org_dept")
 
@@ -31,8 +32,8 @@ def _villages(payload: dict[str, Any]) -> list[str]:
         known = set(db.session.execute(sa.select(Village.id).where(Village.id.in_(ids))).scalars())
         unknown = [v for v in ids if v not in known]
         if unknown:
-            raise ValidationFailed("村不存在。", errors={
-                "village_ids": [f"unknown_village: 村 {v} 不存在" for v in unknown]})
+            refuse([violation("unknown_village", "village_ids", f"村 {v} 不存在") for v in unknown],
+                   "村不存在。")
         return list(dict.fromkeys(ids))
     stmt = sa.select(Village.id).order_by(Village.id)
     if payload.get("township_id"):
@@ -42,8 +43,8 @@ def _villages(payload: dict[str, Any]) -> list[str]:
             VillageCategory.category.in_(payload["categories"]))))
     found = list(db.session.execute(stmt).scalars())
     if not found:
-        raise ValidationFailed("没有符合条件的村。", errors={
-            "village_ids": ["no_villages: 请列出村，或给出能选中村的乡镇、类别"]})
+        refuse([violation("no_villages", "village_ids", "请列出村，或给出能选中村的乡镇、类别")],
+               "没有符合条件的村。")
     return found
 
 

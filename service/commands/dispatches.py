@@ -20,7 +20,7 @@ from service.commands.adjustments import active_posting
 from service.commands.core import start_latest
 from service.commands.placement import posting_conflicts
 from service.commands.uow import unit_of_work
-from service.commands.violations import refuse
+from service.commands.violations import refuse, unknown
 from service.config import get_settings
 from service.core.clock import now
 from service.core.errors import ValidationFailed
@@ -42,7 +42,7 @@ def _found(model: type, key: str | None, field: str, what: str) -> Any:
     row = db.session.get(model, key) if key else None
     if row is None:
         code = "unknown_" + field.removesuffix("_id")
-        raise ValidationFailed(f"{what} {key} 不存在。", errors={field: [f"{code}: {what} {key} 不存在"]})
+        raise unknown(field, code, f"{what} {key} 不存在")
     return row
 
 
@@ -57,13 +57,12 @@ def _round(payload: dict[str, Any], village: Village, role: str) -> DispatchRoun
     if not round_id:
         return None
     found: DispatchRound = _found(DispatchRound, round_id, "round_id", "选派批次")
-    errors: dict[str, list[str]] = {}
+    violations: list[Violation] = []
     if village.id not in found.village_ids:
-        errors["village_id"] = [f"village_not_in_round: {village.name}不在该选派批次内"]
+        violations.append(violation("village_not_in_round", "village_id", f"{village.name}不在该选派批次内"))
     if role not in found.roles:
-        errors["role"] = ["role_not_in_round: 该选派批次不选派此岗位"]
-    if errors:
-        raise ValidationFailed("提名不属于该选派批次。", errors=errors)
+        violations.append(violation("role_not_in_round", "role", "该选派批次不选派此岗位"))
+    refuse(violations, "提名不属于该选派批次。")
     return found
 
 
@@ -157,7 +156,7 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
         if data["predecessor_cadre_id"] and data["unit_id"] is None:
             violations.append(violation(
                 "rotation_without_dispatch_unit", "cadre_id",
-                "期满轮换的交接须由派出单位人事转接党组织关系：接任或期满干部须有一方来自派出单位"))
+                "期满轮换的交接须由派出单位（人事部门）转接党组织关系：接任或期满干部须有一方来自派出单位"))
         refuse(violations + placement_check(data), detail="选派不符合驻村工作规定。")
         prefix = round_business_prefix(found_round.id) if found_round else f"{PROCESS_KEY}:"
         local_day = at.astimezone(get_settings().tz).date().isoformat()

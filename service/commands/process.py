@@ -38,7 +38,7 @@ SCOPE_FIELD = {"unit": "unit_id", "township": "township_id", "cadre": "cadre_id"
 # Where the processes with a command of their own start (the answer of the generic start).
 DEDICATED = {
     ADJUSTMENT_KEY: "中途调整申请须通过 POST /api/v1/adjustments 提出：由系统核对干部的任职、"
-                    "申请是否重复及拟任人选资格，并从登记信息生成流程数据。",
+                    "申请是否重复及接任人选资格，并从登记信息生成流程数据。",
     RECALL_KEY: "召回案件须通过 POST /api/v1/recalls 启动：由系统核对干部的任职及是否已有召回案件，"
                 "并从登记信息生成流程数据。",
     HANDOVER_KEY: "工作交接在中途调整或召回审批通过后由系统自动启动，不能直接发起。",

@@ -19,8 +19,9 @@ from typing import Any
 from service.commands.notify import add_notification
 from service.commands.outbox import Reported
 from service.config import get_settings
-from service.core.labels import DECISION_NAMES, PROCESS_NAMES, ROLE_NAMES
+from service.core.labels import ROLE_NAMES, case_words
 from service.persistence.models import HumanTask
+from service.queries.decision_words import step_decision_word
 from service.queries.holders import holder_words, task_holders
 
 # The case's end, as its submitter reads it (withdrawn: only when someone else withdrew it).
@@ -34,14 +35,18 @@ def notify_case_steps(reported: Reported) -> None:
     submitter = reported.row.submitter or (data.get("submitter") if isinstance(data.get("submitter"), str)
                                            else None)
     comment = str(reported.comment or data.get("comment") or "").strip()
+    step = _step_words(reported)
     told: set[str] = {actor}
     if submitter and submitter != actor:
         if reported.decision == "return":
-            text = f"【退回修改】{case}被退回" + (f"：{comment}" if comment else "") + "。请修改后重新提交。"
+            text = (f"【退回修改】{case}{step}" + (f"，理由：{comment}" if comment else "")
+                    + "。请修改后重新提交。")
             _tell([submitter], "returned", text, reported)
             told.add(submitter)
         elif reported.ended_as in ENDINGS:
-            text = f"【{ENDINGS[reported.ended_as]}】{case}" + (f"：{comment}" if comment else "") + "。"
+            why = "理由" if reported.decision in ("reject", "return") else "意见"
+            text = f"【{ENDINGS[reported.ended_as]}】{case}{step}"
+            text += (f"，{why}：{comment}" if comment else "") + "。"
             _tell([submitter], reported.ended_as, text, reported)
             told.add(submitter)
     if reported.ended_as in ENDINGS:
@@ -79,17 +84,26 @@ def _progress(reported: Reported, case: str) -> str | None:
         return None
     role = ROLE_NAMES.get(reported.grant.role, reported.grant.role) if reported.grant else ""
     who = f"{reported.actor.display_name}（{role}）" if role else reported.actor.display_name
-    word = DECISION_NAMES.get(reported.decision or "", reported.decision or "办理")
+    word = (step_decision_word(reported.row.definition_id, done.spec_id, reported.decision)
+            if reported.decision else "办理")
     next_steps = "；".join(f"{holder_words(t)}办理「{t.name}」" for t in reported.opened_tasks)
     return f"【办理进展】{case}：「{done.name}」已由{who}办理（{word}），现由{next_steps}。"
+
+
+def _step_words(reported: Reported) -> str:
+    """「step」：decision, in the step's own words (empty when no task was completed)."""
+    task = reported.completed_task
+    if task is None or not reported.decision:
+        return ""
+    word = step_decision_word(reported.row.definition_id, task.spec_id, reported.decision)
+    return f"「{task.name}」：{word}"
 
 
 def _case_words(process_key: str, data: dict[str, Any]) -> str:
     where = [str(data[k]) for k in ("village_name", "cadre_name") if data.get(k)]
     if not data.get("cadre_name") and data.get("old_cadre_name"):
         where.append(str(data["old_cadre_name"]))
-    name = PROCESS_NAMES.get(process_key, process_key)
-    return f"「{name}」" + (f"（{'·'.join(where)}）" if where else "")
+    return case_words(process_key, *where)
 
 
 def _tell(logins: list[str], kind: str, text: str, reported: Reported, task_id: str | None = None) -> None:

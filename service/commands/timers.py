@@ -12,7 +12,8 @@ from service.commands.actor import SYSTEM, first_grant
 from service.commands.core import EventInfo, record, save
 from service.commands.notify import add_notification
 from service.commands.uow import unit_of_work
-from service.core.labels import ROLE_NAMES, TIMER_NOTICE_NAMES
+from service.config import get_settings
+from service.core.labels import ROLE_NAMES, TIMER_NOTICE_NAMES, case_words
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.loading import load
@@ -23,6 +24,7 @@ from service.persistence.models import (
     ProcessInstance,
 )
 from service.queries.holders import role_holders
+from service.queries.views import summaries
 from workflows.clock import require_aware
 from workflows.engine import FiredTimer
 from workflows.serialization import state_hash
@@ -50,6 +52,21 @@ def _recipients(notify: str, task: HumanTask | None, instance: ProcessInstance) 
     return role_holders(notify, scope) if scope is not None else []
 
 
+def _timer_words(row: ProcessInstance, timer: FiredTimer, task: HumanTask | None) -> str:
+    """The case by its Chinese name, the step and, for a reminder, the deadline in Beijing time."""
+    summary = summaries([row])[row.id]
+    case = case_words(row.process_key, summary["village_name"], summary["cadre_name"])
+    if task is None:
+        return f"{case}：到期自动处理"
+    if timer.kind == "deadline":
+        return f"{case}：「{task.name}」已逾期，到期自动处理"
+    who = ROLE_NAMES.get(task.role, task.role)
+    due = ""
+    if task.due_at is not None:
+        due = f"，办理期限 {task.due_at.astimezone(get_settings().tz):%Y-%m-%d %H:%M}（北京时间）"
+    return f"{case}：「{task.name}」待{who}办理{due}"
+
+
 def _notify(row: ProcessInstance, timer: FiredTimer, tasks: dict[str, HumanTask], at: datetime) -> list[str]:
     label = TIMER_NOTICE_NAMES.get(timer.kind or "")
     if label is None:
@@ -58,10 +75,7 @@ def _notify(row: ProcessInstance, timer: FiredTimer, tasks: dict[str, HumanTask]
     notify = timer.notify or (task.role if task else None)
     if notify is None:
         return []
-    what = f"「{task.name}」" if task else ""
-    due = f"，期限 {task.due_at.astimezone(UTC).isoformat()}" if task and task.due_at else ""
-    who = ROLE_NAMES.get(task.role, task.role) if task else ""
-    message = f"【{label}】{row.process_key} 流程{what}待{who}办理{due}。"
+    message = f"【{label}】{_timer_words(row, timer, task)}。"
     logins = _recipients(notify, task, row)
     for login in logins:
         add_notification(login, kind=timer.kind or "reminder", message=message, at=at,

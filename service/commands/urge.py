@@ -82,7 +82,7 @@ def urge_task(actor: Principal, task_id: str, message: str | None = None) -> Urg
             raise task_not_found(task_id)  # as if it did not exist: a 403 would say that it does
         grant = _urging_grant(actor, row)
         if grant is None:
-            raise Forbidden("只有申请人、县驻村办或本案的备案部门可以催办。")
+            raise Forbidden("只有申请人、县驻村工作领导小组或本案的备案部门可以催办。")
         if task.status != "open" or row.status != "running":
             raise Conflict("任务已办结或流程已结束，无需催办。", slug="task-closed")
         start, end = _day_bounds(at)

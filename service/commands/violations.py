@@ -1,4 +1,5 @@
-"""Domain-rule refusals as 422 problem+json naming the request field and the rule."""
+"""Domain-rule refusals as 422 problem+json naming the request field and the rule (the Chinese
+message in `errors`, the rule's code in `violations`)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,13 @@ def refuse(violations: Iterable[Violation], detail: str = "申请不符合驻村
     errors: dict[str, list[str]] = {}
     for v in items:
         field = prefix + REQUEST_FIELD.get(v["field"], v["field"])
-        errors.setdefault(field, []).append(f"{v['rule']}: {v['message']}")
+        # People read the message; the rule's code stays in `violations` for programs.
+        errors.setdefault(field, []).append(v["message"])
     named = [{**v, "field": prefix + REQUEST_FIELD.get(v["field"], v["field"])} for v in items]
     raise ValidationFailed(detail, errors=errors, slug="rule-violation", extra={"violations": named})
+
+
+def unknown(field: str, code: str, message: str) -> ValidationFailed:
+    """A request naming something that does not exist, as a refusal with its rule code."""
+    return ValidationFailed(f"{message}。", errors={field: [message]}, slug="rule-violation",
+                            extra={"violations": [{"rule": code, "field": field, "message": message}]})

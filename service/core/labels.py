@@ -7,7 +7,7 @@ notifications all read them from here.
 from workflows.rules import WORK_TEAM_CATEGORIES
 
 ROLE_NAMES = {
-    "unit_hr": "派出单位人事",
+    "unit_hr": "派出单位（人事部门）",
     "township": "乡镇党委政府",
     "county": "县驻村工作领导小组",
     "org_dept": "县委组织部",
@@ -44,29 +44,47 @@ ROSTER_SOURCE_NAMES = {"api": "接口", "page": "页面", "import": "Excel 导�
 
 PROCESS_NAMES = {
     "mid_term_replacement": "驻村干部中途调整",
-    "handover": "工作交接",
-    "recall": "召回",
+    "handover": "驻村干部工作交接",
+    "recall": "驻村干部召回与问责",
     "unit_duties": "派出单位帮扶责任落实",
     "dispatch": "驻村干部选派",
 }
+# Where a recall's finding came from (the API's `source`).
+RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
 STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
                 "terminated": "已终止", "error": "出错"}
+# The general word of a decision; a step gives its own in the BPMN (user-task property
+# decision_labels, e.g. 予以备案 for "approve" on a filing step). Read both through decision_word.
 DECISION_NAMES = {
     "approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
     "withdraw": "撤回", "recall": "召回", "rectify": "限期整改",
 }
+
+
+def decision_word(decision: str | None, step_words: dict[str, str] | None = None) -> str | None:
+    """What people read for `decision` taken on a step whose own words are `step_words`."""
+    if not decision:
+        return None
+    return (step_words or {}).get(decision) or DECISION_NAMES.get(decision, decision)
+def case_words(process_key: str, *names: str | None) -> str:
+    """A case as notifications name it: 「驻村干部中途调整」（上庄村·张伟）."""
+    shown = [n for n in names if n]
+    name = PROCESS_NAMES.get(process_key, process_key)
+    return f"「{name}」" + (f"（{'·'.join(shown)}）" if shown else "")
+
+
 # History event kinds (service/persistence/history/commands.py COMMAND_KIND_BY_EVENT).
 EVENT_KIND_NAMES = {
     "start": "发起",
     "complete": "办理",
     "withdraw": "撤回",
-    "timer": "定时器触发",
+    "timer": "到期自动处理",
     "recompute_deadlines": "重算期限",
     "claim": "认领",
     "unclaim": "释放认领",
     "transfer": "转办",
     "urge": "催办",
-    "timer_failed": "定时器触发失败",
+    "timer_failed": "到期自动处理失败",
     "resume": "恢复运行",
     "limit_exceeded": "超出运行限制",
     "terminate": "终止",

@@ -15,6 +15,8 @@ from service.persistence.models import HumanTask, ProcessDefinition, ProcessInst
 from service.persistence.runtime import definition_of
 from service.queries.access import can_see_task, inbox_clause, may_act
 from service.queries.instances import business_data
+from service.queries.task_sections import task_sections
+from service.queries.timeline import instance_history
 from service.queries.views import task_items
 from workflows.parsing import DEFAULT_COMMENT_REQUIRED
 
@@ -69,8 +71,11 @@ def task_contract(task: HumanTask, row: ProcessInstance) -> tuple[list[dict[str,
 
 def task_detail(task: HumanTask, row: ProcessInstance, acts: bool) -> dict[str, Any]:
     """The task item with its form fields, the decisions needing a comment, the process data
-    (open tasks only) and whether the caller may act on it now."""
+    (open tasks only), what the step decides on (`sections`, queries.task_sections) and whether
+    the caller may act on it now."""
     form_fields, comment_required = task_contract(task, row)
-    data = business_data(load(row.id, read_only=True).instance) if task.status == "open" else {}
-    return {**task_items([task])[0], "form_fields": form_fields,
-            "comment_required": comment_required, "data": data, "can_act": acts and task.status == "open"}
+    data = business_data(load(row.id, read_only=True).instance)
+    sections = task_sections(task, row, data, instance_history(row.id))
+    return {**task_items([task])[0], "form_fields": form_fields, "comment_required": comment_required,
+            "data": data if task.status == "open" else {}, "sections": sections,
+            "can_act": acts and task.status == "open"}

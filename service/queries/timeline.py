@@ -7,20 +7,22 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.core.labels import DECISION_NAMES, EVENT_KIND_NAMES, ROLE_NAMES
+from service.core.labels import EVENT_KIND_NAMES, ROLE_NAMES, decision_word
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User
+from service.queries.decision_words import step_words
 
 
-def _event_description(event: HistoryEvent, actor_name: str | None, task_name: str | None) -> str:
+def _event_description(event: HistoryEvent, actor_name: str | None, task_name: str | None,
+                       decision_name: str | None, to_user_name: str | None) -> str:
     kind = EVENT_KIND_NAMES.get(event.kind, event.kind)
     parts = [actor_name or event.actor_login or "系统", kind]
     if task_name:
         parts.append(f"「{task_name}」")
-    if event.decision:
-        parts.append(f"：{DECISION_NAMES.get(event.decision, event.decision)}")
+    if decision_name:
+        parts.append(f"：{decision_name}")
     if event.kind == "transfer" and event.inputs.get("to_user"):
-        parts.append(f"，转给 {event.inputs['to_user']}")
+        parts.append(f"，转给 {to_user_name or event.inputs['to_user']}")
     if event.kind == "release" and event.inputs.get("from_user"):
         parts.append(f"（原认领人 {event.inputs['from_user']} 已停用）")
     return "".join(parts)
@@ -38,21 +40,29 @@ def instance_history(instance_id: str) -> list[dict[str, Any]]:
 
 def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
     """Timeline entries with Chinese names of actors, roles, tasks, event kinds and decisions."""
+    logins = {e.actor_login for e in events if e.actor_login}
+    logins |= {str(e.inputs["to_user"]) for e in events if e.kind == "transfer" and e.inputs.get("to_user")}
     users = dict(db.session.execute(sa.select(User.login, User.display_name).where(
-        User.login.in_({e.actor_login for e in events if e.actor_login}))).all()) if events else {}
+        User.login.in_(logins))).all()) if events else {}
     task_names = dict(db.session.execute(sa.select(HumanTask.id, HumanTask.name).where(
         HumanTask.id.in_({e.task_id for e in events if e.task_id}))).all()) if events else {}
+    definitions = dict(db.session.execute(sa.select(ProcessInstance.id, ProcessInstance.definition_id).where(
+        ProcessInstance.id.in_({e.instance_id for e in events}))).all()) if events else {}
+    words = step_words((definitions[e.instance_id], e.task_spec_id) for e in events
+                       if e.decision and e.task_spec_id and e.instance_id in definitions)
     items = []
     for e in events:
         name = users.get(e.actor_login or "", "系统" if e.actor_login == "system" else e.actor_login)
         task_name = task_names.get(e.task_id or "")
+        word = decision_word(e.decision, words.get((definitions.get(e.instance_id, 0), e.task_spec_id or "")))
+        to_user = users.get(str(e.inputs.get("to_user"))) if e.kind == "transfer" else None
         items.append({
             "seq": e.seq, "at": e.at, "kind": e.kind, "kind_name": EVENT_KIND_NAMES.get(e.kind, e.kind),
             "actor": {"login": e.actor_login, "name": name, "role": e.actor_role,
                       "role_name": ROLE_NAMES.get(e.actor_role or "", e.actor_role), "scope": e.actor_scope},
-            "decision": e.decision, "decision_name": DECISION_NAMES.get(e.decision or "", e.decision),
+            "decision": e.decision, "decision_name": word,
             "comment": e.comment, "task_id": e.task_id, "task_spec_id": e.task_spec_id,
-            "task_name": task_name, "description": _event_description(e, name, task_name),
+            "task_name": task_name, "description": _event_description(e, name, task_name, word, to_user),
         })
     return items
 

@@ -7,9 +7,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.core.labels import DECISION_NAMES, PROCESS_NAMES, ROLE_NAMES, STATUS_NAMES
+from service.core.labels import PROCESS_NAMES, ROLE_NAMES, STATUS_NAMES, decision_word
 from service.persistence.db import db
-from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance, User
+from service.queries.decision_words import step_words
 from service.queries.names import cadre_and_village_names
 
 
@@ -37,7 +38,10 @@ def summaries(rows: Sequence[ProcessInstance],
     return out
 
 
-def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any]) -> dict[str, Any]:
+def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any],
+              words: dict[str, str] | None = None, people: dict[str, str] | None = None) -> dict[str, Any]:
+    """`words`: the step's own decision words (queries.decision_words); `people`: display names
+    by login (the claimant is shown by name)."""
     return {
         "id": task.id, "instance_id": task.instance_id, "process": instance.process_key,
         "process_name": PROCESS_NAMES.get(instance.process_key, instance.process_key),
@@ -45,9 +49,12 @@ def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any
         "role_name": ROLE_NAMES.get(task.role, task.role), "scope_kind": task.scope_kind,
         "scope_id": task.scope_id, "status": task.status, "due_at": task.due_at,
         "created_at": task.created_at, "decisions": list(task.decisions or []),
-        "decision_names": {d: DECISION_NAMES.get(d, d) for d in task.decisions or []},
-        "claimed_by": task.claimed_by, "completed_at": task.completed_at,
-        "completed_by": task.completed_by, "decision": task.decision, "comment": task.comment,
+        "decision_names": {d: decision_word(d, words) for d in task.decisions or []},
+        "claimed_by": task.claimed_by,
+        "claimed_by_name": (people or {}).get(task.claimed_by, task.claimed_by) if task.claimed_by else None,
+        "completed_at": task.completed_at,
+        "completed_by": task.completed_by, "decision": task.decision,
+        "decision_name": decision_word(task.decision, words), "comment": task.comment,
         "summary": summary,
     }
 
@@ -63,7 +70,12 @@ def task_items(tasks: Sequence[HumanTask], instances: Iterable[ProcessInstance] 
             sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
             .where(ProcessInstance.id.in_(ids))).scalars())
     sums = summaries([rows[i] for i in {t.instance_id for t in tasks}], names)
-    return [task_item(t, rows[t.instance_id], sums[t.instance_id]) for t in tasks]
+    words = step_words((rows[t.instance_id].definition_id, t.spec_id) for t in tasks)
+    claimants = {t.claimed_by for t in tasks if t.claimed_by}
+    people = dict(db.session.execute(sa.select(User.login, User.display_name).where(
+        User.login.in_(claimants))).all()) if claimants else {}
+    return [task_item(t, rows[t.instance_id], sums[t.instance_id], words.get(
+        (rows[t.instance_id].definition_id, t.spec_id)), people) for t in tasks]
 
 
 def instance_item(row: ProcessInstance, version: int, summary: dict[str, Any]) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
-from process_helpers import HANDOVER_LIST, Api, problem_fields
+from process_helpers import HANDOVER_LIST, Api, problem_fields, problem_rules
 
 from service.persistence.db import db
 from service.persistence.models import Posting, ProcessInstance, RosterChange
@@ -25,7 +25,7 @@ def api(client, auth, clock):
 
 
 def rules(body: dict) -> dict[str, list[str]]:
-    return {field: [m.split(":")[0] for m in messages] for field, messages in problem_fields(body).items()}
+    return problem_rules(body)
 
 
 def postings_of(app, cadre_id: str) -> list[Posting]:
@@ -155,7 +155,7 @@ def test_a_round_shows_progress_per_village_and_role(api):
     assert api.instance("admin", iid)["data"]["planned_end"] == "2029-02-28"
     shiqiao = next(i for i in api.get("hr_power", f"/dispatch-rounds/{rid}")["items"]
                    if i["village_id"] == "v-shiqiao")
-    assert shiqiao["state"] == "running" and "乡镇党委政府同意" in shiqiao["state_name"]
+    assert shiqiao["state"] == "running" and "乡镇党委政府审核" in shiqiao["state_name"]
     assert shiqiao["dispatches"][0]["cadre_name"] == "吴婷"
     # Another unit sees the state, not the instance.
     hidden = next(i for i in api.get("hr_edu", f"/dispatch-rounds/{rid}")["items"]
@@ -169,7 +169,7 @@ def test_a_round_shows_progress_per_village_and_role(api):
     # Outside the round: refused.
     body = api.post("hr_power", "/dispatches", {"village_id": "v-liujia", "role": "first_secretary",
                                                 "cadre_id": "c-wuting", "round_id": rid}, status=422)
-    assert "village_not_in_round" in rules(body)["village_id"][0]
+    assert rules(body)["village_id"] == ["village_not_in_round"]
     # Only the county bodies open rounds; a round's term is 2 years at least.
     api.post("hr_edu", "/dispatch-rounds", {"term_start": "2027-03-01", "term_end": "2029-02-28"}, status=403)
     short_term = {"term_start": "2027-03-01", "term_end": "2028-03-01"}

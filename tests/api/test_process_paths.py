@@ -4,7 +4,7 @@ resubmit, withdraw, claim / unclaim / transfer."""
 from __future__ import annotations
 
 import pytest
-from process_helpers import Api, problem_fields
+from process_helpers import Api, problem_fields, problem_rules
 
 from service.commands.tokens import token_expiry
 from service.core.credentials import issue_token
@@ -64,11 +64,11 @@ def test_return_revise_and_resubmit(api, clock):
     api.post("hr_edu", f"/instances/{iid}/withdraw", {"reason": "不再需要"}, status=409)
     path = f"/tasks/{task['id']}/complete"
     bad = {"decision": "resubmit", "data": {"nominee_id": "c-qianli"}}
-    errors = problem_fields(api.post("hr_edu", path, bad, status=422))
-    assert any("nominee_not_formal_party_member" in m for m in errors["data.nominee_id"])
-    errors = problem_fields(api.post("hr_edu", path, {"decision": "resubmit", "data": {"reason": "other"}},
-                                     status=422))
-    assert any("justification_required" in m for m in errors["data.justification"])
+    problem = api.post("hr_edu", path, bad, status=422)
+    assert "nominee_not_formal_party_member" in problem_rules(problem)["data.nominee_id"]
+    assert "驻村第一书记须为中共正式党员" in problem_fields(problem)["data.nominee_id"]
+    problem = api.post("hr_edu", path, {"decision": "resubmit", "data": {"reason": "other"}}, status=422)
+    assert "justification_required" in problem_rules(problem)["data.justification"]
     errors = problem_fields(api.post("hr_edu", path, {"decision": "resubmit", "data": {"colour": "red"}},
                                      status=422))
     assert "data.colour" in errors

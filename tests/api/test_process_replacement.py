@@ -27,7 +27,7 @@ def test_submit_creates_instance_and_township_task(api):
         "township_consent", "township", "tw-qingshan")
     inbox = api.inbox("tw_qingshan")
     item = next(t for t in inbox if t["instance_id"] == state["id"])
-    assert item["name"] == "乡镇党委政府同意" and item["process"] == "mid_term_replacement"
+    assert item["name"] == "乡镇党委政府审核" and item["process"] == "mid_term_replacement"
     assert set(item["decisions"]) == {"approve", "reject", "return"}
     assert item["due_at"] and item["summary"]["cadre_name"] == "张伟"
     assert not [t for t in api.inbox("tw_baishui") if t["instance_id"] == state["id"]]
@@ -95,7 +95,7 @@ def test_history_timeline_in_chinese(api):
     assert items[1]["actor"] == {**items[1]["actor"], "login": "tw_qingshan", "role": "township"}
     assert items[1]["actor"]["name"] == "青山镇党委 黄磊"
     assert items[1]["decision"] == "approve" and items[1]["comment"] == "同意调整"
-    assert items[1]["task_name"] == "乡镇党委政府同意" and items[1]["decision_name"] == "同意"
+    assert items[1]["task_name"] == "乡镇党委政府审核" and items[1]["decision_name"] == "同意"
     assert items[0]["at"] < items[1]["at"] < items[2]["at"]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from process_helpers import FS_REQUEST, Api, problem_fields
+from process_helpers import FS_REQUEST, Api, problem_fields, problem_rules
 
 
 @pytest.fixture
@@ -16,11 +16,14 @@ def refused(api, status=422, login="hr_edu", **changes):
     for key in [k for k, v in changes.items() if v is None]:
         body.pop(key)
     response = api.post(login, "/adjustments", body, status=status)
-    return problem_fields(response)
+    problem_fields(response)
+    return problem_rules(response) if status == 422 else {}
 
 
 def test_schema_errors_name_every_field(api):
-    errors = refused(api, colour="red", role="mayor", effective_date="tomorrow", cadre_id=None)
+    body = {**FS_REQUEST, "colour": "red", "role": "mayor", "effective_date": "tomorrow"}
+    body.pop("cadre_id")
+    errors = problem_fields(api.post("hr_edu", "/adjustments", body, status=422))
     assert {"colour", "role", "effective_date", "cadre_id"} <= set(errors)
 
 
@@ -32,28 +35,28 @@ def test_schema_errors_name_every_field(api):
 ])
 def test_ineligible_nominee_each_reason(api, nominee, rule):
     errors = refused(api, nominee_id=nominee)
-    assert any(m.startswith(rule) for m in errors["nominee_id"]), errors
+    assert rule in errors["nominee_id"], errors
 
 
 def test_other_reason_needs_justification(api):
     errors = refused(api, reason="other", justification="  ")
-    assert any(m.startswith("justification_required") for m in errors["justification"])
+    assert "justification_required" in errors["justification"]
 
 
 @pytest.mark.parametrize("changes", [{"village_id": "v-xiahe"}, {"role": "team_member"}])
 def test_cadre_must_be_posted_there_in_that_role(api, changes):
     errors = refused(api, **changes)
-    assert any(m.startswith("cadre_not_posted") for m in errors["village_id"])
+    assert "cadre_not_posted" in errors["village_id"]
 
 
 def test_nominee_is_not_the_cadre(api):
     errors = refused(api, nominee_id="c-zhangwei")
-    assert any(m.startswith("nominee_same_as_cadre") for m in errors["nominee_id"])
+    assert "nominee_same_as_cadre" in errors["nominee_id"]
 
 
 def test_nominee_from_another_unit(api):
     errors = refused(api, nominee_id="c-zhoujie")
-    assert any(m.startswith("nominee_other_unit") for m in errors["nominee_id"])
+    assert "nominee_other_unit" in errors["nominee_id"]
 
 
 def test_other_units_cadre_is_forbidden(api):
@@ -63,7 +66,7 @@ def test_other_units_cadre_is_forbidden(api):
 def test_duplicate_open_request(api):
     api.post("hr_edu", "/adjustments", FS_REQUEST, status=201)
     errors = refused(api)
-    assert any(m.startswith("duplicate_open_request") for m in errors["cadre_id"])
+    assert "duplicate_open_request" in errors["cadre_id"]
     assert api.get("admin", "/instances?cadre_id=c-zhangwei")["total"] == 1
 
 

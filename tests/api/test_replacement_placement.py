@@ -4,7 +4,7 @@ for a team member), the dispatch unit's level, and the planned end of the term."
 from __future__ import annotations
 
 import pytest
-from process_helpers import FS_REQUEST, Api, problem_fields
+from process_helpers import FS_REQUEST, Api, problem_fields, problem_rules
 
 from service.persistence.db import db
 from service.persistence.models import Org
@@ -18,7 +18,7 @@ def api(client, auth, clock):
 
 
 def rules(body: dict, field: str) -> list[str]:
-    return [m.split(":")[0] for m in problem_fields(body).get(field, [])]
+    return problem_rules(body).get(field, [])
 
 
 def test_the_township_may_supply_a_team_members_successor(api):
@@ -67,6 +67,6 @@ def test_a_change_at_the_planned_end_is_refused_as_a_rotation(api):
     lina = {**FS_REQUEST, "cadre_id": "c-lina", "village_id": "v-shuikou", "nominee_id": "c-zhoujie"}
     body = api.post("hr_hospital", "/adjustments", {**lina, "effective_date": "2027-02-28"}, status=422)
     messages = problem_fields(body)["effective_date"]
-    assert [m.split(":")[0] for m in messages] == ["term_ended_use_rotation"]
+    assert rules(body, "effective_date") == ["term_ended_use_rotation"]
     assert "期满轮换" in messages[0]
     api.post("hr_hospital", "/adjustments", {**lina, "effective_date": "2027-02-27"}, status=201)

@@ -230,7 +230,7 @@ def test_auditors_read_the_change_log_with_names_and_filters(client, auth, clock
     assert (latest["action_name"], latest["actor_name"], latest["actor_role_name"]) == (
         "修改",
         "教育局人事股 王芳",
-        "派出单位人事",
+        "派出单位（人事部门）",
     )
     assert (latest["record_name"], latest["entity_name"], latest["source_name"]) == (
         "接口干部",

@@ -32,8 +32,15 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def live_server(databases: Any) -> Iterator[str]:
+def live_server(live_app: tuple[str, Any]) -> str:
     """Base URL of the app on its own seeded SQLite copy, served by werkzeug in a thread."""
+    return live_app[0]
+
+
+@pytest.fixture(scope="module")
+def live_app(databases: Any) -> Iterator[tuple[str, Any]]:
+    """(base URL, the served Flask app): a test may set up what no page does (e.g. open a recall)
+    in the app's context."""
     from app_support import TEST_PASSWORD_HASH
     from werkzeug.serving import make_server
 
@@ -47,7 +54,7 @@ def live_server(databases: Any) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)  # port 0: the OS picks a free one
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://127.0.0.1:{server.server_port}", app
     server.shutdown()
     thread.join(timeout=10)
     with app.app_context():

@@ -25,7 +25,7 @@ def submit_request(page: Any, reason: str, nominee: str, justification: str = ""
 
 def approve(page: Any, shoot: Any, name: str, shot: str | None = None) -> None:
     page.click(f"#inbox a:text-is('{name}')")
-    expect(page.locator("#facts")).to_contain_text("张伟")
+    expect(page.locator("#sections")).to_contain_text("张伟")
     if shot:
         shoot(page, shot)
     page.check("input[name=decision][value=approve]")
@@ -58,7 +58,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
 
     township = user_page("tw_qingshan")
     shoot(township, "06-inbox-township")
-    township.click("#inbox a:text-is('乡镇党委政府同意')")
+    township.click("#inbox a:text-is('乡镇党委政府审核')")
     task_url = township.url
 
     # Another township's approver may not open the task: not found, as in the API.
@@ -69,7 +69,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     shoot(other, "07-other-township-404")
 
     # Rejecting needs a comment: the error shows next to the comment field.
-    expect(township.locator("#eligibility")).to_contain_text("符合条件")
+    expect(township.locator("#section-request")).to_contain_text("符合条件")
     shoot(township, "08-task-township")
     township.check("input[name=decision][value=reject]")
     township.click("#submit-decision")
@@ -80,7 +80,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     township.click("#submit-decision")
     expect(township.locator(".flash.ok")).to_contain_text("已办理")
 
-    approve(user_page("county"), shoot, "县驻村工作领导小组同意", "10-task-county")
+    approve(user_page("county"), shoot, "县驻村工作领导小组审核", "10-task-county")
     org = user_page("orgdept")
     approve(org, shoot, "县委组织部审核备案")
     # Filing ends the request and starts the handover: the page shows the new instance.
@@ -92,7 +92,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     expect(township.locator("#inbox")).to_contain_text("确认新任干部到岗")
     shoot(township, "12-inbox-township-handover")
     township.click("text=已办")
-    expect(township.locator("#done")).to_contain_text("乡镇党委政府同意")
+    expect(township.locator("#done")).to_contain_text("乡镇党委政府审核")
 
     hr.goto(instance_url)
     expect(hr.locator("#instance-status")).to_have_text("已办结")

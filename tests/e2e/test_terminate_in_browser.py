@@ -74,7 +74,7 @@ def test_a_runaway_condition_errors_the_request_and_the_administrator_ends_it(
     instance_url = hr.url
 
     township = user_page("tw_qingshan")
-    township.click("#inbox a:text-is('乡镇党委政府同意')")
+    township.click("#inbox a:text-is('乡镇党委政府审核')")
     township.check("input[name=decision][value=approve]")
     township.fill("textarea[name=comment]", "同意")
     began = time.monotonic()

@@ -62,10 +62,13 @@ def test_export_csv_has_bom_chinese_headers_and_rows(run, scenarios, tmp_path):
     assert len(returned) == 1
     (r,) = returned
     assert r[0] == scenarios.ids["fs_replacement"] and r[1] == "驻村干部中途调整" and r[2] == "张伟"
-    assert r[4] == "乡镇党委政府同意" and r[8] == "退回修改" and r[6].endswith("（tw_qingshan_2）")
+    assert r[4] == "乡镇党委政府审核" and r[8] == "退回修改" and r[6].endswith("（tw_qingshan_2）")
     assert r[10].endswith("+08:00") and r[11] == "6"
-    assert any(row[5] == "定时器触发" and row[6] == "系统" for row in rows[1:])
-    assert any(row[1] == "工作交接" and row[2] == "张伟 → 孙浩" for row in rows[1:])
+    assert any(row[5] == "到期自动处理" and row[6] == "系统" for row in rows[1:])
+    assert any(row[1] == "驻村干部工作交接" and row[2] == "张伟 → 孙浩" for row in rows[1:])
+    # each step's own decision word, as the task page shows it
+    assert any(row[4] == "县委组织部审核备案" and row[8] == "予以备案" for row in rows[1:])
+    assert any(row[4] == "确认新任干部到岗" and row[8] == "确认到岗" for row in rows[1:])
     assert f"已导出 {len(rows) - 1} 条记录" in result.output
 
 

@@ -104,10 +104,12 @@ def test_database_refuses_history_rewrites_on_postgresql(ctx, backend):
 def test_domain_rules_refuse_with_rule_named(ctx):
     with pytest.raises(ValidationFailed) as err:
         commands.submit_adjustment(who("hr_edu"), request(nominee_id="c-luoyi"))
-    assert any("nominee_temporary_staff" in m for m in err.value.errors["nominee_id"])
+    rules = {(v["rule"], v["field"]) for v in err.value.extra["violations"]}
+    assert ("nominee_temporary_staff", "nominee_id") in rules
+    assert "派出单位不得选派临聘人员" in err.value.errors["nominee_id"]  # no rule code for people
     with pytest.raises(ValidationFailed) as err:
         commands.submit_adjustment(who("hr_edu"), request())  # the first request is still open
-    assert any("duplicate_open_request" in m for m in err.value.errors["cadre_id"])
+    assert "duplicate_open_request" in [v["rule"] for v in err.value.extra["violations"]]
     with pytest.raises(Forbidden):
         commands.submit_adjustment(who("hr_hospital"), request())
     assert db.session.execute(sa.select(sa.func.count()).select_from(ProcessInstance)).scalar() == 1

@@ -41,8 +41,9 @@ def test_a_return_tells_the_submitter_once_with_the_reason(fresh):
     row = commands.submit_adjustment(who("hr_edu"), request())
     (task,) = open_tasks(row.id)
     commands.complete_task(who("tw_qingshan"), task.id, "return", "请补充医院证明")
-    assert notices("hr_edu") == [("returned", "【退回修改】「驻村干部中途调整」（上庄村·张伟）被退回："
-                                                "请补充医院证明。请修改后重新提交。")]
+    assert notices("hr_edu") == [("returned", "【退回修改】「驻村干部中途调整」（上庄村·张伟）"
+                                                "「乡镇党委政府审核」：退回修改，理由：请补充医院证明。"
+                                                "请修改后重新提交。")]
 
 
 def test_the_end_of_a_case_reaches_its_submitter(fresh):
@@ -50,7 +51,9 @@ def test_the_end_of_a_case_reaches_its_submitter(fresh):
     for login in ("tw_qingshan", "county", "orgdept"):
         (task,) = open_tasks(row.id)
         commands.complete_task(who(login), task.id, "approve", "同意")
-    assert notices("hr_edu")[-1] == ("completed", "【已办结】「驻村干部中途调整」（上庄村·张伟）：同意。")
+    # the filing step's own word, not the general 同意
+    assert notices("hr_edu")[-1] == ("completed", "【已办结】「驻村干部中途调整」（上庄村·张伟）"
+                                                  "「县委组织部审核备案」：予以备案，意见：同意。")
     kinds = [kind for kind, _ in notices("county")]
     assert kinds.count("task") == 1  # the county's consent step
 
@@ -59,7 +62,8 @@ def test_a_rejection_reaches_its_submitter(fresh):
     row = commands.submit_adjustment(who("hr_edu"), request())
     (task,) = open_tasks(row.id)
     commands.complete_task(who("tw_qingshan"), task.id, "reject", "人选不合适")
-    assert notices("hr_edu") == [("rejected", "【未通过】「驻村干部中途调整」（上庄村·张伟）：人选不合适。")]
+    assert notices("hr_edu") == [("rejected", "【未通过】「驻村干部中途调整」（上庄村·张伟）"
+                                                "「乡镇党委政府审核」：不同意，理由：人选不合适。")]
 
 
 def test_a_refused_command_tells_nobody(fresh):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from process_helpers import Api, problem_fields
+from process_helpers import Api, problem_fields, problem_rules
 
 from service.commands import fire_due_timers
 
@@ -27,9 +27,9 @@ def test_recall_is_for_county_bodies_only(api):
         api.post(login, "/recalls", body, status=403)
     errors = problem_fields(api.post("orgdept", "/recalls", {**body, "source": "rumour"}, status=422))
     assert "source" in errors
-    errors = problem_fields(api.post("orgdept", "/recalls", {"cadre_id": "c-sunhao", "source": "supervision",
-                                                             "finding": "x"}, status=422))
-    assert any("cadre_not_posted" in m for m in errors["cadre_id"])
+    problem = api.post("orgdept", "/recalls", {"cadre_id": "c-sunhao", "source": "supervision",
+                                               "finding": "x"}, status=422)
+    assert problem_rules(problem) == {"cadre_id": ["cadre_not_posted"]}
 
 
 def test_recall_after_supervision_finding(api, clock):
@@ -45,9 +45,9 @@ def test_recall_after_supervision_finding(api, clock):
     assert "comment" in errors
     api.act("county", iid, decision="recall", comment="不胜任，予以召回")
     api.act("county", iid, spec_id="record_accountability", data={"accountability_measures": "诫勉谈话"})
-    errors = problem_fields(api.act("hr_hospital", iid, data={"nominee_id": "c-chenjing",
-                                                              "effective_date": "2026-12-20"}, status=422))
-    assert any("nominee_already_posted" in m for m in errors["data.nominee_id"])
+    problem = api.act("hr_hospital", iid, data={"nominee_id": "c-chenjing", "effective_date": "2026-12-20"},
+                      status=422)
+    assert "nominee_already_posted" in problem_rules(problem)["data.nominee_id"]
     api.act("hr_hospital", iid, data={"nominee_id": "c-zhoujie", "effective_date": "2026-12-20"})
     done = api.act("orgdept", iid, spec_id="replacement_filing_org_dept")
     assert done["instance_status"] == "completed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 FS_REQUEST = {
@@ -58,3 +59,14 @@ class Api:
 def problem_fields(body: dict) -> dict[str, list[str]]:
     assert set(body) >= {"type", "title", "status", "detail", "errors"}, body
     return body["errors"]
+
+
+def problem_rules(body: dict) -> dict[str, list[str]]:
+    """The violated rules' codes by request field (the machine-readable `violations`); the
+    `errors` people read carry only the Chinese messages."""
+    out: dict[str, list[str]] = {}
+    for v in body.get("violations", []):
+        out.setdefault(v["field"], []).append(v["rule"])
+    for field, messages in body["errors"].items():
+        assert not any(re.match(r"[a-z0-9_]+: ", m) for m in messages), (field, messages)
+    return out

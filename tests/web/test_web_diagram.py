@@ -17,7 +17,7 @@ def test_every_shape_and_edge_of_the_di_is_drawn() -> None:
     edges = set(re.findall(r'<bpmndi:BPMNEdge [^>]*bpmnElement="([^"]+)"', xml))
     drawn = set(re.findall(r'data-element="([^"]+)"', svg))
     assert shapes | edges == drawn
-    assert "乡镇党委政府同意" in svg and svg.startswith("<svg")
+    assert "乡镇党委政府审核" in svg and svg.startswith("<svg")
 
 
 def test_completed_and_active_elements_and_taken_flows_are_marked() -> None:
@@ -31,5 +31,5 @@ def test_completed_and_active_elements_and_taken_flows_are_marked() -> None:
 
 
 def test_names_are_escaped() -> None:
-    xml = BPMN.read_text(encoding="utf-8").replace('name="乡镇党委政府同意"', 'name="&lt;b&gt;x"')
+    xml = BPMN.read_text(encoding="utf-8").replace('name="乡镇党委政府审核"', 'name="&lt;b&gt;x"')
     assert "<b>x" not in str(render_svg(xml, [], []))

@@ -58,7 +58,7 @@ def test_nominate_then_the_township_acts_from_its_inbox(app: Any, clock: Any) ->
     assert "/instances/" in response.headers["Location"]
     township = Browser(app, "tw_qingshan")
     inbox = township.get("/inbox")
-    [task_id] = [tid for tid, text in TASK_LINK.findall(inbox) if text == "乡镇党委政府同意"]
+    [task_id] = [tid for tid, text in TASK_LINK.findall(inbox) if text == "乡镇党委政府审核"]
     page = township.get(f"/tasks/{task_id}")
     assert "孙浩" in page and "下河村" in page
 

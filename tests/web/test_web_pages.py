@@ -86,7 +86,7 @@ def test_other_township_gets_404_on_the_task_like_the_api(app: Any, clock: Any, 
                                                            flow: dict[str, str]) -> None:
     """Same rule, same answer: a task or instance the user may not see is 404 on the page and in the
     API, exactly as for an id that does not exist (its existence does not leak)."""
-    task_id = Browser(app, "tw_qingshan").task_id("乡镇党委政府同意")
+    task_id = Browser(app, "tw_qingshan").task_id("乡镇党委政府审核")
     flow["township_task"] = task_id
     other = Browser(app, "tw_baishui")
     api = {"Authorization": f"Bearer {tokens['tw_baishui']}"}
@@ -104,7 +104,7 @@ def test_other_township_gets_404_on_the_task_like_the_api(app: Any, clock: Any, 
         assert response.status_code == 404, action
     # Seeing is not acting: the unit's HR sees the task (its own request) but may not decide it.
     hr = Browser(app, "hr_edu")
-    assert "乡镇党委政府同意" in hr.get(f"/tasks/{task_id}")
+    assert "乡镇党委政府审核" in hr.get(f"/tasks/{task_id}")
     assert hr.post(f"/tasks/{task_id}/complete", {"decision": "approve"}, page="/inbox").status_code == 403
     # The nominee does not read the request that names him (张伟's health is its reason).
     nominee = Browser(app, "cadre_sunhao")
@@ -117,7 +117,7 @@ def test_reject_without_comment_is_refused_next_to_the_comment(app: Any, clock: 
     township = Browser(app, "tw_qingshan")
     task = flow["township_task"]
     page = township.get(f"/tasks/{task}")
-    assert "张伟" in page and "孙浩" in page and "符合条件" in page and "身体健康" in page
+    assert "张伟" in page and "孙浩" in page and "符合条件" in page and "身体健康原因" in page
     response = township.post(f"/tasks/{task}/complete", {"decision": "reject", "comment": " "},
                              page=f"/tasks/{task}")
     assert response.status_code == 422
@@ -131,14 +131,14 @@ def test_claim_and_unclaim(app: Any, clock: Any, flow: dict[str, str]) -> None:
     task = flow["township_task"]
     assert "认领后可转办" in township.get(f"/tasks/{task}")  # transfer is for the claimant only
     township.post(f"/tasks/{task}/claim", {}, page=f"/tasks/{task}")
-    assert 'id="claimed-by">tw_qingshan' in township.get(f"/tasks/{task}")
+    assert 'id="claimed-by">青山镇党委 黄磊' in township.get(f"/tasks/{task}")  # a name, not the login
     assert "认领后可转办" not in township.get(f"/tasks/{task}")
     township.post(f"/tasks/{task}/unclaim", {}, page=f"/tasks/{task}")
     assert 'id="claimed-by"' not in township.get(f"/tasks/{task}")
 
 
 def test_approvals_lead_to_the_handover(app: Any, clock: Any, flow: dict[str, str]) -> None:
-    for login, name in (("tw_qingshan", "乡镇党委政府同意"), ("county", "县驻村工作领导小组同意"),
+    for login, name in (("tw_qingshan", "乡镇党委政府审核"), ("county", "县驻村工作领导小组审核"),
                         ("orgdept", "县委组织部审核备案")):
         user = Browser(app, login)
         task = user.task_id(name)
@@ -147,6 +147,7 @@ def test_approvals_lead_to_the_handover(app: Any, clock: Any, flow: dict[str, st
         assert response.status_code == 302, response.get_data(as_text=True)
         assert task not in user.get("/inbox")
         assert name in user.get("/done")
+    assert "予以备案" in Browser(app, "orgdept").get("/done")  # the filing step's own word
     handover = response.headers["Location"].rsplit("/", 1)[1]
     page = Browser(app, "orgdept").get(f"/instances/{handover}")
     assert "工作交接" in page and re.search(r'data-element="confirm_arrival"><rect class="node active"', page)
@@ -194,7 +195,7 @@ def test_auditor_searches_verifies_and_sees_a_past_state(app: Any, clock: Any, f
     assert re.search(r"重放</dt><dd class=\"ok\">一致", page)
     # The request was submitted at the module clock's start (09:00 Beijing); approvals came at 11:00.
     page = auditor.get(f"/audit/instances/{flow['instance']}?at=2026-12-01T10:00:00")
-    assert "乡镇党委政府同意" in page and "办理中" in page
+    assert "乡镇党委政府审核" in page and "办理中" in page
     page = auditor.get(f"/audit/instances/{flow['instance']}?at=2020-01-01T00:00:00")
     assert "该时刻实例尚未发起" in page
     assert Browser(app, "hr_edu").get(f"/audit/instances/{flow['instance']}", status=403)

@@ -30,7 +30,7 @@ def may_edit_roster(actor: Principal) -> bool:
 def require_roster_role(actor: Principal) -> None:
     """Refuse at once whoever changes no part of the roster, before its input is looked at."""
     if not may_edit_roster(actor):
-        raise Forbidden("无权修改名册：只有县委组织部、系统管理员、派出单位人事和乡镇"
+        raise Forbidden("无权修改名册：只有县委组织部、系统管理员、派出单位（人事部门）和乡镇"
                         "可以修改各自范围内的名册。")
 
 
@@ -52,7 +52,7 @@ def cadre_editor(actor: Principal, unit_ids: Iterable[str | None], unit_changes:
     for own in ("unit_hr", "township"):
         if units and units <= actor.scopes(own):
             return own
-    raise Forbidden("无权修改该干部：派出单位人事只能修改本单位干部，乡镇只能修改本乡镇干部。")
+    raise Forbidden("无权修改该干部：派出单位（人事部门）只能修改本单位干部，乡镇只能修改本乡镇干部。")
 
 
 def posting_editor(actor: Principal, role: str | None, township_id: str | None,

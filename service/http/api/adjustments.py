@@ -18,7 +18,7 @@ blp = Blueprint("adjustments", __name__, url_prefix="/api/v1", description="中�
 @blp.arguments(AdjustmentSchema)
 @blp.response(201, StartedSchema)
 def create_adjustment(args: dict[str, Any]) -> dict[str, Any]:
-    """派出单位人事提出驻村干部中途调整申请"""
+    """派出单位（人事部门）提出驻村干部中途调整申请"""
     actor = require_role("unit_hr")
     body: dict[str, Any] = {}
     # built in the command's transaction: after the commit its rows would be read again in another

@@ -21,7 +21,7 @@ blp = Blueprint("dispatches", __name__, url_prefix="/api/v1", description="驻�
 @blp.arguments(DispatchSchema)
 @blp.response(201, StartedSchema)
 def create_dispatch(args: dict[str, Any]) -> dict[str, Any]:
-    """派出单位人事（第一书记、本单位工作队员）或乡镇（自行补齐的工作队员）提名选派；
+    """派出单位（人事部门）（第一书记、本单位工作队员）或乡镇（自行补齐的工作队员）提名选派；
     给出 predecessor_cadre_id 即为期满轮换"""
     actor = require_role("unit_hr", "township")
     body: dict[str, Any] = {}

@@ -65,7 +65,7 @@ def list_villages(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(CadreQuerySchema, location="query")
 @blp.response(200, page_schema(CadreSchema))
 def list_cadres(args: dict[str, Any]) -> dict[str, Any]:
-    """驻村干部及人选（派出单位人事只见本单位；乡镇只见本乡镇各村在岗干部及本乡镇案件涉及的干部；干部只见本人）"""
+    """驻村干部及人选（派出单位（人事部门）只见本单位；乡镇只见本乡镇各村在岗干部及本乡镇案件涉及的干部；干部只见本人）"""
     principal = authenticate()
     stmt = sa.select(Cadre).order_by(Cadre.id)
     visible = cadre_clause(principal)

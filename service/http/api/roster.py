@@ -133,7 +133,7 @@ def patch_village(args: dict[str, Any], village_id: str) -> dict[str, Any]:
 @blp.arguments(CadreCreateSchema)
 @blp.response(201, CadreSchema)
 def create_cadre(args: dict[str, Any]) -> dict[str, Any]:
-    """新增干部（县委组织部、系统管理员；派出单位人事和乡镇限本单位）"""
+    """新增干部（县委组织部、系统管理员；派出单位（人事部门）和乡镇限本单位）"""
     actor = _writer()
     with unit_of_work():
         if db.session.get(Cadre, args["id"]) is not None:
@@ -148,7 +148,7 @@ def create_cadre(args: dict[str, Any]) -> dict[str, Any]:
 @blp.arguments(CadrePatchSchema)
 @blp.response(200, CadreSchema)
 def patch_cadre(args: dict[str, Any], cadre_id: str) -> dict[str, Any]:
-    """修改干部信息（派出单位人事限本单位干部，不能改所在单位；乡镇限本乡镇干部）"""
+    """修改干部信息（派出单位（人事部门）限本单位干部，不能改所在单位；乡镇限本乡镇干部）"""
     actor = _writer()
     with unit_of_work():
         cadre = db.session.get(Cadre, cadre_id)

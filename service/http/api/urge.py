@@ -17,7 +17,7 @@ blp = Blueprint("urge", __name__, url_prefix="/api/v1", description="催办")
 @blp.response(200, UrgedSchema)
 @blp.alt_response(429, description="该任务今天已催办过（每个任务每天一次）")
 def urge(args: dict[str, Any], task_id: str) -> dict[str, Any]:
-    """催办：提醒办理人尽快办理（申请人；县驻村办；本案备案部门）"""
+    """催办：提醒办理人尽快办理（申请人；县驻村工作领导小组；本案备案部门）"""
     result = urge_task(authenticate(), task_id, args.get("message"))
     return {"task_id": result.task.id, "instance_id": result.task.instance_id,
             "notified": result.notified, "urged_at": result.at}

@@ -94,7 +94,7 @@ def _payload(principal: Principal, form: dict[str, str]) -> tuple[dict[str, Any]
     if form.get("reason") not in REASONS:
         errors["reason"] = ["请选择调整原因。"]
     nominees = [n["person"] for n in _nominees(principal, _today())]
-    nominee_id = _picked(form.get("nominee_id", ""), nominees, "拟任人选", "nominee_id", errors)
+    nominee_id = _picked(form.get("nominee_id", ""), nominees, "接任人选", "nominee_id", errors)
     effective = parse_date(form.get("effective_date", ""))
     if effective is None:
         errors["effective_date"] = ["请填写有效的生效日期。"]

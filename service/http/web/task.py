@@ -22,10 +22,10 @@ from service.persistence.loading import load
 from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, User, UserRole
 from service.queries.instances import business_data
 from service.queries.people import Person, Unresolved, people, resolve
+from service.queries.task_sections import task_sections
 from service.queries.tasks import task_contract, visible_task
 from service.queries.timeline import instance_history
 from service.queries.views import task_items
-from workflows.rules import nominee_eligibility
 
 
 def _transfer_candidates(principal: Principal, task: HumanTask) -> list[User]:
@@ -61,16 +61,15 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
     data = business_data(load(row.id, read_only=True).instance)
     form_fields, comment_required = task_contract(task, row)
     takes_evidence = (row.process_key, task.spec_id) in EVIDENCE_TASKS
-    eligibility = None
-    if data.get("nominee_facts") and data.get("role"):
-        eligibility = nominee_eligibility(data["nominee_facts"], data["role"], data.get("effective_date"))
+    history = instance_history(row.id)
     item = task_items([task])[0]
     can_act = acts and task.status == "open"
     claimed_by_other = bool(task.claimed_by) and task.claimed_by != principal.login
     claimed_by_me = can_act and task.claimed_by == principal.login
     return render_template(
-        "web/task.html", task=item, instance=row, data=data, eligibility=eligibility,
-        history=instance_history(row.id), form_fields=form_fields, comment_required=comment_required,
+        "web/task.html", task=item, instance=row, data=data,
+        sections=task_sections(task, row, data, history), history=history, form_fields=form_fields,
+        comment_required=comment_required,
         can_act=can_act and not claimed_by_other, claimed_by_other=claimed_by_other,
         transfer_to=_transfer_candidates(principal, task) if claimed_by_me else [],
         errors=errors or {}, values=values or {}, picker=_picker(form_fields, data) if can_act else None,

@@ -19,7 +19,7 @@ class AdjustmentSchema(StrictSchema):
     justification = fields.String(allow_none=True, load_default="", validate=validate.Length(max=LONG_TEXT),
                                   metadata={"description": "具体理由（原因为 other 时必填）"})
     nominee_id = fields.String(required=True, validate=validate.Length(min=1),
-                             metadata={"description": "拟任人选"})
+                             metadata={"description": "接任人选"})
     effective_date = fields.Date(required=True, validate=within_years("effective_date"), metadata={
         "description": f"生效日期：{EARLIEST_YEAR} 年起，至多为今天起 {EFFECTIVE_DATE_YEARS_AHEAD} 年内"})
     evidence = fields.List(fields.String(validate=validate.Length(max=SHORT_TEXT)), load_default=list,

@@ -28,11 +28,13 @@ class TaskItemSchema(Schema):
     due_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     decisions = fields.List(fields.String(), required=True)
-    decision_names = fields.Dict()
+    decision_names = fields.Dict(metadata={"description": "本环节各决定的名称（流程定义中的环节用语）"})
     claimed_by = fields.String(allow_none=True)
     completed_at = fields.DateTime(allow_none=True)
     completed_by = fields.String(allow_none=True)
     decision = fields.String(allow_none=True)
+    decision_name = fields.String(allow_none=True, metadata={"description": "已作出的决定（本环节用语）"})
+    claimed_by_name = fields.String(allow_none=True, metadata={"description": "认领人姓名"})
     comment = fields.String(allow_none=True)
     summary = fields.Dict()
 
@@ -41,6 +43,9 @@ class TaskDetailSchema(TaskItemSchema):
     form_fields = fields.List(fields.Dict(), required=True)
     comment_required = fields.List(fields.String(), required=True)
     data = fields.Dict(metadata={"description": "流程业务数据"})
+    sections = fields.List(fields.Dict(), metadata={
+        "description": "本环节办理依据：各分节（id、title、kind=facts|table、focus、rows/columns），"
+                       "供人阅读"})
     can_act = fields.Boolean()
 
 

@@ -1,0 +1,329 @@
+"""What a task page shows its holder: the things this step decides on, as sections to read.
+
+The one place that says which recorded facts each step shows (STEP_FOCUS) and how each kind of
+case lays them out (PROCESS_SECTIONS). Every section a case has recorded is shown; the ones the
+step decides on come first and are marked `focus`. Used by the task page and the API's task
+detail (`sections`). Values are text for people: Chinese names, dates, Beijing times.
+
+A section is {"id", "title", "kind", "focus", ...}:
+* kind "facts": "rows" = [{"label", "value"}], value a text or a list of texts;
+* kind "table": "columns" = [header, ...], "rows" = [[cell, ...], ...].
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from service.config import get_settings
+from service.core.labels import (
+    EMPLOYMENT_NAMES,
+    PARTY_NAMES,
+    POSTING_ROLE_NAMES,
+    RECALL_SOURCE_NAMES,
+    VILLAGE_CATEGORY_NAMES,
+)
+from service.persistence.db import db
+from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.persistence.runtime import definition_of
+from workflows.rules import REASONS, nominee_eligibility
+
+Section = dict[str, Any]
+
+# The handover list's items, in the order the old cadre fills them in (the BPMN form's ids).
+HANDOVER_ITEMS = ("village_situation", "household_situation", "policy_situation", "open_projects", "funds",
+                  "archives")
+DUTY_ITEMS = ("main_leader_reports", "main_leader_visits", "deputy_visits", "funds_yuan", "insurance_done")
+
+# What each step decides on: these sections come first, marked as the step's basis.
+STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("mid_term_replacement", "township_consent"): ("request",),
+    ("mid_term_replacement", "county_consent"): ("request", "opinions"),
+    ("mid_term_replacement", "org_dept_filing"): ("request", "opinions"),
+    ("mid_term_replacement", "rrb_filing"): ("request", "opinions"),
+    ("mid_term_replacement", "revise_request"): ("opinions", "request"),
+    ("dispatch", "township_consent"): ("nomination",),
+    ("dispatch", "county_consent"): ("nomination", "opinions"),
+    ("dispatch", "org_dept_filing"): ("nomination", "opinions"),
+    ("dispatch", "rrb_filing"): ("nomination", "opinions"),
+    ("handover", "confirm_arrival"): ("parties",),
+    ("handover", "prepare_handover_list"): ("parties", "opinions"),
+    ("handover", "review_handover_list"): ("handover_list",),
+    ("handover", "sign_old"): ("handover_list", "signatures"),
+    ("handover", "sign_new"): ("handover_list", "signatures"),
+    ("handover", "witness_handover"): ("signatures", "handover_list", "arrival"),
+    ("handover", "transfer_party_relation"): ("arrival", "signatures"),
+    ("recall", "verify_finding_org_dept"): ("case",),
+    ("recall", "verify_finding_rrb"): ("case",),
+    ("recall", "cadre_statement"): ("case", "opinions"),
+    ("recall", "county_decision"): ("statement", "case", "opinions"),
+    ("recall", "rectification"): ("opinions", "case"),
+    ("recall", "recheck_rectification_org_dept"): ("rectification", "statement"),
+    ("recall", "recheck_rectification_rrb"): ("rectification", "statement"),
+    ("recall", "record_accountability"): ("opinions", "statement", "case"),
+    ("recall", "nominate_replacement"): ("accountability", "case"),
+    ("recall", "replacement_filing_org_dept"): ("replacement", "accountability"),
+    ("recall", "replacement_filing_rrb"): ("replacement", "accountability"),
+    ("unit_duties", "rectify_first_half"): ("duty_first_half",),
+    ("unit_duties", "rectify_second_half"): ("duty_second_half",),
+}
+
+
+class Case:
+    """What the section builders read: the instance's data, its task rows and decisions so far."""
+
+    def __init__(self, row: ProcessInstance, data: Mapping[str, Any], history: Sequence[Mapping[str, Any]]):
+        self.row, self.data, self.history = row, data, history
+        self.tasks = list(db.session.execute(sa.select(HumanTask).where(HumanTask.instance_id == row.id)
+                                             .order_by(HumanTask.created_at, HumanTask.id)).scalars())
+        definition = definition_of(db.session.get_one(ProcessDefinition, row.definition_id))
+        self.labels: dict[str, str] = {}
+        for spec in definition.spec.task_specs.values():
+            for f in (getattr(spec, "extensions", None) or {}).get("formFields", []):
+                self.labels.setdefault(f["id"], f.get("label") or f["id"])
+
+    def text(self, key: str) -> str | None:
+        value = self.data.get(key)
+        return str(value).strip() or None if value not in (None, "") else None
+
+    def decided(self, spec_id: str) -> Mapping[str, Any] | None:
+        """The last decision taken on a step (its history entry), if any."""
+        done = [h for h in self.history if h.get("kind") == "complete" and h.get("task_spec_id") == spec_id]
+        return done[-1] if done else None
+
+    def step_status(self, spec_id: str) -> str | None:
+        rows = [t for t in self.tasks if t.spec_id == spec_id]
+        return rows[-1].status if rows else None
+
+
+def beijing(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        return value.astimezone(get_settings().tz).strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def facts(section_id: str, title: str, rows: Sequence[tuple[str, Any]]) -> Section | None:
+    kept = [{"label": label, "value": value} for label, value in rows if value not in (None, "", [])]
+    return {"id": section_id, "title": title, "kind": "facts", "rows": kept} if kept else None
+
+
+def nominee_text(name: Any, nominee_facts: Mapping[str, Any] | None) -> str | None:
+    if not name:
+        return None
+    f = nominee_facts or {}
+    parts = [PARTY_NAMES.get(f.get("party_status") or "", f.get("party_status") or "—")]
+    if f.get("party_member_since"):
+        parts.append(f"入党 {f['party_member_since']}")
+    if f.get("party_confirmed_on"):
+        parts.append(f"转正 {f['party_confirmed_on']}")
+    if f.get("work_start_date"):
+        parts.append(f"参加工作 {f['work_start_date']}")
+    if f.get("employment_type"):
+        parts.append(EMPLOYMENT_NAMES.get(f["employment_type"], f["employment_type"]))
+    return f"{name}（{'，'.join(parts)}）"
+
+
+def eligibility_text(nominee_facts: Any, role: Any, on_date: Any) -> str | list[str] | None:
+    if not nominee_facts or not role:
+        return None
+    result = nominee_eligibility(nominee_facts, role, on_date)
+    if result.eligible and not result.warnings:
+        return "符合条件"
+    out = [] if not result.eligible else ["符合条件"]
+    out += [f"不符合：{v['message']}" for v in result.violations]
+    out += [f"提示：{v['message']}" for v in result.warnings]
+    return out
+
+
+def village_text(c: Case) -> str | None:
+    name, category = c.data.get("village_name"), c.data.get("village_category")
+    if not name:
+        return None
+    return f"{name}（{VILLAGE_CATEGORY_NAMES.get(category, category)}）" if category else str(name)
+
+
+def role_text(c: Case) -> str | None:
+    role = c.data.get("role")
+    return POSTING_ROLE_NAMES.get(role, role) if role else None
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+def request_section(c: Case) -> Section | None:
+    d = c.data
+    return facts("request", "调整申请", [
+        ("被调整干部", d.get("cadre_name")), ("驻村", village_text(c)), ("岗位", role_text(c)),
+        ("任期开始", d.get("term_start")),
+        ("调整原因", REASONS.get(d.get("reason") or "", d.get("reason"))),
+        ("具体理由", c.text("justification")),
+        ("接任人选", nominee_text(d.get("nominee_name"), d.get("nominee_facts"))),
+        ("任职资格（按生效日期）", eligibility_text(d.get("nominee_facts"), d.get("role"),
+                                                 d.get("effective_date"))),
+        ("生效日期", d.get("effective_date")),
+        ("证明材料", list(d.get("evidence") or [])),
+    ])
+
+
+def nomination_section(c: Case) -> Section | None:
+    d = c.data
+    return facts("nomination", "选派提名", [
+        ("驻村", village_text(c)), ("岗位", role_text(c)),
+        ("提名人选", nominee_text(d.get("cadre_name"), d.get("nominee_facts"))),
+        ("任职资格（按任期开始）", eligibility_text(d.get("nominee_facts"), d.get("role"),
+                                                 d.get("term_start"))),
+        ("任期", f"{d['term_start']} 至 {d['planned_end']}" if d.get("term_start") and d.get("planned_end")
+         else None),
+        ("期满轮换，接替", d.get("predecessor_name")),
+        ("提名方", "乡镇（自行补齐工作队员）" if d.get("nominated_by_township") else None),
+    ])
+
+
+def parties_section(c: Case) -> Section | None:
+    d = c.data
+    return facts("parties", "交接双方", [
+        ("驻村", village_text(c)), ("岗位", role_text(c)), ("原任干部", d.get("old_cadre_name")),
+        ("新任干部", d.get("new_cadre_name")),
+    ])
+
+
+def arrival_section(c: Case) -> Section | None:
+    return facts("arrival", "到岗与党组织关系", [
+        ("新任干部到岗日期", c.data.get("arrival_date")),
+        ("党组织关系转接日期", c.data.get("party_transfer_date")),
+    ])
+
+
+def handover_list_section(c: Case) -> Section | None:
+    items = [(c.labels.get(k, k), c.text(k)) for k in HANDOVER_ITEMS]
+    if not any(v for _, v in items):
+        return None
+    prepared = c.decided("prepare_handover_list")
+    title = "交接清单"
+    if prepared:
+        title += f"（{prepared['actor']['name']} {beijing(prepared['at'])} 提交）"
+    return {"id": "handover_list", "title": title, "kind": "table", "columns": ["事项", "交接内容"],
+            "rows": [[label, value or "—"] for label, value in items]}
+
+
+def signatures_section(c: Case) -> Section | None:
+    if c.step_status("sign_old") is None and c.step_status("sign_new") is None:
+        return None
+    rows = []
+    for spec_id, who, name_key in (("sign_old", "原任干部", "old_cadre_name"),
+                                   ("sign_new", "新任干部", "new_cadre_name")):
+        signed = c.decided(spec_id)
+        state = (f"{signed['decision_name']}（{beijing(signed['at'])}）" if signed else "尚未签字")
+        rows.append([who, c.data.get(name_key) or "—", state])
+    witnessed = c.decided("witness_handover")
+    if witnessed:
+        rows.append(["乡镇监交", witnessed["actor"]["name"],
+                     f"{witnessed['decision_name']}（{beijing(witnessed['at'])}）"])
+    return {"id": "signatures", "title": "签字确认", "kind": "table",
+            "columns": ["签字方", "姓名", "签字情况"],
+            "rows": rows}
+
+
+def case_section(c: Case) -> Section | None:
+    d = c.data
+    return facts("case", "召回事项", [
+        ("干部", d.get("cadre_name")), ("驻村", village_text(c)), ("岗位", role_text(c)),
+        ("问题来源", RECALL_SOURCE_NAMES.get(d.get("source") or "", d.get("source"))),
+        ("发现的问题", c.text("finding")), ("证明材料", list(d.get("evidence") or [])),
+    ])
+
+
+def statement_section(c: Case) -> Section | None:
+    statement = c.text("statement")
+    if statement:
+        given = c.decided("cadre_statement")
+        when = f"{given['actor']['name']}，{beijing(given['at'])}" if given else None
+        return facts("statement", "本人陈述", [("陈述内容", statement), ("陈述人、时间", when)])
+    if c.step_status("cadre_statement") == "cancelled":
+        return facts("statement", "本人陈述", [("陈述内容", "本人未在期限内陈述，视为放弃陈述")])
+    return None
+
+
+def rectification_section(c: Case) -> Section | None:
+    decided = c.decided("county_decision")
+    return facts("rectification", "整改情况", [
+        ("县驻村工作领导小组决定", f"{decided['decision_name']}：{decided['comment']}" if decided and
+         decided.get("comment") else (decided or {}).get("decision_name")),
+        ("整改报告", c.text("rectification_report")
+         or ("期满未报送整改情况" if c.step_status("rectification") == "cancelled" else None)),
+    ]) if c.text("rectification_report") or c.step_status("rectification") == "cancelled" else None
+
+
+def accountability_section(c: Case) -> Section | None:
+    return facts("accountability", "问责", [("问责措施", c.text("accountability_measures"))])
+
+
+def replacement_section(c: Case) -> Section | None:
+    d = c.data
+    if not d.get("nominee_name"):
+        return None
+    return facts("replacement", "接任人选", [
+        ("接任人选", nominee_text(d.get("nominee_name"), d.get("nominee_facts"))),
+        ("任职资格（按到任日期）", eligibility_text(d.get("nominee_facts"), d.get("role"),
+                                                 d.get("effective_date"))),
+        ("到任日期", d.get("effective_date")),
+    ])
+
+
+def duty_section(half: str, title: str) -> Callable[[Case], Section | None]:
+    def build(c: Case) -> Section | None:
+        report = c.data.get(f"{half}_report")
+        if not isinstance(report, Mapping):
+            return None
+        rows: list[tuple[str, Any]] = []
+        for key in DUTY_ITEMS:
+            value = report.get(key)
+            shown = ("是" if value else "否") if isinstance(value, bool) else value
+            rows.append((c.labels.get(key, key), "—" if shown is None else str(shown)))
+        problems = [v.get("message") for v in c.data.get(f"{half}_violations") or []
+                    if isinstance(v, Mapping)]
+        rows.append(("核对结果", problems or "达标"))
+        return facts(f"duty_{half}", title, rows)
+    return build
+
+
+def opinions_section(c: Case, current_task_id: str) -> Section | None:
+    rows = [[h["task_name"] or "", f"{h['actor']['name']}（{h['actor']['role_name'] or ''}）",
+             beijing(h["at"]), h["decision_name"] or "", h["comment"] or ""]
+            for h in c.history if h.get("kind") == "complete" and h.get("task_id") != current_task_id]
+    if not rows:
+        return None
+    return {"id": "opinions", "title": "此前各环节意见", "kind": "table",
+            "columns": ["环节", "办理人", "时间（北京时间）", "决定", "意见"], "rows": rows}
+
+
+PROCESS_SECTIONS: dict[str, tuple[Callable[[Case], Section | None], ...]] = {
+    "mid_term_replacement": (request_section,),
+    "dispatch": (nomination_section,),
+    "handover": (parties_section, arrival_section, handover_list_section, signatures_section),
+    "recall": (case_section, statement_section, rectification_section, accountability_section,
+               replacement_section),
+    "unit_duties": (duty_section("first_half", "上半年帮扶责任落实情况"),
+                    duty_section("second_half", "下半年帮扶责任落实情况")),
+}
+
+
+def task_sections(task: HumanTask, row: ProcessInstance, data: Mapping[str, Any],
+                  history: Sequence[Mapping[str, Any]]) -> list[Section]:
+    """The sections of `task`'s page: the step's basis first (focus), then the rest recorded."""
+    case = Case(row, data, history)
+    built = [build(case) for build in PROCESS_SECTIONS.get(row.process_key, ())]
+    built.append(opinions_section(case, task.id))
+    sections = [s for s in built if s is not None]
+    focus = STEP_FOCUS.get((row.process_key, task.spec_id), ())
+    for s in sections:
+        s["focus"] = s["id"] in focus
+    order = {sid: i for i, sid in enumerate(focus)}
+    return sorted(sections, key=lambda s: order.get(s["id"], len(order)))
