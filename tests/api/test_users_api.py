@@ -24,7 +24,7 @@ def test_admin_creates_a_user_who_signs_in_with_the_one_time_password(app, clien
     body = response.get_json()
     assert body["login"] == "hr_edu_li" and body["active"] and body["has_password"]
     assert not body["has_token"]
-    assert body["roles"] == [{"role": "unit_hr", "role_name": "派出单位人事", "scope_kind": "unit",
+    assert body["roles"] == [{"role": "unit_hr", "role_name": "派出单位（人事部门）", "scope_kind": "unit",
                               "scope_kind_name": "派出单位", "scope_id": "unit-edu",
                               "scope_name": "XX县教育局"}]
     password = body["one_time_password"]

@@ -38,7 +38,7 @@ def test_pick_by_name_then_withdraw_with_a_reason(user_page: Any, shoot: Any) ->
 
     hr.click("nav >> text=我的申请")
     row = hr.locator("#my-requests tbody tr").first
-    expect(row).to_contain_text("「乡镇党委政府同意」")
+    expect(row).to_contain_text("「乡镇党委政府审核」")
     expect(row).to_contain_text("乡镇党委政府（青山镇")
     expect(row.locator(".deadline")).to_contain_text("个工作日")
     expect(row.locator("button:text-is('催办')")).to_have_count(1)

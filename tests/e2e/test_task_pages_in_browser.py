@@ -5,8 +5,9 @@ test-artifacts/screenshots/step-*.png."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from step_walk import RECALL, STEPS, fill
@@ -17,10 +18,10 @@ expect = pytest.importorskip("playwright.sync_api", reason="playwright is not in
 
 def submit_replacement(page: Any, effective: str) -> None:
     page.goto("/requests/new")
-    page.select_option("select[name=cadre_id]", "c-zhangwei")
+    page.fill("#cadre-picker", "张伟")  # people are picked by name
     page.check("input[name=reason][value=health]")
     page.fill("textarea[name=justification]", "长期病休，无法坚持驻村")
-    page.select_option("select[name=nominee_id]", "c-sunhao")
+    page.fill("#nominee-picker", "孙浩")
     page.fill("input[name=effective_date]", effective)
     page.fill("textarea[name=evidence]", "体检报告\n县人民医院诊断证明")
     page.click("#submit-request")
@@ -48,9 +49,10 @@ def fill_field(page: Any, key: str, value: str) -> None:
 
 def test_each_holder_sees_what_the_step_decides_on(live_app: Any, user_page: Any, shoot: Any) -> None:
     _, app = live_app
-    today = date.today()
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()  # the county's date, as the service checks
     dates = {"ARRIVAL": today.isoformat(), "EFFECTIVE": (today + timedelta(days=30)).isoformat()}
-    submit_replacement(user_page("hr_edu"), (today + timedelta(days=20)).isoformat())
+    # taking effect today: the arrival, recorded today, may be neither later than today nor earlier
+    submit_replacement(user_page("hr_edu"), today.isoformat())
     recall_opened = False
     for n, step in enumerate(STEPS, 1):
         if step.case == "recall" and not recall_opened:

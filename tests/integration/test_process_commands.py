@@ -106,7 +106,7 @@ def test_domain_rules_refuse_with_rule_named(ctx):
         commands.submit_adjustment(who("hr_edu"), request(nominee_id="c-luoyi"))
     rules = {(v["rule"], v["field"]) for v in err.value.extra["violations"]}
     assert ("nominee_temporary_staff", "nominee_id") in rules
-    assert "派出单位不得选派临聘人员" in err.value.errors["nominee_id"]  # no rule code for people
+    assert "派出单位不得选派临聘人员驻村" in err.value.errors["nominee_id"]  # no rule code for people
     with pytest.raises(ValidationFailed) as err:
         commands.submit_adjustment(who("hr_edu"), request())  # the first request is still open
     assert "duplicate_open_request" in [v["rule"] for v in err.value.extra["violations"]]

@@ -144,7 +144,7 @@ def test_a_withdrawal_tells_the_holders_of_the_open_task_with_the_reason(fresh):
     assert _kinds(made) == {"tw_qingshan": "withdrawn"}
     assert made["tw_qingshan"][1] == (
         "【已撤回】「驻村干部中途调整」（上庄村·张伟）已由申请人教育局人事股 王芳"
-        "撤回，「乡镇党委政府同意」无需再办理。撤回原因：人选另有安排。")
+        "撤回，「乡镇党委政府审核」无需再办理。撤回原因：人选另有安排。")
 
 
 def test_a_withdrawal_needs_a_reason_and_records_it(fresh):
@@ -165,7 +165,7 @@ def test_a_termination_tells_the_submitter_and_the_holders_once(fresh):
     row = commands.submit_adjustment(who("hr_edu"), request())
     made = _event(lambda: commands.terminate_instance(who("admin"), row.id, "重复录入"))
     assert _kinds(made) == {"hr_edu": "terminated", "tw_qingshan": "terminated"}
-    assert "「乡镇党委政府同意」无需再办理" in made["tw_qingshan"][1]
+    assert "「乡镇党委政府审核」无需再办理" in made["tw_qingshan"][1]
 
 
 def test_a_handover_step_tells_the_next_holder_and_the_submitter(fresh, make_app):

@@ -90,7 +90,7 @@ def test_my_requests_shows_the_step_its_holders_and_the_deadline_in_working_days
     page = Browser(app, "hr_edu").get("/requests")
     row = page[page.index(f'data-instance="{flow["instance"]}"'):]
     row = row[:row.index("</tr>")]
-    assert "「乡镇党委政府同意」" in row and "乡镇党委政府（青山镇" in row
+    assert "「乡镇党委政府审核」" in row and "乡镇党委政府（青山镇" in row
     # submitted Tuesday 2026-12-01 09:00; due 5 working days later (Tuesday 12-08)
     assert re.search(r'<span class="deadline deadline-normal" title="2026-12-08 09:00（北京时间）">'
                      r"剩余 5 个工作日（12月8日）</span>", row), row
@@ -106,13 +106,13 @@ def test_the_submitter_urges_once_a_day_and_the_holders_are_told(app: Any, clock
     response = hr.post(action.group(1), {}, page="/requests")
     assert response.status_code == 302
     page = hr.get("/requests")
-    assert "已催办「乡镇党委政府同意」，已通知 1 位办理人。" in page and "今日已催办" in page
+    assert "已催办「乡镇党委政府审核」，已通知 1 位办理人。" in page and "今日已催办" in page
     assert not re.search(rf'action="/requests/{flow["instance"]}/urge/', page)
     response = hr.client.post(action.group(1), data={"csrf_token": re.search(
         r'name="csrf_token" value="([^"]+)"', page).group(1)})  # type: ignore[union-attr]
     assert "每个任务每天只能催办一次" in hr.get("/requests")
     told = Browser(app, "tw_qingshan").get("/notifications")
-    assert "【催办】教育局人事股 王芳（派出单位人事）催办「乡镇党委政府同意」" in told
+    assert "【催办】教育局人事股 王芳（派出单位（人事部门））催办「乡镇党委政府审核」" in told
 
 
 def test_deadlines_turn_amber_then_red_in_the_inbox(app: Any, clock: Any, flow: dict[str, str]) -> None:
@@ -125,7 +125,7 @@ def test_deadlines_turn_amber_then_red_in_the_inbox(app: Any, clock: Any, flow: 
     township = Browser(app, "tw_qingshan")
     page = township.get("/inbox")
     assert re.search(r'deadline-overdue[^>]*>已逾期 2 个工作日（12月8日到期）<', page)
-    task = _task(township, "乡镇党委政府同意")
+    task = _task(township, "乡镇党委政府审核")
     assert "已逾期 2 个工作日（12月8日到期）" in township.get(f"/tasks/{task}")
     assert "已逾期 2 个工作日" in township.get(f"/instances/{flow['instance']}")
 
@@ -133,13 +133,13 @@ def test_deadlines_turn_amber_then_red_in_the_inbox(app: Any, clock: Any, flow: 
 def test_a_return_shows_its_reason_and_the_revision_picks_the_nominee_by_name(
         app: Any, clock: Any, flow: dict[str, str]) -> None:
     township = Browser(app, "tw_qingshan")
-    task = _task(township, "乡镇党委政府同意")
+    task = _task(township, "乡镇党委政府审核")
     response = township.post(f"/tasks/{task}/complete", {"decision": "return", "comment": "请补充医院证明"},
                              page=f"/tasks/{task}")
     assert response.status_code == 302
     hr = Browser(app, "hr_edu")
     page = hr.get("/requests")
-    assert "「乡镇党委政府同意」退回修改：请补充医院证明" in page
+    assert "「乡镇党委政府审核」退回修改：请补充医院证明" in page
     assert "今日已催办" not in page  # the revision is the submitter's own step: nothing to urge
     revise = _task(hr, "修改调整申请")
     form = hr.get(f"/tasks/{revise}")

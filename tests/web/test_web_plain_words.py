@@ -18,14 +18,18 @@ from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import HumanTask, Notification, ProcessInstance, User
 
-DATES = {"ARRIVAL": "2026-12-10", "EFFECTIVE": "2027-01-04"}
+# submitted on 2026-12-01 taking effect on 12-03, when the township decides (a resubmission must not
+# carry a past date) and the arrival is recorded
+DATES = {"ARRIVAL": "2026-12-03", "EFFECTIVE": "2027-01-04"}
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 UTC_TIME = re.compile(r"T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:\+00:00|Z)\b")
 LINK = re.compile(r'href="(/[^"#?]*)(?:\?[^"#]*)?"')
 LOGINS = ("hr_edu", "tw_qingshan", "county", "orgdept", "rrb", "auditor", "admin", "cadre_zhangwei",
           "cadre_sunhao", "cadre_wangqiang", "hr_power")
 # Not pages for reading: downloads, the API and its documentation (for programmers), the sign-out.
-SKIP = re.compile(r"^/(api|static|logout)|\.(xlsx|csv|svg|bpmn)$|/export|/diagram")
+# /users: account administration shows each account's login, which is what its holder types to
+# sign in (cadre_sunhao), not an English key.
+SKIP = re.compile(r"^/(api|static|logout|users)|\.(xlsx|csv|svg|bpmn)$|/export|/diagram")
 MAX_PAGES = 120
 
 
@@ -68,7 +72,7 @@ def who(login: str) -> Principal:
 
 def walk(app: Any, clock: Any) -> None:
     with app.app_context():
-        commands.submit_adjustment(who("hr_edu"), {**REPLACEMENT, "effective_date": date(2026, 12, 20)})
+        commands.submit_adjustment(who("hr_edu"), {**REPLACEMENT, "effective_date": date(2026, 12, 3)})
         commands.open_recall(who("orgdept"), RECALL)
     for step in STEPS:
         clock.advance(days=2 if step.spec_id == "township_consent" else 0, minutes=30)

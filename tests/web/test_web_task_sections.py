@@ -17,7 +17,8 @@ from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import HumanTask, ProcessInstance, User
 
-DATES = {"ARRIVAL": "2026-12-10", "EFFECTIVE": "2027-01-04"}
+# the clock starts 2026-12-01 and the walk stays on that day: effective and arrival both that day
+DATES = {"ARRIVAL": "2026-12-01", "EFFECTIVE": "2027-01-04"}
 DECISION_LABEL = re.compile(r'<input type="radio" name="decision" value="[a-z]+"[^>]*>\s*([^<]+?)\s*(?:<|$)')
 SECTION = re.compile(r'<section class="panel( focus)?" id="section-([a-z_]+)"')
 
@@ -35,7 +36,7 @@ def open_task(process: str, spec_id: str) -> HumanTask:
 
 def test_every_step_shows_what_it_decides_on_in_its_own_words(app: Any, clock: Any) -> None:
     with app.app_context():
-        commands.submit_adjustment(who("hr_edu"), {**REPLACEMENT, "effective_date": date(2026, 12, 20)})
+        commands.submit_adjustment(who("hr_edu"), {**REPLACEMENT, "effective_date": date(2026, 12, 1)})
     recall_opened = False
     for step in STEPS:
         clock.advance(minutes=30)

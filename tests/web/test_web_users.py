@@ -24,7 +24,7 @@ def test_the_list_shows_names_and_filters(app):
     browser = signed_in(app, "admin")
     page = browser.get("/users").get_data(as_text=True)
     assert "用户管理" in page and 'id="users"' in page
-    assert "县教育局" in page and "派出单位人事" in page and "青山镇" in page
+    assert "县教育局" in page and "派出单位（人事部门）" in page and "青山镇" in page
     townships = browser.get("/users?role=township").get_data(as_text=True)
     assert "tw_qingshan" in townships and "hr_edu" not in townships
     by_scope = browser.get("/users?scope=unit-edu").get_data(as_text=True)
@@ -127,4 +127,4 @@ def test_the_organization_department_sees_only_the_accounts_it_manages(app):
     assert ">auditor<" not in browser.get("/users?active=&q=auditor").get_data(as_text=True)
     assert browser.get("/users/auditor").status_code == 404
     form = browser.get("/users/new").get_data(as_text=True)
-    assert "派出单位人事" in form and "系统管理员" not in form
+    assert "派出单位（人事部门）" in form and "系统管理员" not in form
