@@ -63,7 +63,10 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
     takes_evidence = (row.process_key, task.spec_id) in EVIDENCE_TASKS
     eligibility = None
     if data.get("nominee_facts") and data.get("role"):
-        eligibility = nominee_eligibility(data["nominee_facts"], data["role"], data.get("effective_date"))
+        # A replacement is judged on its effective date, a dispatch on the term's first day (as
+        # check_dispatch judged it at the nomination).
+        on_date = data.get("term_start") if row.process_key == "dispatch" else data.get("effective_date")
+        eligibility = nominee_eligibility(data["nominee_facts"], data["role"], on_date)
     item = task_items([task])[0]
     can_act = acts and task.status == "open"
     claimed_by_other = bool(task.claimed_by) and task.claimed_by != principal.login
