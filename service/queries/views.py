@@ -27,7 +27,13 @@ def summaries(rows: Sequence[ProcessInstance],
         village = villages.get(r.village_id or "", r.village_id)
         new = cadres.get(r.new_cadre_id or "", r.new_cadre_id)
         title = f"{PROCESS_NAMES.get(r.process_key, r.process_key)}：{village or ''} {cadre or ''}"
-        if new and r.process_key != "recall":
+        if r.process_key == "dispatch":
+            # A dispatch's cadre is its nominee (also new_cadre_id); a rotation names the
+            # predecessor as old_cadre_id: "上庄村 张伟 → 孙浩", a new post just "青松村 林晓东".
+            old = cadres.get(r.old_cadre_id or "", r.old_cadre_id)
+            who = f"{old} → {new}" if old else new or ""
+            title = f"{PROCESS_NAMES['dispatch']}：{village or ''} {who}"
+        elif new and r.process_key != "recall":
             title += f" → {new}"
         out[r.id] = {
             "title": title.strip(), "cadre_id": r.cadre_id, "cadre_name": cadre, "village_id": r.village_id,

@@ -50,7 +50,7 @@ def test_administrator_manages_a_user(user_page: Any, shoot: Any, chromium: Any,
     shoot(admin, "users-04-one-time-password")
 
     newcomer = sign_in(chromium, live_server, "hr_edu_zhao", password)
-    newcomer.wait_for_url("**/inbox")
+    newcomer.wait_for_url("**/requests")  # a unit HR lands on 我的申请
     expect(newcomer.locator("#who")).to_have_text("教育局人事股 赵强")
 
     admin.goto("/users/hr_edu_zhao")

@@ -84,3 +84,18 @@ def test_the_county_opens_a_round_and_its_page_shows_progress(app: Any, clock: A
                                                  "roles": ["first_secretary"]}, page="/dispatch-rounds/new")
     assert short.status_code == 422 and "2029-02-28" in short.get_data(as_text=True)
     Browser(app, "hr_edu").get("/dispatch-rounds/new", status=403)
+
+
+def test_a_rotation_task_names_who_follows_whom_and_judges_the_nominee_on_the_term_start(
+        app: Any, clock: Any) -> None:
+    hr = Browser(app, "hr_hospital")
+    response = hr.post("/dispatches/new", {"village_id": "v-shuikou", "role": "first_secretary",
+                                           "cadre_id": "c-zhoujie", "term_start": "2027-03-01",
+                                           "predecessor_cadre_id": "c-lina"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    township = Browser(app, "tw_baishui")
+    [task_id] = [tid for tid, text in TASK_LINK.findall(township.get("/inbox")) if text == "乡镇党委政府同意"]
+    page = township.get(f"/tasks/{task_id}")
+    assert "驻村干部选派：水口村 李娜 → 周杰" in page  # not the nominee twice
+    assert "拟选派干部" in page and "接替 李娜" in page and "被调整干部" not in page
+    assert "符合条件" in page and "缺少或无效的参考日期" not in page

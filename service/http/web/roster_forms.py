@@ -30,7 +30,9 @@ CODE_NAMES: dict[str, dict[str, str]] = {
 ORG_FIELDS = ("township_id", "unit_id", "supplier_id", "parent_id")
 # Field names people read in the history that the commands' labels do not carry.
 HISTORY_LABELS = {**LABELS, "name": "名称", "parent_id": "上级机构", "active": "在岗",
-                  "categories": "村类别（第一项为主类别）"}
+                  "categories": "村类别（第一项为主类别）",
+                  # a posting's log (service/commands/posting_log.py) carries these two as well
+                  "term_end": "实际离任日期", "source_instance_id": "办理流程编号"}
 
 
 @dataclass
