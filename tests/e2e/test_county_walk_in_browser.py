@@ -49,10 +49,10 @@ def approve(page: Any, task: str, shoot: Any, shot: str) -> None:
     page.click(f"#inbox tr:has-text('{VILLAGE}') a:text-is('{task}')")
     expect(page.locator("h1")).to_contain_text(f"驻村干部选派：{VILLAGE} {CADRE}")
     expect(page.locator("h1")).not_to_contain_text("→")  # a new post: nobody is replaced
-    expect(page.locator("#nominee")).to_contain_text(CADRE)
-    expect(page.locator("#nominee")).to_contain_text("转正 2016-07-01")
-    expect(page.locator("#facts")).to_contain_text(VILLAGE)
-    expect(page.locator("#eligibility .tag.ok")).to_have_text("符合条件")  # judged on the term's start
+    nomination = page.locator("#section-nomination")  # what the step decides on comes first
+    expect(nomination).to_contain_text(CADRE)
+    expect(nomination).to_contain_text(VILLAGE)
+    expect(nomination).to_contain_text("符合条件")  # judged on the term's start
     shoot(page, shot)
     page.check("input[name=decision][value=approve]")
     page.fill("textarea[name=comment]", "同意")
@@ -121,8 +121,8 @@ def test_import_dispatch_coverage(user_page: Any, shoot: Any, tmp_path: Path) ->
     instance_url = hr.url
     shoot(hr, "walk-07-dispatch-submitted")
 
-    approve(user_page("tw_qingshan"), "乡镇党委政府同意", shoot, "walk-08-task-township")
-    approve(user_page("county"), "县驻村工作领导小组同意", shoot, "walk-09-task-county")
+    approve(user_page("tw_qingshan"), "乡镇党委政府审核", shoot, "walk-08-task-township")
+    approve(user_page("county"), "县驻村工作领导小组审核", shoot, "walk-09-task-county")
     approve(user_page("orgdept"), "县委组织部审核备案", shoot, "walk-10-task-orgdept")
     hr.goto(instance_url)
     expect(hr.locator("#instance-status")).to_have_text("已办结")
@@ -145,9 +145,9 @@ def test_import_dispatch_coverage(user_page: Any, shoot: Any, tmp_path: Path) ->
     expect(posting).to_contain_text("驻村第一书记")
     expect(posting.locator(".tag.ok")).to_have_text("在岗")
     expect(posting).to_contain_text(planned_end.isoformat())
-    # The posting's history names its fields in Chinese, the dispatch that made it among them.
+    # The posting's history names its fields in Chinese and says it came from a process.
     latest = admin.locator("#history li.change").first
     expect(latest).to_contain_text("新增任职")
-    expect(latest).to_contain_text("办理流程编号")
+    expect(latest).to_contain_text("来源：流程办结")
     expect(latest).not_to_contain_text("source_instance_id")
     shoot(admin, "walk-13-cadre-posted")

@@ -59,6 +59,7 @@ def test_each_holder_sees_what_the_step_decides_on(live_app: Any, user_page: Any
             open_recall(app)
             recall_opened = True
         page = user_page(step.login)
+        page.goto("/inbox")  # unit HR lands on 我的申请, the others on 待办
         page.click(f"#inbox a:text-is('{step.name}')")
         expect(page.locator("h1")).to_contain_text(step.name)
         sections = page.locator("#sections")
