@@ -86,7 +86,8 @@ def bare_round(spec) -> list[float]:  # type: ignore[no-untyped-def]
     wf = BpmnWorkflow(spec, script_engine=PythonScriptEngine(environment=env))
     start = wf.get_next_task(state=TaskState.READY)
     data = {**REQUEST, "term_start": "2025-03-01", "village_category": "poverty_alleviated",
-            "township_id": "tw-qingshan", "unit_id": "unit-edu",
+            "village_categories": ["poverty_alleviated"], "planned_end": "2027-02-28",
+            "village_name": "上庄村", "township_id": "tw-qingshan", "unit_id": "unit-edu",
             "nominee_facts": {"party_status": "formal", "party_member_since": "2015-07-01",
                               "work_start_date": "2012-08-01", "employment_type": "permanent"}}
     start.data.update({**DEFAULT_DEADLINES, **data})
