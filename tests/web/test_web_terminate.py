@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from page_client import Browser
 
 from service import commands
 from service.core.principal import Principal
@@ -20,23 +21,6 @@ ADJUSTMENT = {"cadre_id": "c-zhangwei", "village_id": "v-shangzhuang", "role": "
               "effective_date": date(2026, 12, 20), "evidence": ["体检报告"]}
 
 
-class Browser:
-    """One signed-in user of the test client; every POST carries the page's CSRF token."""
-
-    def __init__(self, app: Any, login: str) -> None:
-        self.client = app.test_client()
-        response = self.post("/login", {"login": login, "password": login}, page="/login")
-        assert response.status_code == 302, response.get_data(as_text=True)
-
-    def get(self, path: str, status: int = 200) -> str:
-        response = self.client.get(path)
-        assert response.status_code == status, (path, response.status_code)
-        return response.get_data(as_text=True)
-
-    def post(self, path: str, data: dict[str, str], page: str | None = None) -> Any:
-        html = self.client.get(page or path).get_data(as_text=True)
-        token = CSRF.search(html)
-        return self.client.post(path, data={**data, "csrf_token": token.group(1) if token else ""})
 
 
 def submitted(app: Any) -> str:
