@@ -7,32 +7,16 @@ import re
 from typing import Any
 
 import pytest
+from page_client import Browser as PageClient
 
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 TASK_LINK = re.compile(r'href="/tasks/([^"]+)">([^<]+)</a>')
 
 REQUEST = {"cadre_id": "c-zhangwei", "reason": "health", "justification": "", "nominee_id": "c-sunhao",
            "effective_date": "2026-12-20", "evidence": "体检报告\n医院诊断证明"}
 
 
-class Browser:
-    """One signed-in user of the test client; every POST carries the page's CSRF token."""
-
-    def __init__(self, app: Any, login: str) -> None:
-        self.client = app.test_client()
-        self.token = ""
-        response = self.post("/login", {"login": login, "password": login}, page="/login")
-        assert response.status_code == 302, response.get_data(as_text=True)
-
-    def get(self, path: str, status: int = 200) -> str:
-        response = self.client.get(path)
-        assert response.status_code == status, (path, response.status_code)
-        return response.get_data(as_text=True)
-
-    def post(self, path: str, data: dict[str, str], page: str | None = None) -> Any:
-        html = self.client.get(page or path).get_data(as_text=True)
-        token = CSRF.search(html)
-        return self.client.post(path, data={**data, "csrf_token": token.group(1) if token else ""})
+class Browser(PageClient):
+    """A signed-in page user who also finds a task of their inbox by its name."""
 
     def task_id(self, name: str) -> str:
         ids = [tid for tid, text in TASK_LINK.findall(self.get("/inbox")) if text == name]
