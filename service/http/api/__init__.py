@@ -18,6 +18,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.dispatches",
     "service.http.api.instances",
     "service.http.api.tasks",
+    "service.http.api.attachments",
     "service.http.api.audit",
     "service.http.api.roster_audit",
     "service.http.api.urge",
