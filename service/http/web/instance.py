@@ -18,6 +18,7 @@ from service.http.web.forms import field_errors
 from service.http.web.session import login_required, require_principal
 from service.persistence.loading import load
 from service.persistence.models import ProcessInstance
+from service.queries.attachments import case_attachments
 from service.queries.instances import bpmn_xml, business_data, open_task_items, visible_instance
 from service.queries.timeline import instance_history, related_instances
 from service.queries.views import instance_items
@@ -32,6 +33,7 @@ def _render(row: ProcessInstance, errors: dict[str, list[str]] | None = None,
                      loaded.instance.active_element_ids())
     return render_template("web/instance.html", instance=instance_items([row])[0], data=data, svg=svg,
                            open_tasks=open_task_items(row.id), history=instance_history(row.id),
+                           files=case_attachments(row.id),
                            related=related_instances(row, data), error=row.error,
                            is_auditor=principal.has_role("auditor"),
                            can_terminate=principal.has_role("admin") and row.status in TERMINABLE,
