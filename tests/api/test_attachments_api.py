@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import office_files
 import pytest
-from process_helpers import FS_REQUEST, Api, problem_fields
+from process_helpers import FS_REQUEST, HANDOVER_LIST, Api, problem_fields
 
 state: dict[str, Any] = {}
 
@@ -147,6 +147,33 @@ def test_a_step_that_carries_no_files_refuses_them(api, client, auth):
     assert problem_fields(problem)["attachments"] == ["「乡镇党委政府审核」环节不能附带附件。"]
     # Only those who open cases upload files for a request not yet filed.
     upload(client, auth, "tw_qingshan", CERTIFICATE, "证明.pdf", status=403)
+
+
+def test_the_handover_list_carries_the_signed_list(api, client, auth, clock):
+    iid = state["id"]
+    for login in ("tw_qingshan", "county", "orgdept"):
+        clock.advance(hours=2)
+        done = api.act(login, iid, comment="同意")
+    [hid] = done["started_instances"]
+    clock.advance(days=20)  # after the effective date (2026-12-20)
+    api.act("tw_qingshan", hid, data={"arrival_date": "2026-12-20"})
+    signed = office_files.xlsx()
+    where = f"/instances/{hid}/attachments"
+    listed = upload(client, auth, "cadre_zhangwei", signed, "签字交接清单.xlsx", where)
+    photo = upload(client, auth, "cadre_zhangwei", office_files.jpeg(), "档案移交照片.jpg", where)
+    # The new cadre sees the handover, but the list is the old cadre's step: no files of theirs.
+    upload(client, auth, "cadre_sunhao", signed, "签字交接清单.xlsx", where, 403)
+    task = api.task_of("cadre_zhangwei", hid, "prepare_handover_list")
+    api.post("cadre_zhangwei", f"/tasks/{task['id']}/complete",
+             {"decision": "approve", "data": HANDOVER_LIST, "attachments": [listed["id"], photo["id"]]})
+    files = api.get("cadre_sunhao", f"/instances/{hid}/attachments")["items"]
+    assert [(f["name"], f["step_name"], f["sha256"]) for f in files] == [
+        ("签字交接清单.xlsx", "原任干部编制交接清单", sha(signed)),
+        ("档案移交照片.jpg", "原任干部编制交接清单", sha(office_files.jpeg()))]
+    assert client.get(f"/api/v1/attachments/{files[0]['id']}/download",
+                      headers=auth("cadre_sunhao")).data == signed
+    api.get("tw_baishui", f"/attachments/{files[0]['id']}/download", status=404)
+    assert api.get("auditor", f"/audit/instances/{hid}/verify")["attachments"] == "ok"
 
 
 def test_a_recall_carries_the_finding_and_the_statement_files(api, client, auth, clock):
