@@ -19,15 +19,16 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.commands.uow import unit_of_work
 from service.config import get_settings
 from service.core.attachments import FILES_PER_STEP, START, carries_attachments
 from service.core.clock import now
-from service.core.errors import Forbidden, ValidationFailed
+from service.core.errors import Conflict, Forbidden, ValidationFailed
 from service.core.file_types import CheckedFile, check_file
 from service.core.principal import Principal
-from service.persistence.attachment_store import put_blob
+from service.persistence.attachment_store import ATTACHMENTS, put_blob
 from service.persistence.db import db
 from service.persistence.models import Attachment, HumanTask
 from service.queries.access import may_act
@@ -138,12 +139,22 @@ class Enclosed:
     entries: list[dict[str, Any]]
 
     def bind(self, *, instance_id: str, task_id: str | None, event_seq: int, at: datetime) -> None:
-        """Record on each row the event that submitted it (the rows are never changed again)."""
+        """Record on each row the event that submitted it (the rows are never changed again).
+
+        Only a row still pending is bound: two steps naming the same upload at once both read it
+        pending, and the second one's update then finds nothing to bind (409)."""
+        db.session.flush()  # the new files' rows are written before they are bound
         for position, (row, entry) in enumerate(zip(self.rows, self.entries, strict=True)):
-            row.instance_id, row.step, row.task_id = instance_id, entry["step"], task_id
-            row.event_seq, row.position, row.version = event_seq, position, entry["version"]
-            row.submitted_at = at
-        db.session.flush()
+            values = {"instance_id": instance_id, "step": entry["step"], "task_id": task_id,
+                      "event_seq": event_seq, "position": position, "version": entry["version"],
+                      "submitted_at": at}
+            bound = db.session.connection().execute(sa.update(ATTACHMENTS).where(
+                ATTACHMENTS.c.id == row.id, ATTACHMENTS.c.event_seq.is_(None)).values(values))
+            if bound.rowcount != 1:
+                raise Conflict(f"附件「{row.name}」已由其他环节提交，请刷新后重试。",
+                               slug="attachment-submitted")
+            for name, value in values.items():  # the loaded row as now stored (no second update)
+                set_committed_value(row, name, value)
 
 
 def enclose_at_start(actor: Principal, ids: Sequence[str], files: Sequence[CheckedFile],

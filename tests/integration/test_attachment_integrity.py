@@ -74,3 +74,37 @@ def test_a_file_swapped_behind_the_service_is_reported_by_verify(app, case, back
         assert (result.ok, result.chain, result.replay, result.attachments) == (False, "ok", "ok", "mismatch")
         assert result.first_bad_seq == 1
         assert "附件「医院诊断证明.pdf」保存的内容与其 sha256 不符" in result.detail
+
+
+def test_two_requests_naming_one_upload_at_once_bind_it_once(pg_app, tokens):  # type: ignore[no-untyped-def]
+    """Both read the upload pending; the second to bind finds it taken: 409 (or 422 when it read
+    after the first committed), never a file submitted twice."""
+    import io
+    import threading
+
+    from process_helpers import FS_REQUEST
+
+    headers = {"Authorization": f"Bearer {tokens['hr_edu']}"}
+    uploaded = pg_app.test_client().post(
+        "/api/v1/attachments", headers=headers, content_type="multipart/form-data",
+        data={"file": (io.BytesIO(CERTIFICATE), "证明.pdf")}).get_json()
+    bodies = [{**FS_REQUEST, "attachments": [uploaded["id"]]},
+              {**FS_REQUEST, "cadre_id": "c-liuyang", "role": "team_member", "nominee_id": "c-zhengkai",
+               "attachments": [uploaded["id"]]}]
+    barrier = threading.Barrier(len(bodies))
+    statuses: list[int] = []
+
+    def send(body: dict) -> None:
+        client = pg_app.test_client()
+        barrier.wait()
+        statuses.append(client.post("/api/v1/adjustments", headers=headers, json=body).status_code)
+
+    threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) in ([201, 409], [201, 422]), statuses
+    with pg_app.app_context():
+        row = db.session.get(Attachment, uploaded["id"])
+        assert row.event_seq == 1 and row.instance_id is not None
