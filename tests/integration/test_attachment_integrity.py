@@ -4,10 +4,14 @@ back (possible on SQLite by hand) is what `audit verify` reports."""
 
 from __future__ import annotations
 
+import io
+import threading
+
 import office_files
 import pytest
 import sqlalchemy as sa
 from command_helpers import request, who
+from process_helpers import FS_REQUEST
 
 from service.audit import verify_instance
 from service.commands import submit_adjustment
@@ -79,11 +83,6 @@ def test_a_file_swapped_behind_the_service_is_reported_by_verify(app, case, back
 def test_two_requests_naming_one_upload_at_once_bind_it_once(pg_app, tokens):  # type: ignore[no-untyped-def]
     """Both read the upload pending; the second to bind finds it taken: 409 (or 422 when it read
     after the first committed), never a file submitted twice."""
-    import io
-    import threading
-
-    from process_helpers import FS_REQUEST
-
     headers = {"Authorization": f"Bearer {tokens['hr_edu']}"}
     uploaded = pg_app.test_client().post(
         "/api/v1/attachments", headers=headers, content_type="multipart/form-data",
