@@ -51,3 +51,14 @@ def test_make_installs_node_modules_before_running_or_testing() -> None:
 def test_node_modules_is_not_committed() -> None:
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert "node_modules/" in ignored
+
+
+def test_the_image_installs_the_same_lock_and_carries_every_served_file() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^COPY package\.json package-lock\.json \./\nRUN npm ci ", dockerfile, re.M)
+    copy = r"^COPY --from=\S+ /assets/(node_modules/\S+) \./(node_modules/\S+)$"
+    copied = re.findall(copy, dockerfile, re.M)
+    assert copied and all(source == target for source, target in copied)
+    for served in VENDOR_FILES.values():
+        assert any(f"node_modules/{served}".startswith(f"{source}/") for source, _ in copied), served
+    assert "node_modules" in (ROOT / ".dockerignore").read_text(encoding="utf-8").split()  # never the host's
