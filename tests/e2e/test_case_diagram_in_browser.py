@@ -25,6 +25,10 @@ GEOMETRY = """() => {
           drawn: [drawn.left, drawn.top, drawn.right, drawn.bottom], shapes};
 }"""
 SCALE = """() => document.querySelector("#diagram svg .viewport").transform.baseVal.consolidate().matrix.a"""
+OFFSET = """() => {
+  const m = document.querySelector("#diagram svg .viewport").transform.baseVal.consolidate().matrix;
+  return [m.e, m.f];
+}"""
 
 # Two fingers put on the diagram's middle `apart[0]` pixels apart, then moved to `apart[1]`.
 PINCH = """([from, to]) => {
@@ -125,6 +129,17 @@ def test_case_page_shows_the_steps_and_the_fitted_diagram(user_page: Any, shoot:
     shoot(township, "diagram-02-zoomed-in")
     township.click("#diagram-zoom button[data-zoom=fit]")
     assert abs(township.evaluate(SCALE) - fitted) < 0.01
+
+    # dragging with the mouse moves the diagram
+    before = township.evaluate(OFFSET)
+    box = township.locator("#diagram").bounding_box()
+    assert box is not None
+    township.mouse.move(box["x"] + 40, box["y"] + 40)
+    township.mouse.down()
+    township.mouse.move(box["x"] + 140, box["y"] + 90, steps=5)
+    township.mouse.up()
+    after = township.evaluate(OFFSET)
+    assert abs(after[0] - before[0] - 100) < 2 and abs(after[1] - before[1] - 50) < 2, (before, after)
     assert refused == []
 
 
