@@ -28,7 +28,7 @@ from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, DispatchRound, Org, Posting, ProcessInstance, Village
 from service.queries.eligibility import cadre_facts
-from workflows.rules import WORK_TEAM_CATEGORIES, Violation, add_years, check_dispatch, violation
+from workflows.rules import WORK_TEAM_CATEGORIES, Violation, check_dispatch, default_planned_end, violation
 
 PROCESS_KEY = "dispatch"
 
@@ -132,7 +132,8 @@ def _unit_of(cadre_id: str) -> str | None:
 def start_dispatch(actor: Principal, payload: dict[str, Any],
                    respond: Callable[[ProcessInstance], None] | None = None) -> ProcessInstance:
     """`payload`: village_id, role, cadre_id, term_start (date; a round's by default), planned_end
-    (date; default the round's, else term_start + 2 years), predecessor_cadre_id, round_id."""
+    (date; default the round's, else the roster's default, workflows.rules.default_planned_end),
+    predecessor_cadre_id, round_id."""
     at = now()
     with unit_of_work():
         village: Village = _found(Village, payload.get("village_id"), "village_id", "村")
@@ -144,7 +145,7 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
         if term_start is None:
             raise ValidationFailed("缺少任期开始日期。", errors={"term_start": ["请填写任期开始日期。"]})
         planned_end = payload.get("planned_end") or (
-            found_round.term_end if found_round else add_years(term_start, 2))
+            found_round.term_end if found_round else default_planned_end(term_start))
         predecessor, violations = _rotation(payload, village, role)
         if _open_dispatch(ProcessInstance.cadre_id, cadre.id):
             violations.append(violation("duplicate_open_dispatch", "cadre_id", "该干部已有正在办理的选派"))
