@@ -99,7 +99,9 @@ def dispatch_data(actor: Principal, cadre: Cadre, village: Village, role: str, t
     supplier_is_unit = facts["supplier_kind"] == "dispatch_unit"
     unit_id = cadre.unit_id if supplier_is_unit else None
     if predecessor is not None and unit_id is None:
-        # The handover's Party relation transfer is done by a dispatch unit's HR: the predecessor's.
+        # Access only: the unit whose cadre leaves follows the rotation and its handover. Who
+        # confirms the Party relation transfer is the incoming cadre's supplier
+        # (commands/party_transfer.py). Both cadres the township's: no unit at all.
         unit_id = _unit_of(predecessor.cadre_id)
     return {
         "village_id": village.id, "village_name": village.name, "village_category": village.category,
@@ -154,10 +156,6 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
                              round_id=found_round.id if found_round else None)
         if payload.get("predecessor_cadre_id") and data["predecessor_cadre_id"] is None:
             data["predecessor_cadre_id"] = payload["predecessor_cadre_id"]  # the rules name it too
-        if data["predecessor_cadre_id"] and data["unit_id"] is None:
-            violations.append(violation(
-                "rotation_without_dispatch_unit", "cadre_id",
-                "期满轮换的交接须由派出单位（人事部门）转接党组织关系：接任或期满干部须有一方来自派出单位"))
         refuse(violations + placement_check(data), detail="选派不符合驻村工作规定。")
         prefix = round_business_prefix(found_round.id) if found_round else f"{PROCESS_KEY}:"
         local_day = at.astimezone(get_settings().tz).date().isoformat()
