@@ -20,8 +20,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from service.core.principal import SCOPE_KIND_BY_ROLE
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org
+from workflows.definitions import Definition
 
 # The role that confirms the transfer for each kind of supplying organisation.
 ROLE_BY_SUPPLIER_KIND = {"dispatch_unit": "unit_hr", "township": "township"}
@@ -46,3 +48,13 @@ def party_transfer(payload: Mapping[str, Any]) -> dict[str, str | None]:
         return {"party_transfer_role": "unit_hr",
                 "party_transfer_org_id": None if unit_id is None else str(unit_id)}
     return {"party_transfer_role": role, "party_transfer_org_id": found.id}
+
+
+def routes_party_transfer_to(definition: Definition, role: str) -> bool:
+    """Whether a handover version has the Party relation step for `role`, scoped by
+    `party_transfer_org_id`. Versions deployed before the township's step have the unit HR's
+    only, scoped by `unit_id`: a handover on one of them cannot reach the township."""
+    scope = f"{SCOPE_KIND_BY_ROLE[role]}:party_transfer_org_id"
+    return any((getattr(ts, "extensions", None) or {}).get("candidateGroups") == role
+               and (ts.extensions or {}).get("scope") == scope
+               for ts in definition.spec.task_specs.values())

@@ -8,14 +8,21 @@ One module app: the cadres each test makes are its own.
 
 from __future__ import annotations
 
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 from process_helpers import HANDOVER_LIST, Api
 
 from service.cli import cli
+from service.core.clock import ManualClock, install_clock
 from service.persistence.db import db
 from service.persistence.models import Posting, ProcessInstance
+
+HANDOVER_BPMN = Path(__file__).resolve().parents[2] / "bpmn" / "handover.bpmn"
 
 STAFF = {"party_status": "formal", "party_member_since": "2016-07-01", "party_confirmed_on": "2017-07-01",
          "work_start_date": "2014-08-01", "employment_type": "formal_staff", "birth_date": "1993-05-05",
@@ -143,3 +150,28 @@ def test_a_units_cadre_following_a_township_cadre_has_the_units_hr_transfer_the_
     data = api.instance("hr_hospital", handover.id)["data"]
     assert (data["party_transfer_role"], data["party_transfer_org_id"]) == ("unit_hr", "unit-hospital")
 
+
+
+def test_a_township_rotation_is_refused_while_the_deployed_handover_cannot_reach_the_township(
+        make_app, auth):
+    """A handover version from before the township's Party relation step (here: its scope put
+    back on the village's township, so no step is scoped by party_transfer_org_id) would wait
+    for a unit's HR nobody holds: the nomination is refused, naming the cure, and nothing starts."""
+    app = make_app()
+    install_clock(app, ManualClock(datetime.fromisoformat("2026-12-01T09:00:00+08:00")))
+    api = Api(app.test_client(), auth)
+    older = HANDOVER_BPMN.read_bytes().replace(b"township:party_transfer_org_id", b"township:township_id")
+    response = app.test_client().post("/api/v1/definitions", headers=auth("admin"),
+                                      data={"files": (BytesIO(older), "handover.bpmn")},
+                                      content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    post_team_member(api, "tw_qingshan", "c-xuming", "v-xiahe")
+    cadre(api, "tw_qingshan", "c-linxiao", "林晓", "tw-qingshan")
+    request = {"village_id": "v-xiahe", "role": "team_member", "cadre_id": "c-linxiao",
+               "term_start": "2026-12-01", "predecessor_cadre_id": "c-xuming"}
+    body = api.post("tw_qingshan", "/dispatches", request, status=409)
+    assert "cadreflow deploy bpmn" in body["errors"]["predecessor_cadre_id"][0]
+    assert api.get("admin", "/instances?process=dispatch")["total"] == 0
+    # A first dispatch of the township's own team member needs no handover: not refused.
+    first = {**request, "village_id": "v-shangzhuang", "predecessor_cadre_id": None}
+    api.post("tw_qingshan", "/dispatches", first, status=201)
