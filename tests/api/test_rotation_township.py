@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
-from process_helpers import HANDOVER_LIST, Api
+from process_helpers import HANDOVER_LIST, Api, cadre_account, new_cadre, post_team_member
 
 from service.cli import cli
 from service.core.clock import ManualClock, install_clock
@@ -24,33 +24,10 @@ from service.persistence.models import Posting, ProcessInstance
 
 HANDOVER_BPMN = Path(__file__).resolve().parents[2] / "bpmn" / "handover.bpmn"
 
-STAFF = {"party_status": "formal", "party_member_since": "2016-07-01", "party_confirmed_on": "2017-07-01",
-         "work_start_date": "2014-08-01", "employment_type": "formal_staff", "birth_date": "1993-05-05",
-         "post": "科员", "rural_expertise": True}
-
 
 @pytest.fixture
 def api(client, auth, clock):
     return Api(client, auth)
-
-
-def cadre(api: Api, login: str, cadre_id: str, name: str, org_id: str) -> None:
-    api.post(login, "/cadres", {**STAFF, "id": cadre_id, "name": name, "unit_id": org_id}, status=201)
-
-
-def cadre_login(api: Api, tokens: dict[str, str], cadre_id: str) -> str:
-    """An account for a cadre made in this module, with an API token (the demo's have theirs)."""
-    login = "cadre_" + cadre_id.removeprefix("c-").replace("-", "_")
-    api.post("admin", "/users", {"login": login, "display_name": cadre_id,
-                                 "roles": [{"role": "cadre", "scope_id": cadre_id}]}, status=201)
-    tokens[login] = api.post("admin", f"/users/{login}/password", {"rotate_token": True})["token"]
-    return login
-
-
-def post_team_member(api: Api, login: str, cadre_id: str, village_id: str) -> dict:
-    posting = {"cadre_id": cadre_id, "village_id": village_id, "role": "team_member",
-               "term_start": "2024-12-01"}
-    return api.post(login, "/postings", posting, status=201)
 
 
 def handover_of(app, dispatch_id: str) -> ProcessInstance:
@@ -71,10 +48,10 @@ def active_team(app, village_id: str) -> list[tuple[str, str | None, str]]:
 
 def test_a_township_supplied_rotation_runs_to_the_end_through_the_township(app, api, tokens, db_url):
     # 徐明 (青山镇) has served his term in 下河村; 青山镇 sends 林晓 after him.
-    posted = post_team_member(api, "tw_qingshan", "c-xuming", "v-xiahe")
+    posted = post_team_member(api, "tw_qingshan", "c-xuming", "v-xiahe", "2024-12-01")
     assert posted["planned_end"] == "2026-11-30"  # the roster's default term
-    cadre(api, "tw_qingshan", "c-linxiao", "林晓", "tw-qingshan")
-    newcomer = cadre_login(api, tokens, "c-linxiao")
+    new_cadre(api, "tw_qingshan", "c-linxiao", "林晓", "tw-qingshan")
+    newcomer = cadre_account(api, tokens, "c-linxiao", "林晓")
     request = {"village_id": "v-xiahe", "role": "team_member", "cadre_id": "c-linxiao",
                "term_start": "2026-12-01", "predecessor_cadre_id": "c-xuming"}
     body = api.post("tw_qingshan", "/dispatches", request, status=201)
@@ -123,7 +100,7 @@ def test_a_township_supplied_rotation_runs_to_the_end_through_the_township(app, 
 
 def test_a_township_cadre_following_a_units_cadre_has_the_township_transfer_the_relation(app, api):
     # 刘洋 (教育局) leaves 上庄村's team; 青山镇 supplies 高原. The relation that moves is 高原's.
-    cadre(api, "tw_qingshan", "c-gaoyuan", "高原", "tw-qingshan")
+    new_cadre(api, "tw_qingshan", "c-gaoyuan", "高原", "tw-qingshan")
     request = {"village_id": "v-shangzhuang", "role": "team_member", "cadre_id": "c-gaoyuan",
                "term_start": "2027-03-01", "predecessor_cadre_id": "c-liuyang"}
     iid = api.post("tw_qingshan", "/dispatches", request, status=201)["instance_id"]
@@ -138,8 +115,8 @@ def test_a_township_cadre_following_a_units_cadre_has_the_township_transfer_the_
 
 def test_a_units_cadre_following_a_township_cadre_has_the_units_hr_transfer_the_relation(app, api):
     # 水口村's team: 白水乡's 方圆 leaves, 人民医院 sends 周杰.
-    cadre(api, "tw_baishui", "c-fangyuan", "方圆", "tw-baishui")
-    post_team_member(api, "tw_baishui", "c-fangyuan", "v-shuikou")
+    new_cadre(api, "tw_baishui", "c-fangyuan", "方圆", "tw-baishui")
+    post_team_member(api, "tw_baishui", "c-fangyuan", "v-shuikou", "2024-12-01")
     request = {"village_id": "v-shuikou", "role": "team_member", "cadre_id": "c-zhoujie",
                "term_start": "2027-03-01", "predecessor_cadre_id": "c-fangyuan"}
     iid = api.post("hr_hospital", "/dispatches", request, status=201)["instance_id"]
@@ -165,8 +142,8 @@ def test_a_township_rotation_is_refused_while_the_deployed_handover_cannot_reach
                                       data={"files": (BytesIO(older), "handover.bpmn")},
                                       content_type="multipart/form-data")
     assert response.status_code == 201, response.get_json()
-    post_team_member(api, "tw_qingshan", "c-xuming", "v-xiahe")
-    cadre(api, "tw_qingshan", "c-linxiao", "林晓", "tw-qingshan")
+    post_team_member(api, "tw_qingshan", "c-xuming", "v-xiahe", "2024-12-01")
+    new_cadre(api, "tw_qingshan", "c-linxiao", "林晓", "tw-qingshan")
     request = {"village_id": "v-xiahe", "role": "team_member", "cadre_id": "c-linxiao",
                "term_start": "2026-12-01", "predecessor_cadre_id": "c-xuming"}
     body = api.post("tw_qingshan", "/dispatches", request, status=409)
