@@ -27,6 +27,7 @@ from service.persistence.history import canonical
 from service.persistence.loading import Loaded, fetch_task, restored
 from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
 from service.queries.eligibility import cadre_facts
+from workflows.definitions import Definition
 from workflows.engine import (
     CommentRequired,
     DecisionNotAllowed,
@@ -47,6 +48,7 @@ class CompleteResult:
     response: Any = None  # what `respond` returned
     # (cadre names, village names) by id, read with the instance row (before the command ran)
     names: tuple[dict[str, str], dict[str, str]] | None = None
+    definition: Definition | None = None  # the instance's pinned definition, as restored
 
 
 def _open_task(task_id: str) -> HumanTask:
@@ -246,7 +248,8 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
         if enclosed is not None:
             enclosed.bind(instance_id=loaded.row.id, task_id=task_id, event_seq=saved.event.seq, at=at)
         result = CompleteResult(task=task, instance=loaded.row, started=reactions.dispatch(),
-                                open_tasks=saved.open_tasks, names=loaded.names)
+                                open_tasks=saved.open_tasks, names=loaded.names,
+                                definition=loaded.definition)
         if respond is not None:
             result.response = respond(result)
     return result

@@ -34,6 +34,7 @@ from service.http.web import (  # noqa: E402, F401
     roster_import,
     task,
     users,
+    vendor,
 )
 
 
