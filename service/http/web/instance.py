@@ -19,6 +19,7 @@ from service.http.web.session import login_required, require_principal
 from service.persistence.loading import load
 from service.persistence.models import ProcessInstance
 from service.queries.instances import bpmn_xml, business_data, open_task_items, visible_instance
+from service.queries.print_forms import forms_of
 from service.queries.timeline import instance_history, related_instances
 from service.queries.views import instance_items
 
@@ -32,7 +33,7 @@ def _render(row: ProcessInstance, errors: dict[str, list[str]] | None = None,
                      loaded.instance.active_element_ids())
     return render_template("web/instance.html", instance=instance_items([row])[0], data=data, svg=svg,
                            open_tasks=open_task_items(row.id), history=instance_history(row.id),
-                           related=related_instances(row, data), error=row.error,
+                           related=related_instances(row, data), error=row.error, print_forms=forms_of(row),
                            is_auditor=principal.has_role("auditor"),
                            can_terminate=principal.has_role("admin") and row.status in TERMINABLE,
                            reason_limit=SHORT_TEXT, errors=errors or {}, values=values or {}), status

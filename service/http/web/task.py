@@ -20,8 +20,10 @@ from service.http.web.session import login_required, require_principal
 from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, User, UserRole
+from service.queries.access import can_see_instance
 from service.queries.instances import business_data
 from service.queries.people import Person, Unresolved, people, resolve
+from service.queries.print_forms import forms_of
 from service.queries.task_sections import task_sections
 from service.queries.tasks import task_contract, visible_task
 from service.queries.timeline import instance_history
@@ -74,6 +76,8 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
         transfer_to=_transfer_candidates(principal, task) if claimed_by_me else [],
         errors=errors or {}, values=values or {}, picker=_picker(form_fields, data) if can_act else None,
         takes_evidence=takes_evidence, evidence_text="\n".join(data.get("evidence") or []),
+        # the case's forms, to whoever may see the case itself (a task's holder may not)
+        print_forms=forms_of(row) if can_see_instance(principal, row) else [],
     ), status
 
 
