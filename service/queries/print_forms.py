@@ -16,10 +16,10 @@ import sqlalchemy as sa
 
 from service.core.clock import now
 from service.core.errors import NotFound
-from service.core.labels import PROCESS_NAMES, STATUS_NAMES
+from service.core.labels import PROCESS_NAMES, ROLE_NAMES, STATUS_NAMES
 from service.persistence.db import db
 from service.persistence.loading import load
-from service.persistence.models import HistoryEvent, HumanTask, Org, ProcessInstance, User
+from service.persistence.models import HumanTask, Org, ProcessInstance, User
 from service.queries.instances import business_data
 from service.queries.task_sections import (
     HANDOVER_ITEMS,
@@ -32,7 +32,7 @@ from service.queries.task_sections import (
     parties_section,
     replacement_section,
 )
-from service.queries.timeline import instance_history
+from service.queries.timeline import history_entries, history_query
 
 Form = dict[str, Any]
 
@@ -69,16 +69,21 @@ def print_form(row: ProcessInstance, kind: str) -> Form:
 
 
 class _Printed:
-    """The case as the forms read it: its row, data, timeline and section builders' view."""
+    """The case as the forms read it: its row, data, timeline and section builders' view. The
+    timeline and the footer's last event come from one read, so the hash on paper is the one of
+    the last event the form lists."""
 
     def __init__(self, row: ProcessInstance) -> None:
         self.row = row
         self.data = business_data(load(row.id, read_only=True).instance)
-        self.history = instance_history(row.id)
+        events = db.session.execute(history_query(row.id)).scalars().all()
+        self.history = history_entries(events)
+        last = events[-1] if events else None
+        self.last_event = {"seq": last.seq, "hash": last.event_hash, "at": beijing(last.at)} if last else None
         self.case = Case(row, self.data, self.history)
 
 
-def _org_names(ids: Sequence[str | None]) -> dict[str, Org]:
+def _orgs(ids: Sequence[str | None]) -> dict[str, Org]:
     wanted = {i for i in ids if i}
     return {o.id: o for o in db.session.execute(sa.select(Org).where(Org.id.in_(wanted))).scalars()} \
         if wanted else {}
@@ -95,14 +100,6 @@ def _county_name(township: Org | None) -> str:
     return top or ""
 
 
-def _last_event(instance_id: str) -> dict[str, Any] | None:
-    event = db.session.execute(sa.select(HistoryEvent).where(HistoryEvent.instance_id == instance_id)
-                               .order_by(HistoryEvent.seq.desc()).limit(1)).scalar_one_or_none()
-    if event is None:
-        return None
-    return {"seq": event.seq, "hash": event.event_hash, "at": beijing(event.at)}
-
-
 def _outcome(p: _Printed) -> str:
     """办理结果 as people say it: the status, and the last decision or the steps still open."""
     row = p.row
@@ -113,30 +110,36 @@ def _outcome(p: _Printed) -> str:
             .order_by(HumanTask.created_at, HumanTask.id)).scalars().all()
         return f"{status}（当前环节：{'、'.join(steps)}）" if steps else status
     last = next((h for h in reversed(p.history) if h["kind"] in OPINION_KINDS[1:]), None)
-    ended = f"，{beijing(row.ended_at)}" if row.ended_at else ""
     if last is None:
-        return f"{status}{ended}"
-    said = last["decision_name"] or last["kind_name"]
-    return f"{status}（{last['task_name'] or last['kind_name']}：{said}{ended}）"
+        return f"{status}（{beijing(row.ended_at)}）" if row.ended_at else status
+    if last["task_name"]:  # a step's decision ended it
+        said = f"{last['task_name']}：{last['decision_name'] or last['kind_name']}"
+    else:  # withdrawn or terminated: who did it, and why
+        said = f"{last['actor']['name']}{last['kind_name']}"
+        said += f"：{last['comment']}" if last["comment"] else ""
+    return f"{status}（{said}，{beijing(last['at'])}）"
 
 
-def opinion_rows(history: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """Each step's opinion: the step, the decision in the step's words, the comment, who and when."""
+def opinion_rows(history: Sequence[Mapping[str, Any]], submitter: str | None) -> list[dict[str, str]]:
+    """Each step's opinion: the step, the decision in the step's words, the comment, who and when.
+    The start is the submitter's request, or the approval or the date that started the case."""
     rows = []
     for h in history:
         if h["kind"] not in OPINION_KINDS:
             continue
-        step = h["task_name"] or ("提出申请" if h["kind"] == "start" else h["kind_name"])
-        word = h["decision_name"] or ("发起" if h["kind"] == "start" else h["kind_name"])
+        if h["kind"] == "start":
+            step, word = "发起", "提出申请" if h["actor"]["login"] == submitter else "发起"
+        else:
+            step, word = h["task_name"] or h["kind_name"], h["decision_name"] or h["kind_name"]
         rows.append({"step": step, "decision": word, "comment": h["comment"] or "",
-                     "who": h["actor"]["name"] or "", "role": h["actor"]["role_name"] or "",
+                     "who": h["actor"]["name"] or "", "role": ROLE_NAMES.get(h["actor"]["role"] or "", ""),
                      "at": beijing(h["at"])})
     return rows
 
 
 def _header(p: _Printed, kind: str) -> Form:
     row = p.row
-    orgs = _org_names([row.township_id, row.unit_id])
+    orgs = _orgs([row.township_id, row.unit_id])
     township, unit = orgs.get(row.township_id or ""), orgs.get(row.unit_id or "")
     submitter = db.session.get(User, row.submitter) if row.submitter else None
     process = PROCESS_NAMES.get(row.process_key, row.process_key)
@@ -153,7 +156,7 @@ def _header(p: _Printed, kind: str) -> Form:
             {"label": "发起时间", "value": beijing(row.created_at)},
             *([{"label": "源案件编号", "value": str(source)}] if source else []),
         ],
-        "outcome": _outcome(p), "last_event": _last_event(row.id), "printed_at": beijing(now()),
+        "outcome": _outcome(p), "last_event": p.last_event, "printed_at": beijing(now()),
     }
 
 
@@ -165,13 +168,18 @@ def approval_form(p: _Printed) -> Form:
     """审批表: the request as recorded, then every step's opinion in order, then the outcome."""
     form = _header(p, "approval")
     form.update(sections=_sections(p, PROCESS_SECTIONS.get(p.row.process_key, ())),
-                opinions=opinion_rows(p.history))
+                opinions=opinion_rows(p.history, p.row.submitter))
     return form
 
 
-def _signature(p: _Printed, spec_id: str, party: str, name: str | None, pending: str) -> dict[str, str]:
+def _signature(p: _Printed, spec_id: str, party: str, name: str | None, pending: str,
+               body: Org | None = None) -> dict[str, str]:
+    """A signature row: the cadre named by the case (or, for the witness, who signed for the
+    township, and the township itself until then), what they signed and when."""
     signed = p.case.decided(spec_id)
-    return {"party": party, "name": (signed["actor"]["name"] if signed and not name else name) or "—",
+    if name is None:
+        name = signed["actor"]["name"] if signed else body.name if body is not None else None
+    return {"party": party, "name": name or "—",
             "state": signed["decision_name"] if signed else pending,
             "at": beijing(signed["at"]) if signed else "", "comment": (signed or {}).get("comment") or ""}
 
@@ -180,6 +188,7 @@ def handover_form(p: _Printed) -> Form:
     """交接清单: the parties, the six items (三个说得清 and more), both signatures and the witness."""
     form = _header(p, "handover")
     c = p.case
+    township = _orgs([p.row.township_id]).get(p.row.township_id or "")
     prepared = c.decided("prepare_handover_list")
     reviewed = c.decided("review_handover_list")
     form.update(
@@ -191,7 +200,7 @@ def handover_form(p: _Printed) -> Form:
         signatures=[
             _signature(p, "sign_old", "原任干部", p.data.get("old_cadre_name"), "尚未签字"),
             _signature(p, "sign_new", "新任干部", p.data.get("new_cadre_name"), "尚未签字"),
-            _signature(p, "witness_handover", "乡镇监交", None, "尚未监交"),
+            _signature(p, "witness_handover", "乡镇监交", None, "尚未监交", township),
         ],
         arrival=[{"label": label, "value": p.data.get(key) or "—"}
                  for key, label in (("arrival_date", "新任干部到岗日期"),
@@ -212,7 +221,7 @@ def _step_record(p: _Printed, spec_ids: Sequence[str], title: str) -> Section | 
 
 def _by(entry: Mapping[str, Any]) -> str:
     """Who took a decision and when: 县委组织部 郭静（县委组织部），2026-12-01 15:30."""
-    role = entry["actor"]["role_name"]
+    role = ROLE_NAMES.get(entry["actor"]["role"] or "")
     return f"{entry['actor']['name']}{f'（{role}）' if role else ''}，{beijing(entry['at'])}"
 
 

@@ -4,16 +4,21 @@ back from the PDF, and the case's access rule (404 for anyone else)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 from page_client import Browser
 from print_support import DATES, pdf_pages, pdf_text, squeeze, walk_cases
-from step_walk import HANDOVER_LIST
+from step_walk import HANDOVER_LIST, REPLACEMENT
 
+from service import commands
+from service.core.clock import ManualClock, install_clock
+from service.core.principal import Principal
 from service.persistence.db import db
-from service.persistence.models import HistoryEvent, HumanTask
+from service.persistence.models import HistoryEvent, HumanTask, User
 
 PDF = "application/pdf"
 
@@ -33,10 +38,15 @@ def last_hash(app: Any, instance_id: str) -> tuple[int, str]:
 
 
 def get_pdf(client: Any, path: str, headers: dict[str, str] | None = None) -> bytes:
+    """The PDF at `path`, shown inline, kept in no shared cache, named after the form and case."""
     response = client.get(path, headers=headers or {})
     assert response.status_code == 200, (path, response.status_code, response.get_data(as_text=True)[:300])
     assert response.mimetype == PDF
-    assert response.headers["Content-Disposition"].startswith("inline")
+    kind, case = path.rsplit("/", 1)[1].removesuffix(".pdf"), path.split("/instances/")[1].split("/")[0]
+    title = {"approval": "审批表", "handover": "交接清单", "recall": "召回记录"}[kind]
+    assert response.headers["Content-Disposition"] == (
+        f"inline; filename=\"{kind}-{case}.pdf\"; filename*=UTF-8''{quote(title)}-{case}.pdf")
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert response.data.startswith(b"%PDF-")
     return bytes(response.data)
 
@@ -165,3 +175,21 @@ def test_the_forms_are_in_the_openapi_document(client: Any) -> None:
         operation = paths[f"/api/v1/instances/{{instance_id}}/print/{kind}.pdf"]["get"]
         assert list(operation["responses"]["200"]["content"]) == [PDF]
         assert "404" in operation["responses"]
+
+
+def test_a_running_and_then_withdrawn_request(make_app: Any) -> None:
+    """While a case runs, its form names the steps still open; a withdrawn one who withdrew and why."""
+    app = make_app()
+    install_clock(app, ManualClock(datetime.fromisoformat("2026-12-01T09:00:00+08:00")))
+    with app.app_context():
+        hr = Principal.from_user(db.session.get(User, "hr_edu"))
+        case = commands.submit_adjustment(hr, {**REPLACEMENT, "effective_date": date(2026, 12, 1)}).id
+    browser = Browser(app, "hr_edu")
+    text = pdf_text(get_pdf(browser.client, f"/instances/{case}/print/approval.pdf"))
+    assert_says(text, "发起 提出申请 教育局人事股 王芳 派出单位（人事部门） 2026-12-01 09:00",
+                "办理中（当前环节：乡镇党委政府审核）")
+    with app.app_context():
+        commands.withdraw_instance(Principal.from_user(db.session.get(User, "hr_edu")), case, "申请人已调离")
+    text = pdf_text(get_pdf(browser.client, f"/instances/{case}/print/approval.pdf"))
+    assert_says(text, "撤回 撤回 申请人已调离 教育局人事股 王芳",
+                "已撤回（教育局人事股 王芳撤回：申请人已调离，2026-12-01 09:00）")
