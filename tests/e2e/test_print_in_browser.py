@@ -1,5 +1,6 @@
 """打印 in chromium: the unit HR opens its replacement's page, clicks 打印审批表 and gets the form as
-a PDF (content type and text checked); the new cadre prints the handover list from a task page."""
+a PDF (content type and text checked); the township prints a handover list from its task page, the
+new cadre a signed one from the case page."""
 
 from __future__ import annotations
 
@@ -52,17 +53,33 @@ def test_the_unit_prints_the_approval_form_from_the_case_page(user_page: Any, sh
         assert squeeze(needle) in text, needle
 
 
-def test_the_new_cadre_prints_the_handover_list_from_a_task_page(user_page: Any, shoot: Any,
-                                                                 cases: dict[str, str]) -> None:
+def test_the_handover_list_from_a_task_page_and_from_the_case_page(user_page: Any, shoot: Any,
+                                                                   cases: dict[str, str]) -> None:
+    # the recall's handover waits for 红旗镇 to confirm the arrival: its list is still blank
+    township = user_page("tw_hongqi")
+    township.goto("/inbox")
+    township.click("text=确认新任干部到岗")
+    expect(township.locator("h1")).to_contain_text("确认新任干部到岗")
+    expect(township.locator("#print-links")).to_contain_text("打印交接清单")
+    shoot(township, "print-03-task-page-links")
+    content_type, pdf = click_for_pdf(township, "#print-handover")
+    assert content_type == "application/pdf"
+    text = pdf_text(pdf)
+    for needle in ("驻村干部工作交接清单", "原任干部 王强", "新任干部 吴婷", "编制 尚未编制",
+                   "原任干部 王强 签字： 尚未签字", "乡镇监交 红旗镇 签字： 尚未监交",
+                   "办理中（当前环节：确认新任干部到岗）"):
+        assert squeeze(needle) in text, needle
+
+    # the replacement's handover is done: both signatures and the witness, with their times
     cadre = user_page("cadre_sunhao")
     cadre.goto("/done")
-    cadre.click("text=新任干部签字确认")
-    expect(cadre.locator("#print-links")).to_contain_text("打印交接清单")
-    shoot(cadre, "print-03-task-page-links")
+    cadre.click("text=新任干部签字确认")  # the case it belongs to
     content_type, pdf = click_for_pdf(cadre, "#print-handover")
     shoot(cadre, "print-04-handover-list-in-the-pdf-viewer")
     assert content_type == "application/pdf"
     text = pdf_text(pdf)
-    for needle in ("驻村干部工作交接清单", "村情 村情已逐项介绍", "档案 帮扶档案 12 卷",
-                   "原任干部 张伟 签字： 签字确认 2026-12-01 13:30", "乡镇监交 青山镇党委 黄磊"):
+    for needle in ("村情 村情已逐项介绍", "档案 帮扶档案 12 卷",
+                   "原任干部 张伟 签字： 签字确认 2026-12-01 13:30",
+                   "新任干部 孙浩 签字： 签字确认 2026-12-01 14:00",
+                   "乡镇监交 青山镇党委 黄磊 签字： 确认监交 2026-12-01 14:30"):
         assert squeeze(needle) in text, needle
