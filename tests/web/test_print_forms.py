@@ -17,6 +17,7 @@ from step_walk import HANDOVER_LIST, REPLACEMENT
 from service import commands
 from service.core.clock import ManualClock, install_clock
 from service.core.principal import Principal
+from service.http.printing import refusing_fetcher
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, User
 
@@ -183,13 +184,21 @@ def test_a_running_and_then_withdrawn_request(make_app: Any) -> None:
     install_clock(app, ManualClock(datetime.fromisoformat("2026-12-01T09:00:00+08:00")))
     with app.app_context():
         hr = Principal.from_user(db.session.get(User, "hr_edu"))
-        case = commands.submit_adjustment(hr, {**REPLACEMENT, "effective_date": date(2026, 12, 1)}).id
+        # markup typed into a request prints as the text it is, and makes the renderer fetch nothing
+        case = commands.submit_adjustment(hr, {**REPLACEMENT, "effective_date": date(2026, 12, 1),
+                                               "justification": '长期病休<img src="file:///etc/hostname">'}).id
     browser = Browser(app, "hr_edu")
     text = pdf_text(get_pdf(browser.client, f"/instances/{case}/print/approval.pdf"))
     assert_says(text, "发起 提出申请 教育局人事股 王芳 派出单位（人事部门） 2026-12-01 09:00",
-                "办理中（当前环节：乡镇党委政府审核）")
+                '具体理由 长期病休<img src="file:///etc/hostname">', "办理中（当前环节：乡镇党委政府审核）")
     with app.app_context():
         commands.withdraw_instance(Principal.from_user(db.session.get(User, "hr_edu")), case, "申请人已调离")
     text = pdf_text(get_pdf(browser.client, f"/instances/{case}/print/approval.pdf"))
     assert_says(text, "撤回 撤回 申请人已调离 教育局人事股 王芳",
                 "已撤回（教育局人事股 王芳撤回：申请人已调离，2026-12-01 09:00）")
+
+
+@pytest.mark.parametrize("url", ["file:///etc/hostname", "http://127.0.0.1/", "data:text/css,p{}"])
+def test_the_renderer_fetches_no_file_or_url(url: str) -> None:
+    with pytest.raises(ValueError, match="disallowed protocol"):
+        refusing_fetcher().fetch(url)

@@ -25,7 +25,7 @@ logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
-def _fetcher() -> URLFetcher:
+def refusing_fetcher() -> URLFetcher:
     """A fetcher that fetches nothing: the forms carry their own CSS and use the system's fonts,
     so no text a user typed can make the renderer open a file or a URL."""
     return URLFetcher(allowed_protocols=())
@@ -35,7 +35,7 @@ def render_pdf(row: ProcessInstance, kind: str) -> bytes:
     """The PDF of form `kind` of the visible case `row` (NotFound when the case has no such form)."""
     form = print_form(row, kind)
     html = render_template(f"print/{kind}.html", form=form)
-    pdf: bytes = HTML(string=html, url_fetcher=_fetcher()).write_pdf()
+    pdf: bytes = HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf()
     return pdf
 
 
