@@ -16,6 +16,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The printable forms (WeasyPrint) lay out text with pango and need a CJK font for Chinese glyphs.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, from the hash-pinned production lock (`make lock`): this layer is reused until
 # the lock changes.
 COPY requirements-prod.lock ./

@@ -17,6 +17,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.recalls",
     "service.http.api.dispatches",
     "service.http.api.instances",
+    "service.http.api.printing",
     "service.http.api.tasks",
     "service.http.api.attachments",
     "service.http.api.audit",

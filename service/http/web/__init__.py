@@ -29,6 +29,7 @@ from service.http.web import (  # noqa: E402, F401
     dispatches,
     inbox,
     instance,
+    printing,
     requests,
     roster,
     roster_import,

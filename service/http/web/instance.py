@@ -32,6 +32,7 @@ from service.queries.instances import (
     open_task_items,
     visible_instance,
 )
+from service.queries.print_forms import forms_of
 from service.queries.timeline import instance_history, related_instances
 from service.queries.views import instance_items
 
@@ -47,7 +48,7 @@ def _render(row: ProcessInstance, errors: dict[str, list[str]] | None = None,
     return render_template("web/instance.html", instance=instance_items([row])[0], data=data,
                            diagram=diagram, steps=steps,
                            open_tasks=open_task_items(row.id), history=instance_history(row.id),
-                           files=case_attachments(row.id),
+                           files=case_attachments(row.id), print_forms=forms_of(row),
                            related=related_instances(row, data), error=row.error,
                            is_auditor=principal.has_role("auditor"),
                            can_terminate=principal.has_role("admin") and row.status in TERMINABLE,

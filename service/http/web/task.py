@@ -22,9 +22,11 @@ from service.http.web.session import login_required, require_principal
 from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, User, UserRole
+from service.queries.access import can_see_instance
 from service.queries.attachments import case_attachments
 from service.queries.instances import business_data
 from service.queries.people import Person, Unresolved, people, resolve
+from service.queries.print_forms import forms_of
 from service.queries.task_sections import task_sections
 from service.queries.tasks import task_contract, visible_task
 from service.queries.timeline import instance_history
@@ -78,6 +80,8 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
         errors=errors or {}, values=values or {}, picker=_picker(form_fields, data) if can_act else None,
         takes_evidence=takes_evidence, evidence_text="\n".join(data.get("evidence") or []),
         files=case_attachments(row.id), takes_files=carries_attachments(row.process_key, task.spec_id),
+        # the case's forms, to whoever may see the case itself (a task's holder may not)
+        print_forms=forms_of(row) if can_see_instance(principal, row) else [],
     ), status
 
 
