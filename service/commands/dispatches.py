@@ -18,8 +18,7 @@ import sqlalchemy as sa
 from service.commands.actor import require_grant
 from service.commands.adjustments import active_posting
 from service.commands.core import start_latest
-from service.commands.handover import HANDOVER_KEY
-from service.commands.party_transfer import routes_party_transfer_to
+from service.commands.handover import handover_reaches
 from service.commands.placement import posting_conflicts
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse, unknown
@@ -29,7 +28,6 @@ from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, DispatchRound, Org, Posting, ProcessInstance, Village
-from service.persistence.runtime import definition_of, latest_definition_row
 from service.queries.eligibility import cadre_facts
 from workflows.rules import WORK_TEAM_CATEGORIES, Violation, check_dispatch, default_planned_end, violation
 
@@ -138,7 +136,7 @@ def _require_township_handover() -> None:
     """A rotation whose incoming member the township supplies hands the Party relation transfer
     to the township (commands/party_transfer.py): the deployed handover must have that step,
     or the handover would wait for a unit's HR nobody holds. Refused before anything starts."""
-    if not routes_party_transfer_to(definition_of(latest_definition_row(HANDOVER_KEY)), "township"):
+    if not handover_reaches("township"):
         detail = ("已部署的工作交接流程版本没有由乡镇确认党组织关系转接的环节，乡镇补齐的工作队员暂不能"
                   "期满轮换：请系统管理员先部署新版工作交接流程（cadreflow deploy bpmn）。")
         raise Conflict(detail, errors={"predecessor_cadre_id": [detail]}, slug="handover-version-outdated")

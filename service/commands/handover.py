@@ -14,8 +14,9 @@ import sqlalchemy as sa
 
 from service.commands.core import start_latest
 from service.commands.outbox import Reported
-from service.commands.party_transfer import party_transfer
+from service.commands.party_transfer import PARTY_TRANSFER_ORG, party_transfer
 from service.commands.roster.posting import ProcessStep, create_process_posting, end_process_posting
+from service.commands.suppliers import latest_version_reaches
 from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.models import Posting, ProcessInstance
@@ -23,6 +24,13 @@ from service.queries.names import cadre_and_village_names
 
 HANDOVER_MESSAGE = "handover_requested"
 HANDOVER_KEY = "handover"
+
+
+def handover_reaches(role: str) -> bool:
+    """Whether the deployed handover has the Party relation step for `role`, scoped by
+    `party_transfer_org_id`. Versions deployed before the township's step have the unit HR's
+    only, scoped by `unit_id`: a handover on one of them cannot reach the township."""
+    return latest_version_reaches(HANDOVER_KEY, role, PARTY_TRANSFER_ORG)
 
 
 def start_handover(reported: Reported, payload: object) -> ProcessInstance | None:

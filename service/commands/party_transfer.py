@@ -10,7 +10,8 @@ the township's, or the other way round) the step goes to the incoming cadre's si
 The answer goes into the handover's start data (`party_transfer_role`, `party_transfer_org_id`);
 bpmn/handover.bpmn routes the step by the role and scopes it by the id, so the inbox, the holders
 and the access rules read it like any other task. A replacement's or a recall's successor is the
-dispatch unit's own staff or the township's, so one rule covers every handover.
+dispatch unit's own staff or the township's, so one rule covers every handover. The supplier and
+its acting role are chosen as for a recall's rectification and nomination (commands/suppliers.py).
 """
 
 from __future__ import annotations
@@ -18,15 +19,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import sqlalchemy as sa
+from service.commands.suppliers import supplier_role
 
-from service.core.principal import SCOPE_KIND_BY_ROLE
-from service.persistence.db import db
-from service.persistence.models import Cadre, Org
-from workflows.definitions import Definition
-
-# The role that confirms the transfer for each kind of supplying organisation.
-ROLE_BY_SUPPLIER_KIND = {"dispatch_unit": "unit_hr", "township": "township"}
+# The start data field naming the organisation whose unit HR or township confirms the transfer.
+PARTY_TRANSFER_ORG = "party_transfer_org_id"
 
 
 def party_transfer(payload: Mapping[str, Any]) -> dict[str, str | None]:
@@ -35,26 +31,7 @@ def party_transfer(payload: Mapping[str, Any]) -> dict[str, str | None]:
     The supplier is the new posting's (`posting_supplier_id`, a rotation's), else the new cadre's
     organisation. Without a known supplier the step stays with the dispatch unit of the case
     (`unit_id`), as before there was a choice."""
-    supplier_id = payload.get("posting_supplier_id")
-    if supplier_id:
-        stmt = sa.select(Org.id, Org.kind).where(Org.id == str(supplier_id))
-    else:
-        stmt = (sa.select(Org.id, Org.kind).join(Cadre, Cadre.unit_id == Org.id)
-                .where(Cadre.id == str(payload.get("new_cadre_id") or "")))
-    found = db.session.execute(stmt).first()
-    role = ROLE_BY_SUPPLIER_KIND.get(found.kind) if found is not None else None
-    if found is None or role is None:
-        unit_id = payload.get("unit_id")
-        return {"party_transfer_role": "unit_hr",
-                "party_transfer_org_id": None if unit_id is None else str(unit_id)}
-    return {"party_transfer_role": role, "party_transfer_org_id": found.id}
+    found = supplier_role(payload.get("new_cadre_id"), payload.get("posting_supplier_id"),
+                          payload.get("unit_id"))
+    return {"party_transfer_role": found.role, "party_transfer_org_id": found.org_id}
 
-
-def routes_party_transfer_to(definition: Definition, role: str) -> bool:
-    """Whether a handover version has the Party relation step for `role`, scoped by
-    `party_transfer_org_id`. Versions deployed before the township's step have the unit HR's
-    only, scoped by `unit_id`: a handover on one of them cannot reach the township."""
-    scope = f"{SCOPE_KIND_BY_ROLE[role]}:party_transfer_org_id"
-    return any((getattr(ts, "extensions", None) or {}).get("candidateGroups") == role
-               and (ts.extensions or {}).get("scope") == scope
-               for ts in definition.spec.task_specs.values())
