@@ -298,12 +298,17 @@ def handover() -> Process:
 # --------------------------------------------------------------------------------------------------
 def recall() -> Process:
     p = Process("recall", "驻村干部召回与问责", "驻村干部召回与问责",
-                lanes("county", "org_dept", "rrb", "cadre", "unit_hr"),
+                lanes("county", "org_dept", "rrb", "cadre", "unit_hr", "township"),
                 lane_heights={"unit_hr": 300, "rrb": 290},
                 documentation="日常监督或考核发现不胜任不尽职 -> 组织部（第一书记）或乡村振兴局"
                               "（工作队员）核实 -> 本人说明（逾期视为放弃）-> 县驻村工作领导小组决定"
-                              "限期整改或召回 -> 整改复核，或问责记录、派出单位提名接任人选、审核备案 -> "
-                              "抛出 handover_requested 消息。")
+                              "限期整改或召回 -> 整改复核，或问责记录、提名接任人选、审核备案 -> "
+                              "抛出 handover_requested 消息。整改和提名由干部的选派方办理：派出单位"
+                              "人事部门，或自行补齐工作队员的乡镇。")
+    # The recalled cadre's supplier rectifies and nominates the successor: a dispatch unit's HR or,
+    # for a team member it supplies itself (驻村工作队员由乡镇补齐), the township. The service puts
+    # who that is into the start data (supplier_role, supplier_id; commands/recalls.py).
+    by_township = 'supplier_role == "township"'
     x, y = p.x, p.y
     p.add(Node("start", "start", "启动召回程序", "county", 0))
     p.add(Node("gw_verify_role", "xor", "干部岗位", "county", 1))
@@ -321,10 +326,13 @@ def recall() -> Process:
     user_task(p, "county_decision", "县驻村工作领导小组决定", "county", 5, decisions="rectify,recall",
               scope="county", words="rectify:限期整改,recall:召回", comment_required="rectify,recall")
     p.add(Node("gw_county_decision", "xor", "处理决定", "county", 6))
-    user_task(p, "rectification", "派出单位限期整改", "unit_hr", 7, decisions="approve", scope="unit:unit_id",
-              words="approve:提交整改情况",
-              reminder=None, escalation=None, form=[FormField("rectification_report", "整改报告")])
-    deadline(p, "rectification", "deadline_rectification", "整改期满", "county")
+    p.add(Node("gw_rectifier", "xor", "整改方", "unit_hr", 6))
+    for tid, name, lane, scope in (("rectification", "派出单位限期整改", "unit_hr", "unit:supplier_id"),
+                                   ("rectification_township", "乡镇限期整改", "township",
+                                    "township:supplier_id")):
+        user_task(p, tid, name, lane, 7, decisions="approve", scope=scope, words="approve:提交整改情况",
+                  reminder=None, escalation=None, form=[FormField("rectification_report", "整改报告")])
+        deadline(p, tid, "deadline_rectification", "整改期满", "county")
     p.add(Node("gw_recheck_role", "xor", "复核部门", "unit_hr", 8))
     for dept, name in (("org_dept", "县委组织部复核整改"), ("rrb", "县乡村振兴局复核整改")):
         user_task(p, f"recheck_rectification_{dept}", name, dept, 9, decisions="approve,reject",
@@ -335,11 +343,15 @@ def recall() -> Process:
     user_task(p, "record_accountability", "召回并记录问责", "county", 12, decisions="approve", scope="county",
               words="approve:确认召回",
               form=[FormField("accountability_measures", "问责措施")])
-    p.add(Node("gw_nomination_merge", "xor", "提名", "unit_hr", 13))
-    user_task(p, "nominate_replacement", "派出单位提名接任人选", "unit_hr", 14, decisions="approve",
-              scope="unit:unit_id", words="approve:提交提名", escalation="deadline_nomination",
-              remind="unit_hr", form=[
-                  FormField("nominee_id", "接任人选"), FormField("effective_date", "到任日期", "date")])
+    # Where every nomination starts, the first one and those sent back: it merges and chooses.
+    p.add(Node("gw_nomination_merge", "xor", "提名方", "unit_hr", 13))
+    for tid, name, lane, scope in (("nominate_replacement", "派出单位提名接任人选", "unit_hr",
+                                    "unit:supplier_id"),
+                                   ("nominate_replacement_township", "乡镇提名接任人选", "township",
+                                    "township:supplier_id")):
+        user_task(p, tid, name, lane, 14, decisions="approve", scope=scope, words="approve:提交提名",
+                  escalation="deadline_nomination", form=[
+                      FormField("nominee_id", "接任人选"), FormField("effective_date", "到任日期", "date")])
     p.add(Node("check_replacement", "script", "校验接任人选资格", "unit_hr", 15, script=(
         "rule_violations = check_nominee(nominee_facts, role, effective_date)\n"
         "old_cadre_id = cadre_id\n"
@@ -369,11 +381,17 @@ def recall() -> Process:
     p.flow("cadre_statement_deadline", "county_decision", "逾期视为放弃",
            via=[(None, y("cadre", "top")), (side_x, None)])
     p.flow("county_decision", "gw_county_decision")
-    decision_flows(p, "gw_county_decision", rectify=("rectification", {"exit": "b"}),
+    decision_flows(p, "gw_county_decision", rectify=("gw_rectifier", {"exit": "b"}),
                    recall=("gw_accountability_merge", {}))
+    p.flow("gw_rectifier", "rectification", "派出单位选派", default=True)
+    p.flow("gw_rectifier", "rectification_township", "乡镇补齐", by_township, exit="b")
     p.flow("rectification", "gw_recheck_role", "已整改")
     p.flow("rectification_deadline", "gw_recheck_role", "逾期仍复核",
            via=[(None, y("unit_hr", "top")), (x(8) - 65, None)], enter="l")
+    # The township's two ways share the gateway's free bottom side.
+    p.flow("rectification_township", "gw_recheck_role", "已整改", exit="r", enter="b", via=[(x(8), None)])
+    p.flow("rectification_township_deadline", "gw_recheck_role", "逾期仍复核", enter="b",
+           via=[(None, y("township", "top")), (x(8), None)])
     p.flow("gw_recheck_role", "recheck_rectification_org_dept", "第一书记", 'role == "first_secretary"',
            exit="t")
     p.flow("gw_recheck_role", "recheck_rectification_rrb", "工作队员", 'role == "team_member"', exit="r",
@@ -389,12 +407,15 @@ def recall() -> Process:
                        reject=("gw_accountability_merge", failed))
     p.flow("gw_accountability_merge", "record_accountability")
     p.flow("record_accountability", "gw_nomination_merge", exit="r", via=[(x(13) - 80, None)])
-    p.flow("gw_nomination_merge", "nominate_replacement")
+    p.flow("gw_nomination_merge", "nominate_replacement", "派出单位选派", default=True)
+    p.flow("gw_nomination_merge", "nominate_replacement_township", "乡镇补齐", by_township, exit="b")
     p.flow("nominate_replacement", "check_replacement")
+    p.flow("nominate_replacement_township", "check_replacement", exit="r", enter="b", via=[(x(15), None)])
     p.flow("check_replacement", "gw_replacement_ok")
-    channel = p.lane_top("unit_hr") + p.lane_height("unit_hr") - 14
+    # Sent back over the nomination (its bottom side is the township's way in).
+    channel = p.lane_top("unit_hr") + 22
     p.flow("gw_replacement_ok", "gw_nomination_merge", "不合格，重新提名", "len(rule_violations) > 0",
-           exit="b", enter="b", via=[(None, channel)])
+           exit="t", enter="t", via=[(None, channel)])
     p.flow("gw_replacement_ok", "gw_filing_role", "合格", default=True)
     p.flow("gw_filing_role", "replacement_filing_org_dept", "第一书记", 'role == "first_secretary"', exit="t")
     p.flow("gw_filing_role", "replacement_filing_rrb", "工作队员", 'role == "team_member"', exit="r",

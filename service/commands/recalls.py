@@ -1,4 +1,11 @@
-"""open_recall: the Organization Department, the RRB or the county opens a recall case (召回)."""
+"""open_recall: the Organization Department, the RRB or the county opens a recall case (召回).
+
+The recalled cadre's supplier rectifies (限期整改) and nominates the successor (提名接任人选): a
+dispatch unit's HR, or the township for a team member it supplies itself (驻村工作队员由乡镇补齐).
+The posting names the supplier, else the cadre's organisation does (commands/suppliers.py); the
+start data carries it as `supplier_role` and `supplier_id`, on which bpmn/recall.bpmn routes and
+scopes both steps.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +15,38 @@ from service.commands import attachments
 from service.commands.actor import first_grant
 from service.commands.adjustments import _cadre, active_posting, open_request_exists
 from service.commands.core import start_latest
+from service.commands.handover import handover_reaches
+from service.commands.suppliers import latest_version_reaches, supplier_role
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.core.clock import now
-from service.core.errors import Forbidden
+from service.core.errors import Conflict, Forbidden
 from service.core.principal import Principal
 from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
-from service.persistence.models import ProcessInstance, Village
+from service.persistence.models import Org, ProcessInstance, Village
 from workflows.rules import violation
 
 PROCESS_KEY = "recall"
 RECALL_ROLES = ("org_dept", "rrb", "county")
+# The start data field naming the organisation whose unit HR or township rectifies and nominates.
+SUPPLIER_FIELD = "supplier_id"
+
+
+def _require_township_steps() -> None:
+    """A township's own team member is rectified and replaced by the township, and their successor
+    (the township's cadre too) has the township confirm the Party relation transfer. Versions of
+    `recall` or `handover` deployed before those steps would wait for a unit's HR nobody holds:
+    refused before anything starts, naming the cure."""
+    cure = "请系统管理员先部署新版流程（cadreflow deploy bpmn）。"
+    if not latest_version_reaches(PROCESS_KEY, "township", SUPPLIER_FIELD):
+        detail = ("已部署的召回流程版本没有由乡镇整改和提名接任人选的环节，乡镇补齐的工作队员暂不能"
+                  "召回：" + cure)
+        raise Conflict(detail, errors={"cadre_id": [detail]}, slug="recall-version-outdated")
+    if not handover_reaches("township"):
+        detail = ("已部署的工作交接流程版本没有由乡镇确认党组织关系转接的环节，乡镇补齐的工作队员暂不能"
+                  "召回：" + cure)
+        raise Conflict(detail, errors={"cadre_id": [detail]}, slug="handover-version-outdated")
 
 
 def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
@@ -40,10 +67,17 @@ def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
         refuse(violations, detail="无法启动召回。")
         assert posting is not None  # refuse() raised cadre_not_posted otherwise
         village = db.session.get_one(Village, posting.village_id)
+        supplier = supplier_role(cadre.id, posting.supplier_id, cadre.unit_id)
+        if supplier.role == "township":
+            _require_township_steps()
+        own = db.session.get(Org, cadre.unit_id)
         data = {
             "cadre_id": cadre.id, "cadre_name": cadre.name, "role": posting.role,
             "village_id": village.id, "village_name": village.name, "township_id": village.township_id,
-            "unit_id": cadre.unit_id, "source": payload["source"], "finding": payload["finding"],
+            # the dispatch unit follows its own cadre's case; a township's own cadre has none
+            "unit_id": cadre.unit_id if own is None or own.kind != "township" else None,
+            "supplier_role": supplier.role, SUPPLIER_FIELD: supplier.org_id,
+            "source": payload["source"], "finding": payload["finding"],
             "evidence": list(payload.get("evidence") or []), "opened_by": actor.login,
         }
         enclosed = attachments.enclose_at_start(actor, payload.get("attachments") or [], [], data, at)

@@ -24,6 +24,7 @@ from service.queries.instances import business_data
 from service.queries.task_sections import (
     HANDOVER_ITEMS,
     PROCESS_SECTIONS,
+    RECTIFICATION_STEPS,
     Case,
     Section,
     beijing,
@@ -50,7 +51,7 @@ RECALL_STEPS = (
     (("verify_finding_org_dept", "verify_finding_rrb"), "核实情况"),
     (("county_decision",), "县驻村工作领导小组决定"),
     (("record_accountability",), "召回与问责"),
-    (("rectification",), "整改报告"),
+    (RECTIFICATION_STEPS, "整改报告"),
     (("recheck_rectification_org_dept", "recheck_rectification_rrb"), "整改复核"),
 )
 
@@ -252,7 +253,7 @@ def recall_form(p: _Printed) -> Form:
         steps[3]["rows"].insert(1, {"label": "整改情况", "value": report})
     replacement = replacement_section(p.case)
     if replacement is not None:
-        for spec_ids, label in ((("nominate_replacement",), "提名"),
+        for spec_ids, label in ((("nominate_replacement", "nominate_replacement_township"), "提名"),
                                 (("replacement_filing_org_dept", "replacement_filing_rrb"), "审核备案")):
             done = [d for d in (p.case.decided(s) for s in spec_ids) if d]
             if done:

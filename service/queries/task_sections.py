@@ -62,10 +62,12 @@ STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
     ("recall", "cadre_statement"): ("case", "opinions"),
     ("recall", "county_decision"): ("statement", "case", "opinions"),
     ("recall", "rectification"): ("opinions", "case"),
+    ("recall", "rectification_township"): ("opinions", "case"),
     ("recall", "recheck_rectification_org_dept"): ("rectification", "statement"),
     ("recall", "recheck_rectification_rrb"): ("rectification", "statement"),
     ("recall", "record_accountability"): ("opinions", "statement", "case"),
     ("recall", "nominate_replacement"): ("accountability", "case"),
+    ("recall", "nominate_replacement_township"): ("accountability", "case"),
     ("recall", "replacement_filing_org_dept"): ("replacement", "accountability"),
     ("recall", "replacement_filing_rrb"): ("replacement", "accountability"),
     ("unit_duties", "rectify_first_half"): ("duty_first_half",),
@@ -252,14 +254,18 @@ def statement_section(c: Case) -> Section | None:
     return None
 
 
+# The rectification step of each supplier: a dispatch unit's HR, or the township (bpmn/recall.bpmn).
+RECTIFICATION_STEPS = ("rectification", "rectification_township")
+
+
 def rectification_section(c: Case) -> Section | None:
     decided = c.decided("county_decision")
+    lapsed = any(c.step_status(s) == "cancelled" for s in RECTIFICATION_STEPS)
     return facts("rectification", "整改情况", [
         ("县驻村工作领导小组决定", f"{decided['decision_name']}：{decided['comment']}" if decided and
          decided.get("comment") else (decided or {}).get("decision_name")),
-        ("整改报告", c.text("rectification_report")
-         or ("期满未报送整改情况" if c.step_status("rectification") == "cancelled" else None)),
-    ]) if c.text("rectification_report") or c.step_status("rectification") == "cancelled" else None
+        ("整改报告", c.text("rectification_report") or ("期满未报送整改情况" if lapsed else None)),
+    ]) if c.text("rectification_report") or lapsed else None
 
 
 def accountability_section(c: Case) -> Section | None:

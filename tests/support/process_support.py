@@ -73,6 +73,7 @@ def recall_data(**overrides: Any) -> dict[str, Any]:
         "cadre_id": "cadre_old", "cadre_name": "张三", "role": "first_secretary", "village_id": "v_hongqi",
         "township_id": "t_dongxiang", "unit_id": "u_jiaoyu", "source": "supervision",
         "finding": "长期不在岗，群众反映强烈", "evidence": ["督查通报"], "opened_by": "org_admin",
+        "supplier_role": "unit_hr", "supplier_id": "u_jiaoyu",
     }
     data.update(overrides)
     return data

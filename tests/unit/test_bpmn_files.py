@@ -57,11 +57,12 @@ OTHER_TIMERS = {
     },
     "recall": {
         "cadre_statement": {"cadre_statement_deadline": "deadline_statement"},
-        "rectification": {"rectification_deadline": "deadline_rectification"},
+        **{t: {f"{t}_deadline": "deadline_rectification"}
+           for t in ("rectification", "rectification_township")},
         "record_accountability": {"record_accountability_reminder": "deadline_approval_reminder",
                                   "record_accountability_escalation": "deadline_approval_escalation"},
-        "nominate_replacement": {"nominate_replacement_reminder": "deadline_approval_reminder",
-                                 "nominate_replacement_escalation": "deadline_nomination"},
+        **{t: {f"{t}_reminder": "deadline_approval_reminder", f"{t}_escalation": "deadline_nomination"}
+           for t in ("nominate_replacement", "nominate_replacement_township")},
     },
     "unit_duties": {t: {f"{t}_reminder": "deadline_approval_reminder",
                         f"{t}_escalation": "deadline_approval_escalation"}
@@ -346,9 +347,10 @@ def test_timers_name_known_variables_and_reminders_lead_nowhere(key: str) -> Non
 
 
 # nominated_by_township: the service's flag that the township nominated (dispatch skips its consent);
-# party_transfer_role: who confirms a handover's Party relation transfer (the service decides it)
+# party_transfer_role: who confirms a handover's Party relation transfer (the service decides it);
+# supplier_role: who rectifies and nominates in a recall, the cadre's supplier (likewise)
 CONDITION_NAMES = {"decision", "role", "rule_violations", "len", "nominated_by_township",
-                   "party_transfer_role"}
+                   "party_transfer_role", "supplier_role"}
 
 
 @pytest.mark.parametrize("key", KEYS)

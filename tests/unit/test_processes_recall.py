@@ -179,3 +179,56 @@ def test_nomination_reminder_and_escalation() -> None:
     run.fire(cst(2026, 10, 22, 11, 0, 1))
     assert sorted(run.fired) == ["nominate_replacement_escalation", "nominate_replacement_reminder"]
     assert run.open_spec_ids() == ["nominate_replacement"]
+
+
+# A team member the township supplies itself (驻村工作队员由乡镇补齐): the township rectifies and
+# nominates, scoped to the supplying township the start data names, not to any unit.
+TOWNSHIP_SUPPLIED = {"role": "team_member", "unit_id": None, "supplier_role": "township",
+                     "supplier_id": "t_supplier"}
+
+
+def test_the_township_rectifies_for_a_team_member_it_supplies() -> None:
+    run = Run(KEY, recall_data(**TOWNSHIP_SUPPLIED))
+    to_county_decision(run, "team_member")
+    run.do("county_decision", "rectify", comment="限期整改")
+    assert run.open_spec_ids() == ["rectification_township"]
+    t = run.task("rectification_township")
+    assert (t.role, t.scope_kind, t.scope_value) == ("township", "township", "t_supplier")
+    assert [f["id"] for f in t.form_fields] == ["rectification_report"]
+    assert run.timers().keys() == {"rectification_township_deadline"}
+    run.do("rectification_township", "approve", data={"rectification_report": "已返岗"})
+    run.do("recheck_rectification_rrb", "approve")
+    assert run.status == "completed" and run.ended_at() == ["end_rectified_rrb"]
+    assert "rectification" not in run.inst.completed_element_ids()
+
+
+def test_the_townships_rectification_deadline_goes_to_recheck_anyway() -> None:
+    run = Run(KEY, recall_data(**TOWNSHIP_SUPPLIED))
+    to_county_decision(run, "team_member")
+    run.do("county_decision", "rectify", comment="限期整改", at=cst(2026, 10, 16, 10, 0))
+    assert run.timers()["rectification_township_deadline"] == cst(2026, 11, 13, 10, 0)
+    run.fire(cst(2026, 11, 13, 10, 0, 1))
+    assert run.fired == ["rectification_township_deadline"]
+    assert run.open_spec_ids() == ["recheck_rectification_rrb"]
+
+
+def test_the_township_nominates_again_after_a_return_and_the_handover_payload_has_no_unit() -> None:
+    run = Run(KEY, recall_data(**TOWNSHIP_SUPPLIED))
+    to_county_decision(run, "team_member")
+    run.do("county_decision", "recall", comment="召回")
+    run.do("record_accountability", "approve", data={"accountability_measures": "问责"})
+    for attempt, facts in enumerate((TEMPORARY_FACTS, ELIGIBLE_FACTS, ELIGIBLE_FACTS)):
+        assert run.open_spec_ids() == ["nominate_replacement_township"], attempt
+        t = run.task("nominate_replacement_township")
+        assert (t.role, t.scope_kind, t.scope_value) == ("township", "township", "t_supplier")
+        assert set(run.timers()) == {"nominate_replacement_township_reminder",
+                                     "nominate_replacement_township_escalation"}
+        run.do("nominate_replacement_township", "approve", data=NOMINATION,
+               trusted={"nominee_name": "王五", "nominee_facts": dict(facts)})
+        if attempt == 1:
+            run.do("replacement_filing_rrb", "return", comment="请另选人选")
+    run.do("replacement_filing_rrb", "approve")
+    assert run.status == "completed" and run.ended_at() == ["end_recalled"]
+    assert "nominate_replacement" not in run.inst.completed_element_ids()
+    (name, payload), = run.messages
+    assert payload["unit_id"] is None and payload["new_cadre_id"] == "cadre_rep"
