@@ -55,6 +55,8 @@ DEFAULT_DEADLINES = {
     "deadline_statement": "P5D",
     "deadline_rectification": "P20D",
     "deadline_nomination": "P10D",
+    "deadline_return_reminder": "P1D",
+    "deadline_return_escalation": "P3D",
 }
 HANDOVER_FIELDS = ("old_cadre_id", "new_cadre_id", "village_id", "township_id", "unit_id", "role")
 RESERVED_DATA_KEYS = frozenset({"decision", "comment", determinism.RESERVED_KEY})

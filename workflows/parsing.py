@@ -51,7 +51,9 @@ FORM_TYPES = ("string", "long", "boolean", "date", "enum")
 KNOWN_DEADLINE_VARIABLES = frozenset({
     "deadline_approval_reminder", "deadline_approval_escalation", "deadline_revision",
     "deadline_arrival", "deadline_handover", "deadline_statement", "deadline_rectification",
-    "deadline_nomination",
+    "deadline_nomination", "deadline_return_reminder", "deadline_return_escalation",
+    # A leave's end (bpmn/leave.bpmn, a timeDate): the service sets it from the leave's dates.
+    "deadline_leave_end",
 })
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
