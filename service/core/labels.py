@@ -36,9 +36,10 @@ UNIT_KIND_NAMES = {"party_government": "党政机关", "institution": "事业单
                    "enterprise": "企业"}
 # The roster change log (service/persistence/models/roster_changes.py).
 ROSTER_ENTITY_NAMES = {"township": "乡镇", "village": "村", "unit": "派出单位", "cadre": "干部",
-                       "posting": "任职", "user": "用户"}
+                       "posting": "任职", "user": "用户", "presence": "在村天数",
+                       "party_relation": "党组织关系"}
 ROSTER_ACTION_NAMES = {"create": "新增", "update": "修改", "deactivate": "停用", "reactivate": "启用",
-                       "end": "结束任职"}
+                       "end": "结束任职", "confirm": "确认"}
 ROSTER_SOURCE_NAMES = {"api": "接口", "page": "页面", "import": "Excel 导入", "demo": "演示数据",
                        "migration": "数据迁移", "process": "流程办结"}
 
@@ -48,7 +49,14 @@ PROCESS_NAMES = {
     "recall": "驻村干部召回与问责",
     "unit_duties": "派出单位帮扶责任落实",
     "dispatch": "驻村干部选派",
+    "leave": "驻村干部请假",
 }
+# Presence (在岗管理): the kinds of leave, where a leave stands, where a month's days stand.
+LEAVE_TYPE_NAMES = {"personal": "事假", "sick": "病假", "annual": "年休假", "family_visit": "探亲假",
+                    "marriage_funeral": "婚丧假", "maternity": "产假（含陪产假）", "other": "其他"}
+LEAVE_STATE_NAMES = {"pending": "审批中", "approved": "已准假（待销假）", "returned": "已销假",
+                     "rejected": "未准假", "withdrawn": "已撤回", "terminated": "已终止"}
+PRESENCE_STATUS_NAMES = {"recorded": "本人已填报，待乡镇确认", "confirmed": "乡镇已确认"}
 # Where a recall's finding came from (the API's `source`).
 RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
 STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
@@ -103,7 +111,7 @@ PROCESS_NOTICE_NAMES = {
 # Notification kinds: the timers', a person's reminder (催办, commands/urge.py), the case's steps
 # and the term-end reminder of a posting (commands/term_reminders.py).
 NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES,
-                           "term_ending": "期满提醒"}
+                           "term_ending": "期满提醒", "presence_short": "在村不足"}
 
 # Coverage of the villages (queries/coverage.py): what is wrong with a village's staffing, by the
 # stable code the API and the filters use.
