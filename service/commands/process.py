@@ -20,6 +20,7 @@ from service.commands.adjustments import PROCESS_KEY as ADJUSTMENT_KEY
 from service.commands.core import start
 from service.commands.dispatches import PROCESS_KEY as DISPATCH_KEY
 from service.commands.handover import HANDOVER_KEY
+from service.commands.leave_sync import LEAVE_KEY
 from service.commands.recalls import PROCESS_KEY as RECALL_KEY
 from service.commands.start_defaults import UNIT_DUTIES_KEY
 from service.commands.uow import unit_of_work
@@ -44,6 +45,8 @@ DEDICATED = {
     HANDOVER_KEY: "工作交接在中途调整或召回审批通过后由系统自动启动，不能直接发起。",
     DISPATCH_KEY: "驻村干部选派须通过 POST /api/v1/dispatches 提名：由系统核对提名权限、任职情况、"
                   "村类别与岗位及人选资格，并从登记信息生成流程数据。",
+    LEAVE_KEY: "请假须由驻村干部本人通过 POST /api/v1/leaves 提出：由系统核对在村任职、请假日期是否与"
+               "已有请假重叠，并计算工作日数。",
 }
 # Start data only the service fills in: deadlines and duty thresholds from the configuration,
 # facts from the registry, the engine's own bookkeeping.

@@ -20,16 +20,20 @@ import sqlalchemy as sa
 
 from service.config import get_settings
 from service.core.clock import now
+from service.core.errors import NotFound
 from service.core.labels import LEAVE_STATE_NAMES, LEAVE_TYPE_NAMES, PRESENCE_STATUS_NAMES
+from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import (
     GRANTED_STATES,
+    Cadre,
     LeaveRequest,
     Posting,
     PresenceMonth,
     ProcessInstance,
     Village,
 )
+from service.queries.access import can_see_cadre, instance_clause, presence_clause
 
 
 def county_today() -> date:
@@ -168,3 +172,58 @@ def leave_items(leaves: Sequence[LeaveRequest]) -> list[dict[str, Any]]:
         "state_name": LEAVE_STATE_NAMES.get(lv.state, lv.state), "return_date": lv.return_date,
         "instance_status": statuses.get(lv.instance_id), "created_at": lv.created_at,
     } for lv in sorted(leaves, key=lambda lv: (lv.start_date, lv.created_at), reverse=True)]
+
+
+def presence_items(rows: Sequence[PresenceMonth]) -> list[dict[str, Any]]:
+    """Months as the API and the pages list them, each with what it asks for and whether it is short."""
+    from_cadres = {r.cadre_id for r in rows}
+    names = dict(db.session.execute(sa.select(Cadre.id, Cadre.name).where(Cadre.id.in_(from_cadres))).all()) \
+        if from_cadres else {}
+    villages = village_names(r.village_id for r in rows)
+    out = []
+    for r in rows:
+        tally = month_of(r.cadre_id, r.year, r.month)
+        out.append({
+            "id": r.id, "cadre_id": r.cadre_id, "cadre_name": names.get(r.cadre_id), "year": r.year,
+            "month": r.month, "village_id": r.village_id, "village_name": villages.get(r.village_id),
+            "township_id": r.township_id, "days_present": r.days_present, "note": r.note,
+            "status": r.status, "status_name": PRESENCE_STATUS_NAMES.get(r.status, r.status),
+            "recorded_by": r.recorded_by, "recorded_at": r.recorded_at, "confirmed_by": r.confirmed_by,
+            "confirmed_at": r.confirmed_at, "source": r.source, "revision": r.revision,
+            "required_days": tally.required_days, "leave_days": tally.leave_days, "short": tally.short,
+        })
+    return out
+
+
+def visible_presence_statement(principal: Principal, filters: dict[str, Any]) -> sa.Select:
+    stmt = sa.select(PresenceMonth)
+    clause = presence_clause(principal)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    for name in ("cadre_id", "township_id", "year", "month", "status"):
+        if filters.get(name) is not None:
+            stmt = stmt.where(getattr(PresenceMonth, name) == filters[name])
+    return stmt.order_by(PresenceMonth.year.desc(), PresenceMonth.month.desc(), PresenceMonth.cadre_id)
+
+
+def visible_leaves_statement(principal: Principal, filters: dict[str, Any]) -> sa.Select:
+    """Leaves whose case the caller may see (the access policy of instances)."""
+    stmt = sa.select(LeaveRequest).join(ProcessInstance, ProcessInstance.id == LeaveRequest.instance_id)
+    clause = instance_clause(principal)
+    if clause is not None:
+        stmt = stmt.where(clause)
+    if filters.get("cadre_id") is not None:
+        stmt = stmt.where(LeaveRequest.cadre_id == filters["cadre_id"])
+    if filters.get("state") is not None:
+        stmt = stmt.where(LeaveRequest.state == filters["state"])
+    if filters.get("year") is not None:
+        first, last = date(filters["year"], 1, 1), date(filters["year"], 12, 31)
+        stmt = stmt.where(LeaveRequest.end_date >= first, LeaveRequest.start_date <= last)
+    return stmt.order_by(LeaveRequest.start_date.desc(), LeaveRequest.instance_id)
+
+
+def visible_cadre(principal: Principal, cadre_id: str) -> Cadre:
+    cadre = db.session.get(Cadre, cadre_id)
+    if cadre is None or not can_see_cadre(principal, cadre):
+        raise NotFound(f"干部 {cadre_id} 不存在或无权查看。")
+    return cadre
