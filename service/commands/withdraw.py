@@ -50,5 +50,6 @@ def withdraw_instance(actor: Principal, instance_id: str, reason: str) -> Proces
         if loaded.instance.status != "withdrawn":
             raise Conflict("当前环节不能撤回。", slug="not-withdrawable")
         inputs = {"name": WITHDRAW_MESSAGE, "payload": payload, "reason": reason}
-        save(loaded, at, EventInfo("withdraw", inputs, actor, first_grant(actor, "unit_hr"), comment=reason))
+        grant = first_grant(actor, "unit_hr", "cadre")  # the submitter: a unit's HR, or a cadre's leave
+        save(loaded, at, EventInfo("withdraw", inputs, actor, grant, comment=reason))
     return row
