@@ -71,6 +71,7 @@ class MonthTally:
     leave_days: int  # of those, days of granted leave
     required_days: int  # what the rule asks for this month
     record: PresenceMonth | None
+    posted_village_id: str | None = None  # the village of the month's (latest) posting
 
     @property
     def days_present(self) -> int | None:
@@ -89,8 +90,8 @@ class MonthTally:
             "days_present": self.days_present, "short": self.short,
             "record_id": r.id if r else None, "status": r.status if r else None,
             "status_name": PRESENCE_STATUS_NAMES.get(r.status) if r else "未填报",
-            "village_id": r.village_id if r else None,
-            "village_name": (village_names or {}).get(r.village_id) if r else None,
+            "village_id": r.village_id if r else self.posted_village_id,
+            "village_name": (village_names or {}).get(r.village_id if r else self.posted_village_id or ""),
             "note": r.note if r else None,
         }
 
@@ -103,7 +104,10 @@ def tally_month(postings: Sequence[Posting], leaves: Sequence[LeaveRequest], rec
     leave = _days_covered(((lv.start_date, lv.end_date) for lv in leaves if lv.state in GRANTED_STATES),
                           within) & posted
     required = min(min_days, len(posted) - len(leave))
-    return MonthTally(year, month, len(posted), len(leave), required, record)
+    during = [p for p, span in zip(postings, posting_spans(postings, today), strict=True)
+              if _overlap(span, within) is not None] if within[0] <= within[1] else []
+    village = max(during, key=lambda p: p.term_start).village_id if during else None
+    return MonthTally(year, month, len(posted), len(leave), required, record, village)
 
 
 def cadre_postings(cadre_id: str) -> list[Posting]:
@@ -142,7 +146,8 @@ def year_of(cadre_id: str, year: int) -> dict[str, Any]:
     months = [tally_month(postings, leaves, records.get(m), year, m, today, min_days)
               for m in range(1, last_month + 1)]
     months = [t for t in months if t.posted_days or t.record is not None]
-    names = village_names({r.village_id for r in records.values()})
+    names = village_names({r.village_id for r in records.values()}
+                          | {t.posted_village_id for t in months if t.posted_village_id})
     return {
         "cadre_id": cadre_id, "year": year, "min_days": min_days,
         "months": [t.as_dict(names) for t in months],
