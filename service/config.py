@@ -123,6 +123,7 @@ _POSITIVE_INTS = (
     ("login_window_minutes", "CADREFLOW_LOGIN_WINDOW_MINUTES"),
     ("term_end_notice_days", "CADREFLOW_TERM_END_NOTICE_DAYS"),
     ("presence_min_days", "CADREFLOW_PRESENCE_MIN_DAYS"),
+    ("attachment_max_bytes", "CADREFLOW_ATTACHMENT_MAX_BYTES"),
 )
 # A month has at most this many days: a presence floor above it could never be met.
 MAX_MONTH_DAYS = 31
@@ -152,8 +153,11 @@ class Settings:
     # answers only requests from this machine (loopback) that no proxy forwarded, 404 otherwise.
     metrics_token: str | None = None
     timezone: str = "Asia/Shanghai"
-    # Request bodies above this are refused with 413 (BPMN uploads included).
+    # Request bodies above this are refused with 413 (BPMN uploads included); a request that
+    # uploads attachments may carry its files on top (attachment_max_bytes each).
     max_content_length: int = 5 * 1024 * 1024
+    # One attachment (a scan, a photo, a Word or Excel file) may be at most this large.
+    attachment_max_bytes: int = 20 * 1024 * 1024
     scheduler_enabled: bool = True
     # Domain rule 9: the timer service starts each year's unit_duties instance of every dispatch
     # unit (CADREFLOW_DUTIES_AUTOSTART). Off by default: the demo and tests start them by hand.

@@ -55,3 +55,10 @@ def holder_words(task: HumanTask, holders: dict[str, str]) -> str:
         return f"{holders.get(task.claimed_by, task.claimed_by)}（{role}，已认领）"
     members = "、".join(holders.values())
     return f"{role}（{members}）" if members else role
+
+
+def display_names(logins: list[str]) -> dict[str, str]:
+    if not logins:
+        return {}
+    rows = db.session.execute(sa.select(User.login, User.display_name).where(User.login.in_(logins)))
+    return {login: name for login, name in rows}

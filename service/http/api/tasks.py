@@ -86,7 +86,8 @@ def complete(args: dict[str, Any], task_id: str) -> dict[str, Any]:
                 "started_instances": [s.id for s in result.started], "open_tasks": items[1:]}
 
     return complete_task(authenticate(), task_id, args["decision"], args.get("comment"), args.get("data"),
-                         respond=body, visible=_require_visible).response
+                         respond=body, visible=_require_visible,
+                         attachment_ids=args.get("attachments") or ()).response
 
 
 @blp.post("/tasks/<string:task_id>/transfer")

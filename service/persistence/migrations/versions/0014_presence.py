@@ -1,8 +1,8 @@
 """presence in the village: leave requests beside their processes, months in the village, a
 posting's Party relation; the roster change log takes their changes
 
-Revision ID: 0013_presence
-Revises: 0012_excel
+Revision ID: 0014_presence
+Revises: 0013_attachments
 Create Date: 2026-12-08
 
 leave_requests holds the dates of each `leave` instance (the tally and the overlap check read a
@@ -15,8 +15,8 @@ from alembic import op
 
 from service.persistence.models.types import UTCDateTime
 
-revision = "0013_presence"
-down_revision = "0012_excel"
+revision = "0014_presence"
+down_revision = "0013_attachments"
 branch_labels = None
 depends_on = None
 
@@ -120,7 +120,7 @@ def downgrade() -> None:
         "SELECT count(*) FROM roster_changes WHERE " + _in("entity", NEW_ENTITIES)
         + " OR " + _in("action", NEW_ACTIONS))).scalar()
     if found:
-        raise RuntimeError(f"名册变更记录中已有 {found} 条在村或党组织关系记录，不能降级到 0012_excel。")
+        raise RuntimeError(f"名册变更记录中已有 {found} 条在村或党组织关系记录，不能降级到 0013_attachments。")
     _roster_checks(ENTITIES, ACTIONS)
     op.drop_table("party_relations")
     op.drop_index(op.f("ix_presence_months_township_id"), table_name="presence_months")
