@@ -20,6 +20,7 @@ from openpyxl import Workbook, load_workbook
 from process_helpers import HANDOVER_LIST
 
 from service import commands
+from service.audit import verify_instance
 from service.audit.roster_verify import verify_roster_log
 from service.commands.leaves import request_leave
 from service.commands.party_relations import save_party_relation
@@ -115,6 +116,9 @@ def test_a_leave_goes_to_the_township_then_its_return_is_confirmed(county: Any) 
     commands.complete_task(who("cadre_zhangwei"), task.id, "approve", data={"return_date": "2026-12-11"})
     stored = leave_row(row.id)
     assert (stored.state, stored.return_date) == ("returned", date(2026, 12, 11))
+    # The case's history replays to the state stored, timers and the return included.
+    verified = verify_instance(row.id)
+    assert verified.ok and verified.chain == "ok" and verified.replay == "ok", verified
 
 
 def test_overlapping_leave_of_the_same_cadre_is_refused_naming_the_dates(county: Any) -> None:
