@@ -9,6 +9,7 @@ from service.commands.definitions import deploy, deploy_bundled, deploy_definiti
 from service.commands.process import start_process
 from service.commands.recalls import open_recall
 from service.commands.resume import resume_instance
+from service.commands.suspend import suspend_instance
 from service.commands.tasks import CompleteResult, claim_task, complete_task, transfer_task, unclaim_task
 from service.commands.terminate import terminate_instance
 from service.commands.timers import FireResult, fire_due_timers, recompute_deadlines
@@ -31,6 +32,7 @@ __all__ = [
     "resume_instance",
     "start_process",
     "submit_adjustment",
+    "suspend_instance",
     "terminate_instance",
     "transfer_task",
     "unclaim_task",

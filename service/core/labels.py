@@ -51,8 +51,8 @@ PROCESS_NAMES = {
 }
 # Where a recall's finding came from (the API's `source`).
 RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
-STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
-                "terminated": "已终止", "error": "出错"}
+STATUS_NAMES = {"running": "办理中", "suspended": "已挂起", "completed": "已办结", "rejected": "未通过",
+                "withdrawn": "已撤回", "terminated": "已终止", "error": "出错"}
 # The general word of a decision; a step gives its own in the BPMN (user-task property
 # decision_labels, e.g. 予以备案 for "approve" on a filing step). Read both through decision_word.
 DECISION_NAMES = {
@@ -86,6 +86,7 @@ EVENT_KIND_NAMES = {
     "urge": "催办",
     "timer_failed": "到期自动处理失败",
     "resume": "恢复运行",
+    "suspend": "挂起",
     "limit_exceeded": "超出运行限制",
     "terminate": "终止",
     "release": "停用用户释放认领",

@@ -6,7 +6,7 @@ from service.persistence.models.calendar_pins import CalendarPin
 from service.persistence.models.definitions import ProcessDefinition
 from service.persistence.models.dispatch_rounds import DispatchRound
 from service.persistence.models.events import HistoryEvent
-from service.persistence.models.instances import INSTANCE_STATUSES, ProcessInstance
+from service.persistence.models.instances import INSTANCE_STATUSES, OPEN_STATUSES, ProcessInstance
 from service.persistence.models.logins import LoginFailure, WebSession
 from service.persistence.models.notifications import Notification
 from service.persistence.models.reference import (
@@ -35,6 +35,7 @@ __all__ = [
     "DELIVERY_STATUSES",
     "EMPLOYMENT_TYPES",
     "INSTANCE_STATUSES",
+    "OPEN_STATUSES",
     "ORG_KINDS",
     "PARTY_STATUSES",
     "POSTING_ROLES",
