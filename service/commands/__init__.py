@@ -5,7 +5,13 @@ HTTP handlers, the CLI and the timer service only translate their input into the
 
 from service.commands.actor import SYSTEM
 from service.commands.adjustments import submit_adjustment
-from service.commands.definitions import deploy, deploy_bundled, deploy_definition, deploy_paths
+from service.commands.definitions import (
+    deploy,
+    deploy_bundled,
+    deploy_definition,
+    deploy_modelled,
+    deploy_paths,
+)
 from service.commands.process import start_process
 from service.commands.recalls import open_recall
 from service.commands.resume import resume_instance
@@ -25,6 +31,7 @@ __all__ = [
     "deploy",
     "deploy_bundled",
     "deploy_definition",
+    "deploy_modelled",
     "deploy_paths",
     "fire_due_timers",
     "open_recall",

@@ -93,6 +93,13 @@ EVENT_KIND_NAMES = {
 }
 # What a pending timer does when it fires.
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
+# The configured deadlines a BPMN timer may name (CADREFLOW_DEADLINE_*), for the modeller.
+DEADLINE_NAMES = {
+    "deadline_approval_reminder": "审批催办", "deadline_approval_escalation": "审批督办（上报）",
+    "deadline_revision": "退回后修改", "deadline_arrival": "新任干部到岗", "deadline_handover": "工作交接",
+    "deadline_statement": "本人说明", "deadline_rectification": "限期整改",
+    "deadline_nomination": "提名接任人选",
+}
 # The timer kinds that notify people, by the tag their notification starts with; timers of other
 # kinds notify nobody.
 TIMER_NOTICE_NAMES = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}

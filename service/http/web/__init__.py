@@ -27,6 +27,8 @@ from service.http.web import (  # noqa: E402, F401
     dispatches,
     inbox,
     instance,
+    modeller,
+    processes,
     requests,
     roster,
     roster_import,
