@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from service.commands.uow import unit_of_work
 from service.config import REPO_ROOT
 from service.core.clock import now
-from service.core.errors import ValidationFailed
+from service.core.errors import Forbidden, ValidationFailed
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition
@@ -39,7 +39,11 @@ def _invalid(err: DefinitionError) -> ValidationFailed:
 
 
 def deploy(actor: Principal, files: dict[str, bytes]) -> tuple[ProcessDefinition, bool]:
-    """(definition row, created?) — identical content returns the existing version."""
+    """(definition row, created?) — identical content returns the existing version.
+
+    Administrators deploy (the API, the pages), and the system (`cadreflow deploy`, seed-demo)."""
+    if not actor.has_role("admin", "system"):
+        raise Forbidden("只有系统管理员可以部署流程定义。")
     files = _clean_files(files)
     try:
         definition = load_definition(files)
@@ -69,6 +73,8 @@ def deploy_modelled(actor: Principal, xml: str) -> tuple[ProcessDefinition, bool
 
     It keeps the file name and any DMN files of its process's latest version, so that deploying
     what that version holds is recognised as no change; a new process's file is named after it."""
+    if not actor.has_role("admin"):
+        raise Forbidden("只有系统管理员可以部署流程定义。")
     content = xml.encode("utf-8")
     try:
         root = safe_parse_xml(content, "modeller.bpmn")

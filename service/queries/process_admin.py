@@ -97,6 +97,17 @@ def latest_version(key: str) -> ProcessDefinition:
     return row
 
 
+def deploy_outcome(row: ProcessDefinition, created: bool) -> str:
+    """What a deploy did, in the words the pages flash: a new version, or the one it matched."""
+    if created:
+        return f"已部署「{row.name}」第 {row.version} 版，新发起的案件将使用此版本。"
+    latest = latest_version(row.key).version
+    if latest == row.version:
+        return f"内容与「{row.name}」第 {row.version} 版相同，未新建版本。"
+    return (f"内容与「{row.name}」第 {row.version} 版相同，未新建版本；最新版本仍为第 {latest} 版，"
+            f"新发起的案件仍使用第 {latest} 版。")
+
+
 def instances_statement(key: str, version: int | None = None, status: str | None = None) -> sa.Select:
     """The instances of `key` (of one version, in one status), newest first, without their state."""
     stmt = (sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))

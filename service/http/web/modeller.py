@@ -31,7 +31,7 @@ from service.http.web.processes import may_manage, process_readers
 from service.http.web.session import require_principal
 from service.queries.definition_diff import DAY_COUNT_NAMES, KIND_NAMES
 from service.queries.instances import definition_bpmn_xml
-from service.queries.process_admin import latest_version
+from service.queries.process_admin import deploy_outcome, latest_version
 from workflows.durations import DAY_COUNTS
 from workflows.parsing import (
     DECISIONS,
@@ -108,8 +108,7 @@ def modeller_deploy() -> tuple[Response, int]:
     except ValidationFailed as err:
         return jsonify(ok=False, message=err.detail, errors=err.errors,
                        element_id=(err.extra or {}).get("element_id")), 422
-    message = (f"已部署「{row.name}」第 {row.version} 版，新发起的案件将使用此版本。" if created
-               else f"内容与「{row.name}」第 {row.version} 版相同，未新建版本。")
-    return jsonify(ok=True, created=created, key=row.key, version=row.version, name=row.name,
-                   message=message, url=url_for("web.process_version", key=row.key, version=row.version),
-                   ), 201 if created else 200
+    answer = jsonify(ok=True, created=created, key=row.key, version=row.version, name=row.name,
+                     message=deploy_outcome(row, created),
+                     url=url_for("web.process_version", key=row.key, version=row.version))
+    return answer, 201 if created else 200

@@ -32,6 +32,7 @@ from service.queries.process_admin import (
     definition_version,
     definition_versions,
     definitions_overview,
+    deploy_outcome,
     instances_statement,
     status_names,
 )
@@ -89,10 +90,7 @@ def process_upload() -> Response | tuple[str, int]:
         row, created = deploy(require_principal(), files)  # Forbidden for the county: the 403 page
     except ValidationFailed as err:
         return _processes_page([m for ms in err.errors.values() for m in ms] or [err.detail], 422)
-    if created:
-        flash(f"已部署「{row.name}」第 {row.version} 版。", "ok")
-    else:
-        flash(f"上传的内容与「{row.name}」第 {row.version} 版相同，未新建版本。", "ok")
+    flash(deploy_outcome(row, created), "ok")
     return redirect(url_for("web.process_version", key=row.key, version=row.version))
 
 
