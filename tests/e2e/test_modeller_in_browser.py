@@ -7,6 +7,7 @@ them too; all under the pages' CSP (no inline script, bpmn-js served by the serv
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (dev extra)").expect
 KEY = "mid_term_replacement"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
 def watch_console(page: Any) -> list[str]:
@@ -144,4 +146,111 @@ def test_the_modeller_opens_a_blank_process(user_page: Any, shoot: Any) -> None:
     shoot(admin, "modeller-blank")
     admin.click("#deploy")
     expect(admin.locator("#modeller-status")).to_contain_text("已部署「乡镇走访」第 1 版")
+    assert errors == [], errors
+
+
+def test_the_properties_form_writes_what_the_engine_reads(user_page: Any, live_app: Any, shoot: Any) -> None:
+    """Decision words and form fields of a step, a reminder's deadline, day count and notified role,
+    a flow's condition: edited in the form, deployed, and read back by the engine's parser."""
+    from service.persistence.db import db
+    from service.persistence.models import ProcessDefinition
+    from workflows.parsing import parse_form_fields, safe_parse_xml
+
+    _, app = live_app
+    admin = user_page("admin")
+    errors = watch_console(admin)
+    admin.goto("/modeller?key=recall")
+    expect(admin.locator("#modeller")).to_have_attribute("data-ready", "true")
+    panel = admin.locator("#properties")
+
+    admin.click('.djs-element[data-element-id="rectification"]')
+    expect(panel.locator(".properties-form")).to_have_attribute("data-element", "rectification")
+    expect(panel.locator(".kind")).to_have_text("人工环节")
+    panel.locator("input[data-field='label:approve']").fill("提交整改报告")
+    panel.locator("input[data-field='label:approve']").press("Enter")
+    panel.locator("button[data-field=field-add]").click()
+    field = panel.locator(".form-field").nth(1)
+    expect(field.locator("input[data-field='field-id:1']")).to_have_value("field_2")
+    field.locator("input[data-field='field-id:1']").fill("photos_described")
+    field.locator("input[data-field='field-id:1']").press("Tab")
+    expect(panel.locator(".form-field").nth(1).locator("input[data-field='field-id:1']")).to_have_value(
+        "photos_described")
+    panel.locator("select[data-field='field-type:1']").select_option("enum")
+    panel.locator("input[data-field='field-label:1']").fill("整改照片")
+    panel.locator("input[data-field='field-label:1']").press("Tab")
+    panel.locator("input[data-field='field-options:1']").fill("已附,未附")
+    panel.locator("input[data-field='field-options:1']").press("Tab")
+    panel.locator("input[data-field='field-required:1']").check()
+    expect(panel.locator("input[data-field='field-required:1']")).to_be_checked()
+    panel.locator(".form-field").nth(1).scroll_into_view_if_needed()
+    # The viewport as seen (a full-page shot lays the page out again and scrolls the form back).
+    admin.screenshot(path=str(SCREENSHOTS / "modeller-form-fields.png"))
+
+    admin.click('.djs-element[data-element-id="county_decision_reminder"]')
+    expect(panel.locator(".properties-form")).to_have_attribute("data-element", "county_decision_reminder")
+    expect(panel.locator("select[data-field=timer-source]")).to_have_value("deadline_approval_reminder")
+    panel.locator("select[data-field=timer-source]").select_option("literal")
+    panel.locator("input[data-field=timer-literal]").fill("P2D")
+    panel.locator("input[data-field=timer-literal]").press("Tab")
+    panel.locator("select[data-field=timer-day-count]").select_option("calendar")
+    panel.locator("select[data-field=timer-notify]").select_option("org_dept")
+    expect(panel.locator("select[data-field=timer-notify]")).to_have_value("org_dept")
+    expect(panel.locator("input[data-field=timer-interrupting]")).not_to_be_checked()
+    shoot(admin, "modeller-timer")
+
+    # A click on the canvas's empty edge clears the selection (and its context pad, which may
+    # cover the label).
+    admin.locator("#canvas").click(position={"x": 400, "y": 4})
+    expect(panel.locator("input[data-field=process-id]")).to_have_value("recall")
+    admin.click('.djs-element[data-element-id="flow_gw_county_decision_to_rectification_label"]')
+    expect(panel.locator(".properties-form")).to_have_attribute("data-element",
+                                                              "flow_gw_county_decision_to_rectification")
+    condition = panel.locator("input[data-field=condition]")
+    expect(condition).to_have_value('decision == "rectify"')
+    condition.fill('decision in ("rectify",)')
+    condition.press("Tab")
+    # Undo takes the condition back, redo puts it again.
+    admin.click("button[data-command=undo]")
+    expect(panel.locator("input[data-field=condition]")).to_have_value('decision == "rectify"')
+    admin.click("button[data-command=redo]")
+    expect(panel.locator("input[data-field=condition]")).to_have_value('decision in ("rectify",)')
+    shoot(admin, "modeller-condition")
+
+    admin.click("#deploy")
+    expect(admin.locator("#modeller-status")).to_contain_text("已部署「驻村干部召回与问责」第 2 版")
+    admin.click("#deployed-link")
+    admin.click("#diff-previous")
+    expect(admin.locator("#changed tbody tr")).to_have_count(6)
+    changed = {(row.get_attribute("data-element"), row.get_attribute("data-property"))
+               for row in admin.locator("#changed tbody tr").all()}
+    assert changed == {
+        ("rectification", "prop:decision_labels"), ("rectification", "form:photos_described"),
+        ("county_decision_reminder", "timer"), ("county_decision_reminder", "prop:day_count"),
+        ("county_decision_reminder", "prop:notify"),
+        ("flow_gw_county_decision_to_rectification", "condition"),
+    }, changed
+    shoot(admin, "process-diff-recall")
+
+    with app.app_context():
+        row = db.session.execute(sa.select(ProcessDefinition).where(
+            ProcessDefinition.key == "recall", ProcessDefinition.version == 2)).scalar_one()
+        root = safe_parse_xml(row.files["recall.bpmn"].encode("utf-8"), "recall.bpmn")
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "camunda": "http://camunda.org/schema/1.0/bpmn"}
+    task = root.xpath("//bpmn:userTask[@id='rectification']", namespaces=ns)[0]
+    assert parse_form_fields(task) == [
+        {"id": "rectification_report", "label": "整改报告", "type": "string", "required": True,
+         "default": None, "options": []},
+        {"id": "photos_described", "label": "整改照片", "type": "enum", "required": True,
+         "default": None, "options": ["已附", "未附"]},
+    ]
+    props = {p.get("name"): p.get("value") for p in task.xpath(".//camunda:property", namespaces=ns)}
+    assert props["decision_labels"] == "approve:提交整改报告" and props["scope"] == "unit:unit_id"
+    reminder = root.xpath("//bpmn:boundaryEvent[@id='county_decision_reminder']", namespaces=ns)[0]
+    props = {p.get("name"): p.get("value") for p in reminder.xpath(".//camunda:property", namespaces=ns)}
+    assert props == {"timer_kind": "reminder", "notify": "org_dept", "day_count": "calendar"}
+    duration = reminder.xpath(".//bpmn:timeDuration", namespaces=ns)[0]
+    assert duration.text == '"P2D"'
+    assert duration.get("{http://www.w3.org/2001/XMLSchema-instance}type") == "bpmn:tFormalExpression"
+    flow = root.xpath("//bpmn:sequenceFlow[@id='flow_gw_county_decision_to_rectification']", namespaces=ns)[0]
+    assert flow.xpath("./bpmn:conditionExpression", namespaces=ns)[0].text == 'decision in ("rectify",)'
     assert errors == [], errors

@@ -643,6 +643,8 @@
     if (!element || element === top || registry.get(element.id) !== element) {
       element = null; // the process, or an element deleted or undone away
     }
+    var again = element === current; // drawn again after a change: keep the scroll position
+    var scrolled = panel.scrollTop;
     current = element;
     var form = el("div", { className: "properties-form" });
     try {
@@ -680,6 +682,7 @@
       problems = {};
     }
     panel.replaceChildren(form);
+    panel.scrollTop = again ? scrolled : 0;
   }
 
   // --- toolbar ----------------------------------------------------------------------------------
@@ -805,7 +808,8 @@
     var events = modeler.get("eventBus");
     canvas.zoom("fit-viewport", "auto");
     events.on("selection.changed", function (event) {
-      show(event.newSelection.length === 1 ? event.newSelection[0] : null);
+      var picked = event.newSelection.length === 1 ? event.newSelection[0] : null;
+      show(picked && picked.labelTarget ? picked.labelTarget : picked); // a label: its element
     });
     events.on("commandStack.changed", function () {
       updateButtons();
