@@ -256,6 +256,7 @@ def test_instances_by_version_with_suspend_resume_and_terminate(app: Any, clock:
     assert 'id="instance-suspended"' in case and 'id="resume"' in case and 'id="suspend"' not in case
     task = re.search(r'href="/tasks/([^"]+)"', case)
     assert task is not None
+    assert '<span class="tag suspended"' in county.get("/inbox")
     county_task = county.get(f"/tasks/{task.group(1)}")
     assert 'id="task-suspended"' in county_task and 'id="decide"' not in county_task
     forced = county.post(f"/tasks/{task.group(1)}/complete", {"decision": "approve"},
