@@ -73,6 +73,7 @@ def test_the_modeller_gives_a_step_to_another_role_and_the_next_case_follows(
     admin.click("#deploy")
     expect(admin.locator("#modeller-status")).to_contain_text("已部署「驻村干部中途调整」第 2 版")
     expect(admin.locator("#deploy")).to_be_disabled()
+    expect(admin.locator("#modeller-basis")).to_have_text("基于「驻村干部中途调整」第 2 版")
     shoot(admin, "modeller-deployed")
 
     # The next case starts on version 2, its first step waiting on the county leading group.

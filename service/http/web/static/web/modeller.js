@@ -752,6 +752,8 @@
         root.dataset.key = answer.key;
         commandStack.clear(); // what is drawn now is what is deployed
         root.dataset.deployed = String(answer.version);
+        document.getElementById("modeller-basis").textContent =
+          "基于「" + answer.name + "」第 " + answer.version + " 版";
       } else if (answer) {
         say("未能部署：" + answer.message, "error");
         showBadElement(answer.element_id);
