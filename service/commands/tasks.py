@@ -13,6 +13,7 @@ from service.commands import attachments, reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, record, save
+from service.commands.suspend import refuse_while_suspended
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.config import get_settings
@@ -207,6 +208,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             visible(task, found[0])
         grant = _candidate_grant(actor, task, "办理该任务")
         _require_open(task)
+        refuse_while_suspended(found[0], "办理")
         if found[0].status == "error":
             # Its engine stopped (a budget ran out, timers kept failing): it must not run again
             # until an administrator has resumed it.

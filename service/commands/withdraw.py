@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from service.commands.actor import first_grant
 from service.commands.core import EventInfo, save
+from service.commands.suspend import refuse_while_suspended
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -34,6 +35,7 @@ def withdraw_instance(actor: Principal, instance_id: str, reason: str) -> Proces
             raise NotFound(f"流程实例 {instance_id} 不存在。")
         if row.submitter != actor.login:
             raise Forbidden("只有申请人本人可以撤回。")
+        refuse_while_suspended(row, "撤回")
         if row.status != "running":
             raise Conflict("流程已结束，不能撤回。", slug="not-running")
         decided = db.session.execute(sa.select(HumanTask.id).where(

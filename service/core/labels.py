@@ -59,8 +59,8 @@ LEAVE_STATE_NAMES = {"pending": "审批中", "approved": "已准假（待销假�
 PRESENCE_STATUS_NAMES = {"recorded": "本人已填报，待乡镇确认", "confirmed": "乡镇已确认"}
 # Where a recall's finding came from (the API's `source`).
 RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
-STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
-                "terminated": "已终止", "error": "出错"}
+STATUS_NAMES = {"running": "办理中", "suspended": "已挂起", "completed": "已办结", "rejected": "未通过",
+                "withdrawn": "已撤回", "terminated": "已终止", "error": "出错"}
 # The general word of a decision; a step gives its own in the BPMN (user-task property
 # decision_labels, e.g. 予以备案 for "approve" on a filing step). Read both through decision_word.
 DECISION_NAMES = {
@@ -94,12 +94,20 @@ EVENT_KIND_NAMES = {
     "urge": "催办",
     "timer_failed": "到期自动处理失败",
     "resume": "恢复运行",
+    "suspend": "挂起",
     "limit_exceeded": "超出运行限制",
     "terminate": "终止",
     "release": "停用用户释放认领",
 }
 # What a pending timer does when it fires.
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
+# The configured deadlines a BPMN timer may name (CADREFLOW_DEADLINE_*), for the modeller.
+DEADLINE_NAMES = {
+    "deadline_approval_reminder": "审批催办", "deadline_approval_escalation": "审批督办（上报）",
+    "deadline_revision": "退回后修改", "deadline_arrival": "新任干部到岗", "deadline_handover": "工作交接",
+    "deadline_statement": "本人说明", "deadline_rectification": "限期整改",
+    "deadline_nomination": "提名接任人选",
+}
 # The timer kinds that notify people, by the tag their notification starts with; timers of other
 # kinds notify nobody.
 TIMER_NOTICE_NAMES = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}

@@ -63,6 +63,7 @@ def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any
         "completed_by": task.completed_by, "decision": task.decision,
         "decision_name": decision_word(task.decision, words), "comment": task.comment,
         "summary": summary,
+        "instance_status": instance.status,  # a suspended case's steps wait (commands/suspend.py)
     }
 
 

@@ -7,7 +7,7 @@ from service.persistence.models.calendar_pins import CalendarPin
 from service.persistence.models.definitions import ProcessDefinition
 from service.persistence.models.dispatch_rounds import DispatchRound
 from service.persistence.models.events import HistoryEvent
-from service.persistence.models.instances import INSTANCE_STATUSES, ProcessInstance
+from service.persistence.models.instances import INSTANCE_STATUSES, OPEN_STATUSES, ProcessInstance
 from service.persistence.models.leaves import (
     GRANTED_STATES,
     HOLDING_STATES,
@@ -49,6 +49,7 @@ __all__ = [
     "INSTANCE_STATUSES",
     "LEAVE_STATES",
     "LEAVE_TYPES",
+    "OPEN_STATUSES",
     "ORG_KINDS",
     "PARTY_STATUSES",
     "POSTING_ROLES",
