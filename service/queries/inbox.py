@@ -21,7 +21,7 @@ from service.persistence.models import Cadre, HumanTask, Org, ProcessInstance, V
 from service.queries.access import inbox_clause
 from service.queries.deadlines import display_calendar, due_within_end
 
-SORTS = {"due": "按办理期限（最近的在前）", "received": "按收到时间（最新的在前）", "process": "按流程"}
+SORTS = {"due": "期限近的在前", "received": "新收到的在前", "process": "按流程"}
 OVERDUE = "overdue"
 # "Due within N working days" goes this far: beyond it a deadline is not near.
 MAX_DUE_DAYS = 60
