@@ -1,4 +1,5 @@
-# Two commands from a fresh clone: `make run` and `make test`. Each creates and uses .venv.
+# Two commands from a fresh clone: `make run` and `make test`. Each creates and uses .venv and
+# node_modules/.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -17,6 +18,12 @@ COMPILE := $(LOCK_TOOL)/bin/uv pip compile pyproject.toml --python-version 3.11 
 	--quiet --custom-compile-command 'make lock'
 
 .PHONY: run test install lint clean lock
+
+# The browser libraries the pages serve (bpmn-js) come from the npm registry, pinned with their
+# integrity hashes in package-lock.json; `npm ci` installs exactly that into node_modules/ and fails
+# when package.json and the lock disagree. The stamp is rewritten after each install (npm ci empties
+# node_modules/ first), so the install runs again only when package.json or the lock changes.
+NODE_STAMP := node_modules/.installed
 
 $(STAMP): pyproject.toml $(LOCKS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +44,12 @@ lock: $(UV_STAMP)
 	@# The production lock is held to the dev lock's versions: the image runs what the tests ran.
 	$(COMPILE) $(LOCK_FLAGS) -c requirements.lock -o requirements-prod.lock
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 # The pages' session key: random, made once on this machine and kept in var/ (never committed).
 SECRET_FILE := var/secret_key
@@ -46,12 +58,12 @@ $(SECRET_FILE):
 	mkdir -p var
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $(SECRET_FILE)
 
-run: $(STAMP) $(SECRET_FILE)
+run: $(STAMP) $(NODE_STAMP) $(SECRET_FILE)
 	$(BIN)/cadreflow init-db
 	$(BIN)/cadreflow seed-demo --tokens-json var/demo-tokens.json
 	CADREFLOW_SECRET_KEY_FILE=$(SECRET_FILE) $(BIN)/cadreflow serve --host 127.0.0.1 --port 5000
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	@# the one-way layering of service/ ([tool.importlinter] in pyproject.toml)
 	$(BIN)/lint-imports
@@ -66,4 +78,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) var/*.sqlite3 .pytest_cache .mypy_cache
+	rm -rf $(VENV) node_modules var/*.sqlite3 .pytest_cache .mypy_cache

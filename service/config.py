@@ -118,6 +118,7 @@ _POSITIVE_INTS = (
     ("login_max_failures_per_address", "CADREFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS"),
     ("login_window_minutes", "CADREFLOW_LOGIN_WINDOW_MINUTES"),
     ("term_end_notice_days", "CADREFLOW_TERM_END_NOTICE_DAYS"),
+    ("attachment_max_bytes", "CADREFLOW_ATTACHMENT_MAX_BYTES"),
 )
 
 
@@ -145,8 +146,11 @@ class Settings:
     # answers only requests from this machine (loopback) that no proxy forwarded, 404 otherwise.
     metrics_token: str | None = None
     timezone: str = "Asia/Shanghai"
-    # Request bodies above this are refused with 413 (BPMN uploads included).
+    # Request bodies above this are refused with 413 (BPMN uploads included); a request that
+    # uploads attachments may carry its files on top (attachment_max_bytes each).
     max_content_length: int = 5 * 1024 * 1024
+    # One attachment (a scan, a photo, a Word or Excel file) may be at most this large.
+    attachment_max_bytes: int = 20 * 1024 * 1024
     scheduler_enabled: bool = True
     # Domain rule 9: the timer service starts each year's unit_duties instance of every dispatch
     # unit (CADREFLOW_DUTIES_AUTOSTART). Off by default: the demo and tests start them by hand.

@@ -222,7 +222,8 @@ def handover() -> Process:
     p = Process("handover", "驻村干部工作交接", "驻村干部工作交接（无缝衔接）",
                 lanes("township", "cadre", "unit_hr"), lane_heights={"cadre": 450},
                 documentation="新任干部到岗 -> 原任干部编制交接清单、新任干部审阅 -> 双方签字、乡镇监交 -> "
-                              "党组织关系转接 -> 原任干部方可撤离。任何计时器都不会提前解除原任干部。")
+                              "党组织关系转接（新任干部的选派方：派出单位人事部门，或自行补齐工作队员的乡镇）"
+                              "-> 原任干部方可撤离。任何计时器都不会提前解除原任干部。")
     x, y = p.x, p.y
     handover_timers = {"reminder": "deadline_handover", "escalation": "deadline_handover"}
     p.add(Node("start", "start", "收到交接请求", "township", 0))
@@ -250,14 +251,24 @@ def handover() -> Process:
     p.add(Node("gw_sign_join", "and", "签字完成", "cadre", 8))
     user_task(p, "witness_handover", "乡镇党委政府监交确认", "township", 9, decisions="approve",
               scope="township:township_id", words="approve:确认监交", **handover_timers)
-    user_task(p, "transfer_party_relation", "党组织关系转接确认", "unit_hr", 10, decisions="approve",
-              scope="unit:unit_id", words="approve:确认已转接",
+    # The Party relation that moves is the new cadre's (党组织关系转至所驻村): the organisation that
+    # supplies them confirms it, a dispatch unit's HR or, for a team member it supplies itself
+    # (驻村工作队员由乡镇补齐), the township. The service puts who that is into the start data
+    # (party_transfer_role, party_transfer_org_id; commands/handover.py).
+    p.add(Node("gw_party_transfer", "xor", "党组织关系转接方", "township", 10))
+    user_task(p, "transfer_party_relation_township", "党组织关系转接确认", "township", 11,
+              decisions="approve", scope="township:party_transfer_org_id", words="approve:确认已转接",
               form=[FormField("party_transfer_date", "党组织关系转接日期", "date")],
               **handover_timers)
-    p.add(Node("release_old_cadre", "script", "原任干部撤离", "unit_hr", 11,
+    user_task(p, "transfer_party_relation", "党组织关系转接确认", "unit_hr", 11, decisions="approve",
+              scope="unit:party_transfer_org_id", words="approve:确认已转接",
+              form=[FormField("party_transfer_date", "党组织关系转接日期", "date")],
+              **handover_timers)
+    p.add(Node("gw_party_transfer_done", "xor", "已转接", "unit_hr", 12))
+    p.add(Node("release_old_cadre", "script", "原任干部撤离", "unit_hr", 13,
                script="old_cadre_released = True\n",
                documentation="只有到岗确认、清单审阅、双方签字、乡镇监交、党组织关系转接之后才会到达这里。"))
-    p.add(Node("end_completed", "end", "交接完成", "unit_hr", 12))
+    p.add(Node("end_completed", "end", "交接完成", "unit_hr", 14))
 
     p.flow("start", "confirm_arrival")
     p.flow("confirm_arrival", "gw_list_merge", exit="r", via=[(x(2) - 70, None)])
@@ -273,8 +284,13 @@ def handover() -> Process:
     p.flow("sign_old", "gw_sign_join")
     p.flow("sign_new", "gw_sign_join", enter="b")
     p.flow("gw_sign_join", "witness_handover", exit="t")
-    p.flow("witness_handover", "transfer_party_relation")
-    p.flow("transfer_party_relation", "release_old_cadre")
+    p.flow("witness_handover", "gw_party_transfer")
+    p.flow("gw_party_transfer", "transfer_party_relation_township", "新任由乡镇补齐",
+           'party_transfer_role == "township"')
+    p.flow("gw_party_transfer", "transfer_party_relation", "新任由派出单位选派", default=True, exit="b")
+    p.flow("transfer_party_relation_township", "gw_party_transfer_done", exit="r")
+    p.flow("transfer_party_relation", "gw_party_transfer_done")
+    p.flow("gw_party_transfer_done", "release_old_cadre")
     p.flow("release_old_cadre", "end_completed")
     return p
 

@@ -70,7 +70,12 @@ def add_years(start: date, years: int) -> date:
 
 
 def planned_term_end(term_start: Any, planned_end: Any) -> date | None:
-    """The posting's planned end, else the statutory 2 years after its start."""
+    """The posting's planned end, else the statutory 2 years after its start.
+
+    Only a posting recorded without a planned end reaches the fallback (every new one gets
+    default_planned_end). The fallback stays the anniversary: recorded rule checks of the
+    replacement process are replayed with this function, so moving it by a day could change a
+    replayed result and break the audit of an instance checked before."""
     planned = as_date(planned_end)
     if planned is not None:
         return planned
@@ -288,6 +293,13 @@ def minimum_term_end(term_start: date) -> date:
     """The earliest planned end of a term of at least 2 years: its last day, 2 years on less a day
     (a term from 2025-03-01 may end on 2027-02-28)."""
     return date.fromordinal(add_years(term_start, TERM_YEARS).toordinal() - 1)
+
+
+def default_planned_end(term_start: date) -> date:
+    """The planned end of a posting when nobody gives one, for every path that makes a posting
+    (the roster, its Excel import, a dispatch): the statutory term exactly, both ends counted
+    (from 2027-03-01 to 2029-02-28), as a round's term is written."""
+    return minimum_term_end(term_start)
 
 
 def check_dispatch(data: Mapping[str, Any]) -> list[Violation]:

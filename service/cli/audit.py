@@ -54,6 +54,7 @@ def verify_command(all_: bool, ids: tuple[str, ...], quiet: bool) -> None:
                 if not result.ok:
                     bad += 1
                     click.echo(f"\n{instance_id}  哈希链={result.chain} 重放={result.replay} "
+                               f"附件={result.attachments} "
                                f"首个问题事件={result.first_bad_seq}  {result.detail}")
                 elif not quiet:
                     click.echo(f"{instance_id}  ok（{result.events} 条事件）")

@@ -79,7 +79,7 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
     loaded.head, loaded.before = (stored.event.seq, stored.event.event_hash), after
     result = instance.last_result
     outbox.report(outbox.Reported(
-        row, at, info.actor, info.grant,
+        row, loaded.definition, at, info.actor, info.grant,
         thrown_messages=list(result.thrown_messages) if result is not None else [],
         completed=was_running and row.status == "completed", data=instance.data,
         known_names=loaded.names,

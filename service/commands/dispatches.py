@@ -18,17 +18,20 @@ import sqlalchemy as sa
 from service.commands.actor import require_grant
 from service.commands.adjustments import active_posting
 from service.commands.core import start_latest
+from service.commands.handover import HANDOVER_KEY
+from service.commands.party_transfer import routes_party_transfer_to
 from service.commands.placement import posting_conflicts
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse, unknown
 from service.config import get_settings
 from service.core.clock import now
-from service.core.errors import ValidationFailed
+from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, DispatchRound, Org, Posting, ProcessInstance, Village
+from service.persistence.runtime import definition_of, latest_definition_row
 from service.queries.eligibility import cadre_facts
-from workflows.rules import WORK_TEAM_CATEGORIES, Violation, add_years, check_dispatch, violation
+from workflows.rules import WORK_TEAM_CATEGORIES, Violation, check_dispatch, default_planned_end, violation
 
 PROCESS_KEY = "dispatch"
 
@@ -99,7 +102,9 @@ def dispatch_data(actor: Principal, cadre: Cadre, village: Village, role: str, t
     supplier_is_unit = facts["supplier_kind"] == "dispatch_unit"
     unit_id = cadre.unit_id if supplier_is_unit else None
     if predecessor is not None and unit_id is None:
-        # The handover's Party relation transfer is done by a dispatch unit's HR: the predecessor's.
+        # Access only: the unit whose cadre leaves follows the rotation and its handover. Who
+        # confirms the Party relation transfer is the incoming cadre's supplier
+        # (commands/party_transfer.py). Both cadres the township's: no unit at all.
         unit_id = _unit_of(predecessor.cadre_id)
     return {
         "village_id": village.id, "village_name": village.name, "village_category": village.category,
@@ -129,10 +134,21 @@ def _unit_of(cadre_id: str) -> str | None:
     return unit.id if unit is not None and unit.kind == "dispatch_unit" else None
 
 
+def _require_township_handover() -> None:
+    """A rotation whose incoming member the township supplies hands the Party relation transfer
+    to the township (commands/party_transfer.py): the deployed handover must have that step,
+    or the handover would wait for a unit's HR nobody holds. Refused before anything starts."""
+    if not routes_party_transfer_to(definition_of(latest_definition_row(HANDOVER_KEY)), "township"):
+        detail = ("已部署的工作交接流程版本没有由乡镇确认党组织关系转接的环节，乡镇补齐的工作队员暂不能"
+                  "期满轮换：请系统管理员先部署新版工作交接流程（cadreflow deploy bpmn）。")
+        raise Conflict(detail, errors={"predecessor_cadre_id": [detail]}, slug="handover-version-outdated")
+
+
 def start_dispatch(actor: Principal, payload: dict[str, Any],
                    respond: Callable[[ProcessInstance], None] | None = None) -> ProcessInstance:
     """`payload`: village_id, role, cadre_id, term_start (date; a round's by default), planned_end
-    (date; default the round's, else term_start + 2 years), predecessor_cadre_id, round_id."""
+    (date; default the round's, else the roster's default, workflows.rules.default_planned_end),
+    predecessor_cadre_id, round_id."""
     at = now()
     with unit_of_work():
         village: Village = _found(Village, payload.get("village_id"), "village_id", "村")
@@ -144,7 +160,7 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
         if term_start is None:
             raise ValidationFailed("缺少任期开始日期。", errors={"term_start": ["请填写任期开始日期。"]})
         planned_end = payload.get("planned_end") or (
-            found_round.term_end if found_round else add_years(term_start, 2))
+            found_round.term_end if found_round else default_planned_end(term_start))
         predecessor, violations = _rotation(payload, village, role)
         if _open_dispatch(ProcessInstance.cadre_id, cadre.id):
             violations.append(violation("duplicate_open_dispatch", "cadre_id", "该干部已有正在办理的选派"))
@@ -153,11 +169,9 @@ def start_dispatch(actor: Principal, payload: dict[str, Any],
                              round_id=found_round.id if found_round else None)
         if payload.get("predecessor_cadre_id") and data["predecessor_cadre_id"] is None:
             data["predecessor_cadre_id"] = payload["predecessor_cadre_id"]  # the rules name it too
-        if data["predecessor_cadre_id"] and data["unit_id"] is None:
-            violations.append(violation(
-                "rotation_without_dispatch_unit", "cadre_id",
-                "期满轮换的交接须由派出单位（人事部门）转接党组织关系：接任或期满干部须有一方来自派出单位"))
         refuse(violations + placement_check(data), detail="选派不符合驻村工作规定。")
+        if data["predecessor_cadre_id"] and data["nominee_facts"]["supplier_kind"] == "township":
+            _require_township_handover()
         prefix = round_business_prefix(found_round.id) if found_round else f"{PROCESS_KEY}:"
         local_day = at.astimezone(get_settings().tz).date().isoformat()
         row = start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,

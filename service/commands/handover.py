@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from service.commands.core import start_latest
 from service.commands.outbox import Reported
+from service.commands.party_transfer import party_transfer
 from service.commands.roster.posting import ProcessStep, create_process_posting, end_process_posting
 from service.config import get_settings
 from service.persistence.db import db
@@ -42,6 +43,8 @@ def handover_data(payload: dict[str, Any], source_instance_id: str,
                   known_names: tuple[dict[str, str], dict[str, str]] | None = None) -> dict[str, Any]:
     data = {k: (None if v is None else str(v)) for k, v in payload.items()}
     data["source_instance_id"] = source_instance_id
+    # who confirms the Party relation transfer: the new cadre's supplier (commands/party_transfer.py)
+    data.update(party_transfer(data))
     # Names for inboxes and summaries; the process itself only reads the ids. One query for the
     # names (not two cadre rows with their postings and a village row).
     cadres, villages = cadre_and_village_names(

@@ -1,16 +1,28 @@
-"""Add a notification for a user, and its webhook outbox row when a webhook URL is configured.
+"""Add notifications for users, and their webhook outbox rows when a webhook URL is configured.
 
-Both rows join the caller's transaction: a rolled-back command notifies nobody, and a committed
+The rows join the caller's transaction: a rolled-back command notifies nobody, and a committed
 one is delivered by the scheduler even if the process dies right after the commit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+
+import sqlalchemy as sa
 
 from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.models import Notification, WebhookDelivery
+
+
+@dataclass(frozen=True)
+class Notice:
+    login: str
+    kind: str
+    message: str
+    task_id: str | None = None
 
 
 def add_notification(login: str, *, kind: str, message: str, at: datetime,
@@ -24,3 +36,19 @@ def add_notification(login: str, *, kind: str, message: str, at: datetime,
         db.session.add(WebhookDelivery(notification_id=row.id, url=url, status="pending", attempts=0,
                                        next_attempt_at=at))
     return row
+
+
+def add_notifications(notices: Sequence[Notice], *, at: datetime, instance_id: str | None = None) -> None:
+    """One event's notices, written by one statement (each needs its own id first when a
+    webhook delivers them)."""
+    if not notices:
+        return
+    if get_settings().webhook_url:
+        for notice in notices:
+            add_notification(notice.login, kind=notice.kind, message=notice.message, at=at,
+                             instance_id=instance_id, task_id=notice.task_id)
+        return
+    # render_nulls: rows with and without a task go in the same statement
+    db.session.execute(sa.insert(Notification).execution_options(render_nulls=True), [
+        {"login": n.login, "instance_id": instance_id, "task_id": n.task_id, "kind": n.kind,
+         "message": n.message, "created_at": at, "read_at": None} for n in notices])

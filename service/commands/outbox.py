@@ -16,11 +16,13 @@ from typing import Any
 
 from service.core.principal import Grant, Principal
 from service.persistence.models import HumanTask, ProcessInstance
+from workflows.definitions import Definition
 
 
 @dataclass(frozen=True)
 class Reported:
     row: ProcessInstance
+    definition: Definition  # the row's pinned definition, as the command restored it
     at: datetime
     actor: Principal
     grant: Grant | None

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.commands.notify import add_notification
+from service.commands.notify import Notice, add_notifications
 from service.commands.outbox import Reported
 from service.config import get_settings
 from service.core.labels import ROLE_NAMES, case_words
 from service.persistence.models import HumanTask
 from service.queries.decision_words import step_decision_word
-from service.queries.holders import holder_words, task_holders
+from service.queries.holders import holder_words, holders_of
 
 # The case's end, as its submitter reads it (withdrawn: only when someone else withdrew it).
 ENDINGS = {"completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回", "terminated": "已终止"}
@@ -36,34 +36,40 @@ def notify_case_steps(reported: Reported) -> None:
                                            else None)
     comment = str(reported.comment or data.get("comment") or "").strip()
     step = _step_words(reported)
+    holders = holders_of([*reported.cancelled_tasks, *reported.opened_tasks]) if (
+        reported.cancelled_tasks or reported.opened_tasks) else {}
+    notices: list[Notice] = []  # written together at the end
     told: set[str] = {actor}
     if submitter and submitter != actor:
         if reported.decision == "return":
             text = (f"【退回修改】{case}{step}" + (f"，理由：{comment}" if comment else "")
                     + "。请修改后重新提交。")
-            _tell([submitter], "returned", text, reported)
+            notices.append(Notice(submitter, "returned", text))
             told.add(submitter)
         elif reported.ended_as in ENDINGS:
             why = "理由" if reported.decision in ("reject", "return") else "意见"
             text = f"【{ENDINGS[reported.ended_as]}】{case}{step}"
             text += (f"，{why}：{comment}" if comment else "") + "。"
-            _tell([submitter], reported.ended_as, text, reported)
+            notices.append(Notice(submitter, reported.ended_as, text))
             told.add(submitter)
     if reported.ended_as in ENDINGS:
         for task in reported.cancelled_tasks:
-            logins = [login for login in task_holders(task) if login not in told]
-            _tell(logins, reported.ended_as, _taken_away(reported, case, task, comment), reported, task.id)
+            logins = [login for login in holders[task.id] if login not in told]
+            text = _taken_away(reported, case, task, comment)
+            notices += [Notice(login, reported.ended_as, text, task.id) for login in logins]
             told.update(logins)
     for task in reported.opened_tasks:
-        logins = [login for login in task_holders(task) if login not in told]
+        logins = [login for login in holders[task.id] if login not in told]
         due = ""
         if task.due_at is not None:
             due = f"，办理期限 {task.due_at.astimezone(get_settings().tz):%Y-%m-%d %H:%M}（北京时间）"
-        _tell(logins, "task", f"【新待办】{case}：请办理「{task.name}」{due}。", reported, task.id)
+        text = f"【新待办】{case}：请办理「{task.name}」{due}。"
+        notices += [Notice(login, "task", text, task.id) for login in logins]
         told.update(logins)
-    progress = _progress(reported, case)
+    progress = _progress(reported, case, holders)
     if submitter and submitter not in told and progress:
-        _tell([submitter], "progress", progress, reported)
+        notices.append(Notice(submitter, "progress", progress))
+    add_notifications(notices, at=reported.at, instance_id=reported.row.id)
 
 
 def _taken_away(reported: Reported, case: str, task: HumanTask, reason: str) -> str:
@@ -75,7 +81,7 @@ def _taken_away(reported: Reported, case: str, task: HumanTask, reason: str) -> 
     return f"【{ending}】{case}{ending}，「{task.name}」无需再办理" + (f"：{reason}" if reason else "") + "。"
 
 
-def _progress(reported: Reported, case: str) -> str | None:
+def _progress(reported: Reported, case: str, holders: dict[str, dict[str, str]]) -> str | None:
     """A step done by someone else while the case goes on, for its submitter; None otherwise."""
     done = reported.completed_task
     if done is None or reported.ended_as is not None or not reported.opened_tasks:
@@ -84,9 +90,9 @@ def _progress(reported: Reported, case: str) -> str | None:
         return None
     role = ROLE_NAMES.get(reported.grant.role, reported.grant.role) if reported.grant else ""
     who = f"{reported.actor.display_name}（{role}）" if role else reported.actor.display_name
-    word = (step_decision_word(reported.row.definition_id, done.spec_id, reported.decision)
+    word = (step_decision_word(reported.definition, done.spec_id, reported.decision)
             if reported.decision else "办理")
-    next_steps = "；".join(f"{holder_words(t)}办理「{t.name}」" for t in reported.opened_tasks)
+    next_steps = "；".join(f"{holder_words(t, holders[t.id])}办理「{t.name}」" for t in reported.opened_tasks)
     return f"【办理进展】{case}：「{done.name}」已由{who}办理（{word}），现由{next_steps}。"
 
 
@@ -95,7 +101,7 @@ def _step_words(reported: Reported) -> str:
     task = reported.completed_task
     if task is None or not reported.decision:
         return ""
-    word = step_decision_word(reported.row.definition_id, task.spec_id, reported.decision)
+    word = step_decision_word(reported.definition, task.spec_id, reported.decision)
     return f"「{task.name}」：{word}"
 
 
@@ -105,8 +111,3 @@ def _case_words(process_key: str, data: dict[str, Any]) -> str:
         where.append(str(data["old_cadre_name"]))
     return case_words(process_key, *where)
 
-
-def _tell(logins: list[str], kind: str, text: str, reported: Reported, task_id: str | None = None) -> None:
-    for login in logins:
-        add_notification(login, kind=kind, message=text, at=reported.at, instance_id=reported.row.id,
-                         task_id=task_id)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands import reactions
+from service.commands import attachments, reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, record, save
@@ -27,6 +27,7 @@ from service.persistence.history import canonical
 from service.persistence.loading import Loaded, fetch_task, restored
 from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
 from service.queries.eligibility import cadre_facts
+from workflows.definitions import Definition
 from workflows.engine import (
     CommentRequired,
     DecisionNotAllowed,
@@ -47,6 +48,7 @@ class CompleteResult:
     response: Any = None  # what `respond` returned
     # (cadre names, village names) by id, read with the instance row (before the command ran)
     names: tuple[dict[str, str], dict[str, str]] | None = None
+    definition: Definition | None = None  # the instance's pinned definition, as restored
 
 
 def _open_task(task_id: str) -> HumanTask:
@@ -184,16 +186,21 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
 def complete_task(actor: Principal, task_id: str, decision: str | None, comment: str | None = None,
                   data: dict[str, Any] | None = None,
                   respond: Callable[[CompleteResult], Any] | None = None,
-                  visible: Callable[[HumanTask, ProcessInstance], object] | None = None) -> CompleteResult:
+                  visible: Callable[[HumanTask, ProcessInstance], object] | None = None,
+                  attachment_ids: Sequence[str] = (),
+                  files: Sequence[attachments.NewFile] = ()) -> CompleteResult:
     """Complete a task. `respond(result)`, when given, runs inside the transaction just before the
     commit (its return value lands in `result.response`): a response built from the rows the
     command holds needs no second transaction and no re-reads of the expired rows.
     `visible(task, instance row)`, when given, refuses a caller who may not see the task (it
-    raises): the entry point's read check, made on the rows the command reads anyway."""
+    raises): the entry point's read check, made on the rows the command reads anyway.
+    `attachment_ids` (the caller's pending uploads) and `files` (new ones, from a page's form):
+    the files this step submits, when its step carries files (core/attachments.py)."""
     at = now()
     check_text("comment", comment, COMMENT)
     check_form_data(data or {})
     data = canonical(dict(data or {}))
+    new_files = attachments.check_new_files(files)
     with unit_of_work():
         task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance
         if visible is not None:
@@ -215,6 +222,11 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
         trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
         if evidence is not None and decision == "resubmit":
             trusted = {**(trusted or {}), "evidence": evidence}
+        enclosed = attachments.enclose_at_task(actor, attachment_ids, new_files, task, loaded.row.process_key,
+                                               loaded.instance.data, at)
+        if enclosed is not None:
+            case_files = attachments.case_entries(loaded.instance.data) + enclosed.entries
+            trusted = {**(trusted or {}), "attachments": case_files}
         trusted = canonical(trusted) if trusted is not None else None
         try:
             loaded.instance.complete(task_id, decision=decision, comment=comment, data=data,
@@ -233,8 +245,11 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
                   "actor": actor.login, "trusted_data": trusted}
         saved = save(loaded, at, EventInfo("complete", inputs, actor, grant, task_id, task.spec_id,
                                            decision, closed["comment"]), closed_task=(task, closed))
+        if enclosed is not None:
+            enclosed.bind(instance_id=loaded.row.id, task_id=task_id, event_seq=saved.event.seq, at=at)
         result = CompleteResult(task=task, instance=loaded.row, started=reactions.dispatch(),
-                                open_tasks=saved.open_tasks, names=loaded.names)
+                                open_tasks=saved.open_tasks, names=loaded.names,
+                                definition=loaded.definition)
         if respond is not None:
             result.response = respond(result)
     return result

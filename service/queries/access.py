@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from service.core.principal import SCOPE_KIND_BY_ROLE, Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import (
+    Attachment,
     Cadre,
     HumanTask,
     Posting,
@@ -114,6 +115,27 @@ def can_see_instance(principal: Principal, row: ProcessInstance) -> bool:
     if row.process_key == HANDOVER and row.new_cadre_id in scopes.get("cadre", ()):
         return True
     return _scoped_match(scopes, INSTANCE_COLUMNS, row)
+
+
+# -- attachments ----------------------------------------------------------------------------------
+# A file a step submitted is read by whoever may see its case; a pending upload (not yet submitted
+# by any step) only by its uploader.
+
+def attachment_clause(principal: Principal) -> ColumnElement[bool]:
+    """WHERE clause on Attachment for the caller (can_see_attachment as SQL)."""
+    pending = sa.and_(Attachment.event_seq.is_(None), Attachment.uploaded_by == principal.login)
+    cases = instance_clause(principal)
+    submitted: ColumnElement[bool] = Attachment.event_seq.is_not(None)
+    if cases is not None:
+        submitted = sa.and_(submitted, Attachment.instance_id.in_(sa.select(ProcessInstance.id).where(cases)))
+    return sa.or_(pending, submitted)
+
+
+def can_see_attachment(principal: Principal, attachment: Attachment, case: ProcessInstance | None) -> bool:
+    """attachment_clause for one row; `case`: the instance it was submitted in (None: pending)."""
+    if attachment.event_seq is None:
+        return attachment.uploaded_by == principal.login
+    return case is not None and can_see_instance(principal, case)
 
 
 # -- cadres ---------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.persistence.db import db
-from service.persistence.models import HistoryEvent, HumanTask, User, UserRole
-from service.queries.holders import holder_words
+from service.persistence.models import HistoryEvent, HumanTask
+from service.queries.holders import holder_words, holders_of
 from workflows.working_days import SHANGHAI
 
 # Decisions whose comment is the reason the submitter must read (required by the BPMN for both).
@@ -35,10 +35,10 @@ def case_progress(instance_ids: Sequence[str], at: datetime) -> dict[str, dict[s
     urged = set(db.session.execute(sa.select(HistoryEvent.task_id).where(
         HistoryEvent.instance_id.in_(instance_ids), HistoryEvent.kind == "urge",
         HistoryEvent.at >= start, HistoryEvent.at < end)).scalars())
-    names = _names_of_holders(open_tasks)
+    holders = holders_of(open_tasks)
     for task in open_tasks:
         out[task.instance_id]["steps"].append({
-            "task_id": task.id, "name": task.name, "holders": holder_words(task, names),
+            "task_id": task.id, "name": task.name, "holders": holder_words(task, holders[task.id]),
             "role": task.role, "scope_id": task.scope_id,
             "due_at": task.due_at, "urged_today": task.id in urged})
     decided = db.session.execute(sa.select(HumanTask).where(
@@ -51,17 +51,3 @@ def case_progress(instance_ids: Sequence[str], at: datetime) -> dict[str, dict[s
                                                 "comment": task.comment, "at": task.completed_at}
     return out
 
-
-def _names_of_holders(tasks: Sequence[HumanTask]) -> dict[str, str]:
-    """Display names of everyone who may hold one of `tasks` (one query for all of them)."""
-    claimants = {t.claimed_by for t in tasks if t.claimed_by}
-    pairs = {(t.role, t.scope_id) for t in tasks if not t.claimed_by}
-    stmt = sa.select(User.login, User.display_name)
-    conditions = [User.login.in_(claimants)] if claimants else []
-    for role, scope in pairs:
-        held = sa.select(UserRole.login).where(UserRole.role == role)
-        held = held.where(UserRole.scope_id == scope) if scope is not None else held
-        conditions.append(User.login.in_(held))
-    if not conditions:
-        return {}
-    return {login: name for login, name in db.session.execute(stmt.where(sa.or_(*conditions)))}

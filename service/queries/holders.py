@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 
 from service.core.labels import ROLE_NAMES
@@ -17,10 +19,42 @@ def role_holders(role: str, scope_id: str | None) -> list[str]:
     return sorted(set(db.session.execute(stmt).scalars()))
 
 
+def holders_of(tasks: Sequence[HumanTask]) -> dict[str, dict[str, str]]:
+    """Who may act on each of `tasks`: task id -> {login: display name}, logins in order. A
+    claimed task is in its claimant's hands alone. One query for all the tasks."""
+    claimants = {t.claimed_by for t in tasks if t.claimed_by}
+    roles = [sa.and_(UserRole.role == role, UserRole.scope_id == scope) if scope is not None
+             else UserRole.role == role
+             for role, scope in {(t.role, t.scope_id) for t in tasks if not t.claimed_by}]
+    conditions = ([User.login.in_(claimants)] if claimants else []) + (
+        [sa.and_(User.active.is_(True), sa.or_(*roles))] if roles else [])
+    rows = db.session.execute(
+        sa.select(User.login, User.display_name, User.active, UserRole.role, UserRole.scope_id)
+        .outerjoin(UserRole).where(sa.or_(*conditions))).all() if conditions else []
+    names = {row.login: row.display_name for row in rows}
+    out: dict[str, dict[str, str]] = {}
+    for task in tasks:
+        if task.claimed_by:
+            out[task.id] = {task.claimed_by: names.get(task.claimed_by, task.claimed_by)}
+            continue
+        logins = {row.login for row in rows if row.active and row.role == task.role
+                  and (task.scope_id is None or row.scope_id == task.scope_id)}
+        out[task.id] = {login: names[login] for login in sorted(logins)}
+    return out
+
+
 def task_holders(task: HumanTask) -> list[str]:
+    return list(holders_of([task])[task.id])
+
+
+def holder_words(task: HumanTask, holders: dict[str, str]) -> str:
+    """Who holds `task` (its `holders_of` entry), as people say it: the claimant's name, or the
+    role with its members' names ("县驻村工作领导小组（县驻村办）")."""
+    role = ROLE_NAMES.get(task.role, task.role)
     if task.claimed_by:
-        return [task.claimed_by]  # a claimed task is in one person's hands
-    return role_holders(task.role, task.scope_id)
+        return f"{holders.get(task.claimed_by, task.claimed_by)}（{role}，已认领）"
+    members = "、".join(holders.values())
+    return f"{role}（{members}）" if members else role
 
 
 def display_names(logins: list[str]) -> dict[str, str]:
@@ -28,16 +62,3 @@ def display_names(logins: list[str]) -> dict[str, str]:
         return {}
     rows = db.session.execute(sa.select(User.login, User.display_name).where(User.login.in_(logins)))
     return {login: name for login, name in rows}
-
-
-def holder_words(task: HumanTask, names: dict[str, str] | None = None) -> str:
-    """Who holds `task`, as people say it: the claimant's name, or the role with its members'
-    names ("县驻村工作领导小组（县驻村办）")."""
-    role = ROLE_NAMES.get(task.role, task.role)
-    if task.claimed_by:
-        known = names if names is not None else display_names([task.claimed_by])
-        return f"{known.get(task.claimed_by, task.claimed_by)}（{role}，已认领）"
-    logins = role_holders(task.role, task.scope_id)
-    known = names if names is not None else display_names(logins)
-    members = "、".join(known.get(login, login) for login in logins)
-    return f"{role}（{members}）" if members else role

@@ -35,7 +35,18 @@ def business_data(instance: Instance) -> dict[str, Any]:
 
 def bpmn_xml(loaded: Loaded) -> str:
     """The BPMN document of the instance's pinned definition version."""
-    return next(text for name, text in sorted(loaded.definition.xml.items()) if name.endswith(".bpmn"))
+    return _bpmn_file(loaded.definition.xml)
+
+
+def definition_bpmn_xml(definition_id: int) -> str:
+    """The BPMN document of a definition version, read from its row (no engine restored)."""
+    files = db.session.execute(sa.select(ProcessDefinition.files)
+                               .where(ProcessDefinition.id == definition_id)).scalar_one()
+    return _bpmn_file(files)
+
+
+def _bpmn_file(files: dict[str, str]) -> str:
+    return next(text for name, text in sorted(files.items()) if name.endswith(".bpmn"))
 
 
 def open_task_items(instance_id: str, row: ProcessInstance | None = None) -> list[dict[str, Any]]:

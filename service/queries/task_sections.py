@@ -56,6 +56,7 @@ STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
     ("handover", "sign_new"): ("handover_list", "signatures"),
     ("handover", "witness_handover"): ("signatures", "handover_list", "arrival"),
     ("handover", "transfer_party_relation"): ("arrival", "signatures"),
+    ("handover", "transfer_party_relation_township"): ("arrival", "signatures"),
     ("recall", "verify_finding_org_dept"): ("case",),
     ("recall", "verify_finding_rrb"): ("case",),
     ("recall", "cadre_statement"): ("case", "opinions"),

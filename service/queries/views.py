@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from service.persistence.db import db
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance, User
 from service.queries.decision_words import step_words
 from service.queries.names import cadre_and_village_names
+from workflows.definitions import Definition
 
 
 def summaries(rows: Sequence[ProcessInstance],
@@ -66,9 +67,11 @@ def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any
 
 
 def task_items(tasks: Sequence[HumanTask], instances: Iterable[ProcessInstance] = (),
-               names: tuple[dict[str, str], dict[str, str]] | None = None) -> list[dict[str, Any]]:
-    """Response items of `tasks`; `instances`: rows the caller already holds (not read again);
-    `names`: (cadre names, village names) by id the caller already read (not read again)."""
+               names: tuple[dict[str, str], dict[str, str]] | None = None,
+               definitions: Mapping[int, Definition] | None = None) -> list[dict[str, Any]]:
+    """Response items of `tasks`; `instances`: rows the caller already holds, `names`: (cadre
+    names, village names) by id and `definitions`: definitions by id the caller already read
+    (none of them read again)."""
     rows = {r.id: r for r in instances}
     ids = {t.instance_id for t in tasks} - set(rows)
     if ids:
@@ -76,7 +79,7 @@ def task_items(tasks: Sequence[HumanTask], instances: Iterable[ProcessInstance] 
             sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))
             .where(ProcessInstance.id.in_(ids))).scalars())
     sums = summaries([rows[i] for i in {t.instance_id for t in tasks}], names)
-    words = step_words((rows[t.instance_id].definition_id, t.spec_id) for t in tasks)
+    words = step_words(((rows[t.instance_id].definition_id, t.spec_id) for t in tasks), definitions)
     claimants = {t.claimed_by for t in tasks if t.claimed_by}
     people = dict(db.session.execute(sa.select(User.login, User.display_name).where(
         User.login.in_(claimants))).all()) if claimants else {}

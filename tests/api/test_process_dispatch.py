@@ -41,7 +41,8 @@ def test_an_approved_first_secretary_dispatch_starts_the_posting(app, api):
     iid = body["instance_id"]
     assert [t["spec_id"] for t in body["open_tasks"]] == ["township_consent"]
     data = api.instance("auditor", iid)["data"]
-    assert data["planned_end"] == "2029-03-01" and data["leads_team"] is True
+    # The roster's default planned end: 2 years, both ends counted.
+    assert data["planned_end"] == "2029-02-28" and data["leads_team"] is True
     assert data["rule_warnings"][0]["rule"] == "nominee_no_rural_expertise"
     api.act("tw_qingshan", iid)
     api.act("county", iid)
@@ -51,7 +52,7 @@ def test_an_approved_first_secretary_dispatch_starts_the_posting(app, api):
     [posting] = postings_of(app, "c-sunhao")
     assert (posting.village_id, posting.role, posting.active, posting.supplier_id) == (
         "v-xiahe", "first_secretary", True, "unit-edu")
-    assert str(posting.term_start) == "2027-03-01" and str(posting.planned_end) == "2029-03-01"
+    assert str(posting.term_start) == "2027-03-01" and str(posting.planned_end) == "2029-02-28"
     assert posting.leads_team is True and posting.source_instance_id == iid
     with app.app_context():
         change = db.session.execute(sa.select(RosterChange).where(
@@ -210,7 +211,7 @@ def test_a_rotation_keeps_the_old_first_secretary_until_the_handover_completes(a
         api.act(login, hid, data=data, spec_id=spec_id)
     assert api.postings("v-shuikou", "first_secretary") == ["c-zhoujie"]
     [new] = postings_of(app, "c-zhoujie")
-    assert str(new.planned_end) == "2029-03-01" and new.leads_team is True
+    assert str(new.planned_end) == "2029-02-28" and new.leads_team is True
     assert str(new.term_start) == "2027-03-01"  # the recorded arrival
     assert new.source_instance_id == iid and new.supplier_id == "unit-hospital"
     [old] = [p for p in postings_of(app, "c-lina") if p.village_id == "v-shuikou"]

@@ -49,7 +49,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     submit_request(hr, "health", "孙浩")
     hr.click("#submit-request")
     expect(hr.locator("#instance-status")).to_have_text("办理中")
-    expect(hr.locator("[data-element=township_consent] rect.active")).to_have_count(1)
+    expect(hr.locator("#diagram .djs-element.active[data-element-id=township_consent]")).to_have_count(1)
     instance_url = hr.url
     shoot(hr, "04-instance-submitted")
     hr.click("text=我的申请")
@@ -85,7 +85,7 @@ def test_first_secretary_replacement_end_to_end(user_page: Any, shoot: Any) -> N
     approve(org, shoot, "县委组织部审核备案")
     # Filing ends the request and starts the handover: the page shows the new instance.
     expect(org.locator("h1")).to_contain_text("工作交接")
-    expect(org.locator("[data-element=confirm_arrival] rect.active")).to_have_count(1)
+    expect(org.locator("#diagram .djs-element.active[data-element-id=confirm_arrival]")).to_have_count(1)
     shoot(org, "11-handover-instance")
 
     township.click("text=待办")

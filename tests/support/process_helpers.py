@@ -56,6 +56,33 @@ class Api:
         return sorted(c["id"] for c in cadres)
 
 
+# The facts of a cadre a test makes (eligible as a team member, and as a first secretary).
+STAFF = {"party_status": "formal", "party_member_since": "2016-07-01", "party_confirmed_on": "2017-07-01",
+         "work_start_date": "2014-08-01", "employment_type": "formal_staff", "birth_date": "1993-05-05",
+         "post": "科员", "rural_expertise": True}
+
+
+def new_cadre(api: Api, login: str, cadre_id: str, name: str, org_id: str) -> None:
+    """A cadre of `org_id` (a unit or a township), made by `login` through the roster API."""
+    api.post(login, "/cadres", {**STAFF, "id": cadre_id, "name": name, "unit_id": org_id}, status=201)
+
+
+def cadre_account(api: Api, tokens: dict[str, str], cadre_id: str, name: str) -> str:
+    """An account for a cadre a test made, its API token put into `tokens` (the demo cadres have
+    theirs); returns the login."""
+    login = "cadre_" + cadre_id.removeprefix("c-").replace("-", "_")
+    api.post("admin", "/users", {"login": login, "display_name": name,
+                                 "roles": [{"role": "cadre", "scope_id": cadre_id}]}, status=201)
+    tokens[login] = api.post("admin", f"/users/{login}/password", {"rotate_token": True})["token"]
+    return login
+
+
+def post_team_member(api: Api, login: str, cadre_id: str, village_id: str, term_start: str) -> dict:
+    posting = {"cadre_id": cadre_id, "village_id": village_id, "role": "team_member",
+               "term_start": term_start}
+    return api.post(login, "/postings", posting, status=201)
+
+
 def problem_fields(body: dict) -> dict[str, list[str]]:
     assert set(body) >= {"type", "title", "status", "detail", "errors"}, body
     return body["errors"]

@@ -62,6 +62,7 @@ def handover_data(**overrides: Any) -> dict[str, Any]:
         "old_cadre_id": "cadre_old", "new_cadre_id": "cadre_new", "village_id": "v_hongqi",
         "township_id": "t_dongxiang", "unit_id": "u_jiaoyu", "role": "first_secretary",
         "source_instance_id": "inst_src",
+        "party_transfer_role": "unit_hr", "party_transfer_org_id": "u_jiaoyu",
     }
     data.update(overrides)
     return data

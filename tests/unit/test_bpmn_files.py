@@ -53,7 +53,7 @@ OTHER_TIMERS = {
                             "confirm_arrival_escalation": "deadline_arrival"},
         **{t: {f"{t}_reminder": "deadline_handover", f"{t}_escalation": "deadline_handover"}
            for t in ("prepare_handover_list", "review_handover_list", "sign_old", "sign_new",
-                     "witness_handover", "transfer_party_relation")},
+                     "witness_handover", "transfer_party_relation", "transfer_party_relation_township")},
     },
     "recall": {
         "cadre_statement": {"cadre_statement_deadline": "deadline_statement"},
@@ -345,8 +345,10 @@ def test_timers_name_known_variables_and_reminders_lead_nowhere(key: str) -> Non
             assert p["notify"] == "county", eid
 
 
-# nominated_by_township: the service's flag that the township nominated (dispatch skips its consent)
-CONDITION_NAMES = {"decision", "role", "rule_violations", "len", "nominated_by_township"}
+# nominated_by_township: the service's flag that the township nominated (dispatch skips its consent);
+# party_transfer_role: who confirms a handover's Party relation transfer (the service decides it)
+CONDITION_NAMES = {"decision", "role", "rule_violations", "len", "nominated_by_township",
+                   "party_transfer_role"}
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -367,7 +369,7 @@ def test_gateway_conditions_are_python_on_decision_role_or_violations(key: str) 
             names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
             assert names and names <= CONDITION_NAMES, f.get("id")
             for const in (n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)):
-                assert const in DECISIONS | {"first_secretary", "team_member", 0}, f.get("id")
+                assert const in DECISIONS | {"first_secretary", "team_member", "township", 0}, f.get("id")
     for script in proc.xpath("./bpmn:scriptTask", namespaces=NS):
         assert script.get("scriptFormat") == "python"
         ast.parse(script.xpath("./bpmn:script", namespaces=NS)[0].text)
@@ -412,9 +414,13 @@ def test_handover_cannot_release_before_the_witness_and_party_transfer() -> None
     for f in proc.xpath("./bpmn:sequenceFlow", namespaces=NS):
         succ.setdefault(f.get("sourceRef"), []).append(f.get("targetRef"))
     (start,) = proc.xpath("./bpmn:startEvent", namespaces=NS)
+    # The Party relation transfer is confirmed by a unit's HR or by the township (whoever supplies
+    # the new cadre): every path passes one of the two.
+    party_transfer = ("transfer_party_relation", "transfer_party_relation_township")
     for gate in ("confirm_arrival", "review_handover_list", "sign_old", "sign_new", "witness_handover",
-                 "transfer_party_relation"):
-        seen, todo = {gate}, [start.get("id")]
+                 party_transfer):
+        removed = set(gate) if isinstance(gate, tuple) else {gate}
+        seen, todo = set(removed), [start.get("id")]
         while todo:  # reachability with the gate removed
             node = todo.pop()
             for nxt in succ.get(node, []):

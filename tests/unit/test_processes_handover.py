@@ -60,6 +60,23 @@ def test_full_handover_in_order_releases_only_at_the_end(sign_first: str) -> Non
     assert all(data[k] == v for k, v in HANDOVER_LIST.items())
 
 
+def test_the_township_confirms_the_party_transfer_of_a_team_member_it_supplies() -> None:
+    """The start data names who confirms the Party relation transfer; the township's step is
+    scoped to the township named there, not to the village's township nor to any unit."""
+    run = Run(KEY, handover_data(role="team_member", unit_id=None, party_transfer_role="township",
+                                 party_transfer_org_id="t_supplier"))
+    for spec_id in ORDER[:-1]:
+        step(run, spec_id)
+    assert run.open_spec_ids() == ["transfer_party_relation_township"]
+    t = run.task("transfer_party_relation_township")
+    assert (t.role, t.scope_kind, t.scope_value) == ("township", "township", "t_supplier")
+    assert [f["id"] for f in t.form_fields] == ["party_transfer_date"]
+    assert not released(run)
+    run.do("transfer_party_relation_township", "approve", data={"party_transfer_date": "2026-10-09"})
+    assert released(run) and run.status == "completed" and run.ended_at() == ["end_completed"]
+    assert "transfer_party_relation" not in run.inst.completed_element_ids()
+
+
 def test_returned_list_loops_back_to_the_old_cadre() -> None:
     run = Run(KEY, handover_data())
     step(run, "confirm_arrival")

@@ -1,13 +1,18 @@
 """Eligibility, reason and term rules of domain.md."""
 
+from datetime import date
+
 import pytest
 from wf_helpers import request_data
 
 from workflows.rules import (
     check_adjustment,
     check_nominee,
+    default_planned_end,
+    minimum_term_end,
     nominee_eligibility,
     placement_violations,
+    posting_violations,
     term_violations,
 )
 
@@ -187,6 +192,23 @@ def test_term_rule():
     assert "invalid_reason" in rules_of(late)  # the request still needs one of the four reasons
     early = request_data(effective_date="2025-01-01")
     assert "effective_before_term_start" in rules_of(check_adjustment(early))
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (date(2027, 3, 1), date(2029, 2, 28)), (date(2026, 12, 1), date(2028, 11, 30)),
+    (date(2024, 2, 29), date(2026, 2, 27)),  # 2 years on is 28 February; the day before it
+])
+def test_the_default_planned_end_is_the_last_day_of_the_statutory_term(start, end):
+    """One default for every posting (roster and dispatch alike): exactly 2 years, both ends
+    counted, so a default term meets the 2-year rule without a day to spare."""
+    assert default_planned_end(start) == end == minimum_term_end(start)
+    data = {"role": "team_member", "village_categories": ["poverty_alleviated"], "nominee_facts": GOOD,
+            "term_start": start.isoformat()}
+    terms = [v for v in posting_violations({**data, "planned_end": end.isoformat()})
+             if v["rule"] == "planned_term_under_2_years"]
+    assert terms == []
+    a_day_short = date.fromordinal(end.toordinal() - 1).isoformat()
+    assert "planned_term_under_2_years" in rules_of(posting_violations({**data, "planned_end": a_day_short}))
 
 
 def test_nominee_same_as_cadre_and_missing():

@@ -23,7 +23,7 @@ from service.core.labels import CATEGORIES_WITH_WORK_TEAM, POSTING_ROLE_NAMES
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, RosterChange, Village
-from workflows.rules import minimum_term_end, posting_violations
+from workflows.rules import default_planned_end, posting_violations
 
 FIELDS = ("id", "cadre_id", "village_id", "role", "term_start", "planned_end", "supplier_id", "leads_team")
 IDENTITY = ("cadre_id", "village_id", "role", "term_start")
@@ -126,7 +126,7 @@ def _check_new(problems: Problems, values: dict[str, Any],
         for found in posting_conflicts(cadre.id, village.id, role, succeeding=succeeding):
             problems.add(found["field"], found["message"])
     if start is not None and values.get("planned_end") is None:
-        values.setdefault("planned_end", minimum_term_end(start))
+        values.setdefault("planned_end", default_planned_end(start))
     if values.get("supplier_id") is None and cadre is not None:
         values["supplier_id"] = cadre.unit_id
     return role, village
@@ -134,7 +134,7 @@ def _check_new(problems: Problems, values: dict[str, Any],
 
 def validate_posting(values: dict[str, Any]) -> dict[str, list[str]]:
     """Fields: id (to change an existing posting) or cadre_id, village_id, role, term_start; and
-    planned_end (default: TERM_YEARS after term_start), supplier_id (default: the cadre's unit),
+    planned_end (default: workflows.rules.default_planned_end), supplier_id (default: the cadre's unit),
     leads_team (default: a first secretary of a village with a work team leads it)."""
     problems, _ = _validate(dict(values))
     return problems.errors

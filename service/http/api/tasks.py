@@ -84,13 +84,15 @@ def complete(args: dict[str, Any], task_id: str) -> dict[str, Any]:
     """办理任务：同意 / 不同意 / 退回修改 ……（认领人，或未认领时任一候选人）"""
     def body(result: CompleteResult) -> dict[str, Any]:
         # Built in the command's transaction from the rows it holds (no re-reads after commit).
-        items = task_items([result.task, *result.open_tasks], [result.instance], result.names)
+        known = {result.instance.definition_id: result.definition} if result.definition else None
+        items = task_items([result.task, *result.open_tasks], [result.instance], result.names, known)
         return {"task": items[0], "instance_id": result.instance.id,
                 "instance_status": result.instance.status,
                 "started_instances": [s.id for s in result.started], "open_tasks": items[1:]}
 
     return complete_task(authenticate(), task_id, args["decision"], args.get("comment"), args.get("data"),
-                         respond=body, visible=_require_visible).response
+                         respond=body, visible=_require_visible,
+                         attachment_ids=args.get("attachments") or ()).response
 
 
 @blp.post("/tasks/<string:task_id>/transfer")

@@ -1,5 +1,10 @@
-"""The instance page: facts, open tasks, the BPMN diagram with progress highlighted, the timeline;
-for administrators, terminating the instance (终止) with a reason and an explicit confirmation."""
+"""The instance page: the step bar (已完成 / 当前 / 待办理), the BPMN diagram with progress
+highlighted, facts, open tasks, the timeline; for administrators, terminating the instance (终止)
+with a reason and an explicit confirmation.
+
+The diagram is drawn in the browser by bpmn-js (static/web/diagram.js, served from node_modules by
+vendor.py): the page carries the completed and active element ids, and the script fetches the BPMN
+document from diagram.bpmn below, under the same access rule as the page."""
 
 from __future__ import annotations
 
@@ -10,15 +15,24 @@ from werkzeug.wrappers import Response
 
 from service.commands import terminate_instance
 from service.commands.terminate import TERMINABLE
+from service.core.clock import now
 from service.core.errors import Conflict, ValidationFailed
 from service.core.text_limits import SHORT_TEXT
 from service.http.web import bp
-from service.http.web.diagram import render_svg
 from service.http.web.forms import field_errors
 from service.http.web.session import login_required, require_principal
 from service.persistence.loading import load
 from service.persistence.models import ProcessInstance
-from service.queries.instances import bpmn_xml, business_data, open_task_items, visible_instance
+from service.queries.attachments import case_attachments
+from service.queries.case_steps import case_steps
+from service.queries.instances import (
+    bpmn_xml,
+    business_data,
+    definition_bpmn_xml,
+    open_task_items,
+    visible_instance,
+)
+from service.queries.print_forms import forms_of
 from service.queries.timeline import instance_history, related_instances
 from service.queries.views import instance_items
 
@@ -28,10 +42,13 @@ def _render(row: ProcessInstance, errors: dict[str, list[str]] | None = None,
     principal = require_principal()
     loaded = load(row.id, read_only=True)
     data = business_data(loaded.instance)
-    svg = render_svg(bpmn_xml(loaded), loaded.instance.completed_element_ids(),
-                     loaded.instance.active_element_ids())
-    return render_template("web/instance.html", instance=instance_items([row])[0], data=data, svg=svg,
+    active = loaded.instance.active_element_ids()
+    diagram = {"completed": loaded.instance.completed_element_ids(), "active": active}
+    steps = case_steps(row, bpmn_xml(loaded), active, data, now())
+    return render_template("web/instance.html", instance=instance_items([row])[0], data=data,
+                           diagram=diagram, steps=steps,
                            open_tasks=open_task_items(row.id), history=instance_history(row.id),
+                           files=case_attachments(row.id), print_forms=forms_of(row),
                            related=related_instances(row, data), error=row.error,
                            is_auditor=principal.has_role("auditor"),
                            can_terminate=principal.has_role("admin") and row.status in TERMINABLE,
@@ -42,6 +59,14 @@ def _render(row: ProcessInstance, errors: dict[str, list[str]] | None = None,
 @login_required
 def instance_page(instance_id: str) -> tuple[str, int]:
     return _render(visible_instance(require_principal(), instance_id))
+
+
+@bp.get("/instances/<string:instance_id>/diagram.bpmn")
+@login_required
+def instance_diagram_xml(instance_id: str) -> Response:
+    """The BPMN document (with its BPMNDI) of the case's pinned definition version, for the viewer."""
+    row = visible_instance(require_principal(), instance_id)
+    return Response(definition_bpmn_xml(row.definition_id), content_type="application/xml; charset=utf-8")
 
 
 @bp.post("/instances/<string:instance_id>/terminate")

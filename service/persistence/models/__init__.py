@@ -1,5 +1,6 @@
 """All tables of design.md §4; importing this package registers them on db.metadata."""
 
+from service.persistence.models.attachments import Attachment, AttachmentBlob
 from service.persistence.models.calendar import CalendarYear
 from service.persistence.models.calendar_entries import CalendarEntry
 from service.persistence.models.calendar_pins import CalendarPin
@@ -46,6 +47,8 @@ __all__ = [
     "UNIT_KINDS",
     "UNIT_LEVELS",
     "VILLAGE_CATEGORIES",
+    "Attachment",
+    "AttachmentBlob",
     "CalendarEntry",
     "CalendarPin",
     "CalendarYear",

@@ -18,7 +18,8 @@ class DispatchSchema(StrictSchema):
     term_start = fields.Date(load_default=None, validate=within_years("term_start"),
                              metadata={"description": "任期开始日期（批次内提名可省略，取批次的）"})
     planned_end = fields.Date(load_default=None, validate=within_years("planned_end"),
-                              metadata={"description": "计划期满日，默认任期开始起 2 年，不得少于 2 年"})
+                              metadata={"description": "计划期满日，默认与名册相同：任期满 2 年即止"
+                                                       "（2027-03-01 起至 2029-02-28），不得少于 2 年"})
     predecessor_cadre_id = fields.String(load_default=None, allow_none=True, validate=ID,
                                          metadata={"description": "期满轮换：任期届满的同村同岗干部"})
     round_id = fields.String(load_default=None, allow_none=True, validate=ID,

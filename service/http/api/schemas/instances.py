@@ -87,6 +87,8 @@ class HistoryEntrySchema(Schema):
     task_spec_id = fields.String(allow_none=True)
     task_name = fields.String(allow_none=True)
     description = fields.String()
+    attachments = fields.List(fields.Dict(), metadata={
+        "description": "本事件提交的附件（名称、大小、sha256 等，与事件记录的哈希一致）"})
 
 
 class HistoryQuerySchema(PaginationQuerySchema):

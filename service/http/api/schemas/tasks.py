@@ -4,6 +4,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from service.core.labels import PROCESS_NAMES
 from service.core.text_limits import COMMENT
+from service.http.api.schemas.attachments import attachment_ids
 from service.http.api.schemas.base import StrictSchema
 from service.http.pagination import PaginationQuerySchema
 from service.queries.inbox import MAX_DUE_DAYS, MAX_SEARCH, SORTS, normal_due
@@ -72,6 +73,7 @@ class CompleteSchema(StrictSchema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
     comment = fields.String(allow_none=True, load_default=None, validate=validate.Length(max=COMMENT))
     data = fields.Dict(keys=fields.String(), load_default=dict)
+    attachments = attachment_ids("本环节（修改申请、编制交接清单、本人陈述、核实问题）")
 
 
 class CompletedSchema(Schema):

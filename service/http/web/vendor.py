@@ -1,0 +1,34 @@
+"""The browser libraries the pages use, served by the service itself from node_modules/: never from
+a CDN, so the pages' CSP keeps scripts and styles to 'self' and an office without internet access
+still sees its diagrams.
+
+`make` installs node_modules/ with `npm ci` from package-lock.json; the Dockerfile copies the same
+files into the image. Only the files listed here are served, under names that do not change with
+the library's own layout.
+"""
+
+from __future__ import annotations
+
+from flask import abort, send_from_directory
+from werkzeug.wrappers import Response
+
+from service.config import REPO_ROOT
+from service.http.web import bp
+
+NODE_MODULES = REPO_ROOT / "node_modules"
+# name in the URL -> file under node_modules/
+VENDOR_FILES = {
+    # the viewer with zoom and pan (bpmn-js's NavigatedViewer): no editing in the pages
+    "bpmn-js/bpmn-navigated-viewer.js": "bpmn-js/dist/bpmn-navigated-viewer.production.min.js",
+    "bpmn-js/diagram-js.css": "bpmn-js/dist/assets/diagram-js.css",
+    "bpmn-js/bpmn-js.css": "bpmn-js/dist/assets/bpmn-js.css",
+}
+
+
+@bp.get("/vendor/<path:name>")
+def vendor_file(name: str) -> Response:
+    path = VENDOR_FILES.get(name)
+    if path is None:
+        abort(404)
+    # Revalidated on every load (ETag): the files change when the lock moves to a new version.
+    return send_from_directory(NODE_MODULES, path, max_age=0)
