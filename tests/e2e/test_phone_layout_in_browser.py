@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import office_files
 import pytest
 import sqlalchemy as sa
 
@@ -48,6 +49,7 @@ PAGES = [
 ]
 # The pages the issue names first: their lists must be cards and their columns stacked.
 TABLES_AS_CARDS = {"inbox": "#inbox", "request-new": "#nominee-eligibility", "coverage": "#coverage",
+                   "instance": "#attachments",
                    "roster-cadres": "#roster-list", "users": "#users", "my-requests": "#my-requests"}
 
 SIDEWAYS = """() => ({
@@ -68,9 +70,10 @@ SIDEWAYS = """() => ({
 
 @pytest.fixture(scope="module")
 def cases(live_app: tuple[str, Any]) -> dict[str, str]:
-    """A replacement waiting for the township, a recall and a dispatch round, made through the
-    commands (what the pages show, not how they came to be, is tested here)."""
+    """A replacement (with a file) waiting for the township, a recall and a dispatch round, made
+    through the commands (what the pages show, not how they came to be, is tested here)."""
     from service import commands
+    from service.commands.attachments import NewFile
     from service.commands.dispatch_rounds import create_round
     from service.core.principal import Principal
     from service.persistence.db import db
@@ -87,7 +90,8 @@ def cases(live_app: tuple[str, Any]) -> dict[str, str]:
             "reason": "health",
             "justification": "长期病休，无法坚持驻村，经县人民医院诊断需住院治疗三个月以上",
             "nominee_id": "c-sunhao", "effective_date": today + timedelta(days=30),
-            "evidence": ["体检报告", "县人民医院诊断证明（2026年11月）"]})
+            "evidence": ["体检报告", "县人民医院诊断证明（2026年11月）"]},
+            files=[NewFile("县人民医院诊断证明（2026年11月，住院治疗三个月以上）.pdf", office_files.pdf())])
         instance = row.id
         task = db.session.execute(sa.select(HumanTask.id).where(
             HumanTask.instance_id == instance, HumanTask.status == "open")).scalar_one()
