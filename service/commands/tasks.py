@@ -31,7 +31,9 @@ from workflows.definitions import Definition
 from workflows.engine import (
     CommentRequired,
     DecisionNotAllowed,
+    FlowError,
     FormInvalid,
+    ScriptError,
     TaskNotFound,
     TaskNotReady,
 )
@@ -229,6 +231,11 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             raise ValidationFailed(str(err), errors={"decision": [str(err)]}) from err
         except FormInvalid as err:
             raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
+        except (FlowError, ScriptError) as err:
+            # The diagram cannot go on with this decision and data (no exclusive-gateway exit
+            # holds, a condition fails): refused, the instance stays where it was.
+            raise ValidationFailed(str(err), errors={"decision": [str(err)]}, slug="process-cannot-continue",
+                                   extra={"element_id": err.element_id}) from err
         closed: dict[str, Any] = {"status": "done", "completed_at": at, "completed_by": actor.login,
                   "decision": decision, "comment": (comment or "").strip() or None}
         inputs = {"task_id": task_id, "decision": decision, "comment": comment, "data": data,

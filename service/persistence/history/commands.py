@@ -24,6 +24,9 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "timer_failed": None,  # status -> error after failed firings; engine state unchanged
     "resume": None,  # an administrator put an `error` instance back to running; state unchanged
     "limit_exceeded": None,  # a command ran out of its engine budget (rolled back); status -> error
+    # the command before it left the instance with nothing to wait for (no open task, no timer, no
+    # message that can come): status -> error; the replay checks the engine is indeed stalled there
+    "stalled": None,
     "terminate": "terminate",  # an administrator ended the instance: open tasks and timers cancelled
 }
 
