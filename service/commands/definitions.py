@@ -32,7 +32,11 @@ def _clean_files(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def deploy(actor: Principal, files: dict[str, bytes]) -> tuple[ProcessDefinition, bool]:
-    """(definition row, created?) — identical content returns the existing version."""
+    """(definition row, created?) — identical content returns the existing version.
+
+    A diagram drawn without cadreflow's properties is completed with defaults
+    (workflows/plain_bpmn.py); the row's `warnings` say what was filled in, element by element.
+    What could never run is refused (422, naming the element and the file)."""
     files = _clean_files(files)
     try:
         definition = load_definition(files)
@@ -52,7 +56,7 @@ def deploy(actor: Principal, files: dict[str, bytes]) -> tuple[ProcessDefinition
             ProcessDefinition.key == definition.key)).scalar()
         row = ProcessDefinition(key=definition.key, version=(latest or 0) + 1, name=definition.name,
                                 content_hash=definition.content_hash, files=texts,
-                                deployed_by=actor.login)
+                                deployed_by=actor.login, warnings=list(definition.warnings))
         db.session.add(row)
     return row, True
 

@@ -1,0 +1,30 @@
+"""what a deploy filled in for a definition version: its warnings
+
+Revision ID: 0013_definition_warnings
+Revises: 0012_excel
+Create Date: 2026-12-08
+
+A diagram drawn without cadreflow's properties (bpmn.io, Camunda Modeler) deploys with defaults:
+a task's role from its lane, a single 完成 decision, a default scope, a plain task passed
+through. The deploy answers with one Chinese sentence per default, and the version keeps them so
+an administrator can read them later. Versions deployed before had nothing filled in: [].
+"""
+import sqlalchemy as sa
+from alembic import op
+
+from service.persistence.models.types import JSONType
+
+revision = "0013_definition_warnings"
+down_revision = "0012_excel"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("process_definitions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("warnings", JSONType, nullable=False, server_default=sa.text("'[]'")))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("process_definitions", schema=None) as batch_op:
+        batch_op.drop_column("warnings")
