@@ -105,7 +105,7 @@ def _new_version_rules(bpmn: dict[str, etree._Element], dmn: dict[str, etree._El
     try:
         refuse_unrunnable(bpmn, dmn)
     except PlainBpmnError as err:
-        raise DefinitionError(str(err), err.element_id, err.file_name) from err
+        raise DefinitionError(str(err), err.element_id, err.file_name, err.problems) from err
     for name, root in bpmn.items():
         validate_new_version(root, name)
 
@@ -143,9 +143,18 @@ def _parse(files: dict[str, bytes], digest: str, version_label: str,
         return parser.get_spec(key), parser.get_subprocess_specs(key)
 
     spec, subprocess_specs = _wrap(build, file_name)
-    return Definition(key=key, name=proc.get("name") or key, content_hash=digest, files=files,
+    return Definition(key=key, name=proc.get("name") or _participant_name(bpmn[file_name], key) or key,
+                      content_hash=digest, files=files,
                       version_label=version_label, spec=spec, subprocess_specs=subprocess_specs,
                       warnings=tuple(warnings))
+
+
+def _participant_name(root: etree._Element, key: str) -> str | None:
+    """bpmn.io names the pool (participant), not the process."""
+    for participant in root.iter(f"{{{BPMN_NS}}}participant"):
+        if participant.get("processRef") == key and (participant.get("name") or "").strip():
+            return participant.get("name").strip()
+    return None
 
 
 def _wrap(fn: Any, file_name: str) -> Any:

@@ -59,9 +59,9 @@ def _tokens(body: str) -> list[tuple[str, str]]:
             continue
         if kind == "other":
             hints = {".": "属性或方法调用（如 a.b、a.get()）", "?": "? : 条件运算", ":": "? : 条件运算"}
-            raise JuelError(f"不支持 {hints.get(value, f'符号 {value!r}')}")
+            raise JuelError(f"不支持{hints.get(value, f'符号 {value!r}')}")
         if kind == "name" and value in _REFUSED_WORDS:
-            raise JuelError(f"不支持 {_REFUSED_WORDS[value]}")
+            raise JuelError(f"不支持{_REFUSED_WORDS[value]}")
         tokens.append((kind, value))
     return tokens
 

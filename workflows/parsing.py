@@ -70,9 +70,12 @@ _C = "{" + CAMUNDA_MODEL_NS + "}"
 class DefinitionError(ValueError):
     """An invalid process definition; the message names the element id and the file."""
 
-    def __init__(self, message: str, element_id: str | None = None, file_name: str | None = None) -> None:
+    def __init__(self, message: str, element_id: str | None = None, file_name: str | None = None,
+                 problems: list[tuple[str | None, str | None, str]] | None = None) -> None:
         self.element_id = element_id
         self.file_name = file_name
+        # (file, element, message) of every element refused, when the error names several
+        self.problems = problems or []
         where = ", ".join(p for p in (f"文件 {file_name}" if file_name else "",
                                        f"元素 {element_id}" if element_id else "") if p)
         super().__init__(f"{message} ({where})" if where else message)

@@ -10,6 +10,7 @@ sentence per thing it filled in, naming the element:
   instance's data names (roles.DEFAULT_SCOPES);
 * a plain `bpmn:task` is passed through when reached, as Camunda executes a task of no type (the
   parser makes it a PassThroughTask); a `bpmn:manualTask` is a human task like a user task;
+* a file whose processes are all marked not executable (bpmn.io's default) is taken as executable;
 * Camunda's `${...}` expressions in conditions, loop counts and timers become the Python the
   sandbox runs (juel.py), and an unquoted ISO 8601 timer value (`P3D`, `R3/PT1H`, a date) is the
   literal it is; a date without a zone is Beijing time.
@@ -67,6 +68,8 @@ class PlainBpmnError(ValueError):
     def __init__(self, message: str, element_id: str | None) -> None:
         self.element_id = element_id
         self.file_name: str | None = None
+        # (file, element, message) of each element refused, when one error names several
+        self.problems: list[tuple[str | None, str | None, str]] = []
         super().__init__(message)
 
 
@@ -96,6 +99,13 @@ def complete_document(root: etree._Element, deadline_variables: frozenset[str]) 
     Raises PlainBpmnError for a human task whose role nothing names."""
     warnings: list[str] = []
     lanes = _lanes_by_node(root)
+    processes = root.findall(f"{_B}process")
+    if processes and not any((p.get("isExecutable") or "").lower() == "true" for p in processes):
+        # bpmn.io draws every process with isExecutable="false" and has no switch for it.
+        for proc in processes:
+            proc.set("isExecutable", "true")
+            warnings.append(f"流程 {proc.get('id')}：标为不可执行（isExecutable=\"false\"，"
+                            "bpmn.io 的默认值），按可执行流程部署。")
     for proc in root.iter(f"{_B}process"):
         for node in proc.iter(f"{_B}*"):
             tag = _local(node.tag)
@@ -118,43 +128,44 @@ def complete_document(root: etree._Element, deadline_variables: frozenset[str]) 
 
 
 def _complete_human_task(node: etree._Element, lanes: dict[str, list[etree._Element]]) -> list[str]:
+    """One sentence for the element, listing what was filled in (nothing: no sentence)."""
     what = describe(node)
-    warnings = []
+    filled = []
     if _local(node.tag) == "manualTask":
-        warnings.append(f"{what}：人工任务（bpmn:manualTask）作为待办任务，由办理人确认完成。")
+        filled.append("人工任务（bpmn:manualTask）作为待办任务，由办理人确认完成")
     groups = (node.get(f"{_C}candidateGroups") or "").strip()
     if groups and groups not in TASK_ROLES and "," not in groups:
         named = role_named(groups)
         if named in TASK_ROLES:
             node.set(f"{_C}candidateGroups", named)
-            warnings.append(f"{what}：camunda:candidateGroups“{groups}”按角色{ROLE_NAMES[named]}（{named}）办理。")
+            filled.append(f"camunda:candidateGroups“{groups}”按角色{ROLE_NAMES[named]}（{named}）办理")
     elif not groups:
         role, lane = _role_by_lane(node, lanes)
         if role is None:
             where = f"所在泳道“{lane}”不对应任何角色" if lane else "不在任何泳道中"
             raise PlainBpmnError(
-                f"{what} 无法确定由谁办理：没有 camunda:candidateGroups，{where}。请把泳道命名为角色"
+                f"{what}：无法确定由谁办理，没有 camunda:candidateGroups，{where}。请把泳道命名为角色"
                 f"（如“乡镇”“组织部”“派出单位”，或角色代码 {', '.join(TASK_ROLES)}），"
                 "或设置 camunda:candidateGroups", node.get("id"))
         if role not in TASK_ROLES:
-            raise PlainBpmnError(f"{what} 所在泳道“{lane}”是{ROLE_NAMES[role]}，该角色只能查阅，不能办理任务",
+            raise PlainBpmnError(f"{what}：所在泳道“{lane}”是{ROLE_NAMES[role]}，该角色只能查阅，"
+                                 "不能办理任务；请放到办理角色的泳道中，或设置 camunda:candidateGroups",
                                  node.get("id"))
         node.set(f"{_C}candidateGroups", role)
-        warnings.append(f"{what}：没有 camunda:candidateGroups，按所在泳道“{lane}”由"
-                        f"{ROLE_NAMES[role]}（{role}）办理。")
+        filled.append(f"按所在泳道“{lane}”由{ROLE_NAMES[role]}（{role}）办理")
     role = (node.get(f"{_C}candidateGroups") or "").strip()
     props = _properties(node)
     if not (props.get("decisions") or "").strip():
         _set_property(node, "decisions", DEFAULT_DECISION)
-        warnings.append(f"{what}：没有 decisions 属性，只有一个决定“完成”（{DEFAULT_DECISION}）。")
+        filled.append(f"只有一个决定“完成”（{DEFAULT_DECISION}）")
     if not (props.get("scope") or "").strip() and role in TASK_ROLES:
         scope = default_scope(role)
         _set_property(node, "scope", scope)
-        warnings.append(f"{what}：没有 scope 属性，办理范围为{_scope_words(scope)}。")
+        filled.append(f"办理范围为{_scope_words(scope)}")
     for attribute in ("assignee", "candidateUsers"):
         if node.get(f"{_C}{attribute}"):
-            warnings.append(f"{what}：camunda:{attribute} 不使用，任务按角色分派给持有该角色的人。")
-    return warnings
+            filled.append(f"不使用 camunda:{attribute}，按角色分派给持有该角色的人")
+    return [f"{what}：{'；'.join(filled)}。"] if filled else []
 
 
 def _scope_words(scope: str) -> str:
@@ -230,7 +241,7 @@ def _complete_timer(definition: etree._Element, deadline_variables: frozenset[st
             try:
                 text = to_python(text)
             except JuelError as err:
-                raise PlainBpmnError(f"{describe(event)} 的定时器表达式 {text!r} 无法执行：{err}",
+                raise PlainBpmnError(f"{describe(event)}：定时器表达式 {text!r} 无法执行，{err}",
                                      event.get("id")) from err
         if _is_literal_value(text, deadline_variables):
             if kind == "timeDate" and _naive_datetime(text):
@@ -263,7 +274,7 @@ def _translate_expression(node: etree._Element) -> None:
         node.text = to_python(text)
     except JuelError as err:
         owner = _owner(node)
-        raise PlainBpmnError(f"{describe(owner)} 的表达式 {text.strip()!r} 无法执行：{err}",
+        raise PlainBpmnError(f"{describe(owner)}：表达式 {text.strip()!r} 无法执行，{err}",
                              owner.get("id")) from err
 
 
@@ -276,10 +287,10 @@ def _complete_collection(loop: etree._Element) -> None:
     try:
         variable = to_python(collection)
     except JuelError as err:
-        raise PlainBpmnError(f"{describe(task)} 的 camunda:collection {collection!r} 无法执行：{err}",
+        raise PlainBpmnError(f"{describe(task)}：camunda:collection {collection!r} 无法执行，{err}",
                              task.get("id")) from err
     if not variable.isidentifier():
-        raise PlainBpmnError(f"{describe(task)} 的 camunda:collection 须为一个变量名（现为 {collection!r}）",
+        raise PlainBpmnError(f"{describe(task)}：camunda:collection 须为一个变量名（现为 {collection!r}）",
                              task.get("id"))
     loop.set(f"{_C}collection", variable)
 
@@ -294,26 +305,36 @@ def _gateway_warnings(gateway: etree._Element) -> list[str]:
     if len(flows) < 2 or gateway.get("default"):
         return []
     if all(f.find(f"{_B}conditionExpression") is not None for f in flows):
-        return [f"{describe(gateway)}：每个出口都带条件且没有默认出口，条件都不成立时流程无法继续，"
-                "该次办理会被拒绝（422），流程停在原处；建议设一个默认出口。"]
+        return [f"{describe(gateway)}：每个出口都带条件且没有默认出口，条件都不成立时该次办理会被拒绝"
+                "（422），流程停在原处；可设一个默认出口。"]
     return []
 
 
 # --- refusing -------------------------------------------------------------------------------
 
 def refuse_unrunnable(bpmn: dict[str, etree._Element], dmn: dict[str, etree._Element]) -> None:
-    """Raise PlainBpmnError (with the file name as .file_name) for the first element that could
-    never run here. `bpmn`, `dmn`: every uploaded file's root by file name (a message may be thrown
-    in one file and caught in another, a process called from another file)."""
+    """Raise PlainBpmnError naming every element that could never run here (its `problems`; the
+    first one's element and file as .element_id and .file_name), so that one upload tells all
+    there is to change. `bpmn`, `dmn`: every uploaded file's root by file name (a message may be
+    thrown in one file and caught in another, a process called from another file)."""
     known = _Known(bpmn, dmn)
+    found: list[PlainBpmnError] = []
     for file_name, root in sorted(bpmn.items()):
-        try:
-            for proc in root.iter(f"{_B}process"):
-                for node in proc.iter(f"{_B}*"):
+        for proc in root.iter(f"{_B}process"):
+            for node in proc.iter(f"{_B}*"):
+                try:
                     _refuse(node, known)
-        except PlainBpmnError as err:
-            err.file_name = file_name
-            raise
+                except PlainBpmnError as err:
+                    err.file_name = file_name
+                    found.append(err)
+    if found:
+        many = len({(e.file_name, e.element_id) for e in found}) > 1
+        first = found[0]
+        error = PlainBpmnError((f"{len(found)} 处无法执行：" if many else "") + "；".join(map(str, found)),
+                               first.element_id)
+        error.file_name = first.file_name
+        error.problems = [(e.file_name, e.element_id, str(e)) for e in found]
+        raise error
 
 
 class _Known:
@@ -350,7 +371,7 @@ def _refuse(node: etree._Element, known: _Known) -> None:
     tag, node_id, what = _local(node.tag), node.get("id"), describe(node)
 
     def refuse(why: str, element_id: str | None = node_id) -> None:
-        raise PlainBpmnError(f"{what} 不能执行：{why}", element_id)
+        raise PlainBpmnError(f"{what}：无法执行，{why}", element_id)
 
     if tag == "serviceTask":
         refuse("服务任务要调用外部系统，本系统不调用外部系统；只作说明的步骤请画成普通任务，"
@@ -361,7 +382,7 @@ def _refuse(node: etree._Element, known: _Known) -> None:
         refuse("自由子流程（ad-hoc）不受支持，请改用普通子流程")
     elif tag == "compensateEventDefinition" or node.get("isForCompensation") == "true":
         owner = _owner(node)
-        raise PlainBpmnError(f"{describe(owner)} 不能执行：补偿（compensation）不受支持", owner.get("id"))
+        raise PlainBpmnError(f"{describe(owner)}：无法执行，补偿（compensation）不受支持", owner.get("id"))
     elif tag == "businessRuleTask":
         ref = node.get(f"{_C}decisionRef")
         if not ref:
@@ -387,7 +408,7 @@ def _refuse(node: etree._Element, known: _Known) -> None:
         language = (node.get("language") or "").strip().lower()
         if language not in EXPRESSION_LANGUAGES:
             owner = _owner(node)
-            raise PlainBpmnError(f"{describe(owner)} 的表达式语言 {node.get('language')!r} 不受支持，"
+            raise PlainBpmnError(f"{describe(owner)}：表达式语言 {node.get('language')!r} 不受支持，"
                                  "须为 Python 表达式或 Camunda 的 ${…} 表达式", owner.get("id"))
     elif tag in ("exclusiveGateway", "inclusiveGateway"):
         flows = _outgoing(node)

@@ -42,8 +42,12 @@ def deploy(actor: Principal, files: dict[str, bytes]) -> tuple[ProcessDefinition
         definition = load_definition(files)
         texts = {name: content.decode("utf-8") for name, content in files.items()}
     except DefinitionError as err:
-        raise ValidationFailed(str(err), errors={"files": [str(err)]}, slug="invalid-definition",
-                               extra={"element_id": err.element_id, "file_name": err.file_name}) from err
+        # One entry per element refused (an upload may hold several that cannot run).
+        each = [f"{message}（文件 {name}，元素 {element}）" for name, element, message in err.problems]
+        raise ValidationFailed(str(err), errors={"files": each or [str(err)]}, slug="invalid-definition",
+                               extra={"element_id": err.element_id, "file_name": err.file_name,
+                                      "element_ids": [e for _, e, _ in err.problems] or [err.element_id]}
+                               ) from err
     except UnicodeDecodeError as err:
         raise ValidationFailed("文件不是 UTF-8 编码。", errors={"files": ["文件须为 UTF-8 编码。"]}) from err
     with unit_of_work():
