@@ -1,0 +1,47 @@
+"""The pages of a process drawn in bpmn.io: its instance page draws the diagram from the file's
+own BPMNDI (lanes, plain tasks), and an instance that stopped with nothing to wait for shows the
+administrator why, naming the element, with the terminate form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from element_diagrams import diagram, flows
+from page_client import Browser
+
+from service import commands
+from service.core.principal import Principal
+from service.persistence.db import db
+from service.persistence.models import User
+
+PLAIN = Path(__file__).resolve().parents[1] / "support" / "fixtures" / "plain"
+STOPS_AT_JOIN = diagram(
+    '<bpmn:startEvent id="s"/><bpmn:exclusiveGateway id="x" default="f1"/><bpmn:task id="a"/>'
+    '<bpmn:task id="b"/><bpmn:parallelGateway id="j" name="汇合"/><bpmn:endEvent id="e"/>'
+    '<bpmn:sequenceFlow id="f1" sourceRef="x" targetRef="a"/><bpmn:sequenceFlow id="f2" sourceRef="x" '
+    'targetRef="b"><bpmn:conditionExpression>${urgent}</bpmn:conditionExpression></bpmn:sequenceFlow>'
+    + flows("s", "x", prefix="h") + flows("a", "j", "e", prefix="i") + flows("b", "j", prefix="k"),
+    pid="stops_at_join")
+
+
+def as_user(login: str) -> Principal:
+    return Principal.from_user(db.session.get(User, login))
+
+
+def test_a_plain_instance_page_draws_its_diagram_and_an_error_says_where(app: Any, clock: Any) -> None:
+    with app.app_context():
+        commands.deploy(as_user("admin"), {"village_visit.bpmn": (PLAIN / "village_visit.bpmn").read_bytes()})
+        commands.deploy(as_user("admin"), {"stops_at_join.bpmn": STOPS_AT_JOIN})
+        visit = commands.start_process(as_user("tw_qingshan"), "Process_0m4x7qa",
+                                       {"cadre_id": "c-zhangwei", "village_id": "v-shangzhuang"}).id
+        stopped = commands.start_process(as_user("admin"), "stops_at_join", {"urgent": False}).id
+
+    page = Browser(app, "admin").get(f"/instances/{visit}")
+    assert "驻村干部入户走访" in page and "<svg" in page
+    assert "准备走访材料" in page and "乡镇陪同记录" in page and "县驻村工作领导小组" in page
+
+    page = Browser(app, "admin").get(f"/instances/{stopped}")
+    assert 'id="instance-error"' in page and "j（汇合）" in page
+    assert 'id="terminate"' in page
+    assert "流程停滞" in page  # the timeline's event
