@@ -7,13 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from element_diagrams import diagram, flows
 from page_client import Browser
 
 from service import commands
 from service.core.principal import Principal
 from service.persistence.db import db
-from service.persistence.models import User
+from service.persistence.models import HumanTask, User
 
 PLAIN = Path(__file__).resolve().parents[1] / "support" / "fixtures" / "plain"
 STOPS_AT_JOIN = diagram(
@@ -40,6 +41,18 @@ def test_a_plain_instance_page_draws_its_diagram_and_an_error_says_where(app: An
     page = Browser(app, "admin").get(f"/instances/{visit}")
     assert "驻村干部入户走访" in page and "<svg" in page
     assert "准备走访材料" in page and "乡镇陪同记录" in page and "县驻村工作领导小组" in page
+
+    township = Browser(app, "tw_qingshan")
+    with app.app_context():
+        task_id = db.session.execute(sa.select(HumanTask.id).where(
+            HumanTask.instance_id == visit, HumanTask.spec_id == "Activity_0g2m8kq")).scalar_one()
+    task_page = township.get(f"/tasks/{task_id}")
+    assert 'value="complete"' in task_page and "完成" in task_page
+    done = township.post(f"/tasks/{task_id}/complete", {"decision": "complete", "comment": ""},
+                         page=f"/tasks/{task_id}")
+    assert done.status_code == 302, done.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(HumanTask, task_id).status == "done"
 
     page = Browser(app, "admin").get(f"/instances/{stopped}")
     assert 'id="instance-error"' in page and "j（汇合）" in page
