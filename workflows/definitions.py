@@ -77,7 +77,8 @@ def load_definition(files: dict[str, bytes], version_label: str | None = None,
         cached = _cache.get(digest)
     if cached is not None and (version_label is None or cached.version_label == version_label):
         if deploying:
-            _new_version_rules(*_roots(files))
+            bpmn, dmn, _ = _completed_roots(files, deadline_variables)
+            _new_version_rules(bpmn, dmn)
         return cached
     definition = _parse(files, digest, version_label or digest[7:19], deadline_variables, deploying)
     with _cache_lock:
@@ -99,6 +100,20 @@ def _roots(files: dict[str, bytes]) -> tuple[dict[str, etree._Element], dict[str
     return bpmn, dmn
 
 
+def _completed_roots(files: dict[str, bytes], deadline_variables: frozenset[str]
+                     ) -> tuple[dict[str, etree._Element], dict[str, etree._Element], list[str]]:
+    """The roots with what a plain diagram leaves out filled in (plain_bpmn.complete_document),
+    and the warnings saying what was."""
+    bpmn, dmn = _roots(files)
+    warnings: list[str] = []
+    for name, root in bpmn.items():
+        try:
+            warnings += complete_document(root, deadline_variables)
+        except PlainBpmnError as err:
+            raise DefinitionError(str(err), err.element_id, name) from err
+    return bpmn, dmn, warnings
+
+
 def _new_version_rules(bpmn: dict[str, etree._Element], dmn: dict[str, etree._Element]) -> None:
     """What a file must pass to become a new version (a version stored before a rule came still
     loads): nothing that could never run (plain_bpmn.refuse_unrunnable), and parsing's rules."""
@@ -115,13 +130,7 @@ def _parse(files: dict[str, bytes], digest: str, version_label: str,
     parser = CadreflowParser()
     candidates: list[tuple[str, etree._Element]] = []
     called: set[str] = set()
-    bpmn, dmn = _roots(files)
-    warnings: list[str] = []
-    for name, root in bpmn.items():
-        try:
-            warnings += complete_document(root, deadline_variables)
-        except PlainBpmnError as err:
-            raise DefinitionError(str(err), err.element_id, name) from err
+    bpmn, dmn, warnings = _completed_roots(files, deadline_variables)
     if deploying:
         _new_version_rules(bpmn, dmn)
     for name, root in dmn.items():

@@ -4,7 +4,8 @@
 * timer events (start / boundary / intermediate catch) built from timers.py classes;
 * user tasks keep `camunda:candidateGroups`, `camunda:assignee`, `camunda:properties` and the
   `camunda:formData` fields (Camunda's own parser drops the first two and reads form fields only
-  with a formKey) in `task_spec.extensions`;
+  with a formKey) in `task_spec.extensions`; a manual task is parsed as a user task (a person
+  confirms it) and a plain task as a PassThroughTask (nobody does it: it passes);
 * timer boundary events keep their `camunda:properties` (`timer_kind`, `notify`), and every timer
   event's `day_count` (`working` | `calendar`) goes into its duration/cycle timer definition.
 `validate_document` enforces design.md §1 and names the offending element and file.

@@ -142,6 +142,17 @@ def test_camunda_timers_and_conditions_are_read_as_written() -> None:
     assert [c.args[0] for c, _ in gateway.cond_task_specs if c] == ["(not urgent) and amount > 100"]
 
 
+def test_the_same_camunda_file_deploys_again_from_the_cache() -> None:
+    body = ('<bpmn:startEvent id="s"/><bpmn:userTask id="u"/><bpmn:boundaryEvent id="b" attachedToRef="u" '
+            'cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeCycle>R2/PT1H</bpmn:timeCycle>'
+            '</bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:endEvent id="e"/><bpmn:endEvent id="e2"/>'
+            + flows("s", "u", "e") + flows("b", "e2", prefix="y"))
+    xml = diagram(body, lanes=lane("组织部", "u"))
+    first = load_definition({"cycle.bpmn": xml})
+    assert first.task_spec("b").event_definition.expression == '"R2/PT1H"'
+    assert load_definition({"cycle.bpmn": xml}) is first  # the new-version rules pass again
+
+
 @pytest.mark.parametrize(("text", "python"), [
     ("${approved}", "approved"),
     ("${!approved}", "(not approved)"),
