@@ -1,6 +1,7 @@
 """No instance hangs silently: a timer firing that leaves an instance with nothing to wait for
 puts it in `error` naming where it stopped (a `stalled` event after the `timer` one, carrying the
-same state hash), the sweep goes on, and the audit replays it; a forged stall is caught."""
+same state hash), the sweep goes on, and the audit replays it; a forged stall is caught. An
+event-based gateway's timer is a visible wait: a pending timer the sweep fires."""
 
 from __future__ import annotations
 
@@ -66,3 +67,27 @@ def test_a_stalled_event_the_engine_does_not_confirm_is_a_divergence(make_app):
         result = verify_instance(iid)
         assert result.replay == "diverged" and result.first_bad_seq == 2
         assert "并未停滞" in result.detail
+
+
+# An event-based gateway waits for whichever comes first: an hour, or the withdraw message.
+RACE = diagram(
+    '<bpmn:startEvent id="s"/><bpmn:eventBasedGateway id="g"/><bpmn:intermediateCatchEvent id="hour">'
+    "<bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>"
+    '</bpmn:intermediateCatchEvent><bpmn:intermediateCatchEvent id="pulled"><bpmn:messageEventDefinition '
+    'messageRef="mw"/></bpmn:intermediateCatchEvent><bpmn:endEvent id="e"/><bpmn:endEvent id="e2"/>'
+    + flows("s", "g", "hour", "e") + flows("g", "pulled", "e2", prefix="y"),
+    pid="hour_or_withdraw", definitions='<bpmn:message id="mw" name="withdraw"/>')
+
+
+def test_an_event_based_gateway_waits_visibly_for_its_timer(make_app):
+    app = make_app()
+    with at_clock(app, bj(2026, 12, 1, 9)) as clock:
+        commands.deploy(who("admin"), {"hour_or_withdraw.bpmn": RACE})
+        iid = commands.start_process(who("admin"), "hour_or_withdraw", {}).id
+        assert db.session.get(ProcessInstance, iid).status == "running"
+        assert set(timers(iid)) == {"g"}  # the gateway's timer is a pending timer like any other
+        clock.set(bj(2026, 12, 1, 10, 0, 1))
+        assert list(firer().fire_due(clock.now()).fired) == [iid]
+        db.session.expire_all()
+        assert db.session.get(ProcessInstance, iid).status == "completed"
+        assert verify_instance(iid).ok
