@@ -21,10 +21,22 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("process_definitions", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("warnings", JSONType, nullable=False, server_default=sa.text("'[]'")))
+    # A plain ADD COLUMN with a constant default (no table copy on SQLite, where instances refer
+    # to the definitions).
+    op.add_column("process_definitions",
+                  sa.Column("warnings", JSONType, nullable=False, server_default=sa.text("'[]'")))
 
 
 def downgrade() -> None:
+    # SQLite drops the column by copying the table and dropping the old one, which process
+    # instances refer to: with foreign keys on that fails. The switch only takes effect outside a
+    # transaction, hence the autocommit block; the copy keeps every row.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys = OFF")
     with op.batch_alter_table("process_definitions", schema=None) as batch_op:
         batch_op.drop_column("warnings")
+    if sqlite:
+        with op.get_context().autocommit_block():
+            op.execute("PRAGMA foreign_keys = ON")
