@@ -34,14 +34,20 @@ def _clean_files(files: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def _invalid(err: DefinitionError) -> ValidationFailed:
-    return ValidationFailed(str(err), errors={"files": [str(err)]}, slug="invalid-definition",
-                            extra={"element_id": err.element_id, "file_name": err.file_name})
+    # One entry per element refused (an upload may hold several that cannot run).
+    each = [f"{message}（文件 {name}，元素 {element}）" for name, element, message in err.problems]
+    return ValidationFailed(str(err), errors={"files": each or [str(err)]}, slug="invalid-definition",
+                            extra={"element_id": err.element_id, "file_name": err.file_name,
+                                   "element_ids": [e for _, e, _ in err.problems] or [err.element_id]})
 
 
 def deploy(actor: Principal, files: dict[str, bytes]) -> tuple[ProcessDefinition, bool]:
     """(definition row, created?) — identical content returns the existing version.
 
-    Administrators deploy (the API, the pages), and the system (`cadreflow deploy`, seed-demo)."""
+    Administrators deploy (the API, the pages), and the system (`cadreflow deploy`, seed-demo).
+    A diagram drawn without cadreflow's properties is completed with defaults
+    (workflows/plain_bpmn.py); the row's `warnings` say what was filled in, element by element.
+    What could never run is refused (422, naming the element and the file)."""
     if not actor.has_role("admin", "system"):
         raise Forbidden("只有系统管理员可以部署流程定义。")
     files = _clean_files(files)
@@ -63,7 +69,8 @@ def deploy(actor: Principal, files: dict[str, bytes]) -> tuple[ProcessDefinition
             ProcessDefinition.key == definition.key)).scalar()
         row = ProcessDefinition(key=definition.key, version=(latest or 0) + 1, name=definition.name,
                                 content_hash=definition.content_hash, files=texts,
-                                deployed_by=actor.login, deployed_at=at)
+                                deployed_by=actor.login, deployed_at=at,
+                                warnings=list(definition.warnings))
         db.session.add(row)
     return row, True
 

@@ -33,6 +33,7 @@ from service.persistence.models import Cadre, Org, ProcessInstance, Village
 from service.persistence.runtime import definition_of, latest_definition_row
 from workflows.engine import RESERVED_DATA_KEYS, Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml
+from workflows.roles import lane_role
 
 # A narrow role may only start for its own jurisdiction, named by this data field.
 SCOPE_FIELD = {"unit": "unit_id", "township": "township_id", "cadre": "cadre_id"}
@@ -63,9 +64,10 @@ _lock = threading.Lock()
 
 
 def start_roles(definition: Definition) -> frozenset[str]:
-    """Roles of the lanes (ids `lane_<role>`) that contain a start event of the process, plus the
-    roles a start event lists in its `start_roles` property (a process one lane cannot express,
-    e.g. unit_duties: the Organization Department's lane, and the county leading group too)."""
+    """Roles of the lanes that contain a start event of the process (a lane names its role by
+    its id, `lane_<role>`, or by its name, e.g. 乡镇: workflows.roles.lane_role), plus the roles a
+    start event lists in its `start_roles` property (a process one lane cannot express, e.g.
+    unit_duties: the Organization Department's lane, and the county leading group too)."""
     with _lock:
         cached = _start_roles.get(definition.content_hash)
     if cached is not None:
@@ -82,8 +84,9 @@ def start_roles(definition: Definition) -> frozenset[str]:
                     roles |= {r.strip() for r in (prop.get("value") or "").split(",") if r.strip() in ROLES}
         for lane in root.iter(f"{{{BPMN_NS}}}lane"):
             refs = {r.text.strip() for r in lane.iter(f"{{{BPMN_NS}}}flowNodeRef") if r.text}
-            if refs & starts and (lane.get("id") or "").startswith("lane_"):
-                roles.add(lane.get("id").removeprefix("lane_"))
+            role = lane_role(lane.get("id"), lane.get("name"))
+            if refs & starts and role in ROLES:
+                roles.add(role)
     result = frozenset(roles)
     with _lock:
         _start_roles[definition.content_hash] = result

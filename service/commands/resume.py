@@ -5,6 +5,8 @@ of its engine budget (commands.stopped), an instance goes to `error`; an adminis
 suspend a running one (commands.suspend). Either way its timers are no longer claimed and its
 tasks cannot be completed. Once an administrator has fixed the cause, resuming puts it back to
 `running` with fresh attempt counters, so that the overdue timers fire at the next sweep.
+An instance that stopped because it had nothing left to wait for (commands/stalls.py) would stop
+at the same place again: it is not resumed but terminated.
 The engine state is unchanged: the `resume` event carries the same state hash and who resumed it,
 and why, for the auditors.
 
@@ -26,8 +28,10 @@ from service.core.errors import Conflict
 from service.core.labels import STATUS_NAMES
 from service.core.principal import Principal
 from service.persistence.db import db
+from service.persistence.loading import load
 from service.persistence.models import PendingTimer, ProcessInstance
 from workflows.serialization import state_hash
+from workflows.stall import stall_of
 
 RESUMABLE = frozenset({"error", "suspended"})
 
@@ -42,6 +46,10 @@ def resume_instance(actor: Principal, instance_id: str, reason: str) -> ProcessI
             status = STATUS_NAMES.get(row.status, row.status)
             raise Conflict(f"流程实例状态为“{status}”（{row.status}），只有出错（error）或已挂起（suspended）"
                            "的实例可以恢复运行。", slug="not-in-error")
+        stall = stall_of(load(row.id, read_only=True).instance)
+        if stall is not None:
+            raise Conflict(f"该实例恢复运行后仍无法继续，只能终止：{stall.reason}", slug="stalled",
+                           extra={"element_ids": list(stall.element_ids)})
         for timer in db.session.execute(sa.select(PendingTimer).where(
                 PendingTimer.instance_id == row.id)).scalars():
             timer.attempts = 0  # last_error stays: it tells what went wrong before

@@ -18,7 +18,7 @@ from service.core.text_limits import SHORT_TEXT, check_text
 from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import HumanTask, ProcessInstance
-from workflows.engine import MessageNotExpected
+from workflows.engine import FlowError, MessageNotExpected
 
 WITHDRAW_MESSAGE = "withdraw"
 
@@ -49,6 +49,8 @@ def withdraw_instance(actor: Principal, instance_id: str, reason: str) -> Proces
             loaded.instance.send_message(WITHDRAW_MESSAGE, payload, at=at)
         except MessageNotExpected as err:
             raise Conflict("当前环节不能撤回。", slug="not-withdrawable") from err
+        except FlowError as err:
+            raise Conflict(f"撤回未生效：{err}", slug="process-cannot-continue") from err
         if loaded.instance.status != "withdrawn":
             raise Conflict("当前环节不能撤回。", slug="not-withdrawable")
         inputs = {"name": WITHDRAW_MESSAGE, "payload": payload, "reason": reason}

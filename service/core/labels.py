@@ -4,18 +4,9 @@ The one place for these tables: the JSON API, the pages (Jinja filters), the aud
 notifications all read them from here.
 """
 
+from workflows.roles import ROLE_NAMES as ROLE_NAMES  # with the engine: lanes name roles by them
 from workflows.rules import WORK_TEAM_CATEGORIES
 
-ROLE_NAMES = {
-    "unit_hr": "派出单位（人事部门）",
-    "township": "乡镇党委政府",
-    "county": "县驻村工作领导小组",
-    "org_dept": "县委组织部",
-    "rrb": "县乡村振兴局",
-    "cadre": "驻村干部",
-    "auditor": "审计监督",
-    "admin": "系统管理员",
-}
 # The kind of jurisdiction a role is held in (service.core.principal.SCOPE_KIND_BY_ROLE).
 SCOPE_KIND_NAMES = {"unit": "派出单位", "township": "乡镇", "cadre": "驻村干部本人", "county": "全县"}
 POSTING_ROLE_NAMES = {"first_secretary": "驻村第一书记", "team_member": "驻村工作队员"}
@@ -66,6 +57,7 @@ STATUS_NAMES = {"running": "办理中", "suspended": "已挂起", "completed": "
 DECISION_NAMES = {
     "approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
     "withdraw": "撤回", "recall": "召回", "rectify": "限期整改",
+    "complete": "完成",  # the one decision of a task whose diagram lists none
 }
 
 
@@ -96,6 +88,7 @@ EVENT_KIND_NAMES = {
     "resume": "恢复运行",
     "suspend": "挂起",
     "limit_exceeded": "超出运行限制",
+    "stalled": "流程停滞",
     "terminate": "终止",
     "release": "停用用户释放认领",
 }

@@ -111,7 +111,8 @@ def process_version(key: str, version: int) -> str:
     earlier = [v["version"] for v in versions if v["version"] < version]
     return render_template("web/process_version.html", key=key, version=item, files=sorted(row.files),
                            steps=user_tasks(definition_bpmn_xml(row.id)), statuses=status_names(),
-                           previous=earlier[0] if earlier else None, can_manage=may_manage())
+                           previous=earlier[0] if earlier else None, can_manage=may_manage(),
+                           warnings=list(row.warnings or []))
 
 
 @bp.get("/processes/<string:key>/v<int:version>/diagram.bpmn")

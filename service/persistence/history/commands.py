@@ -25,6 +25,9 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "resume": None,  # an administrator put an `error` or `suspended` instance back to running
     "suspend": None,  # an administrator held a running instance (status -> suspended)
     "limit_exceeded": None,  # a command ran out of its engine budget (rolled back); status -> error
+    # the command before it left the instance with nothing to wait for (no open task, no timer, no
+    # message that can come): status -> error; the replay checks the engine is indeed stalled there
+    "stalled": None,
     "terminate": "terminate",  # an administrator ended the instance: open tasks and timers cancelled
 }
 
