@@ -27,6 +27,7 @@ from service.http.web import (  # noqa: E402, F401
     dispatches,
     inbox,
     instance,
+    recalls,
     requests,
     roster,
     roster_import,
