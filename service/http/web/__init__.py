@@ -23,6 +23,7 @@ register_page_errors(bp)
 from service.http.web import (  # noqa: E402, F401
     audit,
     auth_views,
+    calendar,
     coverage,
     dispatches,
     inbox,
