@@ -73,10 +73,15 @@ def year_coverage(year: int, calendar: WorkingCalendar, entries: list[CalendarEn
     return YearCoverage(year, counted.source, holidays, workdays, entry, len(entries), pinned)
 
 
-def coverage(this_year: int, calendar: WorkingCalendar, also: list[int] | None = None) -> list[YearCoverage]:
-    """Last year, this year, next year, every year entered or pinned, and `also` (e.g. the years
-    flagged deadlines reach), newest first."""
+def coverage(this_year: int, calendar: WorkingCalendar,
+             also: list[int] | None = None) -> tuple[list[YearCoverage], list[YearCoverage]]:
+    """(recent, earlier): last year, this year, next year, every year an administrator entered
+    and `also` (e.g. the years flagged deadlines reach), newest first; then the older years only
+    pinned (counted by some command as the bundled calendar had them), newest first."""
     by_year = versions()
     pinned = set(db.session.execute(sa.select(CalendarPin.year)).scalars())
-    years = {this_year - 1, this_year, this_year + 1, *by_year, *pinned, *(also or [])}
-    return [year_coverage(y, calendar, by_year.get(y, []), y in pinned) for y in sorted(years, reverse=True)]
+    recent = {this_year - 1, this_year, this_year + 1, *by_year, *(also or [])}
+    recent |= {y for y in pinned if y > this_year}
+    earlier = pinned - recent
+    rows = {y: year_coverage(y, calendar, by_year.get(y, []), y in pinned) for y in recent | earlier}
+    return ([rows[y] for y in sorted(recent, reverse=True)], [rows[y] for y in sorted(earlier, reverse=True)])

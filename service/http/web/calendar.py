@@ -40,9 +40,9 @@ def _this_year() -> int:
 @roles_required(*READERS)
 def calendar_years() -> str:
     missing = uncovered_years(now(), get_engine().calendar)  # the administrators' banner's years
-    years = coverage(_this_year(), display_calendar(), missing)
-    return render_template("web/calendar_years.html", years=years, missing=missing, this_year=_this_year(),
-                           may_enter=require_principal().has_role(*EDITORS))
+    years, earlier = coverage(_this_year(), display_calendar(), missing)
+    return render_template("web/calendar_years.html", years=years, earlier=earlier, missing=missing,
+                           this_year=_this_year(), may_enter=require_principal().has_role(*EDITORS))
 
 
 def _render_year(year: int, values: dict[str, Any] | None, errors: dict[str, list[str]],
