@@ -265,6 +265,14 @@ def sheet_rows(xlsx: Any) -> dict[str, int]:
     return counts
 
 
+def status_kb(field: str) -> int:
+    """A figure of /proc/self/status in kB (VmRSS: resident now; VmHWM: the peak since the reset)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
 def measure(url: str) -> None:
     """In a process of its own: sign the auditor in and download the year's ledger."""
     logging.getLogger("cadreflow.access").disabled = True
@@ -276,7 +284,9 @@ def measure(url: str) -> None:
     signed_in = client.post("/login", data={"login": "auditor", "password": "auditor",
                                             "csrf_token": token.group(1)})
     assert signed_in.status_code == 302, signed_in.status_code
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # The export's own peak: reset the high-water mark (Linux: clear_refs 5) after start-up.
+    Path("/proc/self/clear_refs").write_text("5")
+    before = status_kb("VmRSS")
     began, cpu_began = time.perf_counter(), time.process_time()
     response = client.get(f"/audit/export?year={YEAR}", buffered=False)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
@@ -288,10 +298,11 @@ def measure(url: str) -> None:
             copy.write(chunk)
         response.close()
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu_began
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak, process_peak = status_kb("VmHWM"), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         rows = sheet_rows(copy)
     print(json.dumps({"seconds": seconds, "cpu_seconds": cpu, "written_seconds": written, "bytes": size,
-                      "rows": rows, "rss_before_kb": before, "rss_peak_kb": peak}))
+                      "rows": rows, "rss_before_kb": before, "rss_peak_kb": peak,
+                      "process_peak_kb": process_peak}))
 
 
 def run_measure(url: str) -> dict[str, Any]:
@@ -367,7 +378,9 @@ def main() -> None:
         print(f"  time: {figures['seconds']:.1f} s ({figures['written_seconds']:.1f} s until the response "
               f"began; {figures['cpu_seconds']:.1f} s of CPU: on a busy machine the wall time is longer)")
         peak = figures["rss_peak_kb"] / 1024
-        print(f"  peak RSS: {peak:.0f} MB (before the export {figures['rss_before_kb'] / 1024:.0f} MB; "
+        print(f"  peak RSS during the export: {peak:.0f} MB (resident before it "
+              f"{figures['rss_before_kb'] / 1024:.0f} MB; the process's peak, start-up included, "
+              f"{figures['process_peak_kb'] / 1024:.0f} MB; "
               f"goal < 300 MB: {'ok' if peak < 300 else 'OVER GOAL'})")
     finally:
         if args.keep:
