@@ -50,6 +50,9 @@ LEAVE_STATE_NAMES = {"pending": "审批中", "approved": "已准假（待销假�
 PRESENCE_STATUS_NAMES = {"recorded": "本人已填报，待乡镇确认", "confirmed": "乡镇已确认"}
 # Where a recall's finding came from (the API's `source`).
 RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
+# Where a year's holiday calendar comes from (workflows/working_days.py SOURCES).
+CALENDAR_SOURCE_NAMES = {"admin": "管理员录入", "library": "内置日历（chinese-calendar）",
+                         "fallback": "未覆盖：按周末计算"}
 STATUS_NAMES = {"running": "办理中", "suspended": "已挂起", "completed": "已办结", "rejected": "未通过",
                 "withdrawn": "已撤回", "terminated": "已终止", "error": "出错"}
 # The general word of a decision; a step gives its own in the BPMN (user-task property
