@@ -13,6 +13,7 @@ from service.commands import attachments, reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, record, save
+from service.commands.suspend import refuse_while_suspended
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.config import get_settings
@@ -31,7 +32,9 @@ from workflows.definitions import Definition
 from workflows.engine import (
     CommentRequired,
     DecisionNotAllowed,
+    FlowError,
     FormInvalid,
+    ScriptError,
     TaskNotFound,
     TaskNotReady,
 )
@@ -183,6 +186,15 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
     return trusted
 
 
+def _cannot_continue(err: FlowError | ScriptError) -> str:
+    if isinstance(err, FlowError):
+        return str(err)
+    missing = getattr(err.cause, "name", None) if isinstance(err.cause, NameError) else None
+    why = (f"用到的 {missing} 没有值（表单未填写，或流程数据中没有）" if missing
+           else f"执行出错（{type(err.cause).__name__}: {err.cause}）")
+    return f"流程在 {err.element_id} 处无法继续：表达式 {err.code!r} {why}。本次办理未生效，流程停在原处。"
+
+
 def complete_task(actor: Principal, task_id: str, decision: str | None, comment: str | None = None,
                   data: dict[str, Any] | None = None,
                   respond: Callable[[CompleteResult], Any] | None = None,
@@ -207,6 +219,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             visible(task, found[0])
         grant = _candidate_grant(actor, task, "办理该任务")
         _require_open(task)
+        refuse_while_suspended(found[0], "办理")
         if found[0].status == "error":
             # Its engine stopped (a budget ran out, timers kept failing): it must not run again
             # until an administrator has resumed it.
@@ -239,6 +252,12 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
             raise ValidationFailed(str(err), errors={"decision": [str(err)]}) from err
         except FormInvalid as err:
             raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
+        except (FlowError, ScriptError) as err:
+            # The diagram cannot go on with this decision and data (no exclusive-gateway exit
+            # holds, a condition fails): refused, the instance stays where it was.
+            message = _cannot_continue(err)
+            raise ValidationFailed(message, errors={"decision": [message]}, slug="process-cannot-continue",
+                                   extra={"element_id": err.element_id}) from err
         closed: dict[str, Any] = {"status": "done", "completed_at": at, "completed_by": actor.login,
                   "decision": decision, "comment": (comment or "").strip() or None}
         inputs = {"task_id": task_id, "decision": decision, "comment": comment, "data": data,

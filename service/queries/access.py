@@ -28,6 +28,7 @@ from service.persistence.models import (
     Cadre,
     HumanTask,
     Posting,
+    PresenceMonth,
     ProcessInstance,
     User,
     UserRole,
@@ -172,6 +173,40 @@ def can_see_cadre(principal: Principal, cadre: Cadre) -> bool:
     found = db.session.execute(sa.select(sa.literal(1)).where(
         sa.literal(cadre.id).in_(_township_cadres(scopes["township"])))).first()
     return found is not None
+
+
+# -- presence (在村天数) ----------------------------------------------------------------------------
+# A month is read by whoever reads the whole county, by the cadre themself, by the township that
+# confirms it (the township of the village the cadre was posted to that month, even after the
+# cadre has left) and by the HR of the cadre's unit.
+
+def presence_clause(principal: Principal) -> ColumnElement[bool] | None:
+    """WHERE clause on PresenceMonth for the caller, or None when it may see every month."""
+    scopes = _reach(principal, CADRE_REACH)
+    if scopes is None:
+        return None
+    conditions: list[ColumnElement[bool]] = []
+    if "cadre" in scopes:
+        conditions.append(PresenceMonth.cadre_id.in_(sorted(scopes["cadre"])))
+    if "township" in scopes:
+        conditions.append(PresenceMonth.township_id.in_(sorted(scopes["township"])))
+    if "unit" in scopes:
+        conditions.append(PresenceMonth.cadre_id.in_(
+            sa.select(Cadre.id).where(Cadre.unit_id.in_(sorted(scopes["unit"])))))
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def can_see_presence(principal: Principal, row: PresenceMonth) -> bool:
+    """presence_clause for one row."""
+    scopes = _reach(principal, CADRE_REACH)
+    if scopes is None or row.cadre_id in scopes.get("cadre", ()):
+        return True
+    if row.township_id in scopes.get("township", ()):
+        return True
+    if "unit" not in scopes:
+        return False
+    unit = db.session.execute(sa.select(Cadre.unit_id).where(Cadre.id == row.cadre_id)).scalar_one_or_none()
+    return unit in scopes["unit"]
 
 
 # -- villages (coverage) --------------------------------------------------------------------------

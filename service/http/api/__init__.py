@@ -28,6 +28,9 @@ BLUEPRINT_MODULES = (
     "service.http.api.coverage",
     "service.http.api.users",
     "service.http.api.roster_excel",
+    "service.http.api.leaves",
+    "service.http.api.presence",
+    "service.http.api.party_relations",
 )
 
 
