@@ -15,6 +15,9 @@ from roster_helpers import new_cadre, save
 
 from service import commands
 from service.commands.roster import save_cadre, save_posting
+from service.persistence.db import db
+from service.persistence.models import ProcessInstance
+from service.queries.print_forms import print_form
 
 TASK_LINK = re.compile(r'href="/tasks/([^"]+)">([^<]+)</a>')
 DECISION_LABEL = re.compile(r'<input type="radio" name="decision" value="[a-z]+"[^>]*>\s*([^<]+?)\s*(?:<|$)')
@@ -80,3 +83,11 @@ def test_the_township_rectifies_and_nominates_on_its_pages(app: Any, clock: Any)
     rrb = Browser(app, "rrb")
     page = unescape(rrb.get(f"/tasks/{inbox_task(rrb, '县乡村振兴局审核备案接任人选')}"))
     assert SECTION.findall(page)[0] == (" focus", "replacement") and "林晓" in page
+
+    # The printed 召回记录 states the township's rectification and nomination, and no unit.
+    with app.app_context():
+        form = print_form(db.session.get_one(ProcessInstance, iid), "recall")
+    rows = {s["id"]: {r["label"]: r["value"] for r in s["rows"]} for s in form["sections"]}
+    assert rows["step_rectification_township"]["整改情况"] == "已补足驻村天数"
+    assert rows["replacement"]["提名"].startswith("青山镇党委 黄磊（乡镇党委政府）")
+    assert {"label": "派出单位", "value": "—"} in form["general"]
