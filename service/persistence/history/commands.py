@@ -24,7 +24,11 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "timer_failed": None,  # status -> error after failed firings; engine state unchanged
     "resume": None,  # an administrator put an `error` instance back to running; state unchanged
     "limit_exceeded": None,  # a command ran out of its engine budget (rolled back); status -> error
-    "terminate": "terminate",  # an administrator ended the instance: open tasks and timers cancelled
+    "terminate": "terminate",
+    # 加签 and 抄送 (models/signers.py): rows beside the engine, its state unchanged
+    "add_signer": None,
+    "added_sign": None,
+    "cc": None,  # an administrator ended the instance: open tasks and timers cancelled
 }
 
 
