@@ -46,11 +46,16 @@ class Definition:
         return {name: content.decode("utf-8") for name, content in self.files.items()}
 
     def task_spec(self, spec_id: str) -> Any:
+        # A multi-instance step has two specs of that id: the loop and the task it repeats; the
+        # one with the step's properties (extensions) is the one asked for.
+        found = None
         for spec in (self.spec, *self.subprocess_specs.values()):
             for ts in spec.task_specs.values():
                 if getattr(ts, "bpmn_id", None) == spec_id:
-                    return ts
-        return None
+                    if hasattr(ts, "extensions"):
+                        return ts
+                    found = found or ts
+        return found
 
 
 def content_hash(files: dict[str, bytes]) -> str:

@@ -28,7 +28,7 @@ from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from . import determinism
+from . import countersign, determinism
 from .budget import LimitExceeded, Limits, check_state_size
 from .canonical import canonical_bytes
 from .clock import require_aware
@@ -427,6 +427,7 @@ class Instance:
             task.data["decision"] = decision
             task.data["comment"] = comment
             task.data[f"{human.spec_id}_decision"] = decision
+            _countersign_vote(task, human, decision)
             with _flow_errors():
                 task.run()
             result = self._steps(ctx, before)
@@ -590,6 +591,27 @@ def _flow_errors() -> Iterator[None]:
             reason = f"引擎无法继续（{err}）"
         message = f"流程在 {where} 处无法继续：{reason}。本次操作未生效，流程停在原处。"
         raise FlowError(message, element) from err
+
+
+def _countersign_vote(task: Any, human: HumanTask, decision: str) -> None:
+    """A signer's instance of a countersign step: its data and the loop's carry the step's tally
+    with this vote (countersign.py); once the tally is decided, the step's decision is its outcome."""
+    rule_text = (task.task_spec.extensions or {}).get("countersign")
+    loop = task.parent
+    if not rule_text or loop is None or not hasattr(loop.task_spec, "data_input"):
+        return
+    key = countersign.data_key(human.spec_id)
+    signers = loop.task_spec.data_input.get(loop) if loop.task_spec.data_input is not None else []
+    signer = human.scope_value or ""
+    result = countersign.tally(countersign.parse_rule(rule_text), list(signers or []),
+                               loop.data.get(key), signer, decision)
+    # The loop's data is what flows on after the step (Camunda-style loops merge only the
+    # element variable back), so the tally is kept there as well as on the signer's instance.
+    for holder in (task, loop):
+        holder.data[key] = _jsonable(result)
+        if result["outcome"] is not None:
+            holder.data["decision"] = result["outcome"]
+            holder.data[f"{human.spec_id}_decision"] = result["outcome"]
 
 
 def _csv(value: str | None) -> list[str]:

@@ -31,6 +31,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from .countersign import completion_condition, parse_rule
 from .durations import DAY_COUNTS, DurationError, parse_duration
 from .roles import TASK_ROLES
 from .timers import (
@@ -48,7 +49,8 @@ ROLES = TASK_ROLES
 DECISIONS = ("approve", "reject", "return", "resubmit", "withdraw", "recall", "rectify", "complete")
 MAX_DECISION_LABEL = 12
 DEFAULT_COMMENT_REQUIRED = ("reject", "return", "recall", "rectify")
-SCOPE_KINDS = ("unit", "township", "county", "cadre")
+# `user:<variable>`: one named person (a login), e.g. each signer of a countersign step.
+SCOPE_KINDS = ("unit", "township", "county", "cadre", "user")
 TIMER_KINDS = ("reminder", "escalation", "deadline")
 FORM_TYPES = ("string", "long", "boolean", "date", "enum")
 KNOWN_DEADLINE_VARIABLES = frozenset({
@@ -170,6 +172,13 @@ class CadreflowUserTaskParser(UserTaskParser):
         ext["formFields"] = parse_form_fields(self.node)
         ext["decisionLabels"] = parse_decision_labels(ext.get("decision_labels"))
         return ext
+
+    def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
+        # A countersign step (countersign.py) ends when its tally is decided, unless the BPMN
+        # gives a completion condition of its own.
+        super()._add_multiinstance_task(loop_characteristics)
+        if _camunda_properties(self.node).get("countersign") and not self.task.condition:
+            self.task.condition = completion_condition(self.bpmn_id)
 
 
 def parse_decision_labels(text: str | None) -> dict[str, str]:
@@ -338,11 +347,29 @@ def _validate_user_task(node: etree._Element, fail: Any) -> None:
     kind, _, var = scope.partition(":")
     if kind not in SCOPE_KINDS or (kind != "county" and not var.isidentifier()) or (kind == "county" and var):
         fail(f"无效的 scope {scope!r}", node_id)
+    if props.get("countersign") is not None:
+        _validate_countersign(node, props, decisions, fail)
     for f in parse_form_fields(node):
         if not f["id"] or not f["id"].isidentifier():
             fail(f"表单字段 id 无效: {f['id']!r}", node_id)
         if f["type"] not in FORM_TYPES:
             fail(f"表单字段 {f['id']} 的类型 {f['type']!r} 不受支持", node_id)
+
+
+def _validate_countersign(node: etree._Element, props: dict[str, str], decisions: list[str],
+                          fail: Any) -> None:
+    node_id = node.get("id")
+    try:
+        parse_rule(props.get("countersign"))
+    except ValueError as err:
+        fail(str(err), node_id)
+    loop = node.find(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics")
+    sequential = loop is not None and loop.get("isSequential", "false").lower() == "true"
+    if loop is None or sequential or not loop.get(f"{_C}collection") or not loop.get(f"{_C}elementVariable"):
+        fail("会签任务须为并行多实例（multiInstanceLoopCharacteristics，camunda:collection 与 "
+             "camunda:elementVariable 指明会签人列表）", node_id)
+    if "approve" not in decisions:
+        fail("会签任务的 decisions 须含 approve", node_id)
 
 
 def _validate_timer(event: etree._Element, definition: etree._Element, fail: Any,

@@ -30,6 +30,8 @@ from workflows.replay import apply_command
 from workflows.stall import stall_of
 
 CLAIM_KINDS = frozenset({"claim", "unclaim", "transfer"})
+# 加签 and 抄送 by the task's holder; an added signer's signature (not the task's role acting).
+HOLDER_KINDS = frozenset({"add_signer", "cc"})
 # Open task id -> login holding it (None: a transfer recorded without a recipient).
 Claims = dict[str, str | None]
 
@@ -148,6 +150,12 @@ def _check_passive(event: Any, instance: Instance | None, current: str | None,
         return
     if event.kind == "stalled":
         _check_stall(event, instance)
+    if event.kind in HOLDER_KINDS or event.kind == "added_sign":
+        task = _open_task(instance, inputs.get("task_id"))
+        if task is None or str(inputs.get("task_id")) != str(event.task_id):
+            raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）所指任务当时并未待办")
+        if event.kind in HOLDER_KINDS:
+            _check_actor(event, task)
         return
     if event.kind not in CLAIM_KINDS:
         return

@@ -24,8 +24,10 @@ from sqlalchemy.sql.elements import ColumnElement
 from service.core.principal import SCOPE_KIND_BY_ROLE, Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import (
+    AddedSigner,
     Attachment,
     Cadre,
+    CaseReader,
     HumanTask,
     Posting,
     PresenceMonth,
@@ -101,7 +103,8 @@ def instance_clause(principal: Principal) -> ColumnElement[bool] | None:
     scopes = _reach(principal, INSTANCE_REACH)
     if scopes is None:
         return None
-    conditions = [ProcessInstance.submitter == principal.login, *_scoped_clause(scopes, INSTANCE_COLUMNS)]
+    conditions = [ProcessInstance.submitter == principal.login, *_scoped_clause(scopes, INSTANCE_COLUMNS),
+                  ProcessInstance.id.in_(_named_cases(principal.login))]
     if "cadre" in scopes:
         conditions.append(sa.and_(ProcessInstance.process_key == HANDOVER,
                                   ProcessInstance.new_cadre_id.in_(sorted(scopes["cadre"]))))
@@ -115,7 +118,20 @@ def can_see_instance(principal: Principal, row: ProcessInstance) -> bool:
         return True
     if row.process_key == HANDOVER and row.new_cadre_id in scopes.get("cadre", ()):
         return True
-    return _scoped_match(scopes, INSTANCE_COLUMNS, row)
+    if _scoped_match(scopes, INSTANCE_COLUMNS, row):
+        return True
+    return row.id in set(db.session.execute(_named_cases(principal.login)).scalars())
+
+
+def _named_cases(login: str) -> sa.Select:
+    """The cases that name `login` as a person: a signer of its countersign step (a personal task),
+    a signer its task's holder added (加签) or a reader it was copied to (抄送)."""
+    return sa.union(
+        sa.select(HumanTask.instance_id.label("instance_id"))
+        .where(HumanTask.scope_kind == PERSONAL, HumanTask.scope_id == login),
+        sa.select(AddedSigner.instance_id.label("instance_id")).where(AddedSigner.login == login),
+        sa.select(CaseReader.instance_id.label("instance_id")).where(CaseReader.login == login),
+    ).subquery().select()
 
 
 # -- attachments ----------------------------------------------------------------------------------
@@ -252,8 +268,15 @@ def can_see_village(principal: Principal, village: Village) -> bool:
 # A task is acted on by whoever holds its role in its scope; it is seen by those and by everyone
 # who may see its instance.
 
-def acting_grant(principal: Principal, role: str, scope_id: str | None) -> Grant | None:
-    """The grant that lets the caller act as `role` in `scope_id`, if any."""
+PERSONAL = "user"  # a task's scope kind when it names one person (scope_id: their login)
+
+
+def acting_grant(principal: Principal, role: str, scope_id: str | None,
+                 scope_kind: str | None = None) -> Grant | None:
+    """The grant that lets the caller act as `role` in `scope_id`, if any. A personal task (a
+    countersign signer's) is acted on by the person it names, under the task's role."""
+    if scope_kind == PERSONAL:
+        return Grant(role, PERSONAL, principal.login) if scope_id == principal.login else None
     for grant in principal.grants:
         if grant.role == role and grant.scope_id == scope_id:
             return grant
@@ -267,13 +290,15 @@ def inbox_clause(principal: Principal) -> ColumnElement[bool]:
     branches = []
     for role in sorted(principal.roles):
         scopes = principal.scopes(role)
-        branches.append(sa.and_(HumanTask.role == role, HumanTask.scope_id.in_(sorted(scopes))))
-    return sa.or_(*branches) if branches else sa.false()
+        branches.append(sa.and_(HumanTask.role == role, HumanTask.scope_id.in_(sorted(scopes)),
+                                HumanTask.scope_kind != PERSONAL))
+    branches.append(sa.and_(HumanTask.scope_kind == PERSONAL, HumanTask.scope_id == principal.login))
+    return sa.or_(*branches)
 
 
 def may_act(principal: Principal, task: HumanTask) -> bool:
     """inbox_clause for one row."""
-    return acting_grant(principal, task.role, task.scope_id) is not None
+    return acting_grant(principal, task.role, task.scope_id, task.scope_kind) is not None
 
 
 def can_see_task(principal: Principal, task: HumanTask, row: ProcessInstance) -> bool:

@@ -23,6 +23,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.audit",
     "service.http.api.roster_audit",
     "service.http.api.urge",
+    "service.http.api.signers",
     "service.http.api.notifications",
     "service.http.api.calendar",
     "service.http.api.coverage",

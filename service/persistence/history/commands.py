@@ -29,6 +29,10 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     # message that can come): status -> error; the replay checks the engine is indeed stalled there
     "stalled": None,
     "terminate": "terminate",  # an administrator ended the instance: open tasks and timers cancelled
+    # 加签 and 抄送 (models/signers.py): rows beside the engine, its state unchanged
+    "add_signer": None,
+    "added_sign": None,
+    "cc": None,
 }
 
 

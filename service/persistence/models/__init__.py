@@ -35,6 +35,7 @@ from service.persistence.models.reference import (
 )
 from service.persistence.models.roster_changes import ROSTER_ACTIONS, ROSTER_ENTITIES, RosterChange
 from service.persistence.models.roster_imports import RosterImport
+from service.persistence.models.signers import SIGNER_MODES, SIGNER_STATUSES, AddedSigner, CaseReader
 from service.persistence.models.tasks import TASK_STATUSES, HumanTask
 from service.persistence.models.term_reminders import TermReminder
 from service.persistence.models.timers import PendingTimer
@@ -42,6 +43,8 @@ from service.persistence.models.users import ROLES, SCOPE_KIND_BY_ROLE, User, Us
 from service.persistence.models.webhooks import DELIVERY_STATUSES, WebhookDelivery
 
 __all__ = [
+    "AddedSigner",
+    "CaseReader",
     "DELIVERY_STATUSES",
     "EMPLOYMENT_TYPES",
     "GRANTED_STATES",
@@ -57,6 +60,8 @@ __all__ = [
     "ROLES",
     "ROSTER_ACTIONS",
     "ROSTER_ENTITIES",
+    "SIGNER_MODES",
+    "SIGNER_STATUSES",
     "SCOPE_KIND_BY_ROLE",
     "TASK_STATUSES",
     "UNIT_KINDS",
