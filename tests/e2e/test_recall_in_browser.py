@@ -30,7 +30,7 @@ def test_org_dept_starts_a_recall(user_page: Any, shoot: Any) -> None:
     orgdept.click("#submit-recall")
     expect(orgdept.locator(".flash.ok")).to_contain_text("召回案件已启动")
     expect(orgdept.locator("#instance-status")).to_have_text("办理中")
-    expect(orgdept.locator("p.meta")).to_contain_text("驻村干部召回与问责")
+    expect(orgdept.locator("p.meta").first).to_contain_text("驻村干部召回与问责")
     expect(orgdept.locator("body")).to_contain_text("王强")
     shoot(orgdept, "recall-03-started")
 
