@@ -18,7 +18,9 @@ from service.http.web.task import render_task_page
 from service.queries.people import Unresolved, resolve_user, user_choices
 from service.queries.tasks import visible_task
 
-SIGNER_FIELDS = {"signer", "mode", "reason", "decision", "comment"}
+# The holder's own decision and comment for 后加签 carry other names than the decision form's on
+# the same page.
+SIGNER_FIELDS = {"signer", "mode", "reason", "own_decision", "own_comment"}
 CC_FIELDS = {"readers", "note"}
 SIGN_FIELDS = {"decision", "comment"}
 
@@ -52,15 +54,16 @@ def task_add_signer(task_id: str) -> Response | tuple[str, int]:
     mode = form.get("mode", "")
     if mode not in MODES:
         errors["mode"] = ["请选择加签方式：前加签或后加签。"]
-    decision = (form.get("decision") or None) if mode == "after" else None
+    decision = (form.get("own_decision") or None) if mode == "after" else None
     if mode == "after" and decision is None:
-        errors["decision"] = ["后加签须同时给出您本人的办理意见。"]
+        errors["own_decision"] = ["后加签须同时给出您本人的办理意见。"]
     if not errors:
         try:
             add_signer(principal, task_id, login, mode, form.get("reason"), decision,
-                       form.get("comment") if mode == "after" else None)
+                       form.get("own_comment") if mode == "after" else None)
         except (ValidationFailed, Conflict) as err:
-            errors = _refused(err, SIGNER_FIELDS, {"login": "signer"})
+            errors = _refused(err, SIGNER_FIELDS,
+                              {"login": "signer", "decision": "own_decision", "comment": "own_comment"})
         else:
             flash(f"已{MODES[mode]}，待加签人签署。", "ok")
             return redirect(url_for("web.task_page", task_id=task_id))
