@@ -14,12 +14,14 @@ import sqlalchemy as sa
 from service.commands import outbox
 from service.commands.actor import scope_label
 from service.commands.calendar_pins import pin_looked_up_years
+from service.commands.notify import Notice, add_notifications
 from service.commands.stalls import record_stall
 from service.core.principal import Grant, Principal
 from service.persistence.db import db
 from service.persistence.history import canonical
 from service.persistence.loading import Loaded
 from service.persistence.models import (
+    AddedSigner,
     HistoryEvent,
     HumanTask,
     ProcessDefinition,
@@ -79,6 +81,7 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
     after = EngineView.of(instance)
     cancelled = _cancelled_tasks(row.id, set(before.tasks) - set(after.tasks)
                                  - ({closed_task[0].id} if closed_task else set()))
+    _cancel_added_signers(row.id, cancelled, at)
     stored = store_save(InstanceChanges(row, values, before, after, at, event_record(info),
                                         instance.state_hash(), loaded.head, closed_task))
     pin_looked_up_years(instance.engine.calendar, at)  # a replay of this event reads them
@@ -107,6 +110,23 @@ def _cancelled_tasks(instance_id: str, ids: set[str]) -> list[HumanTask]:
     return list(db.session.execute(sa.select(HumanTask).where(
         HumanTask.instance_id == instance_id, HumanTask.id.in_(ids), HumanTask.status == "open")
         .order_by(HumanTask.created_at, HumanTask.id)).scalars())
+
+
+def _cancel_added_signers(instance_id: str, cancelled: list[HumanTask], at: datetime) -> None:
+    """A task taken away without a decision (withdrawal, termination, a deadline, a decided
+    countersign) takes its open 加签 with it: the added signer has nothing left to sign, and is told.
+    The event that cancels the task records why; the row only closes (commands/signers.py)."""
+    if not cancelled:
+        return
+    names = {task.id: task.name for task in cancelled}
+    rows = list(db.session.execute(sa.select(AddedSigner).where(
+        AddedSigner.instance_id == instance_id, AddedSigner.task_id.in_(names),
+        AddedSigner.status == "open")).scalars())
+    for signer in rows:
+        signer.status = "cancelled"
+    add_notifications([Notice(signer.login, "signer", f"「{names[signer.task_id]}」已取消，"
+                              "您的加签无需再签署。", signer.task_id) for signer in rows],
+                      at=at, instance_id=instance_id)
 
 
 def event_record(info: EventInfo) -> EventRecord:

@@ -94,6 +94,9 @@ EVENT_KIND_NAMES = {
     "stalled": "流程停滞",
     "terminate": "终止",
     "release": "停用用户释放认领",
+    "add_signer": "加签",
+    "added_sign": "加签签署",
+    "cc": "抄送",
 }
 # What a pending timer does when it fires.
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
@@ -115,7 +118,12 @@ PROCESS_NOTICE_NAMES = {
 # Notification kinds: the timers', a person's reminder (催办, commands/urge.py), the case's steps
 # and the term-end reminder of a posting (commands/term_reminders.py).
 NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES,
-                           "term_ending": "期满提醒", "presence_short": "在村不足"}
+                           "term_ending": "期满提醒", "presence_short": "在村不足",
+                           "signer": "加签", "cc": "抄送"}
+# 加签 (commands/signers.py): where the added person signs, before or after the task's holder.
+SIGNER_MODE_NAMES = {"before": "前加签", "after": "后加签"}
+SIGNER_MODE_HELP = {"before": "加签人先签署，签署后任务回到您这里，由您继续办理",
+                    "after": "您现在作出决定，加签人同意后决定生效；加签人不同意则任务回到您这里"}
 
 # Coverage of the villages (queries/coverage.py): what is wrong with a village's staffing, by the
 # stable code the API and the filters use.

@@ -296,6 +296,16 @@ def inbox_clause(principal: Principal) -> ColumnElement[bool]:
     return sa.or_(*branches)
 
 
+def todo_clause(principal: Principal) -> ColumnElement[bool]:
+    """WHERE clause on HumanTask: the caller's 待办, the tasks they may act on (inbox_clause) and
+    those waiting for their signature as a signer the task's holder added (加签). The latter's
+    ids are read first (nearly always none), so the list's query keeps to its index."""
+    signing = list(db.session.execute(sa.select(AddedSigner.task_id).where(
+        AddedSigner.login == principal.login, AddedSigner.status == "open")).scalars())
+    clause = inbox_clause(principal)
+    return sa.or_(clause, HumanTask.id.in_(signing)) if signing else clause
+
+
 def may_act(principal: Principal, task: HumanTask) -> bool:
     """inbox_clause for one row."""
     return acting_grant(principal, task.role, task.scope_id, task.scope_kind) is not None

@@ -18,7 +18,7 @@ from service.core.labels import PROCESS_NAMES
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, HumanTask, Org, ProcessInstance, Village
-from service.queries.access import inbox_clause
+from service.queries.access import todo_clause
 from service.queries.deadlines import display_calendar, due_within_end
 
 SORTS = {"due": "期限近的在前", "received": "新收到的在前", "process": "按流程"}
@@ -110,7 +110,7 @@ def inbox_places(principal: Principal) -> tuple[dict[str, str], dict[str, str]]:
     rows = db.session.execute(
         sa.select(ProcessInstance.township_id, ProcessInstance.unit_id).distinct()
         .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-        .where(HumanTask.status == "open", inbox_clause(principal))).all()
+        .where(HumanTask.status == "open", todo_clause(principal))).all()
     ids = {i for row in rows for i in row if i}
     names = dict(db.session.execute(sa.select(Org.id, Org.name).where(Org.id.in_(ids))).all()) if ids else {}
 

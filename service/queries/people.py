@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from service.core.labels import POSTING_ROLE_NAMES
 from service.persistence.db import db
-from service.persistence.models import Cadre, Org, Posting, Village
+from service.persistence.models import Cadre, Org, Posting, User, Village
 
 
 @dataclass(frozen=True)
@@ -80,3 +80,41 @@ def resolve(text: str, candidates: Sequence[Person], what: str) -> str:
             listed = "、".join(p.label for p in found[:5])
             raise Unresolved(f"“{text}”对应 {len(found)} 人：{listed}。请从列表中选择其中一人。")
     raise Unresolved(f"没有找到“{text}”。请输入{what}的姓名、单位或村名，并从列表中选择。")
+
+
+# -- users (加签, 抄送) -------------------------------------------------------------------------------
+# The same picking for accounts: a list of the active users, each entry "display name（login）",
+# and the text that comes back resolved here: an entry, a login, a unique (part of a) name.
+
+@dataclass(frozen=True)
+class UserChoice:
+    login: str
+    display_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.display_name}（{self.login}）"
+
+
+def user_choices(exclude: Iterable[str] = ()) -> list[UserChoice]:
+    """The active users, by name, but those of `exclude`."""
+    left_out = set(exclude)
+    rows = db.session.execute(sa.select(User.login, User.display_name).where(User.active.is_(True))
+                              .order_by(User.display_name, User.login)).all()
+    return [UserChoice(login, name) for login, name in rows if login not in left_out]
+
+
+def resolve_user(text: str, candidates: Sequence[UserChoice], what: str) -> str:
+    """The login of the one active user `text` names; raises Unresolved saying why not."""
+    text = text.strip()
+    if not text:
+        raise Unresolved(f"请填写{what}的姓名，并从列表中选择。")
+    for matcher in (lambda u: text in (u.login, u.label), lambda u: u.display_name == text,
+                    lambda u: text in u.display_name):
+        found = [u for u in candidates if matcher(u)]
+        if len(found) == 1:
+            return found[0].login
+        if len(found) > 1:
+            listed = "、".join(u.label for u in found[:5])
+            raise Unresolved(f"“{text}”对应 {len(found)} 人：{listed}。请从列表中选择其中一人。")
+    raise Unresolved(f"没有找到有效用户“{text}”。请输入{what}的姓名，并从列表中选择。")

@@ -13,7 +13,7 @@ from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
 from service.persistence.runtime import definition_of
-from service.queries.access import can_see_task, inbox_clause, may_act
+from service.queries.access import can_see_task, may_act, todo_clause
 from service.queries.instances import business_data
 from service.queries.task_sections import task_sections
 from service.queries.timeline import instance_history
@@ -22,11 +22,11 @@ from workflows.parsing import DEFAULT_COMMENT_REQUIRED
 
 
 def open_tasks_query(principal: Principal) -> sa.Select:
-    """The caller's open tasks (role + jurisdiction), by due time.
+    """The caller's open tasks (role + jurisdiction, and those waiting for their 加签), by due time.
 
     Served by the (status, role, scope_id, due_at) index: no scan of other scopes' tasks.
     """
-    return (sa.select(HumanTask).where(HumanTask.status == "open", inbox_clause(principal))
+    return (sa.select(HumanTask).where(HumanTask.status == "open", todo_clause(principal))
             .order_by(HumanTask.due_at, HumanTask.id))
 
 

@@ -7,15 +7,28 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.core.labels import EVENT_KIND_NAMES, ROLE_NAMES, decision_word
+from service.core.labels import EVENT_KIND_NAMES, ROLE_NAMES, SIGNER_MODE_NAMES, decision_word
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User
 from service.queries.attachments import event_attachments
 from service.queries.decision_words import step_words
 
 
+def _named_logins(event: HistoryEvent) -> list[str]:
+    """The people an event names besides its actor: a transfer's recipient, an added signer
+    (加签), the readers a case was copied to (抄送)."""
+    if event.kind == "transfer" and event.inputs.get("to_user"):
+        return [str(event.inputs["to_user"])]
+    if event.kind == "add_signer" and event.inputs.get("login"):
+        return [str(event.inputs["login"])]
+    if event.kind == "cc":
+        return [str(x) for x in event.inputs.get("logins") or []]
+    return []
+
+
 def _event_description(event: HistoryEvent, actor_name: str | None, task_name: str | None,
-                       decision_name: str | None, to_user_name: str | None) -> str:
+                       decision_name: str | None, to_user_name: str | None,
+                       users: dict[str, str] | None = None) -> str:
     kind = EVENT_KIND_NAMES.get(event.kind, event.kind)
     parts = [actor_name or event.actor_login or "系统", kind]
     if task_name:
@@ -26,6 +39,13 @@ def _event_description(event: HistoryEvent, actor_name: str | None, task_name: s
         parts.append(f"，转给 {to_user_name or event.inputs['to_user']}")
     if event.kind == "release" and event.inputs.get("from_user"):
         parts.append(f"（原认领人 {event.inputs['from_user']} 已停用）")
+    named = [(users or {}).get(login, login) for login in _named_logins(event)]
+    if event.kind == "add_signer" and named:
+        mode = SIGNER_MODE_NAMES.get(str(event.inputs.get("mode")), "")
+        held = "（本人决定待加签人同意后生效）" if event.inputs.get("held") else ""
+        parts.append(f"，{mode}：{named[0]}{held}")
+    if event.kind == "cc" and named:
+        parts.append(f"，抄送 {'、'.join(named)}")
     return "".join(parts)
 
 
@@ -42,7 +62,7 @@ def instance_history(instance_id: str) -> list[dict[str, Any]]:
 def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
     """Timeline entries with Chinese names of actors, roles, tasks, event kinds and decisions."""
     logins = {e.actor_login for e in events if e.actor_login}
-    logins |= {str(e.inputs["to_user"]) for e in events if e.kind == "transfer" and e.inputs.get("to_user")}
+    logins |= {login for e in events for login in _named_logins(e)}
     users = dict(db.session.execute(sa.select(User.login, User.display_name).where(
         User.login.in_(logins))).all()) if events else {}
     task_names = dict(db.session.execute(sa.select(HumanTask.id, HumanTask.name).where(
@@ -64,7 +84,8 @@ def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
                       "role_name": ROLE_NAMES.get(e.actor_role or "", e.actor_role), "scope": e.actor_scope},
             "decision": e.decision, "decision_name": word,
             "comment": e.comment, "task_id": e.task_id, "task_spec_id": e.task_spec_id,
-            "task_name": task_name, "description": _event_description(e, name, task_name, word, to_user),
+            "task_name": task_name,
+            "description": _event_description(e, name, task_name, word, to_user, users),
             "attachments": files.get((e.instance_id, e.seq), []),  # the files this event submitted
         })
     return items

@@ -40,6 +40,7 @@ from service.http.web import (  # noqa: E402, F401
     requests,
     roster,
     roster_import,
+    signers,
     task,
     users,
     vendor,

@@ -18,7 +18,9 @@ from service.http.web.session import current_principal, login_required, require_
 from service.persistence.db import db
 from service.persistence.models import Notification
 from service.persistence.runtime import get_engine
+from service.queries.holders import display_names
 from service.queries.inbox import MAX_SEARCH, SORTS, InboxFilters, inbox_places, narrow, normal_due
+from service.queries.signers import pending_signatures
 from service.queries.tasks import done_tasks_query, open_tasks_query
 from service.queries.views import task_items
 
@@ -46,8 +48,14 @@ def inbox() -> str:
     filters = _inbox_filters(townships, units)
     page = paginate(narrow(open_tasks_query(principal), filters, at), page_arg(), PER_PAGE)
     items = task_items(page["items"])
+    signing = pending_signatures([item["id"] for item in items])
+    names = display_names(sorted({r.login for r in signing.values()}))
     for item in items:
         item["overdue"] = item["due_at"] is not None and item["due_at"] <= at
+        signer = signing.get(item["id"])
+        # 加签: the added signer is to sign it; its holder waits for them
+        item["signing"] = None if signer is None else {
+            "mine": signer.login == principal.login, "name": names.get(signer.login, signer.login)}
     due_days = sorted({*DUE_DAYS, *([int(filters.due)] if filters.due.isdigit() else [])})
     return render_template("web/inbox.html", items=items, total=page["total"], page=page["page"],
                            pages=page_count(page["total"], PER_PAGE), filters=filters,

@@ -38,6 +38,7 @@ from service.queries.instances import (
     visible_instance,
 )
 from service.queries.print_forms import forms_of
+from service.queries.signers import case_readers, copied_to, countersign_steps
 from service.queries.timeline import instance_history, related_instances
 from service.queries.views import instance_items
 
@@ -59,6 +60,8 @@ def _render(row: ProcessInstance, errors: dict[str, list[str]] | None = None,
                            can_terminate=principal.has_role("admin") and row.status in TERMINABLE,
                            can_suspend=principal.has_role("admin") and row.status == "running",
                            can_resume=principal.has_role("admin") and row.status in RESUMABLE,
+                           countersign=countersign_steps(row), copied=copied_to(row, principal.login),
+                           readers=case_readers(row.id),
                            reason_limit=SHORT_TEXT, errors=errors or {}, values=values or {}), status
 
 

@@ -19,6 +19,7 @@ from service.http.files import accepts_files, uploaded_files
 from service.http.web import bp
 from service.http.web.forms import field_errors, human, task_form_data
 from service.http.web.session import login_required, require_principal
+from service.http.web.signing_context import signing_context
 from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, User, UserRole
@@ -60,8 +61,10 @@ def _picker(form_fields: list[dict[str, Any]], data: dict[str, Any]) -> dict[str
     return {"options": options, "current": current}
 
 
-def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str, list[str]] | None = None,
-            values: dict[str, Any] | None = None, status: int = 200) -> tuple[str, int]:
+def render_task_page(task: HumanTask, row: ProcessInstance, acts: bool,
+                     errors: dict[str, list[str]] | None = None, values: dict[str, Any] | None = None,
+                     status: int = 200, panels: dict[str, Any] | None = None) -> tuple[str, int]:
+    """The task page; `panels`: the 加签 / 抄送 / 签署 forms' errors and values (web/signers.py)."""
     principal = require_principal()
     data = business_data(load(row.id, read_only=True).instance)
     form_fields, comment_required = task_contract(task, row)
@@ -83,6 +86,7 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
         files=case_attachments(row.id), takes_files=carries_attachments(row.process_key, task.spec_id),
         # the case's forms, to whoever may see the case itself (a task's holder may not)
         print_forms=forms_of(row) if can_see_instance(principal, row) else [],
+        **signing_context(principal, task, row, can_act and not claimed_by_other, panels or {}),
     ), status
 
 
@@ -90,7 +94,7 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
 @login_required
 def task_page(task_id: str) -> tuple[str, int]:
     task, row, acts = visible_task(require_principal(), task_id)
-    return _render(task, row, acts)
+    return render_task_page(task, row, acts)
 
 
 @bp.post("/tasks/<string:task_id>/complete")
@@ -125,7 +129,7 @@ def task_complete(task_id: str) -> Response | tuple[str, int]:
                 flash("已启动工作交接流程。", "ok")
                 return redirect(url_for("web.instance_page", instance_id=started.id))
             return redirect(url_for("web.inbox"))
-    return _render(task, row, acts, errors, request.form.to_dict(), 422)
+    return render_task_page(task, row, acts, errors, request.form.to_dict(), 422)
 
 
 def _resolve_nominee(row: ProcessInstance, form_fields: list[dict[str, Any]], data: dict[str, Any],
