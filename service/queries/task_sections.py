@@ -36,7 +36,11 @@ Section = dict[str, Any]
 # The handover list's items, in the order the old cadre fills them in (the BPMN form's ids).
 HANDOVER_ITEMS = ("village_situation", "household_situation", "policy_situation", "open_projects", "funds",
                   "archives")
-DUTY_ITEMS = ("main_leader_reports", "main_leader_visits", "deputy_visits", "funds_yuan", "insurance_done")
+# A duty report's figures in form order; a report shows those it has (the first unit_duties
+# version asked for insurance_done, later ones for the funds and the plan).
+DUTY_ITEMS = ("main_leader_reports", "main_leader_visits", "deputy_visits", "funds_yuan",
+              "assistance_funds_yuan", "product_purchase_yuan", "plan_start_year", "plan_end_year",
+              "plan_content", "insurance_done")
 
 # What each step decides on: these sections come first, marked as the step's basis.
 STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -285,9 +289,15 @@ def duty_section(half: str, title: str) -> Callable[[Case], Section | None]:
             return None
         rows: list[tuple[str, Any]] = []
         for key in DUTY_ITEMS:
+            if key not in report:
+                continue
             value = report.get(key)
             shown = ("是" if value else "否") if isinstance(value, bool) else value
             rows.append((c.labels.get(key, key), "—" if shown is None else str(shown)))
+        villages = c.data.get("duty_villages")
+        if isinstance(villages, list) and half == "second_half":
+            names = [str(v.get("village_name")) for v in villages if isinstance(v, Mapping)]
+            rows.append(("本年度驻村第一书记所在村", "、".join(names) or "无"))
         problems = [v.get("message") for v in c.data.get(f"{half}_violations") or []
                     if isinstance(v, Mapping)]
         rows.append(("核对结果", problems or "达标"))
