@@ -36,7 +36,9 @@ UNIT_KIND_NAMES = {"party_government": "党政机关", "institution": "事业单
                    "enterprise": "企业"}
 # The roster change log (service/persistence/models/roster_changes.py).
 ROSTER_ENTITY_NAMES = {"township": "乡镇", "village": "村", "unit": "派出单位", "cadre": "干部",
-                       "posting": "任职", "user": "用户"}
+                       "posting": "任职", "user": "用户", "insurance": "人身意外伤害保险",
+                       "transport": "往返交通费", "allowance": "生活补助、通信补贴",
+                       "health_check": "年度体检"}
 ROSTER_ACTION_NAMES = {"create": "新增", "update": "修改", "deactivate": "停用", "reactivate": "启用",
                        "end": "结束任职"}
 ROSTER_SOURCE_NAMES = {"api": "接口", "page": "页面", "import": "Excel 导入", "demo": "演示数据",
@@ -104,6 +106,16 @@ PROCESS_NOTICE_NAMES = {
 # and the term-end reminder of a posting (commands/term_reminders.py).
 NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES,
                            "term_ending": "期满提醒"}
+
+# The support ledger (models/support.py, queries/support_ledger.py): the allowances by kind and
+# what the ledger flags as missing, by the stable code the API uses.
+ALLOWANCE_KIND_NAMES = {"living": "生活补助", "phone": "通信补贴"}
+SUPPORT_FLAG_NAMES = {
+    "no_insurance": "未登记本年度人身意外伤害保险",
+    "insurance_below_cover": "保险保额低于规定",
+    "no_health_check": "本年度未体检",
+    "allowance_missing": "有月份未发生活补助或通信补贴",
+}
 
 # Coverage of the villages (queries/coverage.py): what is wrong with a village's staffing, by the
 # stable code the API and the filters use.

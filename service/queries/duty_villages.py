@@ -17,16 +17,11 @@ import sqlalchemy as sa
 
 from service.persistence.db import db
 from service.persistence.models import Cadre, Posting, Village
+from service.queries.stationed import overlaps
 
 UNIT_DUTIES = "unit_duties"
 REPORT_TASKS = frozenset({"report_first_half", "report_second_half"})
 FIRST_SECRETARY = "first_secretary"
-
-
-def in_year(year: int) -> sa.ColumnElement[bool]:
-    """The posting ran on some day of `year`."""
-    return sa.and_(Posting.term_start <= date(year, 12, 31),
-                   sa.or_(Posting.term_end.is_(None), Posting.term_end >= date(year, 1, 1)))
 
 
 def first_secretary_villages(unit_id: str, year: int) -> list[dict[str, str]]:
@@ -35,7 +30,7 @@ def first_secretary_villages(unit_id: str, year: int) -> list[dict[str, str]]:
         sa.select(Village.id, Village.name).distinct()
         .join(Posting, Posting.village_id == Village.id)
         .join(Cadre, Cadre.id == Posting.cadre_id)
-        .where(Posting.role == FIRST_SECRETARY, in_year(year),
+        .where(Posting.role == FIRST_SECRETARY, overlaps(date(year, 1, 1), date(year, 12, 31)),
                sa.func.coalesce(Posting.supplier_id, Cadre.unit_id) == unit_id)
         .order_by(Village.id)).all()
     return [{"village_id": r.id, "village_name": r.name} for r in rows]

@@ -26,6 +26,13 @@ from service.persistence.models.reference import (
 )
 from service.persistence.models.roster_changes import ROSTER_ACTIONS, ROSTER_ENTITIES, RosterChange
 from service.persistence.models.roster_imports import RosterImport
+from service.persistence.models.support import (
+    ALLOWANCE_KINDS,
+    SupportAllowance,
+    SupportHealthCheck,
+    SupportInsurance,
+    SupportTransport,
+)
 from service.persistence.models.tasks import TASK_STATUSES, HumanTask
 from service.persistence.models.term_reminders import TermReminder
 from service.persistence.models.timers import PendingTimer
@@ -33,6 +40,7 @@ from service.persistence.models.users import ROLES, SCOPE_KIND_BY_ROLE, User, Us
 from service.persistence.models.webhooks import DELIVERY_STATUSES, WebhookDelivery
 
 __all__ = [
+    "ALLOWANCE_KINDS",
     "DELIVERY_STATUSES",
     "EMPLOYMENT_TYPES",
     "INSTANCE_STATUSES",
@@ -64,6 +72,10 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "RosterChange",
+    "SupportAllowance",
+    "SupportHealthCheck",
+    "SupportInsurance",
+    "SupportTransport",
     "TermReminder",
     "RosterImport",
     "User",

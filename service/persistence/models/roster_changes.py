@@ -17,7 +17,9 @@ from service.persistence.append_only import AppendOnlyViolation, guard_append_on
 from service.persistence.db import Model
 from service.persistence.models.types import JSONType, UTCDateTime
 
-ROSTER_ENTITIES = ("township", "village", "unit", "cadre", "posting", "user")
+# The support ledger's records (models/support.py) are logged here too, in the same chain.
+ROSTER_ENTITIES = ("township", "village", "unit", "cadre", "posting", "user",
+                   "insurance", "transport", "allowance", "health_check")
 ROSTER_ACTIONS = ("create", "update", "deactivate", "reactivate", "end")
 
 
