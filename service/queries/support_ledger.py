@@ -215,7 +215,7 @@ def _item(row: Any, year: int, today: date, postings: list[dict[str, Any]],
     if health is None or not health.done:
         flags.append(_flag("no_health_check"))
     if missing_months:
-        flags.append(_flag("allowance_missing", "、".join(f"{m}月" for m in missing_months)))
+        flags.append(_flag("allowance_missing", month_ranges(missing_months)))
     return {
         "cadre_id": row.id, "cadre_name": row.name, "unit_id": row.unit_id, "unit_name": row.unit_name,
         "year": year, "postings": postings, "months": months,
@@ -230,6 +230,17 @@ def _item(row: Any, year: int, today: date, postings: list[dict[str, Any]],
                    "living_yuan": yuan_text(totals["living"]), "phone_yuan": yuan_text(totals["phone"])},
         "flags": flags,
     }
+
+
+def month_ranges(months: list[int]) -> str:
+    """[1, 2, 3, 5] -> "1—3月、5月"."""
+    runs: list[list[int]] = []
+    for month in sorted(months):
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    return "、".join(f"{run[0]}—{run[-1]}月" if len(run) > 1 else f"{run[0]}月" for run in runs)
 
 
 def _flag(code: str, detail: str | None = None) -> dict[str, Any]:
