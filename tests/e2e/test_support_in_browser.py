@@ -64,7 +64,8 @@ def test_the_unit_keeps_its_cadres_support(user_page: Any, shoot: Any, tmp_path:
         hr.fill("#transport-form input[name=amount_yuan]", "42.50")
         hr.click("#save-transport")
     refusal = hr.locator('#transport-form [data-error-for="trip_date"]')
-    expect(refusal).to_have_text("赵敏 2026 年 11 月已报销往返交通费 2 次，每月至多报销往返 2 次（因公出差、开会和培训除外）。")
+    expect(refusal).to_have_text("赵敏 2026 年 11 月已报销往返交通费 2 次，"
+                                 "每月至多报销往返 2 次（因公出差、开会和培训除外）。")
     expect(hr.locator("#transport-form input[name=trip_date]")).to_have_value("2026-11-30")
     refusal.scroll_into_view_if_needed()
     shoot(hr, "support-04-third-trip-refused")
