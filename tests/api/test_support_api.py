@@ -186,9 +186,11 @@ def test_every_support_change_is_in_the_verified_chain(api: Api) -> None:
     changes = api.get("auditor", "/audit/roster-changes?entity=transport&per_page=100")["items"]
     assert changes and {c["entity_name"] for c in changes} == {"往返交通费"}
     assert {c["actor_login"] for c in changes} == {"hr_edu"} and {c["source"] for c in changes} == {"api"}
+    assert "张伟（2026-11-06）" in {c["record_name"] for c in changes}
     corrections = api.get("auditor", "/audit/roster-changes?entity=allowance&per_page=100")["items"]
     update = next(c for c in corrections if c["action"] == "update")
     assert (update["before"], update["after"]) == ({"amount_yuan": "900.00"}, {"amount_yuan": "960.00"})
+    assert update["record_name"] == "刘洋（2026 年 11 月生活补助）"
     insurance = api.get("auditor", "/audit/roster-changes?entity=insurance&per_page=100")["items"]
     assert {c["actor_role"] for c in insurance} == {"rrb", "org_dept"}
     assert api.get("auditor", "/audit/roster-changes/verify")["chain"] == "ok"
