@@ -19,7 +19,7 @@ from service.core.clock import now
 from service.core.principal import Principal
 from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
-from service.persistence.models import Cadre, Posting, ProcessInstance, Village
+from service.persistence.models import OPEN_STATUSES, Cadre, Posting, ProcessInstance, Village
 from service.queries.eligibility import cadre_facts
 from workflows.rules import Violation, check_adjustment, violation
 
@@ -44,7 +44,7 @@ def active_posting(cadre_id: str, village_id: str | None = None, role: str | Non
 
 def open_request_exists(process_key: str, cadre_id: str) -> bool:
     return db.session.execute(sa.select(ProcessInstance.id).where(
-        ProcessInstance.process_key == process_key, ProcessInstance.status == "running",
+        ProcessInstance.process_key == process_key, ProcessInstance.status.in_(OPEN_STATUSES),
         ProcessInstance.cadre_id == cadre_id).limit(1)).first() is not None
 
 

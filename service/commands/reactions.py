@@ -2,7 +2,8 @@
 
 - a thrown `handover_requested` starts the handover process;
 - a thrown `posting_approved` (an approved dispatch) starts the posting, or a rotation's handover;
-- a completed handover switches the village's postings;
+- a completed handover switches the village's postings and records the Party relation's move;
+- every step of a leave case keeps its leave row in step;
 - every step tells the people it concerns (commands.process_notices).
 """
 
@@ -12,6 +13,8 @@ from collections.abc import Callable
 
 from service.commands import outbox
 from service.commands.handover import HANDOVER_KEY, HANDOVER_MESSAGE, start_handover, switch_postings
+from service.commands.leave_sync import LEAVE_KEY, sync_leave
+from service.commands.party_relations import record_handover_transfer
 from service.commands.postings import POSTING_MESSAGE, on_posting_approved
 from service.commands.process_notices import notify_case_steps
 from service.persistence.models import ProcessInstance
@@ -21,9 +24,14 @@ ON_MESSAGE: dict[str, Callable[[outbox.Reported, object], ProcessInstance | None
     HANDOVER_MESSAGE: start_handover,
     POSTING_MESSAGE: on_posting_approved,
 }
-# process key -> what follows its completion
-ON_COMPLETED: dict[str, Callable[[outbox.Reported], None]] = {
-    HANDOVER_KEY: switch_postings,
+# process key -> what follows its completion, in order (the Party relation is recorded on the
+# postings the switch made and ended)
+ON_COMPLETED: dict[str, tuple[Callable[[outbox.Reported], None], ...]] = {
+    HANDOVER_KEY: (switch_postings, record_handover_transfer),
+}
+# process key -> what follows each of its steps (whatever the step)
+ON_STEP: dict[str, Callable[[outbox.Reported], None]] = {
+    LEAVE_KEY: sync_leave,
 }
 
 
@@ -34,13 +42,15 @@ def dispatch() -> list[ProcessInstance]:
     while reports := outbox.take():
         for reported in reports:
             notify_case_steps(reported)
+            on_step = ON_STEP.get(reported.row.process_key)
+            if on_step is not None:
+                on_step(reported)
             for name, payload in reported.thrown_messages:
                 action = ON_MESSAGE.get(name)
                 instance = action(reported, payload) if action is not None else None
                 if instance is not None:
                     started.append(instance)
             if reported.completed:
-                follow = ON_COMPLETED.get(reported.row.process_key)
-                if follow is not None:
+                for follow in ON_COMPLETED.get(reported.row.process_key, ()):
                     follow(reported)
     return started

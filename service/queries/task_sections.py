@@ -21,13 +21,20 @@ import sqlalchemy as sa
 from service.config import get_settings
 from service.core.labels import (
     EMPLOYMENT_NAMES,
+    LEAVE_TYPE_NAMES,
     PARTY_NAMES,
     POSTING_ROLE_NAMES,
     RECALL_SOURCE_NAMES,
     VILLAGE_CATEGORY_NAMES,
 )
 from service.persistence.db import db
-from service.persistence.models import HumanTask, ProcessDefinition, ProcessInstance
+from service.persistence.models import (
+    GRANTED_STATES,
+    HumanTask,
+    LeaveRequest,
+    ProcessDefinition,
+    ProcessInstance,
+)
 from service.persistence.runtime import definition_of
 from service.queries.duty_villages import first_secretary_villages
 from workflows.duty_rules import PLAN_YEARS
@@ -76,6 +83,9 @@ STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
     ("recall", "replacement_filing_rrb"): ("replacement", "accountability"),
     ("unit_duties", "report_first_half"): ("duty_standards",),
     ("unit_duties", "report_second_half"): ("duty_standards", "duty_first_half"),
+    ("leave", "township_approval"): ("leave",),
+    ("leave", "county_approval"): ("leave", "opinions"),
+    ("leave", "confirm_return"): ("leave",),
     ("unit_duties", "rectify_first_half"): ("duty_first_half",),
     ("unit_duties", "rectify_second_half"): ("duty_second_half",),
 }
@@ -333,6 +343,40 @@ def duty_standards_section(c: Case) -> Section | None:
     ])
 
 
+def leave_section(c: Case) -> Section | None:
+    d = c.data
+    if not d.get("leave_start"):
+        return None
+    county = d.get("leave_county_days")
+    length = f"{d.get('leave_days')} 天（其中工作日 {d.get('leave_working_days')} 天）"
+    if county is not None:
+        over = (d.get("leave_working_days") or 0) > county
+        length += f"，{'超过' if over else '未超过'} {county} 个工作日"
+        length += "，须报县驻村工作领导小组审批" if over else "，乡镇审批即可"
+    return facts("leave", "请假申请", [
+        ("请假人", d.get("cadre_name")), ("驻村", village_text(c)),
+        ("岗位", POSTING_ROLE_NAMES.get(d.get("posting_role") or "", d.get("posting_role"))),
+        ("请假类别", LEAVE_TYPE_NAMES.get(d.get("leave_type") or "", d.get("leave_type"))),
+        ("请假日期", f"{d['leave_start']} 至 {d.get('leave_end')}"), ("请假天数", length),
+        ("请假事由", c.text("reason")), ("本年度此前已准假", _granted_this_year(c)),
+        ("返岗日期", d.get("return_date")), ("销假说明", c.text("return_note")),
+    ])
+
+
+def _granted_this_year(c: Case) -> str | None:
+    """The cadre's other granted leaves of the leave's year, for the approvers to weigh."""
+    year = str(c.data.get("leave_start"))[:4]
+    cadre_id = c.data.get("cadre_id")
+    if not cadre_id or not year.isdigit():
+        return None
+    leaves = db.session.execute(sa.select(LeaveRequest).where(
+        LeaveRequest.cadre_id == str(cadre_id), LeaveRequest.state.in_(GRANTED_STATES),
+        LeaveRequest.instance_id != c.row.id)).scalars().all()
+    days = sum(lv.days for lv in leaves if lv.start_date.year == int(year))
+    count = sum(1 for lv in leaves if lv.start_date.year == int(year))
+    return f"{count} 次，共 {days} 天" if count else "无"
+
+
 def opinions_section(c: Case, current_task_id: str) -> Section | None:
     rows = [[h["task_name"] or "", f"{h['actor']['name']}（{h['actor']['role_name'] or ''}）",
              beijing(h["at"]), h["decision_name"] or "", h["comment"] or ""]
@@ -349,6 +393,7 @@ PROCESS_SECTIONS: dict[str, tuple[Callable[[Case], Section | None], ...]] = {
     "handover": (parties_section, arrival_section, handover_list_section, signatures_section),
     "recall": (case_section, statement_section, rectification_section, accountability_section,
                replacement_section),
+    "leave": (leave_section,),
     "unit_duties": (duty_standards_section, duty_section("first_half", "上半年帮扶责任落实情况"),
                     duty_section("second_half", "下半年帮扶责任落实情况")),
 }

@@ -85,13 +85,18 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
     kept = app.test_client().post("/api/v1/roster/imports", headers=admin, content_type="multipart/form-data",
                                   data={"file": (io.BytesIO(export), "roster.xlsx")})
     assert kept.status_code == 200, kept.get_json()
+    month = app.test_client().post("/api/v1/presence", json={"year": 2026, "month": 11, "days_present": 21},
+                                   headers={"Authorization": f"Bearer {tokens['cadre_zhangwei']}"})
+    assert month.status_code == 201, month.get_json()
     return {"instance_id": body["instance_id"], "task_id": body["open_tasks"][0]["id"],
             "cadre_id": "c-zhangwei", "key": "mid_term_replacement", "year": 2027, "notification_id": 1,
             "round_id": round_response.get_json()["id"],
             "org_id": "unit-edu", "village_id": "v-shangzhuang", "posting_id": posting_id,
             # an account none of LOGINS signs in with: generated changes to it leave the callers be
             "login": "hr_power",
-            "import_id": kept.get_json()["id"], "sheet": "villages", "ref": uploaded.get_json()["id"]}
+            "import_id": kept.get_json()["id"], "sheet": "villages", "ref": uploaded.get_json()["id"],
+            # 张伟's November, which 青山镇 may confirm
+            "record_id": month.get_json()["id"]}
 
 
 def test_every_operation_is_generated():

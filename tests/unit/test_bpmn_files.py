@@ -19,7 +19,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_DIR = ROOT / "bpmn"
-KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties", "dispatch")
+KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties", "dispatch", "leave")
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -33,6 +33,7 @@ DECISIONS = {"approve", "reject", "return", "resubmit", "withdraw", "recall", "r
 DEADLINE_VARIABLES = {
     "deadline_approval_reminder", "deadline_approval_escalation", "deadline_revision", "deadline_arrival",
     "deadline_handover", "deadline_statement", "deadline_rectification", "deadline_nomination",
+    "deadline_return_reminder", "deadline_return_escalation",
 }
 # Steps where an authority approves, rejects or returns: each needs both approval timers.
 APPROVAL_STEPS = {
@@ -43,6 +44,7 @@ APPROVAL_STEPS = {
                "replacement_filing_org_dept", "replacement_filing_rrb"],
     "unit_duties": ["rectify_first_half", "rectify_second_half"],
     "dispatch": ["township_consent", "county_consent", "org_dept_filing", "rrb_filing"],
+    "leave": ["township_approval", "county_approval"],
 }
 # Every other user task that someone can sit on carries the deadline of design.md §1.1.
 OTHER_TIMERS = {
@@ -66,7 +68,12 @@ OTHER_TIMERS = {
     "unit_duties": {t: {f"{t}_reminder": "deadline_approval_reminder",
                         f"{t}_escalation": "deadline_approval_escalation"}
                     for t in ("report_first_half", "report_second_half")},
+    "leave": {"confirm_return": {"confirm_return_reminder": "deadline_return_reminder",
+                                 "confirm_return_escalation": "deadline_return_escalation"}},
 }
+# Escalations go to the county leading group, but a cadre late to confirm their return (销假) is the
+# township's to follow up: it confirms the cadre's presence month by month.
+ESCALATION_NOTIFIES = {"confirm_return_escalation": "township"}
 FLOW_NODES = ("startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway", "parallelGateway",
               "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent", "task", "serviceTask",
               "callActivity", "subProcess", "inclusiveGateway", "eventBasedGateway")
@@ -342,13 +349,14 @@ def test_timers_name_known_variables_and_reminders_lead_nowhere(key: str) -> Non
         else:
             assert ev.get("cancelActivity") == "true", eid
         if p["timer_kind"] == "escalation":
-            assert p["notify"] == "county", eid
+            assert p["notify"] == ESCALATION_NOTIFIES.get(eid, "county"), eid
 
 
 # nominated_by_township: the service's flag that the township nominated (dispatch skips its consent);
-# party_transfer_role: who confirms a handover's Party relation transfer (the service decides it)
+# party_transfer_role: who confirms a handover's Party relation transfer (the service decides it);
+# leave_working_days, leave_county_days: a leave's length and the county's threshold (both working days)
 CONDITION_NAMES = {"decision", "role", "rule_violations", "len", "nominated_by_township",
-                   "party_transfer_role"}
+                   "party_transfer_role", "leave_working_days", "leave_county_days"}
 
 
 @pytest.mark.parametrize("key", KEYS)

@@ -81,7 +81,8 @@ def test_the_township_sees_and_downloads_the_files_on_its_task_page(app: Any, cl
     links = DOWNLOAD.findall(page)
     assert [name for _, name in links] == ["医院诊断证明.pdf", "单位党委会议纪要.docx"]
     files = page[page.index('id="attachments"'):page.index("</table>", page.index('id="attachments"'))]
-    assert "<td>提出调整申请</td>" in files and "<td>教育局人事股 王芳</td>" in files
+    assert '<td data-label="环节">提出调整申请</td>' in files
+    assert '<td data-label="上传人">教育局人事股 王芳</td>' in files
     assert 'id="attachment-files"' not in page  # consent carries no files of its own
     response = township.client.get(links[0][0])
     assert response.status_code == 200 and response.data == CERTIFICATE

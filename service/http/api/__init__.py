@@ -23,12 +23,16 @@ BLUEPRINT_MODULES = (
     "service.http.api.audit",
     "service.http.api.roster_audit",
     "service.http.api.urge",
+    "service.http.api.signers",
     "service.http.api.notifications",
     "service.http.api.calendar",
     "service.http.api.coverage",
     "service.http.api.support",
     "service.http.api.users",
     "service.http.api.roster_excel",
+    "service.http.api.leaves",
+    "service.http.api.presence",
+    "service.http.api.party_relations",
 )
 
 

@@ -68,7 +68,8 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
     takes_evidence = (row.process_key, task.spec_id) in EVIDENCE_TASKS
     history = instance_history(row.id)
     item = task_items([task])[0]
-    can_act = acts and task.status == "open"
+    # A suspended case's steps wait for the administrator's resume (commands/suspend.py).
+    can_act = acts and task.status == "open" and row.status != "suspended"
     claimed_by_other = bool(task.claimed_by) and task.claimed_by != principal.login
     claimed_by_me = can_act and task.claimed_by == principal.login
     return render_template(

@@ -17,10 +17,12 @@ from service.persistence.append_only import AppendOnlyViolation, guard_append_on
 from service.persistence.db import Model
 from service.persistence.models.types import JSONType, UTCDateTime
 
-# The support ledger's records (models/support.py) are logged here too, in the same chain.
-ROSTER_ENTITIES = ("township", "village", "unit", "cadre", "posting", "user",
+# presence: a cadre's month in the village (entity id "<cadre>:<yyyy-mm>"); party_relation: a
+# posting's Party relation (the posting's id). Neither is a process instance, so their changes are
+# logged here, on the same chain. So are the support ledger's records (models/support.py).
+ROSTER_ENTITIES = ("township", "village", "unit", "cadre", "posting", "user", "presence", "party_relation",
                    "insurance", "transport", "allowance", "health_check")
-ROSTER_ACTIONS = ("create", "update", "deactivate", "reactivate", "end")
+ROSTER_ACTIONS = ("create", "update", "deactivate", "reactivate", "end", "confirm")
 
 
 class RosterChange(Model):

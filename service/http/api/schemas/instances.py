@@ -66,6 +66,16 @@ class TerminateSchema(StrictSchema):
                            metadata={"description": "终止原因（记入办理经过）"})
 
 
+class SuspendSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=SHORT_TEXT),
+                           metadata={"description": "挂起原因（记入办理经过）"})
+
+
+class ResumeSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=SHORT_TEXT),
+                           metadata={"description": "恢复运行原因（记入办理经过）"})
+
+
 class ActorSchema(Schema):
     login = fields.String(allow_none=True)
     name = fields.String(allow_none=True)

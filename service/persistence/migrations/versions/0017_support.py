@@ -1,7 +1,7 @@
 """support: the support ledger (工作保障台账): insurance, transport, allowances, health checks
 
-Revision ID: 0014_support
-Revises: 0013_attachments
+Revision ID: 0017_support
+Revises: 0016_countersign
 Create Date: 2026-12-07
 
 One table per kind of support a stationed cadre is owed (seed 四（二）落实工作保障). Their changes go
@@ -12,12 +12,12 @@ from alembic import op
 
 from service.persistence.models.types import UTCDateTime
 
-revision = "0014_support"
-down_revision = "0013_attachments"
+revision = "0017_support"
+down_revision = "0016_countersign"
 branch_labels = None
 depends_on = None
 
-ENTITIES = ("township", "village", "unit", "cadre", "posting", "user")
+ENTITIES = ("township", "village", "unit", "cadre", "posting", "user", "presence", "party_relation")
 NEW_ENTITIES = ("insurance", "transport", "allowance", "health_check")
 
 
@@ -123,7 +123,7 @@ def downgrade() -> None:
     rows = op.get_bind().execute(sa.text(
         "SELECT COUNT(*) FROM roster_changes WHERE " + _in("entity", NEW_ENTITIES))).scalar()
     if rows:
-        raise RuntimeError(f"名册变更记录中已有 {rows} 条工作保障台账记录，不能降级到 0014_support 之前。")
+        raise RuntimeError(f"名册变更记录中已有 {rows} 条工作保障台账记录，不能降级到 0017_support 之前。")
     _entity_check(ENTITIES)
     for table in ("support_health_checks", "support_allowances", "support_transport", "support_insurance"):
         op.drop_table(table)
