@@ -13,7 +13,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import current_app
 
 from workflows.budget import Limits
-from workflows.rules import DUTY_THRESHOLD_DEFAULTS
+from workflows.duty_rules import (
+    DUTY_STANDARD_DEFAULTS,
+    DUTY_STANDARDS,
+    purchase_within_funds,
+    standard_problem,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = REPO_ROOT / "var" / "cadreflow.sqlite3"
@@ -35,9 +40,18 @@ DEFAULT_DEADLINES: dict[str, str] = {
     "return_escalation": "P3D",
 }
 
-# Domain rule 9: CADREFLOW_DUTY_<NAME> fills the unit_duties start variable duty_<name>. The seed
-# leaves the main leader's figures as "X": the defaults (workflows.rules) are placeholders to set.
-DEFAULT_DUTY_THRESHOLDS: dict[str, int | bool] = dict(DUTY_THRESHOLD_DEFAULTS)
+# Domain rules 9 and 12: CADREFLOW_DUTY_<NAME> fills the unit_duties start variable duty_<name>.
+# Defaults and floors are workflows/duty_rules.py's: where the seed writes "X" the default is a
+# placeholder to set; a figure the seed fixes (1 visit, 10,000 yuan) may only be raised.
+DEFAULT_DUTY_STANDARDS: dict[str, int] = dict(DUTY_STANDARD_DEFAULTS)
+# Duty settings of earlier versions: a deployment still setting one is told what took its place.
+RETIRED_DUTY_SETTINGS = {
+    "CADREFLOW_DUTY_FUNDS_PER_YEAR_YUAN":
+        "已改为 CADREFLOW_DUTY_WORK_FUNDS_PER_VILLAGE_YUAN（驻村工作经费按驻村第一书记所在村逐村计，"
+        "每村每年不少于 10000 元）",
+    "CADREFLOW_DUTY_INSURANCE_REQUIRED": "已取消：人身意外伤害保险由县级统一办理，记入保障台账"
+                                         "（保额标准见 CADREFLOW_SUPPORT_INSURANCE_MIN_COVER_YUAN）",
+}
 
 # ISO 8601 durations as the engine accepts them: at least one component, a 'T' only before a time part.
 _DURATION = re.compile(
@@ -124,6 +138,8 @@ _POSITIVE_INTS = (
     ("term_end_notice_days", "CADREFLOW_TERM_END_NOTICE_DAYS"),
     ("presence_min_days", "CADREFLOW_PRESENCE_MIN_DAYS"),
     ("attachment_max_bytes", "CADREFLOW_ATTACHMENT_MAX_BYTES"),
+    ("insurance_min_cover_yuan", "CADREFLOW_SUPPORT_INSURANCE_MIN_COVER_YUAN"),
+    ("transport_trips_per_month", "CADREFLOW_SUPPORT_TRANSPORT_TRIPS_PER_MONTH"),
 )
 # A month has at most this many days: a presence floor above it could never be met.
 MAX_MONTH_DAYS = 31
@@ -142,7 +158,7 @@ def _parse_bool(name: str, raw: str) -> bool:
 class Settings:
     database_url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
     deadlines: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_DEADLINES))
-    duty_thresholds: Mapping[str, int | bool] = field(default_factory=lambda: dict(DEFAULT_DUTY_THRESHOLDS))
+    duty_standards: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_DUTY_STANDARDS))
     webhook_url: str | None = None
     # HMAC-SHA256 key for X-Cadreflow-Signature of webhook POSTs (CADREFLOW_WEBHOOK_SECRET).
     webhook_secret: str | None = None
@@ -191,6 +207,12 @@ class Settings:
     # Leave (请假): longer than this many working days, the county leading group approves it too
     # after the township (bpmn/leave.bpmn); 0: every leave goes to the county too.
     leave_county_days: int = 3
+    # Domain rule 12 (四（二）落实工作保障), the seed's "XX万元" and "X": the county insures every
+    # stationed cadre for at least this much a year (a record below it is flagged in the ledger),
+    # and a cadre may claim this many round trips home a month (a further claim is refused).
+    # Placeholders until the county sets its own figures.
+    insurance_min_cover_yuan: int = 500000
+    transport_trips_per_month: int = 2
     # What one engine command may spend (scripts' steps and time, engine steps, state size).
     limits: Limits = field(default_factory=Limits)
 
@@ -206,7 +228,7 @@ class Settings:
                     f"CADREFLOW_DEADLINE_{name.upper()}: 不是 ISO 8601 时长（例如 P3D、PT30M）: {value!r}"
                 )
         object.__setattr__(self, "deadlines", merged)
-        object.__setattr__(self, "duty_thresholds", _checked_duties(self.duty_thresholds))
+        object.__setattr__(self, "duty_standards", _checked_duties(self.duty_standards))
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -245,9 +267,9 @@ class Settings:
         return {"leave_county_days": self.leave_county_days}
 
     @property
-    def process_duty_thresholds(self) -> dict[str, int | bool]:
-        """Duty thresholds under the names unit_duties reads (duty_<name>)."""
-        return {f"duty_{name}": value for name, value in self.duty_thresholds.items()}
+    def process_duty_standards(self) -> dict[str, int]:
+        """Duty standards under the names unit_duties reads (duty_<name>)."""
+        return {f"duty_{name}": value for name, value in self.duty_standards.items()}
 
     def check_secret_key(self) -> None:
         """A process that serves pages refuses a missing, short or publicly known key."""
@@ -331,7 +353,11 @@ class Settings:
             # A typo would otherwise silently keep the default deadline.
             raise SettingsError(f"未知的期限设置: {', '.join(unknown_deadlines)}")
         kwargs["deadlines"] = deadlines
-        kwargs["duty_thresholds"] = _duties_from_env(env)
+        kwargs["duty_standards"] = _duties_from_env(env)
+        support = {variable for _, variable in _POSITIVE_INTS if variable.startswith("CADREFLOW_SUPPORT_")}
+        unknown_support = sorted(k for k in env if k.startswith("CADREFLOW_SUPPORT_") and k not in support)
+        if unknown_support:
+            raise SettingsError(f"未知的工作保障设置: {', '.join(unknown_support)}")
         kwargs["limits"] = _limits_from_env(env)
         return cls(**kwargs)
 
@@ -358,41 +384,40 @@ def _read_secret(path: str) -> str:
         raise SettingsError(f"CADREFLOW_SECRET_KEY_FILE: 无法读取 {path}: {exc.strerror}") from exc
 
 
-def _checked_duties(values: Mapping[str, int | bool]) -> dict[str, int | bool]:
-    unknown = set(values) - set(DEFAULT_DUTY_THRESHOLDS)
+def _checked_duties(values: Mapping[str, int]) -> dict[str, int]:
+    unknown = set(values) - set(DEFAULT_DUTY_STANDARDS)
     if unknown:
         raise SettingsError(f"未知的帮扶责任设置: {', '.join(sorted(unknown))}")
-    merged = {**DEFAULT_DUTY_THRESHOLDS, **values}
+    merged = {**DEFAULT_DUTY_STANDARDS, **values}
     for name, value in merged.items():
-        variable = f"CADREFLOW_DUTY_{name.upper()}"
-        if isinstance(DEFAULT_DUTY_THRESHOLDS[name], bool):
-            if not isinstance(value, bool):
-                raise SettingsError(f"{variable}: 不是布尔值: {value!r}")
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise SettingsError(f"{variable}: 须为非负整数: {value!r}")
+        problem = standard_problem(name, value)
+        if problem:
+            raise SettingsError(f"CADREFLOW_DUTY_{name.upper()}: {problem}")
+    problem = purchase_within_funds(merged)
+    if problem:
+        raise SettingsError(f"CADREFLOW_DUTY_PRODUCT_PURCHASE_PER_YEAR_YUAN: {problem}")
     return merged
 
 
-def _duties_from_env(env: Mapping[str, str]) -> dict[str, int | bool]:
+def _duties_from_env(env: Mapping[str, str]) -> dict[str, int]:
     prefix = "CADREFLOW_DUTY_"
-    unknown = sorted(k for k in env if k.startswith(prefix) and k[len(prefix):].lower() not in
-                     DEFAULT_DUTY_THRESHOLDS)
+    retired = sorted(k for k in env if k in RETIRED_DUTY_SETTINGS)
+    if retired:
+        raise SettingsError("；".join(f"{k}: {RETIRED_DUTY_SETTINGS[k]}" for k in retired))
+    unknown = sorted(k for k in env if k.startswith(prefix) and k[len(prefix):].lower() not in DUTY_STANDARDS)
     if unknown:
-        # A typo would otherwise silently keep the default threshold.
+        # A typo would otherwise silently keep the default standard.
         raise SettingsError(f"未知的帮扶责任设置: {', '.join(unknown)}")
-    out: dict[str, int | bool] = {}
-    for name, default in DEFAULT_DUTY_THRESHOLDS.items():
+    out: dict[str, int] = {}
+    for name in DUTY_STANDARDS:
         variable = f"{prefix}{name.upper()}"
         raw = env.get(variable, "").strip()
         if not raw:
             continue
-        if isinstance(default, bool):
-            out[name] = _parse_bool(variable, raw)
-        else:
-            try:
-                out[name] = int(raw)
-            except ValueError as exc:
-                raise SettingsError(f"{variable}: 不是整数: {raw!r}") from exc
+        try:
+            out[name] = int(raw)
+        except ValueError as exc:
+            raise SettingsError(f"{variable}: 不是整数: {raw!r}") from exc
     return out
 
 

@@ -519,64 +519,76 @@ def dispatch() -> Process:
 
 
 # --------------------------------------------------------------------------------------------------
+# Each half-year's figures; the first half-year's report also gives the unit's 3-year plan.
 DUTY_REPORT_FORM = [
     FormField("main_leader_reports", "主要领导听取驻村帮扶工作汇报次数", "long"),
     FormField("main_leader_visits", "主要领导到村调研次数", "long"),
     FormField("deputy_visits", "分管领导到村调研次数", "long"),
-    FormField("funds_yuan", "拨付驻村工作经费（元）", "long"),
-    FormField("insurance_done", "已为驻村干部办理人身意外伤害保险", "boolean"),
+    FormField("funds_yuan", "拨付驻村工作经费（元，各驻村第一书记所在村合计）", "long"),
+    FormField("assistance_funds_yuan", "对驻村帮扶村的帮扶资金（元）", "long"),
+    FormField("product_purchase_yuan", "其中认购扶贫产品资金（元）", "long"),
 ]
-DUTY_REPORT_KEYS = tuple(f.id for f in DUTY_REPORT_FORM)
+DUTY_PLAN_FORM = [
+    FormField("plan_start_year", "3年定点帮扶工作计划起始年度", "long"),
+    FormField("plan_end_year", "3年定点帮扶工作计划截止年度", "long"),
+    FormField("plan_content", "帮扶工作计划主要内容", "string"),
+]
+DUTY_STANDARD_NAMES = ("main_leader_reports_per_half_year", "main_leader_visits_per_year",
+                       "deputy_visits_per_half_year", "work_funds_per_village_yuan",
+                       "assistance_funds_per_year_yuan", "product_purchase_per_year_yuan")
 
 
-def _report_dict(var: str) -> str:
-    items = ", ".join(f'"{k}": {k}' for k in DUTY_REPORT_KEYS)
+def _report_dict(var: str, form: list[FormField]) -> str:
+    items = ", ".join(f'"{f.id}": {f.id}' for f in form)
     return f"{var} = {{{items}}}\n"
 
 
 def unit_duties() -> Process:
-    """Domain rule 9: one instance per dispatch unit and year, two half-year periods.
+    """Domain rules 9 and 12: one instance per dispatch unit and year, two half-year periods.
 
     Both period waits start at the fork, i.e. at the instance's start (started at the beginning of
     the duty year): six calendar months and one calendar year (`day_count=calendar`), so a slow
     first-half report or rectification never shifts the year's end. The second half-year's report
     waits for the first period to be closed (parallel join), so its yearly check sees both reports.
+    The service adds `duty_villages` (the unit's first-secretary villages of the year, from the
+    postings) to each report: the work funds are owed per village. Accident insurance is the
+    county's (县级统一办理) and kept in the support ledger, not asked of the unit.
     """
     p = Process("unit_duties", "派出单位帮扶责任落实", "派出单位帮扶责任落实（年度）",
                 lanes("org_dept", "unit_hr"), lane_heights={"unit_hr": 400},
                 documentation="每个派出单位每年一个实例：上、下半年期满（自然日计）由派出单位报送责任落实情况"
-                              "（主要领导听取汇报、到村调研，分管领导到村调研，工作经费，人身意外伤害保险），"
-                              "脚本按配置的标准核对；未达标由县委组织部督促整改。全年指标在下半年核对。")
+                              "（主要领导听取汇报、到村调研，分管领导到村调研，驻村工作经费，帮扶资金及认购扶贫产品资金；"
+                              "上半年另报3年定点帮扶工作计划），脚本按配置的标准核对（驻村工作经费按本单位驻村第一书记"
+                              "所在村逐村计）；未达标由县委组织部督促整改。全年指标在下半年核对。"
+                              "人身意外伤害保险由县级统一办理，不在此报送。")
     x = p.x
     year_row = 330.0
     # The Organization Department's lane holds the start; the county leading group may start it too.
     p.add(Node("start", "start", "启动年度责任落实", "org_dept", 0, start_roles="county"))
+    standards = "".join(f'    "{name}": duty_{name},\n' for name in DUTY_STANDARD_NAMES)
     p.add(Node("load_duty_standards", "script", "载入帮扶责任标准", "org_dept", 1, script=(
-        "duty_thresholds = unit_duty_thresholds({\n"
-        '    "main_leader_reports_per_half_year": duty_main_leader_reports_per_half_year,\n'
-        '    "main_leader_visits_per_year": duty_main_leader_visits_per_year,\n'
-        '    "deputy_visits_per_half_year": duty_deputy_visits_per_half_year,\n'
-        '    "funds_per_year_yuan": duty_funds_per_year_yuan,\n'
-        '    "insurance_required": duty_insurance_required,\n'
-        "})\n"
+        "duty_standards = unit_duty_standards({\n" + standards + "})\n"
         "duty_unit_id = str(unit_id)\n"
         "duty_year = int(year)\n"),
-        documentation="标准来自启动数据（服务以 CADREFLOW_DUTY_* 配置补齐）；规则见 workflows/rules.py"))
+        documentation="标准来自启动数据（服务以 CADREFLOW_DUTY_* 配置补齐，工作方案定明的数字只可提高）；"
+                      "规则见 workflows/duty_rules.py"))
     p.add(Node("gw_periods_fork", "and", "上、下半年", "org_dept", 2))
     calendar = {"day_count": "calendar"}
     p.add(Node("wait_first_half", "catch", "上半年期满", "unit_hr", 3, timer='"P6M"', **calendar))
     p.add(Node("wait_year_end", "catch", "全年期满", "unit_hr", 3, year_row, timer='"P1Y"', **calendar))
 
     for half, col, name in (("first_half", 4, "上半年"), ("second_half", 11, "下半年")):
+        form = DUTY_REPORT_FORM + (DUTY_PLAN_FORM if half == "first_half" else [])
         user_task(p, f"report_{half}", f"报送{name}帮扶责任落实情况", "unit_hr", col, decisions="approve",
-                  scope="unit:unit_id", words="approve:提交", remind="unit_hr", form=list(DUTY_REPORT_FORM))
+                  scope="unit:unit_id", words="approve:提交", remind="unit_hr", form=form)
         earlier = ", first_half_report" if half == "second_half" else ""
         p.add(Node(f"check_{half}", "script", f"核对{name}责任落实", "unit_hr", col + 1, script=(
-            _report_dict(f"{half}_report")
-            + f'rule_violations = check_unit_duties({half}_report, duty_thresholds, "{half}"{earlier})\n'
+            _report_dict(f"{half}_report", form)
+            + f'rule_violations = check_duty_report({half}_report, duty_standards, "{half}", duty_year, '
+              f"duty_villages{earlier})\n"
             + f"{half}_violations = rule_violations\n"),
-            documentation="半年指标每期核对；全年指标（主要领导到村调研、工作经费、意外伤害保险）"
-                          "在下半年按全年合计核对"))
+            documentation="半年指标每期核对，帮扶工作计划在上半年核对；全年指标（主要领导到村调研、"
+                          "驻村工作经费按驻村第一书记所在村逐村计、帮扶资金、认购扶贫产品资金）在下半年按全年合计核对"))
         p.add(Node(f"gw_{half}_ok", "xor", f"{name}是否达标", "unit_hr", col + 2))
         user_task(p, f"rectify_{half}", f"县委组织部督促整改（{name}）", "org_dept", col + 3,
                   decisions="approve,return", scope="county", words="approve:整改完成,return:退回重报",

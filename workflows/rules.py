@@ -349,10 +349,12 @@ def _dedupe(items: list[Violation]) -> list[Violation]:
     return out
 
 
-# --- dispatch unit duties (domain rule 9) -----------------------------------------------------
-# The seed fixes the deputy leader's visits (1 per half-year) and the work funds (10,000 yuan a
-# year) and leaves the main leader's figures as "X": these are defaults, the service overrides them
-# from configuration (CADREFLOW_DUTY_*), and the process carries them as data.
+# --- dispatch unit duties, first version of unit_duties ----------------------------------------
+# The rules the first unit_duties definition calls (work funds per unit, insurance asked of the
+# unit). Its instances, running or done, keep calling them: their scripts name these helpers and
+# their replay must reach the results they recorded, so they stay exactly as they were. New
+# definitions call workflows/duty_rules.py (funds per stationed village, insurance left to the
+# county, floors the seed fixes).
 DUTY_THRESHOLD_DEFAULTS: dict[str, int | bool] = {
     "main_leader_reports_per_half_year": 1,
     "main_leader_visits_per_year": 1,

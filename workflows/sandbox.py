@@ -37,7 +37,7 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from . import determinism, rules
+from . import determinism, duty_rules, rules
 from .budget import CommandBudget, LimitExceeded, ScriptBudget
 
 _EXTRA_BUILTINS = {
@@ -367,6 +367,8 @@ HELPERS: dict[str, Any] = {
     "dispatch_warnings": rules.dispatch_warnings,
     "check_unit_duties": rules.check_unit_duties,
     "unit_duty_thresholds": rules.unit_duty_thresholds,
+    "check_duty_report": duty_rules.check_duty_report,
+    "unit_duty_standards": duty_rules.unit_duty_standards,
 }
 
 _GUARDS: dict[str, Any] = {

@@ -1,7 +1,7 @@
 """Start data the service fills in from configuration for particular processes.
 
-Deadlines go to every process (core.start); the dispatch unit duty thresholds of domain rule 9
-(CADREFLOW_DUTY_*) only to unit_duties. A caller of the HTTP API never sets either (the generic
+Deadlines go to every process (core.start); the dispatch unit duty standards of domain rules 9
+and 12 (CADREFLOW_DUTY_*) only to unit_duties. A caller of the HTTP API never sets either (the generic
 start refuses `deadline_*` and `duty_*` keys, commands/process.py); the merged data is what the
 start event records, so a replay needs no configuration.
 """
@@ -17,5 +17,5 @@ UNIT_DUTIES_KEY = "unit_duties"
 
 def start_defaults(key: str) -> dict[str, Any]:
     if key == UNIT_DUTIES_KEY:
-        return get_settings().process_duty_thresholds
+        return get_settings().process_duty_standards
     return {}

@@ -27,6 +27,7 @@ from service.persistence.db import db
 from service.persistence.history import canonical
 from service.persistence.loading import Loaded, fetch_task, restored
 from service.persistence.models import AddedSigner, Cadre, HumanTask, ProcessInstance, User, UserRole
+from service.queries.duty_villages import duty_report_facts
 from service.queries.eligibility import cadre_facts
 from workflows.definitions import Definition
 from workflows.engine import (
@@ -255,6 +256,9 @@ def complete_in_unit(actor: Principal, task_id: str, decision: str | None, comme
     if decision != "withdraw":  # withdrawing records no dates
         check_case_dates(_form_fields(task, loaded), data, loaded.instance.data, today)
     trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
+    duty_facts = duty_report_facts(loaded.row.process_key, task.spec_id, loaded.instance.data)
+    if duty_facts is not None:
+        trusted = {**(trusted or {}), **duty_facts}
     if evidence is not None and decision == "resubmit":
         trusted = {**(trusted or {}), "evidence": evidence}
     enclosed = attachments.enclose_at_task(actor, attachment_ids, new_files, task, loaded.row.process_key,

@@ -28,7 +28,9 @@ UNIT_KIND_NAMES = {"party_government": "党政机关", "institution": "事业单
 # The roster change log (service/persistence/models/roster_changes.py).
 ROSTER_ENTITY_NAMES = {"township": "乡镇", "village": "村", "unit": "派出单位", "cadre": "干部",
                        "posting": "任职", "user": "用户", "presence": "在村天数",
-                       "party_relation": "党组织关系"}
+                       "party_relation": "党组织关系", "insurance": "人身意外伤害保险",
+                       "transport": "往返交通费", "allowance": "生活补助、通信补贴",
+                       "health_check": "年度体检"}
 ROSTER_ACTION_NAMES = {"create": "新增", "update": "修改", "deactivate": "停用", "reactivate": "启用",
                        "end": "结束任职", "confirm": "确认"}
 ROSTER_SOURCE_NAMES = {"api": "接口", "page": "页面", "import": "Excel 导入", "demo": "演示数据",
@@ -124,6 +126,16 @@ NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOT
 SIGNER_MODE_NAMES = {"before": "前加签", "after": "后加签"}
 SIGNER_MODE_HELP = {"before": "加签人先签署，签署后任务回到您这里，由您继续办理",
                     "after": "您现在作出决定，加签人同意后决定生效；加签人不同意则任务回到您这里"}
+
+# The support ledger (models/support.py, queries/support_ledger.py): the allowances by kind and
+# what the ledger flags as missing, by the stable code the API uses.
+ALLOWANCE_KIND_NAMES = {"living": "生活补助", "phone": "通信补贴"}
+SUPPORT_FLAG_NAMES = {
+    "no_insurance": "未登记本年度人身意外伤害保险",
+    "insurance_below_cover": "保险保额低于规定",
+    "no_health_check": "本年度未体检",
+    "allowance_missing": "有月份未发生活补助或通信补贴",
+}
 
 # Coverage of the villages (queries/coverage.py): what is wrong with a village's staffing, by the
 # stable code the API and the filters use.

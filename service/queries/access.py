@@ -264,6 +264,32 @@ def can_see_village(principal: Principal, village: Village) -> bool:
     return found is not None
 
 
+# -- support ledger (工作保障台账) -------------------------------------------------------------------
+# A cadre's support is kept by their own organisation: a unit's HR reads its own cadres', a
+# township its own staff's (the team members it supplies); the county bodies, auditors and the
+# administrator read everyone's. Cadres read none here.
+
+SUPPORT_REACH: Mapping[str, str] = VILLAGE_REACH
+SUPPORT_ROLES = COVERAGE_ROLES
+
+
+def support_cadre_clause(principal: Principal) -> ColumnElement[bool] | None:
+    """WHERE clause on Cadre: whose support ledger the caller reads (None: everyone's)."""
+    scopes = _reach(principal, SUPPORT_REACH)
+    if scopes is None:
+        return None
+    units = scopes.get("unit", frozenset()) | scopes.get("township", frozenset())
+    return Cadre.unit_id.in_(sorted(units)) if units else sa.false()
+
+
+def can_see_support(principal: Principal, cadre: Cadre) -> bool:
+    """support_cadre_clause for one row."""
+    scopes = _reach(principal, SUPPORT_REACH)
+    if scopes is None:
+        return True
+    return cadre.unit_id in scopes.get("unit", ()) or cadre.unit_id in scopes.get("township", ())
+
+
 # -- tasks ----------------------------------------------------------------------------------------
 # A task is acted on by whoever holds its role in its scope; it is seen by those and by everyone
 # who may see its instance.

@@ -47,7 +47,8 @@ def _row(item: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _cell(sheet: Any, value: Any, bold: bool = False) -> Any:
+def safe_cell(sheet: Any, value: Any, bold: bool = False) -> Any:
+    """A write-only sheet's cell: text stays text, never a formula (other exports use it too)."""
     if not isinstance(value, str):
         return value
     if value.startswith(FORMULA_STARTS):
@@ -67,10 +68,10 @@ def write_coverage_xlsx(items: Iterable[dict[str, Any]], out: IO[bytes]) -> int:
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, header, bold=True) for header, _ in COLUMNS])
+    sheet.append([safe_cell(sheet, header, bold=True) for header, _ in COLUMNS])
     count = 0
     for item in items:
-        sheet.append([_cell(sheet, value) for value in _row(item)])
+        sheet.append([safe_cell(sheet, value) for value in _row(item)])
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
     workbook.save(out)

@@ -27,6 +27,7 @@ from service.core.labels import (
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, RosterChange, User, Village
 from service.queries.eligibility import first_secretary_eligibility
+from service.queries.support_names import support_record_names
 
 
 def county_today() -> date:
@@ -170,6 +171,7 @@ def _record_names(changes: Sequence[RosterChange]) -> dict[tuple[str, str], str]
         for view in posting_rows(postings):
             label = f"{view['cadre_name']}（{view['village_name']} {view['role_name']}）"
             out[("posting", str(view["id"]))] = label
+    out.update(support_record_names(ids))
     return out
 
 

@@ -36,6 +36,8 @@ from service.persistence.models import (
     ProcessInstance,
 )
 from service.persistence.runtime import definition_of
+from service.queries.duty_villages import first_secretary_villages
+from workflows.duty_rules import PLAN_YEARS
 from workflows.rules import REASONS, nominee_eligibility
 
 Section = dict[str, Any]
@@ -43,7 +45,11 @@ Section = dict[str, Any]
 # The handover list's items, in the order the old cadre fills them in (the BPMN form's ids).
 HANDOVER_ITEMS = ("village_situation", "household_situation", "policy_situation", "open_projects", "funds",
                   "archives")
-DUTY_ITEMS = ("main_leader_reports", "main_leader_visits", "deputy_visits", "funds_yuan", "insurance_done")
+# A duty report's figures in form order; a report shows those it has (the first unit_duties
+# version asked for insurance_done, later ones for the funds and the plan).
+DUTY_ITEMS = ("main_leader_reports", "main_leader_visits", "deputy_visits", "funds_yuan",
+              "assistance_funds_yuan", "product_purchase_yuan", "plan_start_year", "plan_end_year",
+              "plan_content", "insurance_done")
 
 # What each step decides on: these sections come first, marked as the step's basis.
 STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -77,6 +83,8 @@ STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
     ("recall", "nominate_replacement_township"): ("accountability", "case"),
     ("recall", "replacement_filing_org_dept"): ("replacement", "accountability"),
     ("recall", "replacement_filing_rrb"): ("replacement", "accountability"),
+    ("unit_duties", "report_first_half"): ("duty_standards",),
+    ("unit_duties", "report_second_half"): ("duty_standards", "duty_first_half"),
     ("leave", "township_approval"): ("leave",),
     ("leave", "county_approval"): ("leave", "opinions"),
     ("leave", "confirm_return"): ("leave",),
@@ -301,14 +309,44 @@ def duty_section(half: str, title: str) -> Callable[[Case], Section | None]:
             return None
         rows: list[tuple[str, Any]] = []
         for key in DUTY_ITEMS:
+            if key not in report:
+                continue
             value = report.get(key)
             shown = ("是" if value else "否") if isinstance(value, bool) else value
             rows.append((c.labels.get(key, key), "—" if shown is None else str(shown)))
+        villages = c.data.get("duty_villages")
+        if isinstance(villages, list) and half == "second_half":
+            names = [str(v.get("village_name")) for v in villages if isinstance(v, Mapping)]
+            rows.append(("本年度驻村第一书记所在村", "、".join(names) or "无"))
         problems = [v.get("message") for v in c.data.get(f"{half}_violations") or []
                     if isinstance(v, Mapping)]
         rows.append(("核对结果", problems or "达标"))
         return facts(f"duty_{half}", title, rows)
     return build
+
+
+def duty_standards_section(c: Case) -> Section | None:
+    """What the unit owes this year (the standards the instance started with), and the villages its
+    work funds are owed for: those recorded with the last report, else the postings' as of now."""
+    standards = c.data.get("duty_standards")
+    if not isinstance(standards, Mapping) or "work_funds_per_village_yuan" not in standards:
+        return None  # the first unit_duties version carried other figures
+    villages = c.data.get("duty_villages")
+    if not isinstance(villages, list):
+        villages = first_secretary_villages(str(c.data.get("unit_id")), int(c.data.get("year") or 0))
+    names = "、".join(str(v.get("village_name")) for v in villages if isinstance(v, Mapping)) or "无"
+    per_village = int(standards["work_funds_per_village_yuan"])
+    return facts("duty_standards", f"{c.data.get('year')} 年度帮扶责任标准", [
+        ("主要领导听取驻村帮扶工作汇报", f"每半年不少于 {standards['main_leader_reports_per_half_year']} 次"),
+        ("主要领导到村调研", f"每年不少于 {standards['main_leader_visits_per_year']} 次"),
+        ("分管领导到村调研", f"每半年不少于 {standards['deputy_visits_per_half_year']} 次"),
+        ("驻村第一书记所在村", f"{names}（共 {len(villages)} 个）"),
+        ("驻村工作经费", f"每村每年不少于 {per_village} 元，全年合计不少于 {per_village * len(villages)} 元"),
+        ("帮扶资金", f"全年不少于 {standards['assistance_funds_per_year_yuan']} 元，"
+                     f"其中认购扶贫产品资金不少于 {standards['product_purchase_per_year_yuan']} 元"),
+        ("帮扶工作计划", f"{PLAN_YEARS} 年定点帮扶工作计划，须覆盖本年度（随上半年情况报送）"),
+        ("人身意外伤害保险", "由县级统一办理，不在此报送"),
+    ])
 
 
 def leave_section(c: Case) -> Section | None:
@@ -362,7 +400,7 @@ PROCESS_SECTIONS: dict[str, tuple[Callable[[Case], Section | None], ...]] = {
     "recall": (case_section, statement_section, rectification_section, accountability_section,
                replacement_section),
     "leave": (leave_section,),
-    "unit_duties": (duty_section("first_half", "上半年帮扶责任落实情况"),
+    "unit_duties": (duty_standards_section, duty_section("first_half", "上半年帮扶责任落实情况"),
                     duty_section("second_half", "下半年帮扶责任落实情况")),
 }
 

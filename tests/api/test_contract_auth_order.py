@@ -16,6 +16,10 @@ BODY_ENDPOINTS = [
     ("post", "/api/v1/tasks/no-such-task/complete"),
     ("post", "/api/v1/tasks/no-such-task/transfer"),
     ("put", "/api/v1/calendar/years/2027"),
+    ("post", "/api/v1/support/insurance"),
+    ("post", "/api/v1/support/transport"),
+    ("post", "/api/v1/support/allowances"),
+    ("post", "/api/v1/support/health-checks"),
 ]
 
 
@@ -34,6 +38,10 @@ def test_missing_or_bad_token_is_401_before_body_validation(client, method, path
     ("hr_edu", "post", "/api/v1/recalls"),
     ("auditor", "post", "/api/v1/recalls"),
     ("hr_edu", "put", "/api/v1/calendar/years/2027"),
+    ("hr_edu", "post", "/api/v1/support/insurance"),
+    ("county", "post", "/api/v1/support/transport"),
+    ("auditor", "post", "/api/v1/support/allowances"),
+    ("cadre_lina", "post", "/api/v1/support/health-checks"),
 ])
 def test_wrong_role_is_403_before_body_validation(client, auth, login, method, path):
     response = getattr(client, method)(path, json={"unknown_field": 1}, headers=auth(login))

@@ -86,7 +86,7 @@ def test_a_role_without_any_right_is_refused_the_same_way(api):
 @pytest.mark.parametrize("extra, field", [
     ({"deadline_approval_reminder": "PT1S"}, "data.deadline_approval_reminder"),
     ({"deadline_arrival": "soon"}, "data.deadline_arrival"),  # was a 500 (unparseable duration)
-    ({"duty_funds_per_year_yuan": 1}, "data.duty_funds_per_year_yuan"),
+    ({"duty_work_funds_per_village_yuan": 1}, "data.duty_work_funds_per_village_yuan"),
     ({"__cadreflow__": {"instance_id": "x"}}, "data.__cadreflow__"),
     ({"township_id": "tw-qingshan"}, "data.township_id"),
 ])
@@ -140,7 +140,7 @@ def drill(app, tokens):
 @pytest.mark.parametrize("extra, field", [
     ({"deadline_arrival": "PT1S"}, "data.deadline_arrival"),
     ({"deadline_handover": "soon"}, "data.deadline_handover"),
-    ({"duty_funds_per_year_yuan": 1}, "data.duty_funds_per_year_yuan"),
+    ({"duty_work_funds_per_village_yuan": 1}, "data.duty_work_funds_per_village_yuan"),
     ({"new_cadre_facts": {"party_status": "formal"}}, "data.new_cadre_facts"),
     ({"__cadreflow__": {"instance_id": "x"}}, "data.__cadreflow__"),
     ({"township_id": "tw-qingshan"}, "data.township_id"),  # 红岩村 is in 白水乡

@@ -31,6 +31,9 @@ PAGES = [
     ("done", "tw_qingshan", "/done"),
     ("notifications", "tw_qingshan", "/notifications"),
     ("coverage", "county", "/coverage"),
+    ("support", "hr_edu", "/support"),
+    ("support-cadre", "hr_edu", "/support/cadres/c-zhangwei"),
+    ("support-insurance", "rrb", "/support/insurance"),
     ("roster-cadres", "orgdept", "/roster/cadres"),
     ("roster-villages", "orgdept", "/roster/villages"),
     ("roster-townships", "orgdept", "/roster/townships"),
@@ -49,6 +52,7 @@ PAGES = [
 ]
 # The pages the issue names first: their lists must be cards and their columns stacked.
 TABLES_AS_CARDS = {"inbox": "#inbox", "request-new": "#nominee-eligibility", "coverage": "#coverage",
+                   "support": "#support-ledger",
                    "instance": "#attachments",
                    "roster-cadres": "#roster-list", "users": "#users", "my-requests": "#my-requests"}
 

@@ -112,6 +112,21 @@ def test_village_clause_and_predicate_agree(app: Any, seeded: None) -> None:
         assert selected(Village, access.village_clause(users["cadre_lina"])) == set()
 
 
+def test_support_clause_and_predicate_agree(app: Any, seeded: None) -> None:
+    with app.app_context():
+        cadres = db.session.execute(sa.select(Cadre)).scalars().all()
+        for principal in principals():
+            by_predicate = {c.id for c in cadres if access.can_see_support(principal, c)}
+            assert selected(Cadre, access.support_cadre_clause(principal)) == by_predicate, principal.login
+        users = {p.login: p for p in reversed(principals())}
+        # A unit's HR its own cadres, a township its own staff (徐明), a cadre nobody's.
+        assert selected(Cadre, access.support_cadre_clause(users["hr_edu"])) == {
+            c.id for c in cadres if c.unit_id == "unit-edu"}
+        assert selected(Cadre, access.support_cadre_clause(users["tw_qingshan"])) == {"c-xuming"}
+        assert selected(Cadre, access.support_cadre_clause(users["cadre_lina"])) == set()
+        assert access.support_cadre_clause(users["auditor"]) is None
+
+
 def test_attachment_clause_and_predicate_agree(app: Any, seeded: None) -> None:
     with app.app_context():
         rows = db.session.execute(sa.select(Attachment)).scalars().all()

@@ -254,25 +254,28 @@ def handover_timers_at_every_step(restore: bool) -> CheckedRun:
 
 
 def unit_duties_year(restore: bool) -> CheckedRun:
-    thresholds = {"duty_main_leader_reports_per_half_year": 2, "duty_main_leader_visits_per_year": 2,
-                  "duty_deputy_visits_per_half_year": 1, "duty_funds_per_year_yuan": 10000,
-                  "duty_insurance_required": True}
+    standards = {"duty_main_leader_reports_per_half_year": 2, "duty_main_leader_visits_per_year": 2,
+                 "duty_deputy_visits_per_half_year": 1, "duty_work_funds_per_village_yuan": 10000,
+                 "duty_assistance_funds_per_year_yuan": 50000, "duty_product_purchase_per_year_yuan": 10000}
+    villages = {"duty_villages": [{"village_id": "v-a", "village_name": "上庄村"}]}
+    plan = {"plan_start_year": 2025, "plan_end_year": 2027, "plan_content": "产业帮扶"}
 
-    def report(reports: int = 2, deputy: int = 1, funds: int = 5000) -> dict[str, Any]:
+    def report(reports: int = 2, deputy: int = 1, funds: int = 5000, first: bool = False) -> dict[str, Any]:
         return {"main_leader_reports": reports, "main_leader_visits": 1, "deputy_visits": deputy,
-                "funds_yuan": funds, "insurance_done": True}
+                "funds_yuan": funds, "assistance_funds_yuan": 25000, "product_purchase_yuan": 5000,
+                **(plan if first else {})}
 
-    run = CheckedRun("unit_duties", {"unit_id": "u_jiaoyu", "year": 2026, **thresholds},
+    run = CheckedRun("unit_duties", {"unit_id": "u_jiaoyu", "year": 2026, **standards},
                      start_at=cst(2026, 1, 1, 0, 0), restore_each_step=restore,
                      instance_id="duty_u_jiaoyu_2026")
     run.fire(cst(2026, 7, 1, 0, 0, 1))
     run.fire(cst(2026, 7, 8, 0, 0, 2))  # report reminder and escalation
-    run.do("report_first_half", "approve", data=report(deputy=0))
+    run.do("report_first_half", "approve", data=report(deputy=0, first=True), trusted=villages)
     run.do("rectify_first_half", "return", comment="重报")
-    run.do("report_first_half", "approve", data=report(reports=0))
+    run.do("report_first_half", "approve", data=report(reports=0, first=True), trusted=villages)
     run.fire(cst(2027, 1, 1, 0, 0, 1))  # the year ends while the first half is still open
     run.do("rectify_first_half", "approve", comment="已整改")
-    run.do("report_second_half", "approve", data=report(funds=1000))
+    run.do("report_second_half", "approve", data=report(funds=1000), trusted=villages)
     run.do("rectify_second_half", "approve", comment="已补拨")
     assert run.status == "completed"
     return run

@@ -27,6 +27,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.notifications",
     "service.http.api.calendar",
     "service.http.api.coverage",
+    "service.http.api.support",
     "service.http.api.users",
     "service.http.api.roster_excel",
     "service.http.api.leaves",

@@ -14,7 +14,7 @@ from service.config import Settings
 from service.core.file_types import ACCEPT_ATTRIBUTE, size_text
 from service.http.web import csrf, filters
 from service.http.web.errors import register_page_errors
-from service.queries.access import COVERAGE_ROLES
+from service.queries.access import COVERAGE_ROLES, SUPPORT_ROLES
 
 bp = Blueprint("web", __name__)
 bp.before_request(csrf.check_csrf)
@@ -41,6 +41,7 @@ from service.http.web import (  # noqa: E402, F401
     roster,
     roster_import,
     signers,
+    support,
     task,
     users,
     vendor,
@@ -59,6 +60,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["csrf_token"] = csrf.csrf_token
     app.jinja_env.globals["coverage_roles"] = COVERAGE_ROLES
+    app.jinja_env.globals["support_roles"] = SUPPORT_ROLES
     # the file fields' hint and picker filter (the check itself is core/file_types.py's)
     app.jinja_env.globals["attachment_limit"] = size_text(settings.attachment_max_bytes)
     app.jinja_env.globals["attachment_accept"] = ACCEPT_ATTRIBUTE

@@ -36,6 +36,13 @@ from service.persistence.models.reference import (
 from service.persistence.models.roster_changes import ROSTER_ACTIONS, ROSTER_ENTITIES, RosterChange
 from service.persistence.models.roster_imports import RosterImport
 from service.persistence.models.signers import SIGNER_MODES, SIGNER_STATUSES, AddedSigner, CaseReader
+from service.persistence.models.support import (
+    ALLOWANCE_KINDS,
+    SupportAllowance,
+    SupportHealthCheck,
+    SupportInsurance,
+    SupportTransport,
+)
 from service.persistence.models.tasks import TASK_STATUSES, HumanTask
 from service.persistence.models.term_reminders import TermReminder
 from service.persistence.models.timers import PendingTimer
@@ -43,6 +50,7 @@ from service.persistence.models.users import ROLES, SCOPE_KIND_BY_ROLE, User, Us
 from service.persistence.models.webhooks import DELIVERY_STATUSES, WebhookDelivery
 
 __all__ = [
+    "ALLOWANCE_KINDS",
     "AddedSigner",
     "CaseReader",
     "DELIVERY_STATUSES",
@@ -87,6 +95,10 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "RosterChange",
+    "SupportAllowance",
+    "SupportHealthCheck",
+    "SupportInsurance",
+    "SupportTransport",
     "TermReminder",
     "RosterImport",
     "User",

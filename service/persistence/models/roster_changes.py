@@ -19,8 +19,9 @@ from service.persistence.models.types import JSONType, UTCDateTime
 
 # presence: a cadre's month in the village (entity id "<cadre>:<yyyy-mm>"); party_relation: a
 # posting's Party relation (the posting's id). Neither is a process instance, so their changes are
-# logged here, on the same chain.
-ROSTER_ENTITIES = ("township", "village", "unit", "cadre", "posting", "user", "presence", "party_relation")
+# logged here, on the same chain. So are the support ledger's records (models/support.py).
+ROSTER_ENTITIES = ("township", "village", "unit", "cadre", "posting", "user", "presence", "party_relation",
+                   "insurance", "transport", "allowance", "health_check")
 ROSTER_ACTIONS = ("create", "update", "deactivate", "reactivate", "end", "confirm")
 
 
