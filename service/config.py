@@ -29,6 +29,8 @@ DEFAULT_DEADLINES: dict[str, str] = {
     "statement": "P5D",
     "rectification": "P20D",
     "nomination": "P10D",
+    # The cadre's own summary (述职) of an assessment: reminded, and the county told, after this.
+    "summary": "P10D",
 }
 
 # Domain rule 9: CADREFLOW_DUTY_<NAME> fills the unit_duties start variable duty_<name>. The seed

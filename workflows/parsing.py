@@ -51,7 +51,7 @@ FORM_TYPES = ("string", "long", "boolean", "date", "enum")
 KNOWN_DEADLINE_VARIABLES = frozenset({
     "deadline_approval_reminder", "deadline_approval_escalation", "deadline_revision",
     "deadline_arrival", "deadline_handover", "deadline_statement", "deadline_rectification",
-    "deadline_nomination",
+    "deadline_nomination", "deadline_summary",
 })
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -181,13 +181,20 @@ def parse_form_fields(node: etree._Element) -> list[dict[str, Any]]:
     for f in node.xpath("./bpmn:extensionElements/camunda:formData/camunda:formField", namespaces=_NS):
         constraints = {c.get("name"): c.get("config")
                        for c in f.xpath("./camunda:validation/camunda:constraint", namespaces=_NS)}
+        properties = {p.get("id"): p.get("value")
+                      for p in f.xpath("./camunda:properties/camunda:property", namespaces=_NS)}
+        values = f.xpath("./camunda:value", namespaces=_NS)
         fields.append({
             "id": f.get("id"),
             "label": f.get("label") or f.get("id"),
             "type": f.get("type") or "string",
             "required": "required" in constraints,
             "default": f.get("defaultValue"),
-            "options": [v.get("id") for v in f.xpath("./camunda:value", namespaces=_NS)],
+            "options": [v.get("id") for v in values],
+            # the options' names as people read them (an enum's camunda:value name)
+            "option_names": {v.get("id"): v.get("name") or v.get("id") for v in values},
+            # a long text (a report): forms give it a text area
+            "multiline": properties.get("multiline") == "true",
         })
     return fields
 

@@ -48,7 +48,12 @@ PROCESS_NAMES = {
     "recall": "驻村干部召回与问责",
     "unit_duties": "派出单位帮扶责任落实",
     "dispatch": "驻村干部选派",
+    "assessment": "驻村干部考核",
 }
+# Assessments (bpmn/assessment.bpmn): the civil-service grades the county gives, and the two kinds.
+ASSESSMENT_GRADE_NAMES = {"excellent": "优秀", "competent": "称职", "basically_competent": "基本称职",
+                          "incompetent": "不称职"}
+ASSESSMENT_KIND_NAMES = {"annual": "年度考核", "term_end": "期满考核"}
 # Where a recall's finding came from (the API's `source`).
 RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
 STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
