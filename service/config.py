@@ -175,6 +175,10 @@ class Settings:
     # How many days before a posting's planned end its supplier's HR, its township and the county
     # are reminded (and the coverage list flags the term as ending soon).
     term_end_notice_days: int = 60
+    # Assessments (考核): the share of a year's round the county may grade 优秀. The seed: the share
+    # "may be raised" for stationed cadres and does not count against the unit's own quota; 0.2 is
+    # the civil service's usual share (CADREFLOW_ASSESSMENT_EXCELLENT_SHARE, a fraction in (0, 1]).
+    assessment_excellent_share: float = 0.2
     # What one engine command may spend (scripts' steps and time, engine steps, state size).
     limits: Limits = field(default_factory=Limits)
 
@@ -206,6 +210,10 @@ class Settings:
                 "CADREFLOW_SESSION_IDLE_MINUTES: 不能超过 CADREFLOW_SESSION_MAX_HOURS 对应的分钟数"
                 f"（{self.session_max_hours * 60}）"
             )
+        share = self.assessment_excellent_share
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+            raise SettingsError(
+                f"CADREFLOW_ASSESSMENT_EXCELLENT_SHARE: 须为大于 0、不超过 1 的比例（如 0.2）: {share!r}")
         if self.trusted_proxies < 0:
             raise SettingsError(f"CADREFLOW_TRUSTED_PROXIES: 须为非负整数: {self.trusted_proxies!r}")
         _check_password_hash(self.password_hash)
@@ -282,6 +290,12 @@ class Settings:
                 kwargs["trusted_proxies"] = int(raw.strip())
             except ValueError as exc:
                 raise SettingsError(f"CADREFLOW_TRUSTED_PROXIES: 不是整数: {raw!r}") from exc
+        if env.get("CADREFLOW_ASSESSMENT_EXCELLENT_SHARE", "").strip():
+            raw = env["CADREFLOW_ASSESSMENT_EXCELLENT_SHARE"]
+            try:
+                kwargs["assessment_excellent_share"] = float(raw.strip())
+            except ValueError as exc:
+                raise SettingsError(f"CADREFLOW_ASSESSMENT_EXCELLENT_SHARE: 不是数字: {raw!r}") from exc
         if env.get("CADREFLOW_PASSWORD_HASH", "").strip():
             kwargs["password_hash"] = env["CADREFLOW_PASSWORD_HASH"].strip()
         deadlines = {}

@@ -610,9 +610,9 @@ def assessment() -> Process:
                 lanes("county", "cadre", "township", "unit_hr"),
                 documentation="县驻村工作领导小组发起年度考核（每年一批，每名驻村干部一个实例）或期满考核 -> "
                               "本人述职 -> 乡镇党委政府考核评价（可退回重新述职）-> 派出单位意见（乡镇补齐的"
-                              "工作队员由乡镇出具）-> 县驻村工作领导小组确定等次（优秀、称职、基本称职、不称职；"
-                              "年度考核的优秀比例由服务按配置核定）-> 不称职抛出 recall_requested 消息，"
-                              "由服务启动召回程序。考核结果等同于派出单位年度考核等次，进入个人档案。")
+                              "工作队员由乡镇出具）-> 县驻村工作领导小组确定等次（优秀、称职、基本称职、"
+                              "不称职；年度考核的优秀比例由服务按配置核定）-> 不称职抛出 recall_requested "
+                              "消息，由服务启动召回程序。考核结果等同于派出单位年度考核等次，进入个人档案。")
     x, y = p.x, p.y
     p.add(Node("start", "start", "启动考核", "county", 0))
     p.add(Node("gw_summary_merge", "xor", "述职", "cadre", 1))
@@ -634,8 +634,8 @@ def assessment() -> Process:
               words="approve:提交意见", comment_required="approve", remind="unit_hr",
               form=list(opinion_form))
     p.add(Node("gw_opinion_merge", "xor", "派出方已出具意见", "township", 7))
-    user_task(p, "county_grade", "县驻村工作领导小组确定等次", "county", 8, decisions="approve", scope="county",
-              words="approve:确定等次",
+    user_task(p, "county_grade", "县驻村工作领导小组确定等次", "county", 8, decisions="approve",
+              scope="county", words="approve:确定等次",
               form=[FormField("grade", "考核等次", "enum", True, GRADE_OPTIONS)])
     p.add(Node("gw_grade", "xor", "考核等次", "county", 9))
     p.add(Node("end_graded", "end", "考核完成", "county", 10, label_pos="right"))

@@ -30,6 +30,7 @@ from service.core.principal import Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, ProcessInstance, Village
 from service.persistence.runtime import definition_of, latest_definition_row
+from service.queries.assessments.keys import PROCESS_KEY as ASSESSMENT_KEY
 from workflows.engine import RESERVED_DATA_KEYS, Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml
 
@@ -44,6 +45,8 @@ DEDICATED = {
     HANDOVER_KEY: "工作交接在中途调整或召回审批通过后由系统自动启动，不能直接发起。",
     DISPATCH_KEY: "驻村干部选派须通过 POST /api/v1/dispatches 提名：由系统核对提名权限、任职情况、"
                   "村类别与岗位及人选资格，并从登记信息生成流程数据。",
+    ASSESSMENT_KEY: "驻村干部考核由县驻村工作领导小组通过 POST /api/v1/assessment-rounds（年度考核）或 "
+                    "POST /api/v1/assessments（期满考核）发起，任期届满时系统也会自动发起期满考核。",
 }
 # Start data only the service fills in: deadlines and duty thresholds from the configuration,
 # facts from the registry, the engine's own bookkeeping.

@@ -13,6 +13,7 @@ from service.commands import reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, record, save
+from service.commands.step_guards import check_step
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.config import get_settings
@@ -214,6 +215,7 @@ def complete_task(actor: Principal, task_id: str, decision: str | None, comment:
         check_form_values(_form_fields(task, loaded), data, today)
         if decision != "withdraw":  # withdrawing records no dates
             check_case_dates(_form_fields(task, loaded), data, loaded.instance.data, today)
+        check_step(loaded, task, decision, comment, data)
         trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
         if evidence is not None and decision == "resubmit":
             trusted = {**(trusted or {}), "evidence": evidence}

@@ -108,7 +108,8 @@ def assessment_returned_and_reminded(run: Run) -> None:
     run.do("self_summary", "approve", data={"summary": "全年驻村 230 天"})
     run.do("township_evaluation", "return", comment="补充帮扶项目")
     run.do("self_summary", "approve", data={"summary": "全年驻村 230 天，引进项目 2 个"})
-    run.do("township_evaluation", "approve", comment="表现良好", data={"township_suggested_grade": "competent"})
+    run.do("township_evaluation", "approve", comment="表现良好",
+           data={"township_suggested_grade": "competent"})
     run.do("unit_opinion", "approve", comment="同意乡镇意见")
     run.do("county_grade", "approve", data={"grade": "competent"})
 

@@ -71,7 +71,8 @@ OTHER_TIMERS = {
     "assessment": {
         "self_summary": {"self_summary_reminder": "deadline_summary",
                          "self_summary_escalation": "deadline_summary"},
-        **{t: {f"{t}_reminder": "deadline_approval_reminder", f"{t}_escalation": "deadline_approval_escalation"}
+        **{t: {f"{t}_reminder": "deadline_approval_reminder",
+               f"{t}_escalation": "deadline_approval_escalation"}
            for t in ("township_supplier_opinion", "unit_opinion", "county_grade")},
     },
 }

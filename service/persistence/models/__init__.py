@@ -1,5 +1,11 @@
 """All tables of design.md §4; importing this package registers them on db.metadata."""
 
+from service.persistence.models.assessments import (
+    ASSESSMENT_KINDS,
+    GRADES,
+    AssessmentResult,
+    AssessmentRound,
+)
 from service.persistence.models.calendar import CalendarYear
 from service.persistence.models.calendar_entries import CalendarEntry
 from service.persistence.models.calendar_pins import CalendarPin
@@ -32,6 +38,10 @@ from service.persistence.models.users import ROLES, SCOPE_KIND_BY_ROLE, User, Us
 from service.persistence.models.webhooks import DELIVERY_STATUSES, WebhookDelivery
 
 __all__ = [
+    "ASSESSMENT_KINDS",
+    "GRADES",
+    "AssessmentResult",
+    "AssessmentRound",
     "DELIVERY_STATUSES",
     "EMPLOYMENT_TYPES",
     "INSTANCE_STATUSES",
