@@ -121,6 +121,15 @@ def test_the_result_is_the_units_record_and_the_cadres_file_entry(ctx: Any) -> N
     db.session.rollback()
 
 
+def test_no_client_changes_a_result_on_postgresql(ctx: Any, backend: str) -> None:
+    if backend != "postgresql":
+        pytest.skip("the trigger is PostgreSQL's (SQLite has the ORM guard only)")
+    for statement in ("UPDATE assessment_results SET grade = 'competent'", "DELETE FROM assessment_results"):
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            db.session.execute(sa.text(statement))
+        db.session.rollback()
+
+
 def test_incompetent_opens_the_recall_in_the_same_transaction(ctx: Any) -> None:
     iid = assessment_of("c-yangfan").id
     to_county_grade(iid, "cadre_yangfan", "hr_power", "tw_hongqi")
@@ -216,3 +225,25 @@ def test_term_end_assessments_start_when_the_planned_end_comes(make_app: Any) ->
                                                        ).scalars()}
         assert {int(r.business_key.split(":")[2]) for r in rows} <= postings
         assert {r.submitter for r in rows} == {None}
+
+
+def test_the_timer_service_and_the_command_line_start_them_once(make_app: Any, db_url: str) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import cli
+    from service.timers.scheduler import TimerService
+
+    app = make_app()
+    service = TimerService(app)
+    try:
+        service.start()
+        assert service._scheduler.get_job("term_end_assessments") is not None
+    finally:
+        service.shutdown(wait=False)
+    due = datetime.fromisoformat("2027-03-01T09:00:00+08:00")
+    assert len(service.start_term_end_assessments(due)) == len(DEMO_POSTED)
+    assert service.start_term_end_assessments(due) == []
+    # The command line runs on today's date: no demo term has ended yet.
+    result = CliRunner().invoke(cli, ["terms", "assess"], env={"CADREFLOW_DATABASE_URL": db_url})
+    assert result.exit_code == 0, result.output
+    assert "新发起期满考核 0 个" in result.output
