@@ -21,6 +21,7 @@ register_page_errors(bp)
 
 # The view modules attach their routes to `bp` on import.
 from service.http.web import (  # noqa: E402, F401
+    assessments,
     audit,
     auth_views,
     coverage,
