@@ -108,7 +108,7 @@ PROCESS_NOTICE_NAMES = {
 # Notification kinds: the timers', a person's reminder (催办, commands/urge.py), the case's steps
 # and the term-end reminder of a posting (commands/term_reminders.py).
 NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES,
-                           "term_ending": "期满提醒"}
+                           "term_ending": "期满提醒", "assessment": "考核结果"}
 
 # Coverage of the villages (queries/coverage.py): what is wrong with a village's staffing, by the
 # stable code the API and the filters use.
