@@ -247,3 +247,28 @@ def test_the_timer_service_and_the_command_line_start_them_once(make_app: Any, d
     result = CliRunner().invoke(cli, ["terms", "assess"], env={"CADREFLOW_DATABASE_URL": db_url})
     assert result.exit_code == 0, result.output
     assert "新发起期满考核 0 个" in result.output
+
+
+def test_audit_verifies_the_histories_and_ties_the_results_to_them(app: Any, db_url: str, backend: str) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import cli
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["audit", *args], env={"CADREFLOW_DATABASE_URL": db_url})
+
+    verified = run("verify", "--all", "--quiet")
+    assert verified.exit_code == 0, verified.output
+    assert "0 个有问题" in verified.output
+    results = run("verify-assessments")
+    assert results.exit_code == 0, results.output
+    assert "条一致，0 条有问题" in results.output
+    if backend != "sqlite":
+        return  # PostgreSQL refuses the change below (trigger); SQLite has only the ORM guard
+    with app.app_context():
+        db.session.execute(sa.text("UPDATE assessment_results SET grade = 'excellent' "
+                                   "WHERE cadre_id = 'c-wangqiang'"))
+        db.session.commit()
+    tampered = run("verify-assessments")
+    assert tampered.exit_code == 1
+    assert "王强，2026 年）：等次与历史不符（历史：competent，记录：excellent）" in tampered.output
