@@ -89,13 +89,14 @@ def test_steps_from_the_inboxes_and_the_excellent_share(api: Api) -> None:
     task = api.task_of("county", first)
     detail = api.get("county", f"/tasks/{task['id']}")
     [grade] = detail["form_fields"]
-    assert grade["option_names"] == {"excellent": "优秀", "competent": "称职", "basically_competent": "基本称职",
-                                     "incompetent": "不称职"}
+    assert grade["option_names"] == {"excellent": "优秀", "competent": "称职",
+                                     "basically_competent": "基本称职", "incompetent": "不称职"}
     api.act("county", first, comment="实绩突出", data={"grade": "excellent"})
     second = to_county(api, "c-wangqiang")
     refused = api.act("county", second, data={"grade": "excellent"}, status=422)
     assert problem_fields(refused) == {"data.grade": [
-        "考核等次：2026 年度考核的优秀等次最多 1 名（参加考核 7 人，比例 20%），已确定 1 名，不能再确定为优秀。"]}
+        "考核等次：2026 年度考核的优秀等次最多 1 名（参加考核 7 人，比例 20%），"
+        "已确定 1 名，不能再确定为优秀。"]}
     api.act("county", second, data={"grade": "competent"})
     view = round_of(api)
     assert view["excellent"]["used"] == 1 and view["excellent"]["left"] == 0

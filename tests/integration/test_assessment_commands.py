@@ -249,7 +249,8 @@ def test_the_timer_service_and_the_command_line_start_them_once(make_app: Any, d
     assert "新发起期满考核 0 个" in result.output
 
 
-def test_audit_verifies_the_histories_and_ties_the_results_to_them(app: Any, db_url: str, backend: str) -> None:
+def test_audit_verifies_the_histories_and_ties_the_results_to_them(app: Any, db_url: str,
+                                                                    backend: str) -> None:
     from click.testing import CliRunner
 
     from service.cli import cli

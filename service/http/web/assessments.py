@@ -13,7 +13,9 @@ from werkzeug.wrappers import Response
 
 from service.commands.assessments.rounds import ROUND_ROLES, open_round
 from service.commands.assessments.term_end import TERM_END_ROLES, start_term_end
+from service.config import get_settings
 from service.core.bounds import EARLIEST_YEAR
+from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, ValidationFailed
 from service.http.web import bp
 from service.http.web.forms import field_errors
@@ -24,7 +26,7 @@ from service.queries.assessments.results import cadre_file
 from service.queries.assessments.rounds import get_round, round_progress, round_view, rounds_statement
 from service.queries.assessments.summary import unit_summary
 from service.queries.assessments.xlsx import write_file_xlsx, write_summary_xlsx
-from service.queries.roster import county_today, posting_rows
+from service.queries.roster import posting_rows
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_BYTES = 8 * 1024 * 1024
@@ -39,9 +41,14 @@ def _xlsx(write: Any, content: dict[str, Any], name: str) -> Response:
     return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name=name)
 
 
+def _this_year() -> int:
+    """The county's year on the app's clock (the commands judge a round's year on it too)."""
+    return now().astimezone(get_settings().tz).year
+
+
 def _years() -> list[int]:
     """The years a round may be opened for: this year and the ones before, latest first."""
-    this_year = county_today().year
+    this_year = _this_year()
     return list(range(this_year, max(EARLIEST_YEAR, this_year - 5) - 1, -1))
 
 
@@ -62,7 +69,7 @@ def _render_home(errors: dict[str, list[str]] | None = None, values: dict[str, A
 
 def _summary_years() -> list[int]:
     """The years with a round, and this year (the summary of a year counts its recalls and duties too)."""
-    years = set(db.session.execute(sa.select(AssessmentRound.year)).scalars()) | {county_today().year}
+    years = set(db.session.execute(sa.select(AssessmentRound.year)).scalars()) | {_this_year()}
     return sorted(years, reverse=True)
 
 
