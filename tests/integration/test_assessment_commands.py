@@ -68,6 +68,24 @@ def test_the_round_starts_one_assessment_per_cadre_posted_that_year(ctx: Any) ->
     assert rules(err) == {"year": ["duplicate_round"]}
 
 
+def test_a_late_summary_is_reminded_and_escalated_on_working_days(ctx: Any) -> None:
+    # Opened Tuesday 2026-12-01 09:00: ten working days are Dec 2-4, 7-11, 14, 15.
+    from service.commands import fire_due_timers
+
+    iid = assessment_of("c-zhaomin").id
+    step = open_step(iid)
+    assert step.due_at == datetime.fromisoformat("2026-12-15T09:00:00+08:00")
+    before = fire_due_timers(iid, datetime.fromisoformat("2026-12-15T08:59:59+08:00"))
+    assert before.fired == []
+    ctx.set(datetime.fromisoformat("2026-12-15T09:00:01+08:00"))
+    fired = fire_due_timers(iid, ctx.now())
+    assert sorted(t.spec_id for t in fired.fired) == ["self_summary_escalation", "self_summary_reminder"]
+    told = dict(db.session.execute(sa.select(Notification.login, Notification.kind).where(
+        Notification.instance_id == iid, Notification.kind.in_(["reminder", "escalation"]))).all())
+    assert told["cadre_zhaomin"] == "reminder" and told["county"] == "escalation"
+    assert open_step(iid).spec_id == "self_summary"  # a reminder moves nothing on
+
+
 def test_the_township_may_send_the_summary_back(ctx: Any) -> None:
     iid = assessment_of("c-lina").id
     act("cadre_lina", iid, data={"summary": "驻村工作总结"})
