@@ -1,6 +1,6 @@
 # cadreflow web / scheduler / migrate image: one image, the command picks the role (docker-compose.yml).
 
-# The pages' browser libraries (bpmn-js's viewer), installed from package-lock.json with `npm ci`
+# The pages' browser libraries (bpmn-js's viewer and modeller), installed from package-lock.json with `npm ci`
 # as `make` does; only the files the service serves (service/http/web/vendor.py) go into the image.
 FROM node:20-slim AS web-assets
 WORKDIR /assets
@@ -16,6 +16,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# The printable forms (WeasyPrint) lay out text with pango and need a CJK font for Chinese glyphs.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+        fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, from the hash-pinned production lock (`make lock`): this layer is reused until
 # the lock changes.
 COPY requirements-prod.lock ./
@@ -27,6 +31,7 @@ COPY service ./service
 COPY bpmn ./bpmn
 # Served from node_modules/ next to service/ (REPO_ROOT), as in a checkout.
 COPY --from=web-assets /assets/node_modules/bpmn-js/dist ./node_modules/bpmn-js/dist
+COPY --from=web-assets /assets/node_modules/camunda-bpmn-moddle/resources ./node_modules/camunda-bpmn-moddle/resources
 # Editable install: the code finds bpmn/ next to service/ (REPO_ROOT), as in a checkout.
 # --no-deps: every dependency came from the lock above.
 RUN pip install --no-deps -e . && useradd --system --uid 10001 --home /app cadreflow \

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from service.config import SETTINGS_KEY, Settings
 from service.http.api.openapi import init_api
+from service.http.files import install_file_limits
 from service.http.input_guard import install_input_guard
 from service.http.json_provider import IsoJSONProvider
 from service.http.problems import register_error_handlers
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     register_error_handlers(app)
     register_web(app, settings)
     install_security_headers(app)
+    install_file_limits(app)  # before the input guard, which reads the body
     install_input_guard(app)
     install(app, NotRunning())
     install_observability(app)  # request ids, JSON request log, /metrics

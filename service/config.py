@@ -29,6 +29,10 @@ DEFAULT_DEADLINES: dict[str, str] = {
     "statement": "P5D",
     "rectification": "P20D",
     "nomination": "P10D",
+    # A cadre back from approved leave confirms the return (销假): reminded after this long from
+    # the leave's last day, and the township told after the escalation.
+    "return_reminder": "P1D",
+    "return_escalation": "P3D",
     # The cadre's own summary (述职) of an assessment: reminded, and the county told, after this.
     "summary": "P10D",
 }
@@ -120,7 +124,11 @@ _POSITIVE_INTS = (
     ("login_max_failures_per_address", "CADREFLOW_LOGIN_MAX_FAILURES_PER_ADDRESS"),
     ("login_window_minutes", "CADREFLOW_LOGIN_WINDOW_MINUTES"),
     ("term_end_notice_days", "CADREFLOW_TERM_END_NOTICE_DAYS"),
+    ("presence_min_days", "CADREFLOW_PRESENCE_MIN_DAYS"),
+    ("attachment_max_bytes", "CADREFLOW_ATTACHMENT_MAX_BYTES"),
 )
+# A month has at most this many days: a presence floor above it could never be met.
+MAX_MONTH_DAYS = 31
 
 
 def _parse_bool(name: str, raw: str) -> bool:
@@ -147,8 +155,11 @@ class Settings:
     # answers only requests from this machine (loopback) that no proxy forwarded, 404 otherwise.
     metrics_token: str | None = None
     timezone: str = "Asia/Shanghai"
-    # Request bodies above this are refused with 413 (BPMN uploads included).
+    # Request bodies above this are refused with 413 (BPMN uploads included); a request that
+    # uploads attachments may carry its files on top (attachment_max_bytes each).
     max_content_length: int = 5 * 1024 * 1024
+    # One attachment (a scan, a photo, a Word or Excel file) may be at most this large.
+    attachment_max_bytes: int = 20 * 1024 * 1024
     scheduler_enabled: bool = True
     # Domain rule 9: the timer service starts each year's unit_duties instance of every dispatch
     # unit (CADREFLOW_DUTIES_AUTOSTART). Off by default: the demo and tests start them by hand.
@@ -175,6 +186,13 @@ class Settings:
     # How many days before a posting's planned end its supplier's HR, its township and the county
     # are reminded (and the coverage list flags the term as ending soon).
     term_end_notice_days: int = 60
+    # Presence (在岗管理; seed 三（三）"坚持吃住在村"; the seed gives no figure): the days a month a
+    # cadre must spend in the village. A township is alerted below it, the days of approved leave
+    # and of the month the cadre was not posted excepted (queries/presence.py).
+    presence_min_days: int = 20
+    # Leave (请假): longer than this many working days, the county leading group approves it too
+    # after the township (bpmn/leave.bpmn); 0: every leave goes to the county too.
+    leave_county_days: int = 3
     # Assessments (考核): the share of a year's round the county may grade 优秀. The seed: the share
     # "may be raised" for stationed cadres and does not count against the unit's own quota; 0.2 is
     # the civil service's usual share (CADREFLOW_ASSESSMENT_EXCELLENT_SHARE, a fraction in (0, 1]).
@@ -205,6 +223,12 @@ class Settings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise SettingsError(f"{variable}: 必须为正整数: {value!r}")
+        if self.presence_min_days > MAX_MONTH_DAYS:
+            raise SettingsError(
+                f"CADREFLOW_PRESENCE_MIN_DAYS: 不能超过 {MAX_MONTH_DAYS} 天: {self.presence_min_days!r}")
+        county_days = self.leave_county_days
+        if isinstance(county_days, bool) or not isinstance(county_days, int) or county_days < 0:
+            raise SettingsError(f"CADREFLOW_LEAVE_COUNTY_DAYS: 须为非负整数: {county_days!r}")
         if self.session_idle_minutes > self.session_max_hours * 60:
             raise SettingsError(
                 "CADREFLOW_SESSION_IDLE_MINUTES: 不能超过 CADREFLOW_SESSION_MAX_HOURS 对应的分钟数"
@@ -224,6 +248,11 @@ class Settings:
     def process_deadlines(self) -> dict[str, str]:
         """Deadlines under the names the BPMN timers read (deadline_<name>)."""
         return {f"deadline_{name}": value for name, value in self.deadlines.items()}
+
+    @property
+    def process_leave_rules(self) -> dict[str, int]:
+        """The leave rules under the names bpmn/leave.bpmn reads."""
+        return {"leave_county_days": self.leave_county_days}
 
     @property
     def process_duty_thresholds(self) -> dict[str, int | bool]:
@@ -290,6 +319,12 @@ class Settings:
                 kwargs["trusted_proxies"] = int(raw.strip())
             except ValueError as exc:
                 raise SettingsError(f"CADREFLOW_TRUSTED_PROXIES: 不是整数: {raw!r}") from exc
+        if env.get("CADREFLOW_LEAVE_COUNTY_DAYS", "").strip():
+            raw = env["CADREFLOW_LEAVE_COUNTY_DAYS"]
+            try:
+                kwargs["leave_county_days"] = int(raw.strip())
+            except ValueError as exc:
+                raise SettingsError(f"CADREFLOW_LEAVE_COUNTY_DAYS: 不是整数: {raw!r}") from exc
         if env.get("CADREFLOW_ASSESSMENT_EXCELLENT_SHARE", "").strip():
             raw = env["CADREFLOW_ASSESSMENT_EXCELLENT_SHARE"]
             try:

@@ -88,6 +88,8 @@ class Node:
     message: str | None = None  # message name (start/end/boundary)
     payload: str | None = None  # camunda:expression of a throwing message end event
     timer: str | None = None  # variable holding the ISO duration, or a quoted literal (catch)
+    # "duration" (timeDuration) or "date" (timeDate: the variable holds an aware ISO date-time)
+    timer_type: str = "duration"
     timer_kind: str | None = None
     day_count: str | None = None  # "calendar" for calendar-day timers (default: working days)
     start_roles: str | None = None  # start event: roles besides its lane's that may start (service)
@@ -354,7 +356,8 @@ class Process:
                 med.set(_q(CAMUNDA_NS, "expression"), n.payload)
         if n.timer:
             ted = etree.SubElement(el, _q(BPMN_NS, "timerEventDefinition"), id=f"{n.id}_timer")
-            dur = etree.SubElement(ted, _q(BPMN_NS, "timeDuration"))
+            tag = {"duration": "timeDuration", "date": "timeDate"}[n.timer_type]
+            dur = etree.SubElement(ted, _q(BPMN_NS, tag))
             dur.set(_q(XSI_NS, "type"), "bpmn:tFormalExpression")
             dur.text = n.timer
 

@@ -1,5 +1,5 @@
 """Generate bpmn/mid_term_replacement.bpmn, handover.bpmn, recall.bpmn, unit_duties.bpmn, dispatch.bpmn
-and assessment.bpmn.
+leave.bpmn and assessment.bpmn.
 
 Usage: ``python tools/build_bpmn.py [--check] [--svg DIR]``. ``--check`` exits non-zero when a
 committed file differs from what this script generates (so hand edits in a modeler are noticed);
@@ -593,6 +593,64 @@ def unit_duties() -> Process:
 
 
 # --------------------------------------------------------------------------------------------------
+LEAVE_WORDS = "approve:准假,reject:不准假"
+
+
+def leave() -> Process:
+    """请假与销假 (domain rule 11: 吃住在村, so time away from the village is asked for). The seed
+    sets no leave rules: the service puts the county's threshold into the start data
+    (`leave_county_days`, CADREFLOW_LEAVE_COUNTY_DAYS) beside the leave's length in working days
+    (`leave_working_days`) and its end (`deadline_leave_end`, midnight of the last day, Beijing)."""
+    p = Process("leave", "驻村干部请假", "驻村干部请假与销假",
+                lanes("cadre", "township", "county"),
+                documentation="驻村干部提出请假（日期、事由、类别）-> 乡镇党委政府审批 -> 超过规定工作日数的"
+                              "再报县驻村工作领导小组审批 -> 假期最后一天起由本人销假（逾期催办，"
+                              "并告知乡镇）。")
+    x, y = p.x, p.y
+    p.add(Node("start", "start", "提出请假申请", "cadre", 0))
+    user_task(p, "township_approval", "乡镇党委政府审批请假", "township", 1, decisions="approve,reject",
+              scope="township:township_id", words=LEAVE_WORDS, comment_required="reject",
+              remind="township")
+    p.add(Node("withdraw_requested", "boundary", "申请人撤回", "township", 1, attached_to="township_approval",
+               interrupting=True, side="top", slot=1, message="withdraw"))
+    p.add(Node("end_withdrawn", "end", "已撤回", "township", 1 + 100 / 180, "top", label_pos="right"))
+    p.add(Node("gw_township_decision", "xor", "乡镇意见", "township", 2))
+    p.add(Node("end_rejected_township", "end", "乡镇不准假", "township", 2, "bottom"))
+    p.add(Node("gw_length", "xor", "请假工作日数", "township", 3))
+    user_task(p, "county_approval", "县驻村工作领导小组审批请假", "county", 4, decisions="approve,reject",
+              scope="county", words=LEAVE_WORDS, comment_required="reject")
+    p.add(Node("gw_county_decision", "xor", "县级意见", "county", 5))
+    p.add(Node("end_rejected_county", "end", "县驻村工作领导小组不准假", "county", 5, "bottom"))
+    p.add(Node("gw_approved", "xor", "已准假", "cadre", 6))
+    p.add(Node("record_approval", "script", "登记准假", "cadre", 7, script="leave_approved = True\n",
+               documentation="准假后计入在村情况的批准请假天数（服务按此登记）"))
+    p.add(Node("wait_leave_end", "catch", "假期最后一天", "cadre", 8, timer="deadline_leave_end",
+               timer_type="date"))
+    user_task(p, "confirm_return", "销假", "cadre", 9, decisions="approve", scope="cadre:cadre_id",
+              words="approve:确认销假", reminder="deadline_return_reminder",
+              escalation="deadline_return_escalation", remind="cadre", escalate_to="township",
+              form=[FormField("return_date", "返岗日期", "date"),
+                    FormField("return_note", "销假说明", required=False)])
+    p.add(Node("end_returned", "end", "已销假", "cadre", 10))
+
+    p.flow("start", "township_approval", exit="b", via=[(x(0), None)])
+    p.flow("withdraw_requested", "end_withdrawn", enter="l")
+    p.flow("township_approval", "gw_township_decision")
+    decision_flows(p, "gw_township_decision", approve=("gw_length", {}),
+                   reject=("end_rejected_township", {"exit": "b"}))
+    p.flow("gw_length", "county_approval", "超过规定天数", "leave_working_days > leave_county_days", exit="b")
+    p.flow("gw_length", "gw_approved", "未超过", default=True, exit="t", via=[(None, y("cadre"))])
+    p.flow("county_approval", "gw_county_decision")
+    decision_flows(p, "gw_county_decision", approve=("gw_approved", {"exit": "r", "enter": "b"}),
+                   reject=("end_rejected_county", {"exit": "b"}))
+    p.flow("gw_approved", "record_approval")
+    p.flow("record_approval", "wait_leave_end")
+    p.flow("wait_leave_end", "confirm_return")
+    p.flow("confirm_return", "end_returned")
+    return p
+
+
+# --------------------------------------------------------------------------------------------------
 # The civil-service grades (公务员考核等次); the service's labels and its 优秀 share read the same ids.
 GRADE_OPTIONS = (("excellent", "优秀"), ("competent", "称职"), ("basically_competent", "基本称职"),
                  ("incompetent", "不称职"))
@@ -662,7 +720,7 @@ def assessment() -> Process:
 
 
 PROCESSES = {"mid_term_replacement": mid_term_replacement, "handover": handover, "recall": recall,
-             "unit_duties": unit_duties, "dispatch": dispatch, "assessment": assessment}
+             "unit_duties": unit_duties, "dispatch": dispatch, "leave": leave, "assessment": assessment}
 
 
 def main(argv: list[str] | None = None) -> int:

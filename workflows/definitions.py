@@ -20,6 +20,7 @@ from .parsing import (
     validate_document,
     validate_new_version,
 )
+from .plain_bpmn import PlainBpmnError, complete_document, refuse_unrunnable
 
 _cache: dict[str, Definition] = {}
 _cache_lock = threading.Lock()
@@ -35,6 +36,9 @@ class Definition:
     version_label: str
     spec: Any = field(repr=False)
     subprocess_specs: dict[str, Any] = field(repr=False)
+    # What the files left out and was filled in (plain_bpmn.complete_document), one Chinese
+    # sentence each naming the element: the deploy answers with them and stores them.
+    warnings: tuple[str, ...] = ()
 
     @property
     def xml(self) -> dict[str, str]:
@@ -42,11 +46,16 @@ class Definition:
         return {name: content.decode("utf-8") for name, content in self.files.items()}
 
     def task_spec(self, spec_id: str) -> Any:
+        # A multi-instance step has two specs of that id: the loop and the task it repeats; the
+        # one with the step's properties (extensions) is the one asked for.
+        found = None
         for spec in (self.spec, *self.subprocess_specs.values()):
             for ts in spec.task_specs.values():
                 if getattr(ts, "bpmn_id", None) == spec_id:
-                    return ts
-        return None
+                    if hasattr(ts, "extensions"):
+                        return ts
+                    found = found or ts
+        return found
 
 
 def content_hash(files: dict[str, bytes]) -> str:
@@ -73,9 +82,8 @@ def load_definition(files: dict[str, bytes], version_label: str | None = None,
         cached = _cache.get(digest)
     if cached is not None and (version_label is None or cached.version_label == version_label):
         if deploying:
-            for name, content in sorted(files.items()):
-                if not name.endswith(".dmn"):
-                    validate_new_version(safe_parse_xml(content, name), name)
+            bpmn, dmn, _ = _completed_roots(files, deadline_variables)
+            _new_version_rules(bpmn, dmn)
         return cached
     definition = _parse(files, digest, version_label or digest[7:19], deadline_variables, deploying)
     with _cache_lock:
@@ -85,20 +93,55 @@ def load_definition(files: dict[str, bytes], version_label: str | None = None,
     return definition
 
 
+def _roots(files: dict[str, bytes]) -> tuple[dict[str, etree._Element], dict[str, etree._Element]]:
+    """(BPMN roots, DMN roots) by file name, each parsed safely."""
+    bpmn: dict[str, etree._Element] = {}
+    dmn: dict[str, etree._Element] = {}
+    for name, content in sorted(files.items()):
+        if name.endswith(".dmn"):
+            dmn[name] = safe_parse_xml(content, name, expect_bpmn=False)
+        else:
+            bpmn[name] = safe_parse_xml(content, name)
+    return bpmn, dmn
+
+
+def _completed_roots(files: dict[str, bytes], deadline_variables: frozenset[str]
+                     ) -> tuple[dict[str, etree._Element], dict[str, etree._Element], list[str]]:
+    """The roots with what a plain diagram leaves out filled in (plain_bpmn.complete_document),
+    and the warnings saying what was."""
+    bpmn, dmn = _roots(files)
+    warnings: list[str] = []
+    for name, root in bpmn.items():
+        try:
+            warnings += complete_document(root, deadline_variables)
+        except PlainBpmnError as err:
+            raise DefinitionError(str(err), err.element_id, name) from err
+    return bpmn, dmn, warnings
+
+
+def _new_version_rules(bpmn: dict[str, etree._Element], dmn: dict[str, etree._Element]) -> None:
+    """What a file must pass to become a new version (a version stored before a rule came still
+    loads): nothing that could never run (plain_bpmn.refuse_unrunnable), and parsing's rules."""
+    try:
+        refuse_unrunnable(bpmn, dmn)
+    except PlainBpmnError as err:
+        raise DefinitionError(str(err), err.element_id, err.file_name, err.problems) from err
+    for name, root in bpmn.items():
+        validate_new_version(root, name)
+
+
 def _parse(files: dict[str, bytes], digest: str, version_label: str,
            deadline_variables: frozenset[str], deploying: bool) -> Definition:
     parser = CadreflowParser()
     candidates: list[tuple[str, etree._Element]] = []
     called: set[str] = set()
-    for name, content in sorted(files.items()):
-        if name.endswith(".dmn"):
-            root = safe_parse_xml(content, name, expect_bpmn=False)
-            _wrap(lambda r=root, n=name: parser.add_dmn_xml(r, filename=n), name)
-            continue
-        root = safe_parse_xml(content, name)
+    bpmn, dmn, warnings = _completed_roots(files, deadline_variables)
+    if deploying:
+        _new_version_rules(bpmn, dmn)
+    for name, root in dmn.items():
+        _wrap(lambda r=root, n=name: parser.add_dmn_xml(r, filename=n), name)
+    for name, root in bpmn.items():
         validate_document(root, name, deadline_variables)
-        if deploying:
-            validate_new_version(root, name)
         _wrap(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name)
         for proc in executable_processes(root):
             candidates.append((name, proc))
@@ -114,8 +157,18 @@ def _parse(files: dict[str, bytes], digest: str, version_label: str,
         return parser.get_spec(key), parser.get_subprocess_specs(key)
 
     spec, subprocess_specs = _wrap(build, file_name)
-    return Definition(key=key, name=proc.get("name") or key, content_hash=digest, files=files,
-                      version_label=version_label, spec=spec, subprocess_specs=subprocess_specs)
+    return Definition(key=key, name=proc.get("name") or _participant_name(bpmn[file_name], key) or key,
+                      content_hash=digest, files=files,
+                      version_label=version_label, spec=spec, subprocess_specs=subprocess_specs,
+                      warnings=tuple(warnings))
+
+
+def _participant_name(root: etree._Element, key: str) -> str | None:
+    """bpmn.io names the pool (participant), not the process."""
+    for participant in root.iter(f"{{{BPMN_NS}}}participant"):
+        if participant.get("processRef") == key and (participant.get("name") or "").strip():
+            return participant.get("name").strip()
+    return None
 
 
 def _wrap(fn: Any, file_name: str) -> Any:

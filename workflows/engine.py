@@ -11,7 +11,8 @@ does not serialize it.
 from __future__ import annotations
 
 import copy
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from operator import attrgetter
@@ -20,13 +21,14 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, EndEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 from SpiffWorkflow.exceptions import TaskNotFoundException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from . import determinism
+from . import countersign, determinism
 from .budget import LimitExceeded, Limits, check_state_size
 from .canonical import canonical_bytes
 from .clock import require_aware
@@ -44,6 +46,7 @@ __all__ = [
     "content_hash", "HumanTask", "PendingTimer", "FiredTimer", "CommandResult", "EngineError",
     "TaskNotFound", "TaskNotReady", "DecisionNotAllowed", "FormInvalid", "CommentRequired",
     "MessageNotExpected", "ScriptError", "DEFAULT_DEADLINES", "Limits", "LimitExceeded", "NotRunning",
+    "FlowError",
 ]
 
 DEFAULT_DEADLINES = {
@@ -55,6 +58,8 @@ DEFAULT_DEADLINES = {
     "deadline_statement": "P5D",
     "deadline_rectification": "P20D",
     "deadline_nomination": "P10D",
+    "deadline_return_reminder": "P1D",
+    "deadline_return_escalation": "P3D",
     "deadline_summary": "P10D",
 }
 HANDOVER_FIELDS = ("old_cadre_id", "new_cadre_id", "village_id", "township_id", "unit_id", "role")
@@ -98,6 +103,16 @@ class MessageNotExpected(EngineError):
 
 class NotRunning(EngineError):
     pass
+
+
+class FlowError(EngineError):
+    """The process cannot go on from where the command took it (an exclusive gateway none of
+    whose conditions holds, a join SpiffWorkflow cannot make): the command is refused, the
+    instance stays where it was. The message is Chinese and names the element."""
+
+    def __init__(self, message: str, element_id: str | None) -> None:
+        self.element_id = element_id
+        super().__init__(message)
 
 
 # --- value objects ---------------------------------------------------------------------------
@@ -234,8 +249,14 @@ class Instance:
         cached = self._walks.get(key)
         if cached is None:
             cached = _get_tasks(wf, **kwargs)  # wf.get_tasks(**kwargs), walked faster
+            # The walk descends into running subprocesses itself; the subprocesses' own walks add
+            # what it skips (finished ones), each task once, in the order first met.
+            seen = {id(t) for t in cached}
             for sp in wf.subprocesses.values():
-                cached.extend(_get_tasks(sp, **kwargs))
+                for t in _get_tasks(sp, **kwargs):
+                    if id(t) not in seen:
+                        seen.add(id(t))
+                        cached.append(t)
             self._walks[key] = cached
         return list(cached)
 
@@ -351,7 +372,7 @@ class Instance:
             if not _is_timer(t):
                 continue
             ext = t.task_spec.extensions or {}
-            value = t.task_spec.event_definition.details(t).value
+            value = _timer_definition(t).details(t).value
             out.append(PendingTimer(
                 id=str(t.id), spec_id=t.task_spec.bpmn_id, name=t.task_spec.bpmn_name or t.task_spec.bpmn_id,
                 kind=ext.get("timer_kind"), notify=ext.get("notify"),
@@ -370,7 +391,11 @@ class Instance:
         return _element_ids(self._all_tasks(state=TaskState.COMPLETED))
 
     def active_element_ids(self) -> list[str]:
-        return _element_ids(self._all_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED))
+        return _element_ids(self.active_tasks())
+
+    def active_tasks(self) -> list[Any]:
+        """SpiffWorkflow's tasks where the instance is: ready, waiting or started."""
+        return self._all_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.STARTED)
 
     # commands
 
@@ -403,7 +428,9 @@ class Instance:
             task.data["decision"] = decision
             task.data["comment"] = comment
             task.data[f"{human.spec_id}_decision"] = decision
-            task.run()
+            _countersign_vote(task, human, decision)
+            with _flow_errors():
+                task.run()
             result = self._steps(ctx, before)
         self.check_size()
         result.completed_task_id = str(task.id)
@@ -511,7 +538,8 @@ class Instance:
     def _steps(self, ctx: determinism.CommandContext, before: dict[UUID, Any]) -> CommandResult:
         wf = self.workflow
         budget = ctx.budget
-        wf.do_engine_steps(will_complete_task=lambda t: budget.engine_step(t.task_spec.bpmn_id))
+        with _flow_errors():
+            wf.do_engine_steps(will_complete_task=lambda t: budget.engine_step(t.task_spec.bpmn_id))
         fired = []
         for tid, (t, old_value) in before.items():
             # A fired timer leaves WAITING for READY/COMPLETED (Spiff resets `event_fired` on
@@ -545,6 +573,48 @@ class Instance:
 
 # --- helpers ---------------------------------------------------------------------------------
 
+@contextmanager
+def _flow_errors() -> Iterator[None]:
+    """SpiffWorkflow's own refusals to go on as FlowError (Chinese, naming the element); a
+    script's failure stays a ScriptError (sandbox.py), a budget's a LimitExceeded."""
+    try:
+        yield
+    except ScriptError:
+        raise
+    except WorkflowException as err:
+        spec = getattr(getattr(err, "task", None), "task_spec", None) or getattr(err, "task_spec", None)
+        element = getattr(spec, "bpmn_id", None)
+        name = getattr(spec, "bpmn_name", None)
+        where = f"{element}（{name}）" if name else (element or "未知环节")
+        if "No conditions satisfied" in str(err):
+            reason = "排他网关的出口条件都不成立，也没有默认出口"
+        else:
+            reason = f"引擎无法继续（{err}）"
+        message = f"流程在 {where} 处无法继续：{reason}。本次操作未生效，流程停在原处。"
+        raise FlowError(message, element) from err
+
+
+def _countersign_vote(task: Any, human: HumanTask, decision: str) -> None:
+    """A signer's instance of a countersign step: its data and the loop's carry the step's tally
+    with this vote (countersign.py); once the tally is decided, the step's decision is its outcome."""
+    rule_text = (task.task_spec.extensions or {}).get("countersign")
+    loop = task.parent
+    if not rule_text or loop is None or not hasattr(loop.task_spec, "data_input"):
+        return
+    key = countersign.data_key(human.spec_id)
+    signers = loop.task_spec.data_input.get(loop) if loop.task_spec.data_input is not None else []
+    signer = human.scope_value or ""
+    result = countersign.tally(countersign.parse_rule(rule_text), list(signers or []),
+                               loop.data.get(key), signer, decision)
+    # The loop's data is what flows on after the step (Camunda-style loops merge only the
+    # element variable back), so the tally is kept there as well as on the signer's instance.
+    for holder in (task, loop):
+        holder.data[key] = _jsonable(result)
+        if result["outcome"] is not None:
+            holder.data["decision"] = result["outcome"]
+            holder.data[f"{human.spec_id}_decision"] = result["outcome"]
+
+
 def _csv(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -552,8 +622,19 @@ def _csv(value: str | None) -> list[str]:
 _task_state = attrgetter("_state")
 
 
+def _timer_definition(task: Any) -> Any:
+    """The timer a waiting task waits for: its own, or for an event-based gateway the timer among
+    its branches' events (the gateway waits for them all); None if none."""
+    definition = getattr(task.task_spec, "event_definition", None)
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    if isinstance(definition, MultipleEventDefinition):
+        return next((d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)), None)
+    return None
+
+
 def _is_timer(task: Any) -> bool:
-    return isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition)
+    return _timer_definition(task) is not None
 
 
 def _attached_task(timer_task: Any) -> Any:

@@ -4,7 +4,8 @@
 * timer events (start / boundary / intermediate catch) built from timers.py classes;
 * user tasks keep `camunda:candidateGroups`, `camunda:assignee`, `camunda:properties` and the
   `camunda:formData` fields (Camunda's own parser drops the first two and reads form fields only
-  with a formKey) in `task_spec.extensions`;
+  with a formKey) in `task_spec.extensions`; a manual task is parsed as a user task (a person
+  confirms it) and a plain task as a PassThroughTask (nobody does it: it passes);
 * timer boundary events keep their `camunda:properties` (`timer_kind`, `notify`), and every timer
   event's `day_count` (`working` | `calendar`) goes into its duration/cycle timer definition.
 `validate_document` enforces design.md §1 and names the offending element and file.
@@ -20,17 +21,19 @@ from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from SpiffWorkflow.bpmn.parser.event_parsers import TIMER_EVENT_XPATH  # noqa: F401  (documented hook)
 from SpiffWorkflow.bpmn.parser.util import first, full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, StartEvent
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, NoneTask, StartEvent
 from SpiffWorkflow.camunda.parser.CamundaParser import NSMAP, CamundaParser
 from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaBoundaryEventParser,
     CamundaIntermediateCatchEventParser,
     CamundaStartEventParser,
 )
-from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, UserTaskParser
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from .countersign import completion_condition, parse_rule
 from .durations import DAY_COUNTS, DurationError, parse_duration
+from .roles import TASK_ROLES
 from .timers import (
     ClockTimeDateTimer,
     WorkingCycleTimer,
@@ -41,17 +44,21 @@ from .timers import (
 )
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-ROLES = ("unit_hr", "township", "county", "org_dept", "rrb", "cadre")
-DECISIONS = ("approve", "reject", "return", "resubmit", "withdraw", "recall", "rectify")
+ROLES = TASK_ROLES
+# `complete` (完成) is the one decision of a task whose diagram lists none (plain_bpmn.py).
+DECISIONS = ("approve", "reject", "return", "resubmit", "withdraw", "recall", "rectify", "complete")
 MAX_DECISION_LABEL = 12
 DEFAULT_COMMENT_REQUIRED = ("reject", "return", "recall", "rectify")
-SCOPE_KINDS = ("unit", "township", "county", "cadre")
+# `user:<variable>`: one named person (a login), e.g. each signer of a countersign step.
+SCOPE_KINDS = ("unit", "township", "county", "cadre", "user")
 TIMER_KINDS = ("reminder", "escalation", "deadline")
 FORM_TYPES = ("string", "long", "boolean", "date", "enum")
 KNOWN_DEADLINE_VARIABLES = frozenset({
     "deadline_approval_reminder", "deadline_approval_escalation", "deadline_revision",
     "deadline_arrival", "deadline_handover", "deadline_statement", "deadline_rectification",
-    "deadline_nomination", "deadline_summary",
+    "deadline_nomination", "deadline_return_reminder", "deadline_return_escalation", "deadline_summary",
+    # A leave's end (bpmn/leave.bpmn, a timeDate): the service sets it from the leave's dates.
+    "deadline_leave_end",
 })
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
@@ -68,9 +75,12 @@ _C = "{" + CAMUNDA_MODEL_NS + "}"
 class DefinitionError(ValueError):
     """An invalid process definition; the message names the element id and the file."""
 
-    def __init__(self, message: str, element_id: str | None = None, file_name: str | None = None) -> None:
+    def __init__(self, message: str, element_id: str | None = None, file_name: str | None = None,
+                 problems: list[tuple[str | None, str | None, str]] | None = None) -> None:
         self.element_id = element_id
         self.file_name = file_name
+        # (file, element, message) of every element refused, when the error names several
+        self.problems = problems or []
         where = ", ".join(p for p in (f"文件 {file_name}" if file_name else "",
                                        f"元素 {element_id}" if element_id else "") if p)
         super().__init__(f"{message} ({where})" if where else message)
@@ -163,6 +173,13 @@ class CadreflowUserTaskParser(UserTaskParser):
         ext["decisionLabels"] = parse_decision_labels(ext.get("decision_labels"))
         return ext
 
+    def _add_multiinstance_task(self, loop_characteristics: Any) -> None:
+        # A countersign step (countersign.py) ends when its tally is decided, unless the BPMN
+        # gives a completion condition of its own.
+        super()._add_multiinstance_task(loop_characteristics)
+        if _camunda_properties(self.node).get("countersign") and not self.task.condition:
+            self.task.condition = completion_condition(self.bpmn_id)
+
 
 def parse_decision_labels(text: str | None) -> dict[str, str]:
     """The step's own word for each decision, from ``approve:予以备案,reject:不予备案``; a decision
@@ -199,10 +216,23 @@ def parse_form_fields(node: etree._Element) -> list[dict[str, Any]]:
     return fields
 
 
+class PassThroughTask(NoneTask):
+    """A plain `bpmn:task`: nobody is asked to do it, the instance passes it when it gets there,
+    as Camunda executes a task of no type. (SpiffWorkflow's NoneTask waits for someone to run it
+    by hand, which nothing here ever does: the instance would wait for ever.)"""
+
+    def __init__(self, wf_spec: Any, bpmn_id: str, **kwargs: Any) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.manual = False
+
+
 class CadreflowParser(CamundaParser):
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("userTask"): (CadreflowUserTaskParser, UserTask),
+        # A manual task is a step a person confirms: a human task like a user task.
+        full_tag("manualTask"): (CadreflowUserTaskParser, UserTask),
+        full_tag("task"): (CamundaTaskParser, PassThroughTask),
         full_tag("startEvent"): (CadreflowStartEventParser, StartEvent),
         full_tag("boundaryEvent"): (CadreflowBoundaryEventParser, BoundaryEvent),
         full_tag("intermediateCatchEvent"): (CadreflowIntermediateCatchEventParser, IntermediateCatchEvent),
@@ -242,7 +272,7 @@ def validate_document(root: etree._Element, file_name: str,
                 fail(f"流程节点 {tag} 缺少 BPMNShape", node_id)
             if tag == "sequenceFlow" and node_id not in edges:
                 fail("顺序流缺少 BPMNEdge", node_id)
-            if tag == "userTask":
+            if tag in ("userTask", "manualTask"):
                 _validate_user_task(node, fail)
             if tag == "timerEventDefinition":
                 _validate_timer(node.getparent(), node, fail, deadline_variables)
@@ -324,11 +354,29 @@ def _validate_user_task(node: etree._Element, fail: Any) -> None:
     kind, _, var = scope.partition(":")
     if kind not in SCOPE_KINDS or (kind != "county" and not var.isidentifier()) or (kind == "county" and var):
         fail(f"无效的 scope {scope!r}", node_id)
+    if props.get("countersign") is not None:
+        _validate_countersign(node, props, decisions, fail)
     for f in parse_form_fields(node):
         if not f["id"] or not f["id"].isidentifier():
             fail(f"表单字段 id 无效: {f['id']!r}", node_id)
         if f["type"] not in FORM_TYPES:
             fail(f"表单字段 {f['id']} 的类型 {f['type']!r} 不受支持", node_id)
+
+
+def _validate_countersign(node: etree._Element, props: dict[str, str], decisions: list[str],
+                          fail: Any) -> None:
+    node_id = node.get("id")
+    try:
+        parse_rule(props.get("countersign"))
+    except ValueError as err:
+        fail(str(err), node_id)
+    loop = node.find(f"{{{BPMN_NS}}}multiInstanceLoopCharacteristics")
+    sequential = loop is not None and loop.get("isSequential", "false").lower() == "true"
+    if loop is None or sequential or not loop.get(f"{_C}collection") or not loop.get(f"{_C}elementVariable"):
+        fail("会签任务须为并行多实例（multiInstanceLoopCharacteristics，camunda:collection 与 "
+             "camunda:elementVariable 指明会签人列表）", node_id)
+    if "approve" not in decisions:
+        fail("会签任务的 decisions 须含 approve", node_id)
 
 
 def _validate_timer(event: etree._Element, definition: etree._Element, fail: Any,

@@ -18,12 +18,14 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.task import Task
 
 from .canonical import canonical_bytes
+from .parsing import PassThroughTask
 from .task_converter import FastTaskConverter, parse_uuid, uuid_text
 from .timer_converter import DayCountTimerConverter
 from .timers import ClockTimeDateTimer, WorkingCycleTimer, WorkingDurationTimer
@@ -80,6 +82,7 @@ SPEC_CONFIG = {
     WorkingDurationTimer: DayCountTimerConverter,
     ClockTimeDateTimer: TimerConditionalEventDefinitionConverter,
     WorkingCycleTimer: DayCountTimerConverter,
+    PassThroughTask: BpmnTaskSpecConverter,
     Task: FastTaskConverter,  # the stock TaskConverter's dicts and tasks, in fewer steps
 }
 # Full dumps (spec included) with our classes: used for spec round trips and diagnostics.

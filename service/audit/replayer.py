@@ -3,11 +3,11 @@
 Engine commands (start, complete, withdraw, timer, recompute_deadlines, terminate) are re-run with their
 recorded inputs and clock readings, each with the working calendar as it stood at that event; the
 state hash after each must equal the recorded one. Events that do not touch the engine (claim,
-unclaim, transfer, release, urge) are checked instead: their recorded state hash must equal the
-previous one and the task they name must have been open (and, for a release, claimed by the user
-it names). The columns an event repeats from its inputs (task,
-decision, comment, actor) must agree with the inputs, so a forger who rewrites a decision and
-recomputes the whole chain is still caught.
+unclaim, transfer, release, urge, stalled) are checked instead: their recorded state hash must
+equal the previous one and the task they name must have been open (and, for a release, claimed
+by the user it names; for `stalled`, the engine must be stalled at the elements it names). The
+columns an event repeats from its inputs (task, decision, comment, actor) must agree with the
+inputs, so a forger who rewrites a decision and recomputes the whole chain is still caught.
 """
 
 from __future__ import annotations
@@ -27,8 +27,11 @@ from service.persistence.models import CalendarEntry, CalendarPin
 from service.persistence.runtime import build_calendar
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
+from workflows.stall import stall_of
 
 CLAIM_KINDS = frozenset({"claim", "unclaim", "transfer"})
+# 加签 and 抄送 by the task's holder; an added signer's signature (not the task's role acting).
+HOLDER_KINDS = frozenset({"add_signer", "cc"})
 # Open task id -> login holding it (None: a transfer recorded without a recipient).
 Claims = dict[str, str | None]
 
@@ -145,6 +148,15 @@ def _check_passive(event: Any, instance: Instance | None, current: str | None,
     if event.kind == "release":
         _check_release(event, instance, claims)
         return
+    if event.kind == "stalled":
+        _check_stall(event, instance)
+    if event.kind in HOLDER_KINDS or event.kind == "added_sign":
+        task = _open_task(instance, inputs.get("task_id"))
+        if task is None or str(inputs.get("task_id")) != str(event.task_id):
+            raise _Diverged(seq, f"第 {seq} 条事件（{event.kind}）所指任务当时并未待办")
+        if event.kind in HOLDER_KINDS:
+            _check_actor(event, task)
+        return
     if event.kind not in CLAIM_KINDS:
         return
     task_id = str(inputs.get("task_id"))
@@ -158,6 +170,17 @@ def _check_passive(event: Any, instance: Instance | None, current: str | None,
         claims.pop(task_id, None)
     else:
         claims[task_id] = inputs.get("to_user")
+
+
+def _check_stall(event: Any, instance: Instance | None) -> None:
+    """The service stopped the instance (status `error`) because the command before left it with
+    nothing to wait for (commands/stalls.py): the replayed engine must be stalled at the same
+    elements."""
+    stall = stall_of(instance) if instance is not None else None
+    recorded = list((event.inputs or {}).get("element_ids") or [])
+    if stall is None or list(stall.element_ids) != recorded:
+        raise _Diverged(event.seq, f"第 {event.seq} 条事件记录流程停在 {recorded}，但重放时流程"
+                                   + ("并未停滞" if stall is None else f"停在 {list(stall.element_ids)}"))
 
 
 def _check_release(event: Any, instance: Instance | None, claims: Claims) -> None:

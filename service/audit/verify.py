@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from service.audit.attachment_check import check_attachments
 from service.audit.chain import check_chain
 from service.audit.events import instance_events
 from service.audit.replayer import Replayer
@@ -23,10 +24,11 @@ class Verification:
     events: int
     first_bad_seq: int | None
     detail: str
+    attachments: str = "ok"  # ok | mismatch: the stored files against the events naming them
 
     @property
     def ok(self) -> bool:
-        return self.chain == "ok" and self.replay == "ok"
+        return self.chain == "ok" and self.replay == "ok" and self.attachments == "ok"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -41,15 +43,18 @@ def verify_instance(instance_id: str, replayer: Replayer | None = None) -> Verif
     events = instance_events(row.id)
     chain = check_chain(events)
     replay_bad, replay_detail = _replay(row, events, replayer or Replayer())
-    bad = [s for s in (chain.first_bad_seq, replay_bad) if s is not None]
+    files_bad, files_detail = check_attachments(row.id, events)
+    bad = [s for s in (chain.first_bad_seq, replay_bad, files_bad) if s is not None]
     details = [d for d in (chain.detail and f"哈希链断裂：{chain.detail}",
-                           replay_detail and f"重放不一致：{replay_detail}") if d]
+                           replay_detail and f"重放不一致：{replay_detail}",
+                           files_detail and f"附件不符：{files_detail}") if d]
     return Verification(
         instance_id=row.id, chain="ok" if chain.ok else "broken",
         replay="ok" if replay_bad is None else "diverged", events=len(events),
         first_bad_seq=min(bad) if bad else None,
         detail="；".join(details) if details else f"完整：{len(events)} 条事件的哈希链与重放结果均一致，"
                                                    "与实例当前状态相符",
+        attachments="ok" if files_bad is None else "mismatch",
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 
-from service.audit import Replayer, ledger_rows, verify_instance, write_csv, write_xlsx
+from service.audit import Replayer, verify_instance, write_ledger_csv, write_ledger_xlsx
 from service.audit.assessment_verify import verify_assessment_results
 from service.audit.roster_verify import verify_roster_log
 from service.cli.context import app_context
@@ -55,6 +55,7 @@ def verify_command(all_: bool, ids: tuple[str, ...], quiet: bool) -> None:
                 if not result.ok:
                     bad += 1
                     click.echo(f"\n{instance_id}  哈希链={result.chain} 重放={result.replay} "
+                               f"附件={result.attachments} "
                                f"首个问题事件={result.first_bad_seq}  {result.detail}")
                 elif not quiet:
                     click.echo(f"{instance_id}  ok（{result.events} 条事件）")
@@ -106,7 +107,8 @@ def _moment(value: str, param: str, end: bool) -> datetime:
     return moment
 
 
-@audit.command("export", help="导出审批台账（实例、流程、干部、村、环节、办理人、决定、意见、时间）。")
+@audit.command("export", help="导出审批台账：xlsx 含案件表（每案一行）和办理经过表（每条历史事件一行），"
+                              "csv 只含办理经过。")
 @click.option("--from", "start", required=True, help="起始日期或时间（含），如 2026-12-01")
 @click.option("--to", "end", required=True, help="截止日期（含当天）或时间（不含）")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
@@ -118,10 +120,10 @@ def export_command(start: str, end: str, fmt: str, output: Path | None) -> None:
         if finish <= begin:
             raise click.BadParameter("截止须晚于起始", param_hint="--to")
         output = output or Path(f"ledger-{start[:10]}-{end[:10]}.{fmt}")
-        rows = ledger_rows(begin, finish)
         if fmt == "csv":
             with output.open("wb") as out:
-                count = write_csv(rows, out)
+                count = write_ledger_csv(begin, finish, out)
+            click.echo(f"已导出 {count} 条记录到 {output}")
         else:
-            count = write_xlsx(rows, output)
-    click.echo(f"已导出 {count} 条记录到 {output}")
+            counts = write_ledger_xlsx(begin, finish, str(output))
+            click.echo(f"已导出 {counts.cases} 个案件、{counts.events} 条记录到 {output}")

@@ -25,3 +25,5 @@ def deploy_command(paths: tuple[Path, ...]) -> None:
         for row, created in results:
             status = "已部署" if created else "内容未变，沿用"
             click.echo(f"{row.key} v{row.version} {status}（{row.content_hash}）")
+            for warning in row.warnings or []:
+                click.echo(f"  提示：{warning}")

@@ -5,10 +5,17 @@ HTTP handlers, the CLI and the timer service only translate their input into the
 
 from service.commands.actor import SYSTEM
 from service.commands.adjustments import submit_adjustment
-from service.commands.definitions import deploy, deploy_bundled, deploy_definition, deploy_paths
+from service.commands.definitions import (
+    deploy,
+    deploy_bundled,
+    deploy_definition,
+    deploy_modelled,
+    deploy_paths,
+)
 from service.commands.process import start_process
 from service.commands.recalls import open_recall
 from service.commands.resume import resume_instance
+from service.commands.suspend import suspend_instance
 from service.commands.tasks import CompleteResult, claim_task, complete_task, transfer_task, unclaim_task
 from service.commands.terminate import terminate_instance
 from service.commands.timers import FireResult, fire_due_timers, recompute_deadlines
@@ -24,6 +31,7 @@ __all__ = [
     "deploy",
     "deploy_bundled",
     "deploy_definition",
+    "deploy_modelled",
     "deploy_paths",
     "fire_due_timers",
     "open_recall",
@@ -31,6 +39,7 @@ __all__ = [
     "resume_instance",
     "start_process",
     "submit_adjustment",
+    "suspend_instance",
     "terminate_instance",
     "transfer_task",
     "unclaim_task",

@@ -9,9 +9,10 @@ from service.queries.access import acting_grant
 SYSTEM = Principal(login="system", display_name="系统", grants=(Grant("system", "county", "county"),))
 
 
-def require_grant(actor: Principal, role: str, scope_id: str | None, what: str) -> Grant:
+def require_grant(actor: Principal, role: str, scope_id: str | None, what: str,
+                  scope_kind: str | None = None) -> Grant:
     """The grant `actor` acts under as `role` in `scope_id` (access.acting_grant), else 403."""
-    grant = acting_grant(actor, role, scope_id)
+    grant = acting_grant(actor, role, scope_id, scope_kind)
     if grant is None:
         raise Forbidden(f"无权{what}：需要角色 {role}，管辖范围 {scope_id}。")
     return grant

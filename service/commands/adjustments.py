@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from service.commands import attachments
 from service.commands.actor import require_grant
 from service.commands.core import start_latest
 from service.commands.uow import unit_of_work
@@ -54,13 +55,17 @@ def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str | No
 
 
 def submit_adjustment(actor: Principal, payload: dict[str, Any],
-                      respond: Callable[[ProcessInstance], None] | None = None) -> ProcessInstance:
+                      respond: Callable[[ProcessInstance], None] | None = None,
+                      files: Sequence[attachments.NewFile] = ()) -> ProcessInstance:
     """`respond(row)`, when given, runs inside the transaction just before the commit: a response
-    built there from the rows the command holds needs no second transaction to read them again."""
+    built there from the rows the command holds needs no second transaction to read them again.
+    `payload["attachments"]`: ids of the submitter's pending uploads; `files`: new files that
+    the request brings itself (a page's form). Both become the request's attachments."""
     at = now()
     check_text("justification", payload.get("justification"), LONG_TEXT)
     check_evidence("evidence", payload.get("evidence"))
     check_effective_date("effective_date", payload["effective_date"], at.astimezone(get_settings().tz).date())
+    new_files = attachments.check_new_files(files)
     with unit_of_work():
         cadre = _cadre(payload["cadre_id"], "cadre_id")
         grant = require_grant(actor, "unit_hr", cadre.unit_id, "为其他派出单位的干部提出调整")
@@ -98,9 +103,11 @@ def submit_adjustment(actor: Principal, payload: dict[str, Any],
         if posting is None:  # the term rule is meaningless without the posting
             rule_checks = [v for v in rule_checks if v["field"] != "term_start"]
         refuse(violations + rule_checks)
+        enclosed = attachments.enclose_at_start(actor, payload.get("attachments") or [], new_files, data, at)
         row = start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
                            business_key=f"{PROCESS_KEY}:{cadre.id}:{effective.isoformat()}",
                            submitter=actor.login)
+        enclosed.bind(instance_id=row.id, task_id=None, event_seq=1, at=at)  # the start event
         if respond is not None:
             respond(row)
     return row

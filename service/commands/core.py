@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from service.commands import outbox
 from service.commands.actor import scope_label
 from service.commands.calendar_pins import pin_looked_up_years
+from service.commands.stalls import record_stall
 from service.core.principal import Grant, Principal
 from service.persistence.db import db
 from service.persistence.history import canonical
@@ -32,6 +33,7 @@ from service.persistence.runtime import (
 )
 from service.persistence.store import EventRecord, InstanceChanges, record_event
 from service.persistence.store import save as store_save
+from workflows.stall import stall_of
 
 TERMINAL = frozenset({"completed", "rejected", "withdrawn", "terminated"})
 
@@ -67,6 +69,10 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
     was_running = row.status == "running"
     # every command bumps the revision, even one that leaves the state as is
     values: dict[str, Any] = {"state": state, "status": instance.status, "updated_at": at}
+    # Running with nothing left to wait for: stored in `error`, saying where it stopped.
+    stall = stall_of(instance) if values["status"] == "running" else None
+    if stall is not None:
+        values.update(status="error", error=stall.reason)
     if values["status"] in TERMINAL and row.ended_at is None:
         values["ended_at"] = at
     values.update(business_field_changes(row, instance.data))
@@ -77,6 +83,8 @@ def save(loaded: Loaded, at: datetime, info: EventInfo,
                                         instance.state_hash(), loaded.head, closed_task))
     pin_looked_up_years(instance.engine.calendar, at)  # a replay of this event reads them
     loaded.head, loaded.before = (stored.event.seq, stored.event.event_hash), after
+    if stall is not None:
+        loaded.head = record_stall(row.id, at, stall, instance.state_hash(), loaded.head)
     result = instance.last_result
     outbox.report(outbox.Reported(
         row, loaded.definition, at, info.actor, info.grant,

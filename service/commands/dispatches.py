@@ -27,7 +27,15 @@ from service.core.clock import now
 from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
 from service.persistence.db import db
-from service.persistence.models import Cadre, DispatchRound, Org, Posting, ProcessInstance, Village
+from service.persistence.models import (
+    OPEN_STATUSES,
+    Cadre,
+    DispatchRound,
+    Org,
+    Posting,
+    ProcessInstance,
+    Village,
+)
 from service.persistence.runtime import definition_of, latest_definition_row
 from service.queries.cadre_standing import active_posting
 from service.queries.eligibility import cadre_facts
@@ -51,7 +59,7 @@ def _found(model: type, key: str | None, field: str, what: str) -> Any:
 
 def _open_dispatch(column: Any, value: str) -> bool:
     return db.session.execute(sa.select(ProcessInstance.id).where(
-        ProcessInstance.process_key == PROCESS_KEY, ProcessInstance.status == "running",
+        ProcessInstance.process_key == PROCESS_KEY, ProcessInstance.status.in_(OPEN_STATUSES),
         column == value).limit(1)).first() is not None
 
 

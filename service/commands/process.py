@@ -20,6 +20,7 @@ from service.commands.adjustments import PROCESS_KEY as ADJUSTMENT_KEY
 from service.commands.core import start
 from service.commands.dispatches import PROCESS_KEY as DISPATCH_KEY
 from service.commands.handover import HANDOVER_KEY
+from service.commands.leave_sync import LEAVE_KEY
 from service.commands.recalls import PROCESS_KEY as RECALL_KEY
 from service.commands.start_defaults import UNIT_DUTIES_KEY
 from service.commands.uow import unit_of_work
@@ -33,6 +34,7 @@ from service.persistence.runtime import definition_of, latest_definition_row
 from service.queries.assessments.keys import PROCESS_KEY as ASSESSMENT_KEY
 from workflows.engine import RESERVED_DATA_KEYS, Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml
+from workflows.roles import lane_role
 
 # A narrow role may only start for its own jurisdiction, named by this data field.
 SCOPE_FIELD = {"unit": "unit_id", "township": "township_id", "cadre": "cadre_id"}
@@ -45,6 +47,8 @@ DEDICATED = {
     HANDOVER_KEY: "工作交接在中途调整或召回审批通过后由系统自动启动，不能直接发起。",
     DISPATCH_KEY: "驻村干部选派须通过 POST /api/v1/dispatches 提名：由系统核对提名权限、任职情况、"
                   "村类别与岗位及人选资格，并从登记信息生成流程数据。",
+    LEAVE_KEY: "请假须由驻村干部本人通过 POST /api/v1/leaves 提出：由系统核对在村任职、请假日期是否与"
+               "已有请假重叠，并计算工作日数。",
     ASSESSMENT_KEY: "驻村干部考核由县驻村工作领导小组通过 POST /api/v1/assessment-rounds（年度考核）或 "
                     "POST /api/v1/assessments（期满考核）发起，任期届满时系统也会自动发起期满考核。",
 }
@@ -63,9 +67,10 @@ _lock = threading.Lock()
 
 
 def start_roles(definition: Definition) -> frozenset[str]:
-    """Roles of the lanes (ids `lane_<role>`) that contain a start event of the process, plus the
-    roles a start event lists in its `start_roles` property (a process one lane cannot express,
-    e.g. unit_duties: the Organization Department's lane, and the county leading group too)."""
+    """Roles of the lanes that contain a start event of the process (a lane names its role by
+    its id, `lane_<role>`, or by its name, e.g. 乡镇: workflows.roles.lane_role), plus the roles a
+    start event lists in its `start_roles` property (a process one lane cannot express, e.g.
+    unit_duties: the Organization Department's lane, and the county leading group too)."""
     with _lock:
         cached = _start_roles.get(definition.content_hash)
     if cached is not None:
@@ -82,8 +87,9 @@ def start_roles(definition: Definition) -> frozenset[str]:
                     roles |= {r.strip() for r in (prop.get("value") or "").split(",") if r.strip() in ROLES}
         for lane in root.iter(f"{{{BPMN_NS}}}lane"):
             refs = {r.text.strip() for r in lane.iter(f"{{{BPMN_NS}}}flowNodeRef") if r.text}
-            if refs & starts and (lane.get("id") or "").startswith("lane_"):
-                roles.add(lane.get("id").removeprefix("lane_"))
+            role = lane_role(lane.get("id"), lane.get("name"))
+            if refs & starts and role in ROLES:
+                roles.add(role)
     result = frozenset(roles)
     with _lock:
         _start_roles[definition.content_hash] = result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.commands import attachments
 from service.commands.actor import first_grant
 from service.commands.adjustments import _cadre
 from service.commands.core import start_latest
@@ -40,6 +41,9 @@ def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
         assert posting is not None  # refuse() raised cadre_not_posted otherwise
         data = recall_data(cadre, posting, payload["source"], payload["finding"],
                            list(payload.get("evidence") or []), actor.login)
-        return start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
-                            business_key=f"{PROCESS_KEY}:{cadre.id}:{at.date().isoformat()}",
-                            submitter=actor.login)
+        enclosed = attachments.enclose_at_start(actor, payload.get("attachments") or [], [], data, at)
+        row = start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
+                           business_key=f"{PROCESS_KEY}:{cadre.id}:{at.date().isoformat()}",
+                           submitter=actor.login)
+        enclosed.bind(instance_id=row.id, task_id=None, event_seq=1, at=at)  # the start event
+        return row

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands import reactions
+from service.commands import attachments, reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, record, save
 from service.commands.step_guards import check_step
+from service.commands.suspend import refuse_while_suspended
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.config import get_settings
@@ -26,13 +27,15 @@ from service.core.text_limits import COMMENT, check_evidence, check_form_data, c
 from service.persistence.db import db
 from service.persistence.history import canonical
 from service.persistence.loading import Loaded, fetch_task, restored
-from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
+from service.persistence.models import AddedSigner, Cadre, HumanTask, ProcessInstance, User, UserRole
 from service.queries.eligibility import cadre_facts
 from workflows.definitions import Definition
 from workflows.engine import (
     CommentRequired,
     DecisionNotAllowed,
+    FlowError,
     FormInvalid,
+    ScriptError,
     TaskNotFound,
     TaskNotReady,
 )
@@ -60,7 +63,7 @@ def _open_task(task_id: str) -> HumanTask:
 
 
 def _candidate_grant(actor: Principal, task: HumanTask, what: str) -> Grant:
-    return require_grant(actor, task.role, task.scope_id, what)
+    return require_grant(actor, task.role, task.scope_id, what, task.scope_kind)
 
 
 def _require_open(task: HumanTask) -> None:
@@ -72,6 +75,14 @@ def _require_open(task: HumanTask) -> None:
 def _require_not_claimed_by_other(actor: Principal, task: HumanTask) -> None:
     if task.claimed_by and task.claimed_by != actor.login:
         raise Conflict(f"任务已被 {task.claimed_by} 认领。", slug="task-claimed")
+
+
+def _require_no_pending_signer(task: HumanTask) -> None:
+    """A task with an added signer still to sign (加签) waits for them."""
+    pending = db.session.execute(sa.select(AddedSigner.login).where(
+        AddedSigner.task_id == task.id, AddedSigner.status == "open")).scalars().first()
+    if pending is not None:
+        raise Conflict(f"该任务已加签，须待 {pending} 签署后才能办理。", slug="signer-pending")
 
 
 def _touch(task: HumanTask, at: datetime) -> ProcessInstance:
@@ -184,62 +195,104 @@ def _trusted_data(task: HumanTask, loaded: Loaded, data: dict[str, Any]) -> dict
     return trusted
 
 
+def _cannot_continue(err: FlowError | ScriptError) -> str:
+    if isinstance(err, FlowError):
+        return str(err)
+    missing = getattr(err.cause, "name", None) if isinstance(err.cause, NameError) else None
+    why = (f"用到的 {missing} 没有值（表单未填写，或流程数据中没有）" if missing
+           else f"执行出错（{type(err.cause).__name__}: {err.cause}）")
+    return f"流程在 {err.element_id} 处无法继续：表达式 {err.code!r} {why}。本次办理未生效，流程停在原处。"
+
+
 def complete_task(actor: Principal, task_id: str, decision: str | None, comment: str | None = None,
                   data: dict[str, Any] | None = None,
                   respond: Callable[[CompleteResult], Any] | None = None,
-                  visible: Callable[[HumanTask, ProcessInstance], object] | None = None) -> CompleteResult:
+                  visible: Callable[[HumanTask, ProcessInstance], object] | None = None,
+                  attachment_ids: Sequence[str] = (),
+                  files: Sequence[attachments.NewFile] = ()) -> CompleteResult:
     """Complete a task. `respond(result)`, when given, runs inside the transaction just before the
     commit (its return value lands in `result.response`): a response built from the rows the
     command holds needs no second transaction and no re-reads of the expired rows.
     `visible(task, instance row)`, when given, refuses a caller who may not see the task (it
-    raises): the entry point's read check, made on the rows the command reads anyway."""
+    raises): the entry point's read check, made on the rows the command reads anyway.
+    `attachment_ids` (the caller's pending uploads) and `files` (new ones, from a page's form):
+    the files this step submits, when its step carries files (core/attachments.py)."""
     at = now()
     check_text("comment", comment, COMMENT)
     check_form_data(data or {})
     data = canonical(dict(data or {}))
+    new_files = attachments.check_new_files(files)
     with unit_of_work():
-        task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance
-        if visible is not None:
-            visible(task, found[0])
-        grant = _candidate_grant(actor, task, "办理该任务")
-        _require_open(task)
-        if found[0].status == "error":
-            # Its engine stopped (a budget ran out, timers kept failing): it must not run again
-            # until an administrator has resumed it.
-            raise Conflict("流程实例处于“出错”状态，暂不能办理，请联系系统管理员恢复运行或终止。",
-                           slug="instance-error")
-        _require_not_claimed_by_other(actor, task)
-        loaded = restored(found, with_names=True)
-        today = at.astimezone(get_settings().tz).date()
-        evidence = _evidence(task, loaded, data)
-        check_form_values(_form_fields(task, loaded), data, today)
-        if decision != "withdraw":  # withdrawing records no dates
-            check_case_dates(_form_fields(task, loaded), data, loaded.instance.data, today)
-        check_step(loaded, task, decision, comment, data)
-        trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
-        if evidence is not None and decision == "resubmit":
-            trusted = {**(trusted or {}), "evidence": evidence}
-        trusted = canonical(trusted) if trusted is not None else None
-        try:
-            loaded.instance.complete(task_id, decision=decision, comment=comment, data=data,
-                                     actor=actor.login, at=at, trusted_data=trusted)
-        except (TaskNotReady, TaskNotFound) as err:
-            raise Conflict(str(err), slug="task-closed") from err
-        except CommentRequired as err:
-            raise ValidationFailed(str(err), errors={"comment": [str(err)]}) from err
-        except DecisionNotAllowed as err:
-            raise ValidationFailed(str(err), errors={"decision": [str(err)]}) from err
-        except FormInvalid as err:
-            raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
-        closed: dict[str, Any] = {"status": "done", "completed_at": at, "completed_by": actor.login,
-                  "decision": decision, "comment": (comment or "").strip() or None}
-        inputs = {"task_id": task_id, "decision": decision, "comment": comment, "data": data,
-                  "actor": actor.login, "trusted_data": trusted}
-        saved = save(loaded, at, EventInfo("complete", inputs, actor, grant, task_id, task.spec_id,
-                                           decision, closed["comment"]), closed_task=(task, closed))
-        result = CompleteResult(task=task, instance=loaded.row, started=reactions.dispatch(),
-                                open_tasks=saved.open_tasks, names=loaded.names,
-                                definition=loaded.definition)
-        if respond is not None:
-            result.response = respond(result)
+        result = complete_in_unit(actor, task_id, decision, comment, data, at, respond=respond,
+                                  visible=visible, attachment_ids=attachment_ids, new_files=new_files)
+    return result
+
+
+def complete_in_unit(actor: Principal, task_id: str, decision: str | None, comment: str | None,
+                     data: dict[str, Any], at: datetime, *,
+                     respond: Callable[[CompleteResult], Any] | None = None,
+                     visible: Callable[[HumanTask, ProcessInstance], object] | None = None,
+                     attachment_ids: Sequence[str] = (),
+                     new_files: Sequence[attachments.CheckedFile] = ()) -> CompleteResult:
+    """complete_task's work inside the caller's unit of work (also a 后加签's held completion,
+    applied when the added signer signs)."""
+    task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance
+    if visible is not None:
+        visible(task, found[0])
+    grant = _candidate_grant(actor, task, "办理该任务")
+    _require_open(task)
+    _require_no_pending_signer(task)
+    refuse_while_suspended(found[0], "办理")
+    if found[0].status == "error":
+        # Its engine stopped (a budget ran out, timers kept failing): it must not run again
+        # until an administrator has resumed it.
+        raise Conflict("流程实例处于“出错”状态，暂不能办理，请联系系统管理员恢复运行或终止。",
+                       slug="instance-error")
+    _require_not_claimed_by_other(actor, task)
+    loaded = restored(found, with_names=True)
+    today = at.astimezone(get_settings().tz).date()
+    evidence = _evidence(task, loaded, data)
+    check_form_values(_form_fields(task, loaded), data, today)
+    if decision != "withdraw":  # withdrawing records no dates
+        check_case_dates(_form_fields(task, loaded), data, loaded.instance.data, today)
+    check_step(loaded, task, decision, comment, data)
+    trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
+    if evidence is not None and decision == "resubmit":
+        trusted = {**(trusted or {}), "evidence": evidence}
+    enclosed = attachments.enclose_at_task(actor, attachment_ids, new_files, task, loaded.row.process_key,
+                                           loaded.instance.data, at)
+    if enclosed is not None:
+        case_files = attachments.case_entries(loaded.instance.data) + enclosed.entries
+        trusted = {**(trusted or {}), "attachments": case_files}
+    trusted = canonical(trusted) if trusted is not None else None
+    try:
+        loaded.instance.complete(task_id, decision=decision, comment=comment, data=data,
+                                 actor=actor.login, at=at, trusted_data=trusted)
+    except (TaskNotReady, TaskNotFound) as err:
+        raise Conflict(str(err), slug="task-closed") from err
+    except CommentRequired as err:
+        raise ValidationFailed(str(err), errors={"comment": [str(err)]}) from err
+    except DecisionNotAllowed as err:
+        raise ValidationFailed(str(err), errors={"decision": [str(err)]}) from err
+    except FormInvalid as err:
+        raise ValidationFailed(str(err), errors={f"data.{err.field}": [str(err)]}) from err
+    except (FlowError, ScriptError) as err:
+        # The diagram cannot go on with this decision and data (no exclusive-gateway exit
+        # holds, a condition fails): refused, the instance stays where it was.
+        message = _cannot_continue(err)
+        raise ValidationFailed(message, errors={"decision": [message]}, slug="process-cannot-continue",
+                               extra={"element_id": err.element_id}) from err
+    closed: dict[str, Any] = {"status": "done", "completed_at": at, "completed_by": actor.login,
+              "decision": decision, "comment": (comment or "").strip() or None}
+    inputs = {"task_id": task_id, "decision": decision, "comment": comment, "data": data,
+              "actor": actor.login, "trusted_data": trusted}
+    saved = save(loaded, at, EventInfo("complete", inputs, actor, grant, task_id, task.spec_id,
+                                       decision, closed["comment"]), closed_task=(task, closed))
+    if enclosed is not None:
+        enclosed.bind(instance_id=loaded.row.id, task_id=task_id, event_seq=saved.event.seq, at=at)
+    result = CompleteResult(task=task, instance=loaded.row, started=reactions.dispatch(),
+                            open_tasks=saved.open_tasks, names=loaded.names,
+                            definition=loaded.definition)
+    if respond is not None:
+        result.response = respond(result)
     return result

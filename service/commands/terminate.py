@@ -1,4 +1,4 @@
-"""terminate_instance: an administrator ends a running (or errored) instance (终止), with a reason.
+"""terminate_instance: an administrator ends a running, suspended or errored instance (终止), with a reason.
 
 The engine cancels every open task and waiting timer (workflows.engine.Instance.terminate); the
 store saves the state with the engine's view after it, so the task rows are cancelled and the
@@ -19,7 +19,7 @@ from service.persistence.loading import load
 from service.persistence.models import ProcessInstance
 from workflows.engine import NotRunning
 
-TERMINABLE = frozenset({"running", "error"})
+TERMINABLE = frozenset({"running", "suspended", "error"})
 
 
 def terminate_instance(actor: Principal, instance_id: str, reason: str) -> ProcessInstance:

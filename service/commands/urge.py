@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from service.commands.actor import first_grant
 from service.commands.core import EventInfo, record
 from service.commands.notify import add_notification
+from service.commands.suspend import refuse_while_suspended
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import ApiError, Conflict, Forbidden
@@ -83,6 +84,8 @@ def urge_task(actor: Principal, task_id: str, message: str | None = None) -> Urg
         grant = _urging_grant(actor, row)
         if grant is None:
             raise Forbidden("只有申请人、县驻村工作领导小组或本案的备案部门可以催办。")
+        if task.status == "open":
+            refuse_while_suspended(row, "催办")
         if task.status != "open" or row.status != "running":
             raise Conflict("任务已办结或流程已结束，无需催办。", slug="task-closed")
         start, end = _day_bounds(at)

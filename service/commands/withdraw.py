@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from service.commands.actor import first_grant
 from service.commands.core import EventInfo, save
+from service.commands.suspend import refuse_while_suspended
 from service.commands.uow import unit_of_work
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -17,7 +18,7 @@ from service.core.text_limits import SHORT_TEXT, check_text
 from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import HumanTask, ProcessInstance
-from workflows.engine import MessageNotExpected
+from workflows.engine import FlowError, MessageNotExpected
 
 WITHDRAW_MESSAGE = "withdraw"
 
@@ -34,6 +35,7 @@ def withdraw_instance(actor: Principal, instance_id: str, reason: str) -> Proces
             raise NotFound(f"流程实例 {instance_id} 不存在。")
         if row.submitter != actor.login:
             raise Forbidden("只有申请人本人可以撤回。")
+        refuse_while_suspended(row, "撤回")
         if row.status != "running":
             raise Conflict("流程已结束，不能撤回。", slug="not-running")
         decided = db.session.execute(sa.select(HumanTask.id).where(
@@ -47,8 +49,11 @@ def withdraw_instance(actor: Principal, instance_id: str, reason: str) -> Proces
             loaded.instance.send_message(WITHDRAW_MESSAGE, payload, at=at)
         except MessageNotExpected as err:
             raise Conflict("当前环节不能撤回。", slug="not-withdrawable") from err
+        except FlowError as err:
+            raise Conflict(f"撤回未生效：{err}", slug="process-cannot-continue") from err
         if loaded.instance.status != "withdrawn":
             raise Conflict("当前环节不能撤回。", slug="not-withdrawable")
         inputs = {"name": WITHDRAW_MESSAGE, "payload": payload, "reason": reason}
-        save(loaded, at, EventInfo("withdraw", inputs, actor, first_grant(actor, "unit_hr"), comment=reason))
+        grant = first_grant(actor, "unit_hr", "cadre")  # the submitter: a unit's HR, or a cadre's leave
+        save(loaded, at, EventInfo("withdraw", inputs, actor, grant, comment=reason))
     return row

@@ -6,7 +6,8 @@ bounds.py knows which dates exist at all; this module knows the order the work h
 - the new cadre's arrival (到岗日期) has happened: not after today, and not before the change
   took effect (the case's effective date, 生效日期 / 到任日期);
 - the Party relation moves after the arrival (党组织关系转接日期): not after today, not before
-  the arrival date.
+  the arrival date;
+- a cadre back from leave (返岗日期) is back by today, and not before the leave began.
 Each rule runs only when the form has the field, so a step never answers for another's dates.
 """
 
@@ -22,6 +23,7 @@ from service.core.errors import ValidationFailed
 NOT_BEFORE = {
     "arrival_date": ("到岗日期", "effective_date", "生效日期"),
     "party_transfer_date": ("党组织关系转接日期", "arrival_date", "到岗日期"),
+    "return_date": ("返岗日期", "leave_start", "请假开始日期"),
 }
 
 

@@ -4,18 +4,9 @@ The one place for these tables: the JSON API, the pages (Jinja filters), the aud
 notifications all read them from here.
 """
 
+from workflows.roles import ROLE_NAMES as ROLE_NAMES  # with the engine: lanes name roles by them
 from workflows.rules import WORK_TEAM_CATEGORIES
 
-ROLE_NAMES = {
-    "unit_hr": "派出单位（人事部门）",
-    "township": "乡镇党委政府",
-    "county": "县驻村工作领导小组",
-    "org_dept": "县委组织部",
-    "rrb": "县乡村振兴局",
-    "cadre": "驻村干部",
-    "auditor": "审计监督",
-    "admin": "系统管理员",
-}
 # The kind of jurisdiction a role is held in (service.core.principal.SCOPE_KIND_BY_ROLE).
 SCOPE_KIND_NAMES = {"unit": "派出单位", "township": "乡镇", "cadre": "驻村干部本人", "county": "全县"}
 POSTING_ROLE_NAMES = {"first_secretary": "驻村第一书记", "team_member": "驻村工作队员"}
@@ -36,9 +27,10 @@ UNIT_KIND_NAMES = {"party_government": "党政机关", "institution": "事业单
                    "enterprise": "企业"}
 # The roster change log (service/persistence/models/roster_changes.py).
 ROSTER_ENTITY_NAMES = {"township": "乡镇", "village": "村", "unit": "派出单位", "cadre": "干部",
-                       "posting": "任职", "user": "用户"}
+                       "posting": "任职", "user": "用户", "presence": "在村天数",
+                       "party_relation": "党组织关系"}
 ROSTER_ACTION_NAMES = {"create": "新增", "update": "修改", "deactivate": "停用", "reactivate": "启用",
-                       "end": "结束任职"}
+                       "end": "结束任职", "confirm": "确认"}
 ROSTER_SOURCE_NAMES = {"api": "接口", "page": "页面", "import": "Excel 导入", "demo": "演示数据",
                        "migration": "数据迁移", "process": "流程办结"}
 
@@ -48,21 +40,32 @@ PROCESS_NAMES = {
     "recall": "驻村干部召回与问责",
     "unit_duties": "派出单位帮扶责任落实",
     "dispatch": "驻村干部选派",
+    "leave": "驻村干部请假",
     "assessment": "驻村干部考核",
 }
+# Presence (在岗管理): the kinds of leave, where a leave stands, where a month's days stand.
+LEAVE_TYPE_NAMES = {"personal": "事假", "sick": "病假", "annual": "年休假", "family_visit": "探亲假",
+                    "marriage_funeral": "婚丧假", "maternity": "产假（含陪产假）", "other": "其他"}
+LEAVE_STATE_NAMES = {"pending": "审批中", "approved": "已准假（待销假）", "returned": "已销假",
+                     "rejected": "未准假", "withdrawn": "已撤回", "terminated": "已终止"}
+PRESENCE_STATUS_NAMES = {"recorded": "本人已填报，待乡镇确认", "confirmed": "乡镇已确认"}
 # Assessments (bpmn/assessment.bpmn): the civil-service grades the county gives, and the two kinds.
 ASSESSMENT_GRADE_NAMES = {"excellent": "优秀", "competent": "称职", "basically_competent": "基本称职",
                           "incompetent": "不称职"}
 ASSESSMENT_KIND_NAMES = {"annual": "年度考核", "term_end": "期满考核"}
 # Where a recall's finding came from (the API's `source`).
 RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
-STATUS_NAMES = {"running": "办理中", "completed": "已办结", "rejected": "未通过", "withdrawn": "已撤回",
-                "terminated": "已终止", "error": "出错"}
+# Where a year's holiday calendar comes from (workflows/working_days.py SOURCES).
+CALENDAR_SOURCE_NAMES = {"admin": "管理员录入", "library": "内置日历（chinese-calendar）",
+                         "fallback": "未覆盖：按周末计算"}
+STATUS_NAMES = {"running": "办理中", "suspended": "已挂起", "completed": "已办结", "rejected": "未通过",
+                "withdrawn": "已撤回", "terminated": "已终止", "error": "出错"}
 # The general word of a decision; a step gives its own in the BPMN (user-task property
 # decision_labels, e.g. 予以备案 for "approve" on a filing step). Read both through decision_word.
 DECISION_NAMES = {
     "approve": "同意", "reject": "不同意", "return": "退回修改", "resubmit": "重新提交",
     "withdraw": "撤回", "recall": "召回", "rectify": "限期整改",
+    "complete": "完成",  # the one decision of a task whose diagram lists none
 }
 
 
@@ -91,12 +94,21 @@ EVENT_KIND_NAMES = {
     "urge": "催办",
     "timer_failed": "到期自动处理失败",
     "resume": "恢复运行",
+    "suspend": "挂起",
     "limit_exceeded": "超出运行限制",
+    "stalled": "流程停滞",
     "terminate": "终止",
     "release": "停用用户释放认领",
 }
 # What a pending timer does when it fires.
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}
+# The configured deadlines a BPMN timer may name (CADREFLOW_DEADLINE_*), for the modeller.
+DEADLINE_NAMES = {
+    "deadline_approval_reminder": "审批催办", "deadline_approval_escalation": "审批督办（上报）",
+    "deadline_revision": "退回后修改", "deadline_arrival": "新任干部到岗", "deadline_handover": "工作交接",
+    "deadline_statement": "本人说明", "deadline_rectification": "限期整改",
+    "deadline_nomination": "提名接任人选",
+}
 # The timer kinds that notify people, by the tag their notification starts with; timers of other
 # kinds notify nobody.
 TIMER_NOTICE_NAMES = {"reminder": "催办", "escalation": "督办", "deadline": "逾期"}
@@ -108,7 +120,7 @@ PROCESS_NOTICE_NAMES = {
 # Notification kinds: the timers', a person's reminder (催办, commands/urge.py), the case's steps
 # and the term-end reminder of a posting (commands/term_reminders.py).
 NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES,
-                           "term_ending": "期满提醒", "assessment": "考核结果"}
+                           "term_ending": "期满提醒", "presence_short": "在村不足", "assessment": "考核结果"}
 
 # Coverage of the villages (queries/coverage.py): what is wrong with a village's staffing, by the
 # stable code the API and the filters use.

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, current_app, json
+from flask import Flask, Response, current_app, has_request_context, json, request
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -140,7 +140,9 @@ def handle_http_exception(error: HTTPException) -> Response:
         detail = detail if detail and not detail.isascii() else f"以下字段未通过校验：{fields}"
         return problem(status, detail=detail, errors=errors, slug="validation-error", headers=headers)
     if status == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        # the request's own cap: larger for the views that take attachments (http/files.py)
+        limit = request.max_content_length if has_request_context() else current_app.config.get(
+            "MAX_CONTENT_LENGTH")
         detail = f"请求内容超过上限（{limit} 字节）。" if limit else None
     if detail is not None and detail.isascii():
         detail = None  # werkzeug's English defaults: use the Chinese ones

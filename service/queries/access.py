@@ -24,10 +24,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from service.core.principal import SCOPE_KIND_BY_ROLE, Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import (
+    AddedSigner,
     AssessmentResult,
+    Attachment,
     Cadre,
+    CaseReader,
     HumanTask,
     Posting,
+    PresenceMonth,
     ProcessInstance,
     User,
     UserRole,
@@ -100,7 +104,8 @@ def instance_clause(principal: Principal) -> ColumnElement[bool] | None:
     scopes = _reach(principal, INSTANCE_REACH)
     if scopes is None:
         return None
-    conditions = [ProcessInstance.submitter == principal.login, *_scoped_clause(scopes, INSTANCE_COLUMNS)]
+    conditions = [ProcessInstance.submitter == principal.login, *_scoped_clause(scopes, INSTANCE_COLUMNS),
+                  ProcessInstance.id.in_(_named_cases(principal.login))]
     if "cadre" in scopes:
         conditions.append(sa.and_(ProcessInstance.process_key == HANDOVER,
                                   ProcessInstance.new_cadre_id.in_(sorted(scopes["cadre"]))))
@@ -114,7 +119,41 @@ def can_see_instance(principal: Principal, row: ProcessInstance) -> bool:
         return True
     if row.process_key == HANDOVER and row.new_cadre_id in scopes.get("cadre", ()):
         return True
-    return _scoped_match(scopes, INSTANCE_COLUMNS, row)
+    if _scoped_match(scopes, INSTANCE_COLUMNS, row):
+        return True
+    return row.id in set(db.session.execute(_named_cases(principal.login)).scalars())
+
+
+def _named_cases(login: str) -> sa.Select:
+    """The cases that name `login` as a person: a signer of its countersign step (a personal task),
+    a signer its task's holder added (加签) or a reader it was copied to (抄送)."""
+    return sa.union(
+        sa.select(HumanTask.instance_id.label("instance_id"))
+        .where(HumanTask.scope_kind == PERSONAL, HumanTask.scope_id == login),
+        sa.select(AddedSigner.instance_id.label("instance_id")).where(AddedSigner.login == login),
+        sa.select(CaseReader.instance_id.label("instance_id")).where(CaseReader.login == login),
+    ).subquery().select()
+
+
+# -- attachments ----------------------------------------------------------------------------------
+# A file a step submitted is read by whoever may see its case; a pending upload (not yet submitted
+# by any step) only by its uploader.
+
+def attachment_clause(principal: Principal) -> ColumnElement[bool]:
+    """WHERE clause on Attachment for the caller (can_see_attachment as SQL)."""
+    pending = sa.and_(Attachment.event_seq.is_(None), Attachment.uploaded_by == principal.login)
+    cases = instance_clause(principal)
+    submitted: ColumnElement[bool] = Attachment.event_seq.is_not(None)
+    if cases is not None:
+        submitted = sa.and_(submitted, Attachment.instance_id.in_(sa.select(ProcessInstance.id).where(cases)))
+    return sa.or_(pending, submitted)
+
+
+def can_see_attachment(principal: Principal, attachment: Attachment, case: ProcessInstance | None) -> bool:
+    """attachment_clause for one row; `case`: the instance it was submitted in (None: pending)."""
+    if attachment.event_seq is None:
+        return attachment.uploaded_by == principal.login
+    return case is not None and can_see_instance(principal, case)
 
 
 # -- cadres ---------------------------------------------------------------------------------------
@@ -151,6 +190,40 @@ def can_see_cadre(principal: Principal, cadre: Cadre) -> bool:
     found = db.session.execute(sa.select(sa.literal(1)).where(
         sa.literal(cadre.id).in_(_township_cadres(scopes["township"])))).first()
     return found is not None
+
+
+# -- presence (在村天数) ----------------------------------------------------------------------------
+# A month is read by whoever reads the whole county, by the cadre themself, by the township that
+# confirms it (the township of the village the cadre was posted to that month, even after the
+# cadre has left) and by the HR of the cadre's unit.
+
+def presence_clause(principal: Principal) -> ColumnElement[bool] | None:
+    """WHERE clause on PresenceMonth for the caller, or None when it may see every month."""
+    scopes = _reach(principal, CADRE_REACH)
+    if scopes is None:
+        return None
+    conditions: list[ColumnElement[bool]] = []
+    if "cadre" in scopes:
+        conditions.append(PresenceMonth.cadre_id.in_(sorted(scopes["cadre"])))
+    if "township" in scopes:
+        conditions.append(PresenceMonth.township_id.in_(sorted(scopes["township"])))
+    if "unit" in scopes:
+        conditions.append(PresenceMonth.cadre_id.in_(
+            sa.select(Cadre.id).where(Cadre.unit_id.in_(sorted(scopes["unit"])))))
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def can_see_presence(principal: Principal, row: PresenceMonth) -> bool:
+    """presence_clause for one row."""
+    scopes = _reach(principal, CADRE_REACH)
+    if scopes is None or row.cadre_id in scopes.get("cadre", ()):
+        return True
+    if row.township_id in scopes.get("township", ()):
+        return True
+    if "unit" not in scopes:
+        return False
+    unit = db.session.execute(sa.select(Cadre.unit_id).where(Cadre.id == row.cadre_id)).scalar_one_or_none()
+    return unit in scopes["unit"]
 
 
 # -- villages (coverage) --------------------------------------------------------------------------
@@ -196,8 +269,15 @@ def can_see_village(principal: Principal, village: Village) -> bool:
 # A task is acted on by whoever holds its role in its scope; it is seen by those and by everyone
 # who may see its instance.
 
-def acting_grant(principal: Principal, role: str, scope_id: str | None) -> Grant | None:
-    """The grant that lets the caller act as `role` in `scope_id`, if any."""
+PERSONAL = "user"  # a task's scope kind when it names one person (scope_id: their login)
+
+
+def acting_grant(principal: Principal, role: str, scope_id: str | None,
+                 scope_kind: str | None = None) -> Grant | None:
+    """The grant that lets the caller act as `role` in `scope_id`, if any. A personal task (a
+    countersign signer's) is acted on by the person it names, under the task's role."""
+    if scope_kind == PERSONAL:
+        return Grant(role, PERSONAL, principal.login) if scope_id == principal.login else None
     for grant in principal.grants:
         if grant.role == role and grant.scope_id == scope_id:
             return grant
@@ -211,13 +291,15 @@ def inbox_clause(principal: Principal) -> ColumnElement[bool]:
     branches = []
     for role in sorted(principal.roles):
         scopes = principal.scopes(role)
-        branches.append(sa.and_(HumanTask.role == role, HumanTask.scope_id.in_(sorted(scopes))))
-    return sa.or_(*branches) if branches else sa.false()
+        branches.append(sa.and_(HumanTask.role == role, HumanTask.scope_id.in_(sorted(scopes)),
+                                HumanTask.scope_kind != PERSONAL))
+    branches.append(sa.and_(HumanTask.scope_kind == PERSONAL, HumanTask.scope_id == principal.login))
+    return sa.or_(*branches)
 
 
 def may_act(principal: Principal, task: HumanTask) -> bool:
     """inbox_clause for one row."""
-    return acting_grant(principal, task.role, task.scope_id) is not None
+    return acting_grant(principal, task.role, task.scope_id, task.scope_kind) is not None
 
 
 def can_see_task(principal: Principal, task: HumanTask, row: ProcessInstance) -> bool:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from service.core.labels import decision_word
 from service.persistence.db import db
-from service.persistence.models import HumanTask, ProcessInstance
+from service.persistence.models import OPEN_STATUSES, HumanTask, ProcessInstance
 from service.queries.case_progress import case_progress
 from service.queries.decision_words import step_words
 from service.queries.holders import display_names
@@ -28,7 +28,7 @@ def case_steps(row: ProcessInstance, xml: str, active_ids: Iterable[str], data: 
     words = step_words((row.definition_id, t.spec_id) for t in done)
     names = display_names(sorted({t.completed_by for t in done if t.completed_by}))
     current = case_progress([row.id], at)[row.id]["steps"]
-    ahead = steps_ahead(xml, active_ids, data) if row.status == "running" else []
+    ahead = steps_ahead(xml, active_ids, data) if row.status in OPEN_STATUSES else []
     open_names = {step["name"] for step in current}
     return {
         "done": [{"name": t.name, "by": names.get(t.completed_by or "", t.completed_by), "at": t.completed_at,

@@ -31,7 +31,15 @@ from service.core.labels import (
 )
 from service.core.principal import Principal
 from service.persistence.db import db
-from service.persistence.models import Cadre, Org, Posting, ProcessInstance, Village, VillageCategory
+from service.persistence.models import (
+    OPEN_STATUSES,
+    Cadre,
+    Org,
+    Posting,
+    ProcessInstance,
+    Village,
+    VillageCategory,
+)
 from service.queries.access import instance_clause, village_clause
 
 FIRST_SECRETARY = "first_secretary"
@@ -260,9 +268,10 @@ def _holders(ids: list[str], window: TermWindow) -> dict[str, list[dict[str, Any
 
 
 def _open_cases(principal: Principal, ids: list[str]) -> dict[str, int]:
-    """Running cases per village, counting only those the caller may open (reads never leak)."""
+    """Open cases (running or suspended) per village, counting only those the caller may open (reads
+    never leak)."""
     stmt = (sa.select(ProcessInstance.village_id, sa.func.count())
-            .where(ProcessInstance.village_id.in_(ids), ProcessInstance.status == "running")
+            .where(ProcessInstance.village_id.in_(ids), ProcessInstance.status.in_(OPEN_STATUSES))
             .group_by(ProcessInstance.village_id))
     visible = instance_clause(principal)
     if visible is not None:

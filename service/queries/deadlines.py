@@ -14,7 +14,7 @@ deadline whose days reach into such a year carries a note saying so.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from service.persistence.runtime import build_calendar
 from workflows.working_days import SHANGHAI, WorkingCalendar
@@ -78,3 +78,16 @@ def deadline(due_at: datetime | None, at: datetime, calendar: WorkingCalendar) -
         level = "soon" if count <= SOON_WORKING_DAYS else "normal"
     note = "；".join(f"{year} 年节假日安排尚未导入，按周末计算" for year in sorted(uncovered)) or None
     return Deadline(text, level, exact, note, count)
+
+
+def due_within_end(at: datetime, working_days: int, calendar: WorkingCalendar) -> datetime:
+    """The first moment a deadline has more than `working_days` left at `at`, as `deadline` counts
+    them: the midnight starting the (`working_days` + 1)-th working day after today (a deadline on
+    a day off reads as the working day before it). The inbox's "due within N working days" is
+    due_at before this."""
+    day, left = at.astimezone(SHANGHAI).date(), working_days + 1
+    while left > 0:
+        day += timedelta(days=1)
+        if calendar.year(day.year).is_workday(day):
+            left -= 1
+    return datetime.combine(day, time(), SHANGHAI)

@@ -22,13 +22,21 @@ from service.config import get_settings
 from service.core.labels import (
     ASSESSMENT_GRADE_NAMES,
     EMPLOYMENT_NAMES,
+    LEAVE_TYPE_NAMES,
     PARTY_NAMES,
     POSTING_ROLE_NAMES,
     RECALL_SOURCE_NAMES,
     VILLAGE_CATEGORY_NAMES,
 )
 from service.persistence.db import db
-from service.persistence.models import AssessmentRound, HumanTask, ProcessDefinition, ProcessInstance
+from service.persistence.models import (
+    GRANTED_STATES,
+    AssessmentRound,
+    HumanTask,
+    LeaveRequest,
+    ProcessDefinition,
+    ProcessInstance,
+)
 from service.persistence.runtime import definition_of
 from service.queries.assessments.quota import excellent_quota
 from workflows.rules import REASONS, nominee_eligibility
@@ -70,6 +78,9 @@ STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
     ("recall", "nominate_replacement"): ("accountability", "case"),
     ("recall", "replacement_filing_org_dept"): ("replacement", "accountability"),
     ("recall", "replacement_filing_rrb"): ("replacement", "accountability"),
+    ("leave", "township_approval"): ("leave",),
+    ("leave", "county_approval"): ("leave", "opinions"),
+    ("leave", "confirm_return"): ("leave",),
     ("assessment", "self_summary"): ("assessee", "opinions"),
     ("assessment", "township_evaluation"): ("summary", "assessee"),
     ("assessment", "township_supplier_opinion"): ("summary", "evaluations"),
@@ -302,6 +313,38 @@ def duty_section(half: str, title: str) -> Callable[[Case], Section | None]:
     return build
 
 
+def leave_section(c: Case) -> Section | None:
+    d = c.data
+    if not d.get("leave_start"):
+        return None
+    county = d.get("leave_county_days")
+    length = f"{d.get('leave_days')} 天（其中工作日 {d.get('leave_working_days')} 天）"
+    if county is not None:
+        over = (d.get("leave_working_days") or 0) > county
+        length += f"，{'超过' if over else '未超过'} {county} 个工作日"
+        length += "，须报县驻村工作领导小组审批" if over else "，乡镇审批即可"
+    return facts("leave", "请假申请", [
+        ("请假人", d.get("cadre_name")), ("驻村", village_text(c)),
+        ("岗位", POSTING_ROLE_NAMES.get(d.get("posting_role") or "", d.get("posting_role"))),
+        ("请假类别", LEAVE_TYPE_NAMES.get(d.get("leave_type") or "", d.get("leave_type"))),
+        ("请假日期", f"{d['leave_start']} 至 {d.get('leave_end')}"), ("请假天数", length),
+        ("请假事由", c.text("reason")), ("本年度此前已准假", _granted_this_year(c)),
+        ("返岗日期", d.get("return_date")), ("销假说明", c.text("return_note")),
+    ])
+
+
+def _granted_this_year(c: Case) -> str | None:
+    """The cadre's other granted leaves of the leave's year, for the approvers to weigh."""
+    year = str(c.data.get("leave_start"))[:4]
+    cadre_id = c.data.get("cadre_id")
+    if not cadre_id or not year.isdigit():
+        return None
+    leaves = db.session.execute(sa.select(LeaveRequest).where(
+        LeaveRequest.cadre_id == str(cadre_id), LeaveRequest.state.in_(GRANTED_STATES),
+        LeaveRequest.instance_id != c.row.id)).scalars().all()
+    days = sum(lv.days for lv in leaves if lv.start_date.year == int(year))
+    count = sum(1 for lv in leaves if lv.start_date.year == int(year))
+    return f"{count} 次，共 {days} 天" if count else "无"
 def grade_text(grade: Any) -> str | None:
     return ASSESSMENT_GRADE_NAMES.get(grade, grade) if grade else None
 
@@ -379,6 +422,7 @@ PROCESS_SECTIONS: dict[str, tuple[Callable[[Case], Section | None], ...]] = {
     "handover": (parties_section, arrival_section, handover_list_section, signatures_section),
     "recall": (case_section, statement_section, rectification_section, accountability_section,
                replacement_section),
+    "leave": (leave_section,),
     "assessment": (assessee_section, summary_section, evaluations_section, quota_section),
     "unit_duties": (duty_section("first_half", "上半年帮扶责任落实情况"),
                     duty_section("second_half", "下半年帮扶责任落实情况")),

@@ -11,6 +11,7 @@ from service.core.labels import EVENT_KIND_NAMES, ROLE_NAMES, decision_word
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User
 from service.queries.assessments.keys import recall_business_key
+from service.queries.attachments import event_attachments
 from service.queries.decision_words import step_words
 
 
@@ -51,6 +52,7 @@ def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
         ProcessInstance.id.in_({e.instance_id for e in events}))).all()) if events else {}
     words = step_words((definitions[e.instance_id], e.task_spec_id) for e in events
                        if e.decision and e.task_spec_id and e.instance_id in definitions)
+    files = event_attachments(e.instance_id for e in events)
     items = []
     for e in events:
         name = users.get(e.actor_login or "", "系统" if e.actor_login == "system" else e.actor_login)
@@ -64,6 +66,7 @@ def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
             "decision": e.decision, "decision_name": word,
             "comment": e.comment, "task_id": e.task_id, "task_spec_id": e.task_spec_id,
             "task_name": task_name, "description": _event_description(e, name, task_name, word, to_user),
+            "attachments": files.get((e.instance_id, e.seq), []),  # the files this event submitted
         })
     return items
 

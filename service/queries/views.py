@@ -45,13 +45,28 @@ def summaries(rows: Sequence[ProcessInstance],
     return out
 
 
+def process_name(key: str, definition_name: str | None = None) -> str:
+    """A process's name as people read it: ours, else the name its diagram gives, else its key."""
+    return PROCESS_NAMES.get(key) or definition_name or key
+
+
+def drawn_process_names(definition_ids: Iterable[int], keys: Iterable[str]) -> dict[int, str]:
+    """Names of the definitions among `definition_ids` whose process is not one of ours (a
+    diagram drawn elsewhere names itself); no query when all are ours."""
+    if all(key in PROCESS_NAMES for key in keys):
+        return {}
+    return dict(db.session.execute(sa.select(ProcessDefinition.id, ProcessDefinition.name).where(
+        ProcessDefinition.id.in_(set(definition_ids)))).all())
+
+
 def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any],
-              words: dict[str, str] | None = None, people: dict[str, str] | None = None) -> dict[str, Any]:
+              words: dict[str, str] | None = None, people: dict[str, str] | None = None,
+              definition_name: str | None = None) -> dict[str, Any]:
     """`words`: the step's own decision words (queries.decision_words); `people`: display names
     by login (the claimant is shown by name)."""
     return {
         "id": task.id, "instance_id": task.instance_id, "process": instance.process_key,
-        "process_name": PROCESS_NAMES.get(instance.process_key, instance.process_key),
+        "process_name": process_name(instance.process_key, definition_name),
         "spec_id": task.spec_id, "name": task.name, "role": task.role,
         "role_name": ROLE_NAMES.get(task.role, task.role), "scope_kind": task.scope_kind,
         "scope_id": task.scope_id, "status": task.status, "due_at": task.due_at,
@@ -63,6 +78,7 @@ def task_item(task: HumanTask, instance: ProcessInstance, summary: dict[str, Any
         "completed_by": task.completed_by, "decision": task.decision,
         "decision_name": decision_word(task.decision, words), "comment": task.comment,
         "summary": summary,
+        "instance_status": instance.status,  # a suspended case's steps wait (commands/suspend.py)
     }
 
 
@@ -83,14 +99,18 @@ def task_items(tasks: Sequence[HumanTask], instances: Iterable[ProcessInstance] 
     claimants = {t.claimed_by for t in tasks if t.claimed_by}
     people = dict(db.session.execute(sa.select(User.login, User.display_name).where(
         User.login.in_(claimants))).all()) if claimants else {}
+    held = list(rows.values())
+    drawn = drawn_process_names([r.definition_id for r in held], [r.process_key for r in held])
     return [task_item(t, rows[t.instance_id], sums[t.instance_id], words.get(
-        (rows[t.instance_id].definition_id, t.spec_id)), people) for t in tasks]
+        (rows[t.instance_id].definition_id, t.spec_id)), people, drawn.get(rows[t.instance_id].definition_id))
+        for t in tasks]
 
 
-def instance_item(row: ProcessInstance, version: int, summary: dict[str, Any]) -> dict[str, Any]:
+def instance_item(row: ProcessInstance, version: int, summary: dict[str, Any],
+                  definition_name: str | None = None) -> dict[str, Any]:
     return {
         "id": row.id, "process": row.process_key,
-        "process_name": PROCESS_NAMES.get(row.process_key, row.process_key), "version": version,
+        "process_name": process_name(row.process_key, definition_name), "version": version,
         "status": row.status, "status_name": STATUS_NAMES.get(row.status, row.status),
         "business_key": row.business_key, "submitter": row.submitter, "created_at": row.created_at,
         "updated_at": row.updated_at, "ended_at": row.ended_at, "revision": row.revision,
@@ -101,7 +121,9 @@ def instance_item(row: ProcessInstance, version: int, summary: dict[str, Any]) -
 
 
 def instance_items(rows: Sequence[ProcessInstance]) -> list[dict[str, Any]]:
-    versions = dict(db.session.execute(sa.select(ProcessDefinition.id, ProcessDefinition.version).where(
-        ProcessDefinition.id.in_({r.definition_id for r in rows}))).all()) if rows else {}
+    versions = {d.id: d for d in db.session.execute(sa.select(
+        ProcessDefinition.id, ProcessDefinition.version, ProcessDefinition.name).where(
+        ProcessDefinition.id.in_({r.definition_id for r in rows}))).all()} if rows else {}
     sums = summaries(rows)
-    return [instance_item(r, versions[r.definition_id], sums[r.id]) for r in rows]
+    return [instance_item(r, versions[r.definition_id].version, sums[r.id], versions[r.definition_id].name)
+            for r in rows]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import office_files
 import pytest
 import schemathesis
 import sqlalchemy as sa
@@ -61,9 +62,13 @@ def api_schema(app: Any, clock: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
-    """Path values that exist: hr_edu's replacement request, waiting on 青山镇, and an account."""
-    response = app.test_client().post("/api/v1/adjustments", json=FS_REQUEST,
-                                      headers={"Authorization": f"Bearer {tokens['hr_edu']}"})
+    """Path values that exist: hr_edu's replacement request with a file, waiting on 青山镇, and an account."""
+    hr = {"Authorization": f"Bearer {tokens['hr_edu']}"}
+    uploaded = app.test_client().post("/api/v1/attachments", headers=hr, content_type="multipart/form-data",
+                                      data={"file": (io.BytesIO(office_files.pdf()), "医院证明.pdf")})
+    assert uploaded.status_code == 201, uploaded.get_json()
+    response = app.test_client().post("/api/v1/adjustments", headers=hr,
+                                      json={**FS_REQUEST, "attachments": [uploaded.get_json()["id"]]})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     with app.app_context():
@@ -80,13 +85,18 @@ def known_ids(app: Any, tokens: dict[str, str], clock: Any) -> dict[str, Any]:
     kept = app.test_client().post("/api/v1/roster/imports", headers=admin, content_type="multipart/form-data",
                                   data={"file": (io.BytesIO(export), "roster.xlsx")})
     assert kept.status_code == 200, kept.get_json()
+    month = app.test_client().post("/api/v1/presence", json={"year": 2026, "month": 11, "days_present": 21},
+                                   headers={"Authorization": f"Bearer {tokens['cadre_zhangwei']}"})
+    assert month.status_code == 201, month.get_json()
     return {"instance_id": body["instance_id"], "task_id": body["open_tasks"][0]["id"],
             "cadre_id": "c-zhangwei", "key": "mid_term_replacement", "year": 2027, "notification_id": 1,
             "round_id": round_response.get_json()["id"],
             "org_id": "unit-edu", "village_id": "v-shangzhuang", "posting_id": posting_id,
             # an account none of LOGINS signs in with: generated changes to it leave the callers be
             "login": "hr_power",
-            "import_id": kept.get_json()["id"], "sheet": "villages"}
+            "import_id": kept.get_json()["id"], "sheet": "villages", "ref": uploaded.get_json()["id"],
+            # 张伟's November, which 青山镇 may confirm
+            "record_id": month.get_json()["id"]}
 
 
 def test_every_operation_is_generated():

@@ -216,9 +216,12 @@ def test_a_rotation_keeps_the_old_first_secretary_until_the_handover_completes(a
     assert new.source_instance_id == iid and new.supplier_id == "unit-hospital"
     [old] = [p for p in postings_of(app, "c-lina") if p.village_id == "v-shuikou"]
     assert old.active is False and old.term_end is not None
-    # Both changes are in the roster log under the handover that made them, by its last actor.
+    # Both changes are in the roster log under the handover that made them, by its last actor, and
+    # so is the Party relation's move on each posting (in to 水口村, back to the unit).
     with app.app_context():
         changes = db.session.execute(sa.select(RosterChange).where(
             RosterChange.source == f"process:{hid}").order_by(RosterChange.id)).scalars().all()
-        assert [(c.action, c.entity_id, c.actor_login) for c in changes] == [
-            ("create", str(new.id), "hr_hospital"), ("end", str(old.id), "hr_hospital")]
+        assert [(c.entity, c.action, c.entity_id, c.actor_login) for c in changes] == [
+            ("posting", "create", str(new.id), "hr_hospital"), ("posting", "end", str(old.id), "hr_hospital"),
+            ("party_relation", "create", str(new.id), "hr_hospital"),
+            ("party_relation", "create", str(old.id), "hr_hospital")]

@@ -3,27 +3,39 @@ demo user (and a few mixed grants) over every instance, task and cadre of the se
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import office_files
 import pytest
 import sqlalchemy as sa
 from process_helpers import FS_REQUEST, Api
 
 from service.core.principal import ROLES, Grant, Principal
 from service.persistence.db import db
-from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, Village
+from service.persistence.models import Attachment, Cadre, HumanTask, ProcessInstance, User, Village
 from service.queries import access
 
 
 @pytest.fixture(scope="module")
 def seeded(app: Any, tokens: dict[str, str], clock: Any) -> None:
     """Instances of every kind of reach: three units and townships, a recall, handovers with an
-    old and a new cadre, and a unit's duty year the admin started."""
+    old and a new cadre, and a unit's duty year the admin started; a file submitted with a
+    request and one left pending."""
     client = app.test_client()
     api = Api(client, lambda login: {"Authorization": f"Bearer {tokens[login]}"})
+
+    def upload(login: str) -> str:
+        response = client.post("/api/v1/attachments", headers={"Authorization": f"Bearer {tokens[login]}"},
+                               content_type="multipart/form-data",
+                               data={"file": (io.BytesIO(office_files.pdf(login)), "证明.pdf")})
+        return str(response.get_json()["id"])
+
     a = api.post("hr_edu", "/adjustments", FS_REQUEST, status=201)["instance_id"]
     api.post("hr_hospital", "/adjustments", {**FS_REQUEST, "cadre_id": "c-lina", "village_id": "v-shuikou",
-                                             "nominee_id": "c-zhoujie"}, status=201)
+                                             "nominee_id": "c-zhoujie",
+                                             "attachments": [upload("hr_hospital")]}, status=201)
+    upload("hr_edu")  # left pending: its uploader's only
     api.post("hr_power", "/adjustments", {**FS_REQUEST, "cadre_id": "c-wangqiang", "village_id": "v-xinglong",
                                           "nominee_id": "c-wuting"}, status=201)
     api.post("orgdept", "/recalls", {"cadre_id": "c-zhaomin", "source": "supervision", "finding": "x"},
@@ -98,6 +110,20 @@ def test_village_clause_and_predicate_agree(app: Any, seeded: None) -> None:
         assert selected(Village, access.village_clause(users["hr_edu"])) == {"v-shangzhuang", "v-hongyan"}
         assert len(selected(Village, access.village_clause(users["tw_hongqi"]))) == 4
         assert selected(Village, access.village_clause(users["cadre_lina"])) == set()
+
+
+def test_attachment_clause_and_predicate_agree(app: Any, seeded: None) -> None:
+    with app.app_context():
+        rows = db.session.execute(sa.select(Attachment)).scalars().all()
+        assert {r.event_seq is None for r in rows} == {True, False}
+        for principal in principals():
+            by_predicate = {r.id for r in rows if access.can_see_attachment(
+                principal, r, db.session.get(ProcessInstance, r.instance_id) if r.instance_id else None)}
+            assert selected(Attachment, access.attachment_clause(principal)) == by_predicate, principal.login
+        users = {p.login: p for p in reversed(principals())}
+        assert len(selected(Attachment, access.attachment_clause(users["hr_edu"]))) == 1  # its pending one
+        assert len(selected(Attachment, access.attachment_clause(users["tw_baishui"]))) == 1  # 水口村's
+        assert len(selected(Attachment, access.attachment_clause(users["auditor"]))) == 1  # not the pending
 
 
 def test_inbox_clause_and_may_act_agree(app: Any, seeded: None) -> None:

@@ -113,4 +113,5 @@ def test_an_administrator_resumes_an_errored_instance_and_its_timers_fire_again(
 
     assert resume("--by", "nobody", "--reason", "x").exit_code == 2
     refused = resume("--by", "admin", "--reason", "再次恢复")
-    assert refused.exit_code == 1 and "只有出错（error）的实例可以恢复运行" in refused.output
+    assert refused.exit_code == 1
+    assert "只有出错（error）或已挂起（suspended）的实例可以恢复运行" in refused.output

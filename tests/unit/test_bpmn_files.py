@@ -19,7 +19,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_DIR = ROOT / "bpmn"
-KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties", "dispatch", "assessment")
+KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties", "dispatch", "leave", "assessment")
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -33,7 +33,7 @@ DECISIONS = {"approve", "reject", "return", "resubmit", "withdraw", "recall", "r
 DEADLINE_VARIABLES = {
     "deadline_approval_reminder", "deadline_approval_escalation", "deadline_revision", "deadline_arrival",
     "deadline_handover", "deadline_statement", "deadline_rectification", "deadline_nomination",
-    "deadline_summary",
+    "deadline_return_reminder", "deadline_return_escalation", "deadline_summary",
 }
 # Steps where an authority approves, rejects or returns: each needs both approval timers.
 APPROVAL_STEPS = {
@@ -44,6 +44,7 @@ APPROVAL_STEPS = {
                "replacement_filing_org_dept", "replacement_filing_rrb"],
     "unit_duties": ["rectify_first_half", "rectify_second_half"],
     "dispatch": ["township_consent", "county_consent", "org_dept_filing", "rrb_filing"],
+    "leave": ["township_approval", "county_approval"],
     "assessment": ["township_evaluation"],
 }
 # Every other user task that someone can sit on carries the deadline of design.md §1.1.
@@ -68,6 +69,8 @@ OTHER_TIMERS = {
     "unit_duties": {t: {f"{t}_reminder": "deadline_approval_reminder",
                         f"{t}_escalation": "deadline_approval_escalation"}
                     for t in ("report_first_half", "report_second_half")},
+    "leave": {"confirm_return": {"confirm_return_reminder": "deadline_return_reminder",
+                                 "confirm_return_escalation": "deadline_return_escalation"}},
     "assessment": {
         "self_summary": {"self_summary_reminder": "deadline_summary",
                          "self_summary_escalation": "deadline_summary"},
@@ -76,6 +79,9 @@ OTHER_TIMERS = {
            for t in ("township_supplier_opinion", "unit_opinion", "county_grade")},
     },
 }
+# Escalations go to the county leading group, but a cadre late to confirm their return (销假) is the
+# township's to follow up: it confirms the cadre's presence month by month.
+ESCALATION_NOTIFIES = {"confirm_return_escalation": "township"}
 FLOW_NODES = ("startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway", "parallelGateway",
               "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent", "task", "serviceTask",
               "callActivity", "subProcess", "inclusiveGateway", "eventBasedGateway")
@@ -351,15 +357,17 @@ def test_timers_name_known_variables_and_reminders_lead_nowhere(key: str) -> Non
         else:
             assert ev.get("cancelActivity") == "true", eid
         if p["timer_kind"] == "escalation":
-            assert p["notify"] == "county", eid
+            assert p["notify"] == ESCALATION_NOTIFIES.get(eid, "county"), eid
 
 
 # nominated_by_township: the service's flag that the township nominated (dispatch skips its consent);
 # party_transfer_role: who confirms a handover's Party relation transfer (the service decides it);
-# supplied_by_township: its flag that the township supplied an assessed team member (it gives the
-# supplier's opinion); grade: the assessment's grade (不称职 opens a recall)
+# leave_working_days, leave_county_days: a leave's length and the county's threshold (both working days);
+# supplied_by_township: the service's flag that the township supplied an assessed team member (it
+# gives the supplier's opinion); grade: the assessment's grade (不称职 opens a recall)
 CONDITION_NAMES = {"decision", "role", "rule_violations", "len", "nominated_by_township",
-                   "party_transfer_role", "supplied_by_township", "grade"}
+                   "party_transfer_role", "leave_working_days", "leave_county_days", "supplied_by_township",
+                   "grade"}
 GRADES = {"excellent", "competent", "basically_competent", "incompetent"}
 
 

@@ -4,9 +4,9 @@ counts weekends only."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from service.queries.deadlines import deadline
+from service.queries.deadlines import deadline, due_within_end
 from workflows.working_days import ADMIN, SHANGHAI, WorkingCalendar
 
 # 2026: the National Day week off (Oct 1-7 holidays on weekdays 1, 2, 5, 6, 7), Oct 10 (Sat) worked.
@@ -52,3 +52,18 @@ def test_a_deadline_reaching_an_uncovered_year_says_it_counts_weekends_only():
     assert view is not None and view.note == "2027 年节假日安排尚未导入，按周末计算"
     assert view.text == "剩余 5 个工作日（1月6日）"  # Dec 31, Jan 1, 4, 5, 6: no New Year holiday known
     assert deadline(None, bj(2026, 12, 30, 9, 0), calendar()) is None
+
+
+def test_due_within_n_working_days_ends_where_the_deadline_words_say_more():
+    at = bj(2026, 9, 29, 10, 0)  # Tuesday, before the National Day week
+    assert due_within_end(at, 0, calendar()) == bj(2026, 9, 30, 0, 0)  # due today
+    assert due_within_end(at, 1, calendar()) == bj(2026, 10, 8, 0, 0)  # by Sep 30, or in the week off
+    assert due_within_end(at, 2, calendar()) == bj(2026, 10, 9, 0, 0)  # Oct 8
+    assert due_within_end(at, 3, calendar()) == bj(2026, 10, 10, 0, 0)  # Oct 9
+    assert due_within_end(at, 4, calendar()) == bj(2026, 10, 12, 0, 0)  # Oct 10, a worked Saturday
+    for n in range(8):  # the last moment inside reads at most n working days left, the end more
+        end = due_within_end(at, n, calendar())
+        inside = deadline(end - timedelta(minutes=1), at, calendar())
+        assert inside is not None and inside.working_days <= n, (n, inside)
+        after = deadline(end, at, calendar())
+        assert after is not None and after.working_days == n + 1, (n, after)

@@ -12,7 +12,10 @@ from service.persistence.models import (
     EMPLOYMENT_TYPES,
     GRADES,
     INSTANCE_STATUSES,
+    LEAVE_STATES,
+    LEAVE_TYPES,
     PARTY_STATUSES,
+    PRESENCE_STATUSES,
     UNIT_KINDS,
     UNIT_LEVELS,
 )
@@ -29,7 +32,7 @@ def test_every_code_has_a_chinese_name() -> None:
     assert set(labels.EVENT_KIND_NAMES) == set(COMMAND_KIND_BY_EVENT)
     assert set(labels.TIMER_WHAT) == set(labels.TIMER_NOTICE_NAMES)
     assert set(labels.NOTIFICATION_KIND_NAMES) == (
-        set(labels.TIMER_NOTICE_NAMES) | {"urge", "term_ending", "assessment"}
+        set(labels.TIMER_NOTICE_NAMES) | {"urge", "term_ending", "presence_short", "assessment"}
         | set(labels.PROCESS_NOTICE_NAMES))
     # every way a case ends is told to its submitter (commands/process_notices.py)
     from service.commands.process_notices import ENDINGS
@@ -46,6 +49,12 @@ def test_every_roster_code_has_a_chinese_name() -> None:
     assert set(labels.PARTY_NAMES) == set(PARTY_STATUSES) and labels.PARTY_NAMES["none"] == "群众"
     assert set(labels.ROSTER_ENTITY_NAMES) == set(ROSTER_ENTITIES)
     assert set(labels.ROSTER_ACTION_NAMES) == set(ROSTER_ACTIONS)
+
+
+def test_every_presence_code_has_a_chinese_name() -> None:
+    assert set(labels.LEAVE_TYPE_NAMES) == set(LEAVE_TYPES)
+    assert set(labels.LEAVE_STATE_NAMES) == set(LEAVE_STATES)
+    assert set(labels.PRESENCE_STATUS_NAMES) == set(PRESENCE_STATUSES)
 
 
 def test_every_bundled_process_has_a_name() -> None:

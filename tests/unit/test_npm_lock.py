@@ -1,4 +1,4 @@
-"""The browser libraries come from package-lock.json through `make` (npm ci): bpmn-js is pinned
+"""The browser libraries come from package-lock.json through `make` (npm ci): each is pinned
 exactly, the lock agrees with package.json, node_modules/ holds what the lock says, and every file
 the service serves from it is there. node_modules/ itself is never committed."""
 
@@ -15,11 +15,12 @@ PACKAGE = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
 LOCK = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
 
 
-def test_bpmn_js_is_pinned_exactly_in_package_json_and_the_lock() -> None:
-    wanted = PACKAGE["dependencies"]["bpmn-js"]
-    assert re.fullmatch(r"\d+\.\d+\.\d+", wanted), "an exact version, no range"
-    locked = LOCK["packages"]["node_modules/bpmn-js"]
-    assert locked["version"] == wanted
+def test_every_library_is_pinned_exactly_in_package_json_and_the_lock() -> None:
+    # bpmn-js (viewer and modeller) and camunda-bpmn-moddle (the modeller's Camunda descriptor)
+    assert {"bpmn-js", "camunda-bpmn-moddle"} <= set(PACKAGE["dependencies"])
+    for name, wanted in PACKAGE["dependencies"].items():
+        assert re.fullmatch(r"\d+\.\d+\.\d+", wanted), f"{name}: an exact version, no range"
+        assert LOCK["packages"][f"node_modules/{name}"]["version"] == wanted, name
     assert LOCK["packages"][""]["dependencies"] == PACKAGE["dependencies"]
 
 

@@ -3,9 +3,11 @@ handover, inline errors, jurisdiction (404, as in the API), claim/transfer, noti
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from page_client import Browser as PageClient
@@ -195,13 +197,28 @@ def test_auditor_searches_verifies_and_sees_a_past_state(app: Any, clock: Any, f
 
 
 def test_auditor_exports_the_ledger_as_excel(app: Any, clock: Any, flow: dict[str, str]) -> None:
-    pytest.importorskip("openpyxl")
+    from openpyxl import load_workbook
+
     auditor = Browser(app, "auditor")
-    response = auditor.client.get("/audit/export?start=2026-12-01&end=2026-12-01")
-    assert response.status_code == 200
-    assert response.data[:2] == b"PK"  # an .xlsx is a zip
-    assert "attachment" in response.headers["Content-Disposition"]
-    assert auditor.client.get("/audit/export?start=2026-12-02&end=2026-12-01").status_code == 400
+    assert 'name="year" min="2000" max="2100" value="2026"' in auditor.get("/audit")  # this year first
+    for query, name in (("start=2026-12-01&end=2026-12-01", "审批台账_2026-12-01_2026-12-01.xlsx"),
+                        ("year=2026", "审批台账_2026年.xlsx")):
+        response = auditor.client.get(f"/audit/export?{query}")
+        assert response.status_code == 200
+        assert response.data[:2] == b"PK"  # an .xlsx is a zip
+        assert "attachment" in response.headers["Content-Disposition"]
+        assert quote(name) in response.headers["Content-Disposition"]
+        book = load_workbook(io.BytesIO(response.data))
+        assert book.sheetnames == ["案件", "办理经过"]
+        cases = [row for row in book["案件"].iter_rows(min_row=2, values_only=True)]
+        assert [(c[0], c[2], c[3], c[10]) for c in cases if c[10] == flow["instance"]] == [
+            ("驻村干部中途调整", "上庄村", "张伟", flow["instance"])]
+        events = [row for row in book["办理经过"].iter_rows(min_row=2, values_only=True)]
+        assert any(e[11] == flow["instance"] and e[5] == "发起" for e in events)
+    assert auditor.client.get("/audit/export?year=2025").status_code == 200  # a year without history
+    for query in ("start=2026-12-02&end=2026-12-01", "year=abc", "year=1999"):
+        assert auditor.client.get(f"/audit/export?{query}").status_code == 400
+    assert Browser(app, "orgdept").client.get("/audit/export?year=2026").status_code == 403
 
 
 def test_auditor_pages_refuse_years_out_of_range(app: Any, clock: Any, flow: dict[str, str]) -> None:

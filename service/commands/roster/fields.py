@@ -33,6 +33,8 @@ LABELS = {
     "rural_expertise": "农村工作经历或农业专长", "cadre_id": "干部", "village_id": "村", "role": "岗位",
     "term_start": "任职开始日期", "planned_end": "计划任期届满日期", "supplier_id": "选派单位",
     "leads_team": "兼任工作队队长", "ended_on": "任职结束日期", "reason": "结束原因",
+    "transferred_in_on": "党组织关系转入日期", "transferred_in_org": "接收党组织（转入）",
+    "transferred_out_on": "党组织关系转回日期", "transferred_out_org": "接收党组织（转回）",
 }
 
 

@@ -18,15 +18,21 @@ BLUEPRINT_MODULES = (
     "service.http.api.dispatches",
     "service.http.api.assessments",
     "service.http.api.instances",
+    "service.http.api.printing",
     "service.http.api.tasks",
+    "service.http.api.attachments",
     "service.http.api.audit",
     "service.http.api.roster_audit",
     "service.http.api.urge",
+    "service.http.api.signers",
     "service.http.api.notifications",
     "service.http.api.calendar",
     "service.http.api.coverage",
     "service.http.api.users",
     "service.http.api.roster_excel",
+    "service.http.api.leaves",
+    "service.http.api.presence",
+    "service.http.api.party_relations",
 )
 
 

@@ -30,7 +30,7 @@ def definition_body(row: ProcessDefinition, latest: bool, created: bool | None =
     body = {
         "id": row.id, "key": row.key, "version": row.version, "name": row.name,
         "content_hash": row.content_hash, "files": sorted(row.files), "deployed_at": row.deployed_at,
-        "deployed_by": row.deployed_by, "latest": latest,
+        "deployed_by": row.deployed_by, "latest": latest, "warnings": list(row.warnings or []),
     }
     if created is not None:
         body["created"] = created
@@ -62,7 +62,13 @@ def list_definitions(args: dict[str, Any]) -> dict[str, Any]:
 @blp.response(201, DefinitionSchema)
 @blp.alt_response(200, schema=DefinitionSchema, description="内容与已有版本相同：沿用该版本")
 def upload_definition() -> tuple[dict[str, Any], int]:
-    """上传 BPMN/DMN 文件（multipart 字段 files），校验后成为该流程的新版本（仅管理员）"""
+    """上传 BPMN/DMN 文件（multipart 字段 files），校验后成为该流程的新版本（仅管理员）
+
+    用 bpmn.io / Camunda Modeler 画的图无需 cadreflow 的扩展属性：用户任务、人工任务按所在泳道的名称
+    确定办理角色（如“乡镇”“组织部”），缺少的决定与办理范围取默认值，普通任务直接通过；每一项默认
+    都写在应答的 warnings 中（并随版本保存）。无法执行的元素（服务任务、没有人发送的消息等）
+    以 422 拒绝，指明元素与文件。
+    """
     actor = require_role("admin")
     unknown = sorted(set(request.files) - {"files"}) + sorted(request.form)
     if unknown:

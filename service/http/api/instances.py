@@ -1,4 +1,4 @@
-"""/instances: list, detail, withdraw, terminate, history timeline, diagram."""
+"""/instances: list, detail, withdraw, suspend, resume, terminate, history timeline, diagram."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from service.commands import terminate_instance, withdraw_instance
+from service.commands import resume_instance, suspend_instance, terminate_instance, withdraw_instance
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.adjustments import StartedSchema
 from service.http.api.schemas.instances import (
@@ -16,6 +16,8 @@ from service.http.api.schemas.instances import (
     InstanceDetailSchema,
     InstanceItemSchema,
     InstanceQuerySchema,
+    ResumeSchema,
+    SuspendSchema,
     TerminateSchema,
     WithdrawSchema,
 )
@@ -73,6 +75,26 @@ def withdraw(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
     principal = authenticate()
     visible_instance(principal, instance_id)
     return started_view(withdraw_instance(principal, instance_id, args["reason"]))
+
+
+@blp.post("/instances/<string:instance_id>/suspend")
+@blp.roles("admin")
+@blp.arguments(SuspendSchema)
+@blp.response(200, StartedSchema)
+@blp.alt_response(409, description="实例不在办理中（只有办理中的实例可以挂起）")
+def suspend(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
+    """系统管理员挂起办理中的流程实例（须说明原因）：待办暂不能办理，定时器暂停触发，直至恢复运行"""
+    return started_view(suspend_instance(authenticate(), instance_id, args["reason"]))
+
+
+@blp.post("/instances/<string:instance_id>/resume")
+@blp.roles("admin")
+@blp.arguments(ResumeSchema)
+@blp.response(200, StartedSchema)
+@blp.alt_response(409, description="实例既未挂起也未出错")
+def resume(args: dict[str, Any], instance_id: str) -> dict[str, Any]:
+    """系统管理员恢复运行已挂起或出错的流程实例（须说明原因）：期间到期的定时器随即触发"""
+    return started_view(resume_instance(authenticate(), instance_id, args["reason"]))
 
 
 @blp.post("/instances/<string:instance_id>/terminate")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from service.commands import CompleteResult, claim_task, complete_task, transfer_task, unclaim_task
+from service.core.clock import now
 from service.http.api.blueprint import Blueprint
 from service.http.api.schemas.tasks import (
     CompletedSchema,
@@ -17,6 +18,7 @@ from service.http.api.schemas.tasks import (
 from service.http.auth import authenticate
 from service.http.pagination import page_schema, paginate
 from service.persistence.models import HumanTask, ProcessInstance
+from service.queries.inbox import InboxFilters, narrow, normal_due
 from service.queries.tasks import (
     done_tasks_query,
     open_tasks_query,
@@ -33,10 +35,13 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1", description="待办任�
 @blp.arguments(TaskQuerySchema, location="query")
 @blp.response(200, page_schema(TaskItemSchema))
 def inbox(args: dict[str, Any]) -> dict[str, Any]:
-    """本人待办（按角色和管辖范围，按期限排序）；status=done：本人已办"""
+    """本人待办（按角色和管辖范围，默认按期限排序；可按事项、流程、乡镇、派出单位、期限筛选）；status=done：本人已办"""
     principal = authenticate()
     stmt = open_tasks_query(principal) if args["status"] == "open" else done_tasks_query(principal)
-    page = paginate(stmt, args["page"], args["per_page"])
+    filters = InboxFilters(q=args.get("q", "").strip(), process=args.get("process", ""),
+                           township_id=args.get("township_id", ""), unit_id=args.get("unit_id", ""),
+                           due=normal_due(args.get("due", "")) or "", sort=args.get("sort", "due"))
+    page = paginate(narrow(stmt, filters, now()), args["page"], args["per_page"])
     page["items"] = task_items(page["items"])
     return page
 
@@ -86,7 +91,8 @@ def complete(args: dict[str, Any], task_id: str) -> dict[str, Any]:
                 "started_instances": [s.id for s in result.started], "open_tasks": items[1:]}
 
     return complete_task(authenticate(), task_id, args["decision"], args.get("comment"), args.get("data"),
-                         respond=body, visible=_require_visible).response
+                         respond=body, visible=_require_visible,
+                         attachment_ids=args.get("attachments") or ()).response
 
 
 @blp.post("/tasks/<string:task_id>/transfer")

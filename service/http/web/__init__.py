@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask
 
 from service.config import Settings
+from service.core.file_types import ACCEPT_ATTRIBUTE, size_text
 from service.http.web import csrf, filters
 from service.http.web.errors import register_page_errors
 from service.queries.access import COVERAGE_ROLES
@@ -22,12 +23,21 @@ register_page_errors(bp)
 # The view modules attach their routes to `bp` on import.
 from service.http.web import (  # noqa: E402, F401
     assessments,
+    attachments,
     audit,
     auth_views,
+    calendar,
     coverage,
     dispatches,
     inbox,
     instance,
+    leaves,
+    modeller,
+    party_relations,
+    presence,
+    printing,
+    processes,
+    recalls,
     requests,
     roster,
     roster_import,
@@ -49,4 +59,7 @@ def register_web(app: Flask, settings: Settings) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["csrf_token"] = csrf.csrf_token
     app.jinja_env.globals["coverage_roles"] = COVERAGE_ROLES
+    # the file fields' hint and picker filter (the check itself is core/file_types.py's)
+    app.jinja_env.globals["attachment_limit"] = size_text(settings.attachment_max_bytes)
+    app.jinja_env.globals["attachment_accept"] = ACCEPT_ATTRIBUTE
     filters.install(app)

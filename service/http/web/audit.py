@@ -5,18 +5,17 @@ The audit module (service/audit) does the work; these pages only read it.
 
 from __future__ import annotations
 
-import io
 import tempfile
-from datetime import datetime, time, timedelta
-from pathlib import Path
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import render_template, request, send_file
 from werkzeug.wrappers import Response
 
-from service.audit import InstanceNotStarted, ledger_rows, state_at, verify_instance, write_xlsx
+from service.audit import InstanceNotStarted, state_at, verify_instance, write_ledger_xlsx
 from service.config import get_settings
 from service.core.bounds import year_problem
+from service.core.clock import now
 from service.core.errors import Conflict, ValidationFailed
 from service.core.labels import PROCESS_NAMES, STATUS_NAMES
 from service.http.pagination import paginate
@@ -60,7 +59,8 @@ def audit_search() -> str:
     page = paginate(_search_stmt(args), page_arg(), PER_PAGE)
     return render_template("web/audit_search.html", items=instance_items(page["items"]), total=page["total"],
                            page=page["page"], pages=page_count(page["total"]), args=args,
-                           processes=PROCESS_NAMES, statuses=STATUS_NAMES)
+                           processes=PROCESS_NAMES, statuses=STATUS_NAMES,
+                           this_year=now().astimezone(get_settings().tz).year)
 
 
 def _parse_local(raw: str) -> datetime | None:
@@ -94,25 +94,44 @@ def audit_instance(instance_id: str) -> str:
                            verification=verification, at=raw_at, state=state, state_error=state_error)
 
 
+def _export_period(args: dict[str, str]) -> tuple[date, date, str] | str:
+    """The ledger's days from the query, both included, and the file's name for them: a whole
+    year (year=2026) or start and end dates; the problem in Chinese otherwise."""
+    raw_year = args.get("year", "").strip()
+    if raw_year:
+        if not raw_year.isdigit():
+            return "年度须为四位数字年份，如 2026。"
+        year = int(raw_year)
+        problem = year_problem("year", year, "年度")
+        return problem if problem else (date(year, 1, 1), date(year, 12, 31), f"审批台账_{year}年")
+    start, end = parse_date(args.get("start", "")), parse_date(args.get("end", ""))
+    if start is None or end is None or end < start:
+        return "请填写有效的起止日期（起始不晚于截止），或填写年度。"
+    problem = year_problem("start", start.year) or year_problem("end", end.year)
+    return problem if problem else (start, end, f"审批台账_{start.isoformat()}_{end.isoformat()}")
+
+
 @bp.get("/audit/export")
 @roles_required(*AUDITORS)
 def audit_export() -> Response | tuple[str, int]:
-    """The approval ledger (审批台账) of a date range as an Excel file, written by service/audit."""
+    """The approval ledger (审批台账) of a year or a date range as an Excel file (service/audit).
 
+    The workbook is written to an unnamed temporary file as the rows are read and sent from there
+    in chunks: a province's year never sits in memory, as rows or as the file.
+    """
+
+    period = _export_period(request.args.to_dict())
+    if isinstance(period, str):
+        return render_template("web/error.html", status=400, title="请求有误", detail=period), 400
+    start, end, name = period
     tz = get_settings().tz
-    start, end = parse_date(request.args.get("start", "")), parse_date(request.args.get("end", ""))
-    if start is None or end is None or end < start:
-        return render_template("web/error.html", status=400, title="请求有误",
-                               detail="请填写有效的起止日期（起始不晚于截止）。"), 400
-    problem = year_problem("start", start.year) or year_problem("end", end.year)
-    if problem:
-        return render_template("web/error.html", status=400, title="请求有误", detail=problem), 400
-    begin = datetime.combine(start, time.min, tz)
-    finish = datetime.combine(end + timedelta(days=1), time.min, tz)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "ledger.xlsx"
-        write_xlsx(ledger_rows(begin, finish), path)
-        content = path.read_bytes()
-    return send_file(io.BytesIO(content), as_attachment=True,
-                     download_name=f"审批台账_{start.isoformat()}_{end.isoformat()}.xlsx",
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - send_file closes it after the last chunk
+    try:
+        write_ledger_xlsx(datetime.combine(start, time.min, tz),
+                          datetime.combine(end + timedelta(days=1), time.min, tz), out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return send_file(out, as_attachment=True, download_name=f"{name}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

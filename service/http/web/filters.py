@@ -17,6 +17,7 @@ from service.core.labels import (
     NOTIFICATION_KIND_NAMES,
     PARTY_NAMES,
     POSTING_ROLE_NAMES,
+    PRESENCE_STATUS_NAMES,
     PROCESS_NAMES,
     ROLE_NAMES,
     STATUS_NAMES,
@@ -79,5 +80,6 @@ def install(app: Flask) -> None:
         party_name=_label(PARTY_NAMES),
         employment_name=_label(EMPLOYMENT_NAMES),
         notification_kind_name=_label(NOTIFICATION_KIND_NAMES),
+        presence_status_name=_label(PRESENCE_STATUS_NAMES),
         grade_name=_label(ASSESSMENT_GRADE_NAMES),
     )

@@ -16,32 +16,43 @@ from service.http.web import bp
 from service.http.web.paging import PER_PAGE, page_arg, page_count
 from service.http.web.session import current_principal, login_required, require_principal
 from service.persistence.db import db
-from service.persistence.models import HumanTask, Notification, ProcessInstance
+from service.persistence.models import Notification
 from service.persistence.runtime import get_engine
+from service.queries.inbox import MAX_SEARCH, SORTS, InboxFilters, inbox_places, narrow, normal_due
 from service.queries.tasks import done_tasks_query, open_tasks_query
 from service.queries.views import task_items
+
+# The page's choices of "due within N working days" (another N in the address is offered too).
+DUE_DAYS = (0, 1, 3, 5, 10)
+
+
+def _inbox_filters(townships: dict[str, str], units: dict[str, str]) -> InboxFilters:
+    """The filters of the query string; a value no list offers is ignored (the page shows all)."""
+    raw = {k: request.args.get(k, "").strip()
+           for k in ("q", "process", "township_id", "unit_id", "due", "sort")}
+    return InboxFilters(
+        q=raw["q"][:MAX_SEARCH], process=raw["process"] if raw["process"] in PROCESS_NAMES else "",
+        township_id=raw["township_id"] if raw["township_id"] in townships else "",
+        unit_id=raw["unit_id"] if raw["unit_id"] in units else "",
+        due=normal_due(raw["due"]) or "", sort=raw["sort"] if raw["sort"] in SORTS else "due")
 
 
 @bp.get("/inbox")
 @login_required
 def inbox() -> str:
     principal = require_principal()
-    process = request.args.get("process", "")
-    overdue_only = request.args.get("overdue") == "1"
     at = now()
-    stmt = open_tasks_query(principal)
-    if process in PROCESS_NAMES:
-        stmt = stmt.where(HumanTask.instance_id.in_(
-            sa.select(ProcessInstance.id).where(ProcessInstance.process_key == process)))
-    if overdue_only:
-        stmt = stmt.where(HumanTask.due_at.is_not(None), HumanTask.due_at < at)
-    page = paginate(stmt, page_arg(), PER_PAGE)
+    townships, units = inbox_places(principal)
+    filters = _inbox_filters(townships, units)
+    page = paginate(narrow(open_tasks_query(principal), filters, at), page_arg(), PER_PAGE)
     items = task_items(page["items"])
     for item in items:
-        item["overdue"] = item["due_at"] is not None and item["due_at"] < at
+        item["overdue"] = item["due_at"] is not None and item["due_at"] <= at
+    due_days = sorted({*DUE_DAYS, *([int(filters.due)] if filters.due.isdigit() else [])})
     return render_template("web/inbox.html", items=items, total=page["total"], page=page["page"],
-                           pages=page_count(page["total"]), process=process, overdue=overdue_only,
-                           processes=PROCESS_NAMES)
+                           pages=page_count(page["total"], PER_PAGE), filters=filters,
+                           processes=PROCESS_NAMES, townships=townships, units=units, due_days=due_days,
+                           sorts=SORTS, max_search=MAX_SEARCH)
 
 
 @bp.get("/done")

@@ -12,10 +12,12 @@ from werkzeug.wrappers import Response
 from service.commands import submit_adjustment, withdraw_instance
 from service.commands.urge import RateLimited, urge_task
 from service.config import get_settings
+from service.core.attachments import FILES_PER_STEP
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from service.core.principal import Principal
 from service.core.text_limits import SHORT_TEXT
+from service.http.files import accepts_files, uploaded_files
 from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.forms import field_errors, human, parse_date
@@ -31,7 +33,8 @@ from service.queries.people import Person, Unresolved, people, resolve
 from service.queries.views import instance_items
 from workflows.rules import REASONS, ROLES, nominee_eligibility
 
-FORM_FIELDS = {"cadre_id", "reason", "justification", "nominee_id", "effective_date", "evidence"}
+FORM_FIELDS = {"cadre_id", "reason", "justification", "nominee_id", "effective_date", "evidence",
+               "attachments"}
 # The village and role come from the chosen cadre's posting: their errors belong to the cadre picker.
 ALIASES = {"village_id": "cadre_id", "role": "cadre_id", "term_start": "cadre_id"}
 
@@ -109,6 +112,7 @@ def _payload(principal: Principal, form: dict[str, str]) -> tuple[dict[str, Any]
 
 
 @bp.post("/requests/new")
+@accepts_files(FILES_PER_STEP)
 @roles_required("unit_hr")
 def request_submit() -> Response | tuple[str, int]:
     values = request.form.to_dict()
@@ -116,7 +120,8 @@ def request_submit() -> Response | tuple[str, int]:
     if errors:
         return _render(values, errors, 422)
     try:
-        row = submit_adjustment(require_principal(), payload)
+        # the files are kept with the request, in its transaction: a refused request keeps none
+        row = submit_adjustment(require_principal(), payload, files=uploaded_files("attachments"))
     except (ValidationFailed, Conflict) as err:  # 409: the same request submitted twice at once
         return _render(values, field_errors(err.errors or {"_form": [err.detail]}, FORM_FIELDS, ALIASES),
                        err.status)

@@ -32,6 +32,7 @@ from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.forms import field_errors
 from service.http.web.paging import page_arg, page_count
+from service.http.web.party_relations import party_relations
 from service.http.web.roster_forms import (
     Field,
     describe,
@@ -45,6 +46,7 @@ from service.http.web.session import require_principal, roles_required
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, Posting, Village, VillageCategory
 from service.queries.access import cadre_clause, can_see_cadre
+from service.queries.presence import county_today, year_of
 from service.queries.roster import (
     cadre_views,
     change_views,
@@ -238,6 +240,7 @@ def _history(entity: str, row: Any) -> list[dict[str, Any]]:
     ids: dict[str, list[str]] = {entity: [row.id]}
     if entity == "cadre":
         ids["posting"] = [str(p.id) for p in row.postings]
+        ids["party_relation"] = ids["posting"]
     changes = db.session.execute(history_statement(ids).limit(HISTORY_SIZE)).scalars().all()
     return describe(change_views(changes))
 
@@ -250,6 +253,8 @@ def _render(entity: str, row: Any, values: dict[str, Any], errors: dict[str, lis
     if entity == "cadre" and row is not None:
         context.update(_postings_context(row, principal))
         context["view"] = cadre_views([row])[0]
+        context["presence"] = year_of(row.id, county_today().year)
+        context["relations"] = party_relations(principal, row)
     if entity == "village" and row is not None:
         context["stationed"] = posting_rows(db.session.execute(sa.select(Posting).where(
             Posting.village_id == row.id, Posting.active.is_(True)).order_by(Posting.role, Posting.id)

@@ -12,16 +12,21 @@ from werkzeug.wrappers import Response
 
 from service.commands import claim_task, complete_task, transfer_task, unclaim_task
 from service.commands.tasks import EVIDENCE_TASKS
+from service.core.attachments import FILES_PER_STEP, carries_attachments
 from service.core.errors import Conflict, ValidationFailed
 from service.core.principal import Principal
+from service.http.files import accepts_files, uploaded_files
 from service.http.web import bp
 from service.http.web.forms import field_errors, human, task_form_data
 from service.http.web.session import login_required, require_principal
 from service.persistence.db import db
 from service.persistence.loading import load
 from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance, User, UserRole
+from service.queries.access import can_see_instance
+from service.queries.attachments import case_attachments
 from service.queries.instances import business_data
 from service.queries.people import Person, Unresolved, people, resolve
+from service.queries.print_forms import forms_of
 from service.queries.task_sections import task_sections
 from service.queries.tasks import task_contract, visible_task
 from service.queries.timeline import instance_history
@@ -63,7 +68,8 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
     takes_evidence = (row.process_key, task.spec_id) in EVIDENCE_TASKS
     history = instance_history(row.id)
     item = task_items([task])[0]
-    can_act = acts and task.status == "open"
+    # A suspended case's steps wait for the administrator's resume (commands/suspend.py).
+    can_act = acts and task.status == "open" and row.status != "suspended"
     claimed_by_other = bool(task.claimed_by) and task.claimed_by != principal.login
     claimed_by_me = can_act and task.claimed_by == principal.login
     return render_template(
@@ -74,6 +80,9 @@ def _render(task: HumanTask, row: ProcessInstance, acts: bool, errors: dict[str,
         transfer_to=_transfer_candidates(principal, task) if claimed_by_me else [],
         errors=errors or {}, values=values or {}, picker=_picker(form_fields, data) if can_act else None,
         takes_evidence=takes_evidence, evidence_text="\n".join(data.get("evidence") or []),
+        files=case_attachments(row.id), takes_files=carries_attachments(row.process_key, task.spec_id),
+        # the case's forms, to whoever may see the case itself (a task's holder may not)
+        print_forms=forms_of(row) if can_see_instance(principal, row) else [],
     ), status
 
 
@@ -85,6 +94,7 @@ def task_page(task_id: str) -> tuple[str, int]:
 
 
 @bp.post("/tasks/<string:task_id>/complete")
+@accepts_files(FILES_PER_STEP)
 @login_required
 def task_complete(task_id: str) -> Response | tuple[str, int]:
     principal = require_principal()
@@ -102,9 +112,12 @@ def task_complete(task_id: str) -> Response | tuple[str, int]:
         errors["comment"] = ["选择此意见时必须填写理由。"]
     if not errors:
         try:
-            result = complete_task(principal, task_id, decision, comment or None, data)
+            # the files go in with the step, in its transaction: a refused step keeps none
+            result = complete_task(principal, task_id, decision, comment or None, data,
+                                   files=uploaded_files("attachments"))
         except ValidationFailed as err:
-            known = {"decision", "comment", "data.evidence"} | {f"data.{f['id']}" for f in form_fields}
+            known = {"decision", "comment", "data.evidence", "attachments"}
+            known |= {f"data.{f['id']}" for f in form_fields}
             errors = field_errors(err.errors or {"_form": [err.detail]}, known)
         else:
             flash(f"已办理「{task.name}」。", "ok")

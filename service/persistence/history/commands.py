@@ -22,9 +22,17 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "release": None,
     "urge": None,  # a person's reminder (催办): a notification, not an engine command
     "timer_failed": None,  # status -> error after failed firings; engine state unchanged
-    "resume": None,  # an administrator put an `error` instance back to running; state unchanged
+    "resume": None,  # an administrator put an `error` or `suspended` instance back to running
+    "suspend": None,  # an administrator held a running instance (status -> suspended)
     "limit_exceeded": None,  # a command ran out of its engine budget (rolled back); status -> error
+    # the command before it left the instance with nothing to wait for (no open task, no timer, no
+    # message that can come): status -> error; the replay checks the engine is indeed stalled there
+    "stalled": None,
     "terminate": "terminate",  # an administrator ended the instance: open tasks and timers cancelled
+    # 加签 and 抄送 (models/signers.py): rows beside the engine, its state unchanged
+    "add_signer": None,
+    "added_sign": None,
+    "cc": None,
 }
 
 

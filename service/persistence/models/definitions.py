@@ -22,6 +22,10 @@ class ProcessDefinition(Model):
     files: Mapped[dict] = mapped_column(JSONType)  # {file name: text}
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by: Mapped[str | None] = mapped_column(sa.String(64))
+    # What the deploy filled in that the files left out (a role from a lane, a default decision or
+    # scope, a plain task passed through): Chinese sentences naming the element
+    # (workflows/plain_bpmn.py), shown to the admin with the version.
+    warnings: Mapped[list] = mapped_column(JSONType, default=list, server_default=sa.text("'[]'"))
 
     __table_args__ = (
         sa.UniqueConstraint("key", "version"),

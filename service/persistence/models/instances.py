@@ -10,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from service.persistence.db import Model
 from service.persistence.models.types import UTCDateTime, utcnow
 
-INSTANCE_STATUSES = ("running", "completed", "rejected", "withdrawn", "terminated", "error")
+INSTANCE_STATUSES = ("running", "suspended", "completed", "rejected", "withdrawn", "terminated", "error")
+# Still open: a suspended case is held by an administrator (commands/suspend.py) and goes on when
+# resumed, so a second case of the same cadre waits for it like for a running one.
+OPEN_STATUSES = ("running", "suspended")
 # One open case per cadre: the processes whose commands refuse a second running case of the same
 # cadre (commands/adjustments.py, commands/recalls.py). Their check reads before it writes, so two
 # requests at once both pass it; this partial unique index refuses the second row whatever the

@@ -17,8 +17,11 @@ from service.persistence.append_only import AppendOnlyViolation, guard_append_on
 from service.persistence.db import Model
 from service.persistence.models.types import JSONType, UTCDateTime
 
-ROSTER_ENTITIES = ("township", "village", "unit", "cadre", "posting", "user")
-ROSTER_ACTIONS = ("create", "update", "deactivate", "reactivate", "end")
+# presence: a cadre's month in the village (entity id "<cadre>:<yyyy-mm>"); party_relation: a
+# posting's Party relation (the posting's id). Neither is a process instance, so their changes are
+# logged here, on the same chain.
+ROSTER_ENTITIES = ("township", "village", "unit", "cadre", "posting", "user", "presence", "party_relation")
+ROSTER_ACTIONS = ("create", "update", "deactivate", "reactivate", "end", "confirm")
 
 
 class RosterChange(Model):

@@ -4,6 +4,7 @@ from marshmallow import fields, validate
 
 from service.core.bounds import EARLIEST_YEAR, EFFECTIVE_DATE_YEARS_AHEAD
 from service.core.text_limits import EVIDENCE_ITEMS, LONG_TEXT, SHORT_TEXT
+from service.http.api.schemas.attachments import attachment_ids
 from service.http.api.schemas.base import StrictSchema
 from service.http.api.schemas.bounds import within_years
 from workflows.rules import REASONS, ROLES
@@ -24,6 +25,7 @@ class AdjustmentSchema(StrictSchema):
         "description": f"生效日期：{EARLIEST_YEAR} 年起，至多为今天起 {EFFECTIVE_DATE_YEARS_AHEAD} 年内"})
     evidence = fields.List(fields.String(validate=validate.Length(max=SHORT_TEXT)), load_default=list,
                            validate=validate.Length(max=EVIDENCE_ITEMS), metadata={"description": "证明材料"})
+    attachments = attachment_ids("申请")
 
 
 class StartedSchema(StrictSchema):

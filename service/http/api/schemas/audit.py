@@ -31,6 +31,8 @@ class VerifySchema(Schema):
     events = fields.Integer(required=True)
     first_bad_seq = fields.Integer(allow_none=True, required=True)
     detail = fields.String(required=True, metadata={"description": "中文说明"})
+    attachments = fields.String(validate=validate.OneOf(("ok", "mismatch")), metadata={
+        "description": "附件：保存的文件与记录它们的历史事件（名称、大小、sha256）及其内容是否一致"})
 
 
 class StateQuerySchema(Schema):

@@ -17,6 +17,9 @@ class DefinitionSchema(Schema):
     deployed_by = fields.String(allow_none=True)
     latest = fields.Boolean(required=True, metadata={"description": "是否为该流程的最新版本"})
     created = fields.Boolean(metadata={"description": "上传时：是否产生了新版本（内容相同则沿用）"})
+    warnings = fields.List(fields.String(), required=True, metadata={
+        "description": "部署时按默认补全的内容，每条一句，指明元素（如按泳道确定的办理角色、"
+                       "默认的决定与办理范围、直接通过的普通任务）"})
 
 
 class DefinitionQuerySchema(PaginationQuerySchema):

@@ -66,6 +66,16 @@ class TerminateSchema(StrictSchema):
                            metadata={"description": "终止原因（记入办理经过）"})
 
 
+class SuspendSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=SHORT_TEXT),
+                           metadata={"description": "挂起原因（记入办理经过）"})
+
+
+class ResumeSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=SHORT_TEXT),
+                           metadata={"description": "恢复运行原因（记入办理经过）"})
+
+
 class ActorSchema(Schema):
     login = fields.String(allow_none=True)
     name = fields.String(allow_none=True)
@@ -87,6 +97,8 @@ class HistoryEntrySchema(Schema):
     task_spec_id = fields.String(allow_none=True)
     task_name = fields.String(allow_none=True)
     description = fields.String()
+    attachments = fields.List(fields.Dict(), metadata={
+        "description": "本事件提交的附件（名称、大小、sha256 等，与事件记录的哈希一致）"})
 
 
 class HistoryQuerySchema(PaginationQuerySchema):

@@ -3,6 +3,7 @@
 from marshmallow import fields, validate
 
 from service.core.text_limits import EVIDENCE_ITEMS, LONG_TEXT, SHORT_TEXT
+from service.http.api.schemas.attachments import attachment_ids
 from service.http.api.schemas.base import StrictSchema
 
 
@@ -14,3 +15,4 @@ class RecallSchema(StrictSchema):
                              metadata={"description": "发现的问题"})
     evidence = fields.List(fields.String(validate=validate.Length(max=SHORT_TEXT)), load_default=list,
                            validate=validate.Length(max=EVIDENCE_ITEMS))
+    attachments = attachment_ids("召回（发现的问题）")

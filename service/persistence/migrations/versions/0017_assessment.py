@@ -1,7 +1,7 @@
 """assessments (考核): the county's yearly rounds and the graded results (the cadre's file)
 
-Revision ID: 0013_assessment
-Revises: 0012_excel
+Revision ID: 0017_assessment
+Revises: 0016_countersign
 Create Date: 2026-12-07
 
 A result is written once, when the county grades an assessment; on PostgreSQL a trigger refuses
@@ -12,8 +12,8 @@ from alembic import op
 
 from service.persistence.models.types import UTCDateTime
 
-revision = "0013_assessment"
-down_revision = "0012_excel"
+revision = "0017_assessment"
+down_revision = "0016_countersign"
 branch_labels = None
 depends_on = None
 
