@@ -13,7 +13,7 @@ from service.commands.notify import Notice, add_notifications
 from service.commands.outbox import Reported
 from service.core.labels import ASSESSMENT_GRADE_NAMES, ASSESSMENT_KIND_NAMES, POSTING_ROLE_NAMES
 from service.persistence.db import db
-from service.persistence.models import AssessmentResult, HumanTask, ProcessInstance
+from service.persistence.models import OPEN_STATUSES, AssessmentResult, HumanTask, ProcessInstance
 from service.queries.assessments.keys import ANNUAL, recall_business_key
 from service.queries.holders import role_holders
 
@@ -38,7 +38,7 @@ def _recall(row: ProcessInstance, cadre_id: str, grade: str) -> tuple[str | None
     if started is not None:
         return started, None
     already = db.session.execute(sa.select(ProcessInstance.id).where(
-        ProcessInstance.process_key == "recall", ProcessInstance.status == "running",
+        ProcessInstance.process_key == "recall", ProcessInstance.status.in_(OPEN_STATUSES),
         ProcessInstance.cadre_id == cadre_id).limit(1)).scalar_one_or_none()
     if already is not None:
         return already, "该干部已有正在办理的召回案件，考核结果已记入档案，未另行启动召回。"

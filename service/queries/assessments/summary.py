@@ -16,11 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.config import get_settings
-from service.core.labels import ASSESSMENT_GRADE_NAMES, ORG_KIND_NAMES
+from service.core.labels import ASSESSMENT_GRADE_NAMES, ORG_KIND_NAMES, STATUS_NAMES
 from service.core.principal import Principal
 from service.persistence.db import db
 from service.persistence.loading import load
-from service.persistence.models import HumanTask, Org, ProcessInstance
+from service.persistence.models import OPEN_STATUSES, HumanTask, Org, ProcessInstance
 from service.queries.access import summary_orgs
 from service.queries.assessments.keys import PROCESS_KEY, annual_prefix
 from service.queries.assessments.results import ResultFilter, result_items, results_statement
@@ -68,7 +68,7 @@ def _recalls(year: int) -> dict[str, Counter[str]]:
             counts["recalled" if f"handover:{recall_id}" in handed else "rectified"] += 1
         elif status == "rejected":
             counts["unfounded"] += 1
-        elif status == "running":
+        elif status in OPEN_STATUSES:  # running, or suspended by an administrator
             counts["running"] += 1
     return out
 
@@ -92,7 +92,7 @@ def _duties(unit_id: str, year: int) -> dict[str, Any]:
         rectified = "end_rectified" in instance.completed_element_ids()
         state, name = ("rectified", "经整改完成") if rectified else ("fulfilled", "全年达标")
     else:
-        state, name = row.status, {"terminated": "已终止", "error": "出错"}.get(row.status, row.status)
+        state, name = row.status, STATUS_NAMES.get(row.status, row.status)
     return {"state": state, "state_name": name, "problems": problems, "instance_id": row.id}
 
 
