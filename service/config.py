@@ -38,6 +38,8 @@ DEFAULT_DEADLINES: dict[str, str] = {
     # the leave's last day, and the township told after the escalation.
     "return_reminder": "P1D",
     "return_escalation": "P3D",
+    # The cadre's own summary (述职) of an assessment: reminded, and the county told, after this.
+    "summary": "P10D",
 }
 
 # Domain rules 9 and 12: CADREFLOW_DUTY_<NAME> fills the unit_duties start variable duty_<name>.
@@ -213,6 +215,10 @@ class Settings:
     # Placeholders until the county sets its own figures.
     insurance_min_cover_yuan: int = 500000
     transport_trips_per_month: int = 2
+    # Assessments (考核): the share of a year's round the county may grade 优秀. The seed: the share
+    # "may be raised" for stationed cadres and does not count against the unit's own quota; 0.2 is
+    # the civil service's usual share (CADREFLOW_ASSESSMENT_EXCELLENT_SHARE, a fraction in (0, 1]).
+    assessment_excellent_share: float = 0.2
     # What one engine command may spend (scripts' steps and time, engine steps, state size).
     limits: Limits = field(default_factory=Limits)
 
@@ -250,6 +256,10 @@ class Settings:
                 "CADREFLOW_SESSION_IDLE_MINUTES: 不能超过 CADREFLOW_SESSION_MAX_HOURS 对应的分钟数"
                 f"（{self.session_max_hours * 60}）"
             )
+        share = self.assessment_excellent_share
+        if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share <= 1:
+            raise SettingsError(
+                f"CADREFLOW_ASSESSMENT_EXCELLENT_SHARE: 须为大于 0、不超过 1 的比例（如 0.2）: {share!r}")
         if self.trusted_proxies < 0:
             raise SettingsError(f"CADREFLOW_TRUSTED_PROXIES: 须为非负整数: {self.trusted_proxies!r}")
         _check_password_hash(self.password_hash)
@@ -337,6 +347,12 @@ class Settings:
                 kwargs["leave_county_days"] = int(raw.strip())
             except ValueError as exc:
                 raise SettingsError(f"CADREFLOW_LEAVE_COUNTY_DAYS: 不是整数: {raw!r}") from exc
+        if env.get("CADREFLOW_ASSESSMENT_EXCELLENT_SHARE", "").strip():
+            raw = env["CADREFLOW_ASSESSMENT_EXCELLENT_SHARE"]
+            try:
+                kwargs["assessment_excellent_share"] = float(raw.strip())
+            except ValueError as exc:
+                raise SettingsError(f"CADREFLOW_ASSESSMENT_EXCELLENT_SHARE: 不是数字: {raw!r}") from exc
         if env.get("CADREFLOW_PASSWORD_HASH", "").strip():
             kwargs["password_hash"] = env["CADREFLOW_PASSWORD_HASH"].strip()
         deadlines = {}

@@ -64,6 +64,7 @@ class FormField:
     type: str = "string"  # string | long | boolean | date | enum
     required: bool = True
     options: Sequence[tuple[str, str]] = ()  # (value id, Chinese name) for enum
+    multiline: bool = False  # a long text (a report): the pages give it a text area
 
 
 @dataclass
@@ -320,6 +321,9 @@ class Process:
                 for ff in n.form:
                     fe = etree.SubElement(fd, _q(CAMUNDA_NS, "formField"), id=ff.id, label=ff.label,
                                           type=ff.type)
+                    if ff.multiline:
+                        fp = etree.SubElement(fe, _q(CAMUNDA_NS, "properties"))
+                        etree.SubElement(fp, _q(CAMUNDA_NS, "property"), id="multiline", value="true")
                     for value_id, value_name in ff.options:
                         etree.SubElement(fe, _q(CAMUNDA_NS, "value"), id=value_id, name=value_name)
                     if ff.required:

@@ -1,5 +1,5 @@
 """Generate bpmn/mid_term_replacement.bpmn, handover.bpmn, recall.bpmn, unit_duties.bpmn, dispatch.bpmn
-and leave.bpmn.
+leave.bpmn and assessment.bpmn.
 
 Usage: ``python tools/build_bpmn.py [--check] [--svg DIR]``. ``--check`` exits non-zero when a
 committed file differs from what this script generates (so hand edits in a modeler are noticed);
@@ -683,8 +683,77 @@ def leave() -> Process:
     return p
 
 
+# --------------------------------------------------------------------------------------------------
+# The civil-service grades (公务员考核等次); the service's labels and its 优秀 share read the same ids.
+GRADE_OPTIONS = (("excellent", "优秀"), ("competent", "称职"), ("basically_competent", "基本称职"),
+                 ("incompetent", "不称职"))
+RECALL_PAYLOAD = ('{"cadre_id": cadre_id, "role": role, "village_id": village_id, '
+                  '"township_id": township_id, "kind": kind, "year": year, "grade": grade}')
+
+
+def assessment() -> Process:
+    """年度考核 and 期满考核 of one stationed cadre (seed 四（三）): the county leading group opens
+    a year's round (one instance per cadre posted that year) or a term-end assessment. The cadre's
+    own summary (述职), the township's evaluation (it may send the summary back), the supplier's
+    opinion (the dispatch unit's HR, or the township for a team member it supplied itself), then
+    the county's grade. 不称职 throws `recall_requested`: the service opens the recall case."""
+    p = Process("assessment", "驻村干部考核", "驻村干部年度考核和期满考核",
+                lanes("county", "cadre", "township", "unit_hr"),
+                documentation="县驻村工作领导小组发起年度考核（每年一批，每名驻村干部一个实例）或期满考核 -> "
+                              "本人述职 -> 乡镇党委政府考核评价（可退回重新述职）-> 派出单位意见（乡镇补齐的"
+                              "工作队员由乡镇出具）-> 县驻村工作领导小组确定等次（优秀、称职、基本称职、"
+                              "不称职；年度考核的优秀比例由服务按配置核定）-> 不称职抛出 recall_requested "
+                              "消息，由服务启动召回程序。考核结果等同于派出单位年度考核等次，进入个人档案。")
+    x, y = p.x, p.y
+    p.add(Node("start", "start", "启动考核", "county", 0))
+    p.add(Node("gw_summary_merge", "xor", "述职", "cadre", 1))
+    user_task(p, "self_summary", "本人述职", "cadre", 2, decisions="approve", scope="cadre:cadre_id",
+              words="approve:提交述职", remind="cadre", reminder="deadline_summary",
+              escalation="deadline_summary",
+              form=[FormField("summary", "述职报告（德、能、勤、绩、廉）", multiline=True)])
+    user_task(p, "township_evaluation", "乡镇党委政府考核评价", "township", 3, decisions="approve,return",
+              scope="township:township_id", words="approve:提交考核评价,return:退回重新述职",
+              comment_required="approve,return", remind="township",
+              form=[FormField("township_suggested_grade", "建议等次", "enum", False, GRADE_OPTIONS)])
+    p.add(Node("gw_township_decision", "xor", "乡镇评价", "township", 4))
+    p.add(Node("gw_supplier", "xor", "派出方", "township", 5))
+    opinion_form = [FormField("unit_suggested_grade", "建议等次", "enum", False, GRADE_OPTIONS)]
+    user_task(p, "township_supplier_opinion", "派出乡镇意见（乡镇补齐的工作队员）", "township", 6,
+              decisions="approve", scope="township:supplier_id", words="approve:提交意见",
+              comment_required="approve", remind="township", form=list(opinion_form))
+    user_task(p, "unit_opinion", "派出单位意见", "unit_hr", 6, decisions="approve", scope="unit:unit_id",
+              words="approve:提交意见", comment_required="approve", remind="unit_hr",
+              form=list(opinion_form))
+    p.add(Node("gw_opinion_merge", "xor", "派出方已出具意见", "township", 7))
+    user_task(p, "county_grade", "县驻村工作领导小组确定等次", "county", 8, decisions="approve",
+              scope="county", words="approve:确定等次",
+              form=[FormField("grade", "考核等次", "enum", True, GRADE_OPTIONS)])
+    p.add(Node("gw_grade", "xor", "考核等次", "county", 9))
+    p.add(Node("end_graded", "end", "考核完成", "county", 10, label_pos="right"))
+    p.add(Node("end_incompetent", "end", "不称职，启动召回", "county", 9, "top", message="recall_requested",
+               payload=RECALL_PAYLOAD, label_pos="right"))
+
+    p.flow("start", "gw_summary_merge", exit="b", via=[(None, y("cadre", "main"))], enter="l")
+    p.flow("gw_summary_merge", "self_summary")
+    p.flow("self_summary", "township_evaluation")
+    p.flow("township_evaluation", "gw_township_decision")
+    return_bus = y("cadre", "top")
+    decision_flows(p, "gw_township_decision", approve=("gw_supplier", {}),
+                   **{"return": ("gw_summary_merge", {"exit": "t", "enter": "t",
+                                                      "via": [(None, return_bus), (x(1), None)]})})
+    p.flow("gw_supplier", "township_supplier_opinion", "乡镇补齐", "supplied_by_township")
+    p.flow("gw_supplier", "unit_opinion", "派出单位选派", default=True, exit="b")
+    p.flow("township_supplier_opinion", "gw_opinion_merge")
+    p.flow("unit_opinion", "gw_opinion_merge", exit="r", enter="b", via=[(x(7), None)])
+    p.flow("gw_opinion_merge", "county_grade", exit="t", enter="l", via=[(None, y("county", "main"))])
+    p.flow("county_grade", "gw_grade")
+    p.flow("gw_grade", "end_incompetent", "不称职", 'grade == "incompetent"', exit="t")
+    p.flow("gw_grade", "end_graded", "优秀、称职、基本称职", default=True)
+    return p
+
+
 PROCESSES = {"mid_term_replacement": mid_term_replacement, "handover": handover, "recall": recall,
-             "unit_duties": unit_duties, "dispatch": dispatch, "leave": leave}
+             "unit_duties": unit_duties, "dispatch": dispatch, "leave": leave, "assessment": assessment}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -60,6 +60,7 @@ DEFAULT_DEADLINES = {
     "deadline_nomination": "P10D",
     "deadline_return_reminder": "P1D",
     "deadline_return_escalation": "P3D",
+    "deadline_summary": "P10D",
 }
 HANDOVER_FIELDS = ("old_cadre_id", "new_cadre_id", "village_id", "township_id", "unit_id", "role")
 RESERVED_DATA_KEYS = frozenset({"decision", "comment", determinism.RESERVED_KEY})

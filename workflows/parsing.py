@@ -56,7 +56,7 @@ FORM_TYPES = ("string", "long", "boolean", "date", "enum")
 KNOWN_DEADLINE_VARIABLES = frozenset({
     "deadline_approval_reminder", "deadline_approval_escalation", "deadline_revision",
     "deadline_arrival", "deadline_handover", "deadline_statement", "deadline_rectification",
-    "deadline_nomination", "deadline_return_reminder", "deadline_return_escalation",
+    "deadline_nomination", "deadline_return_reminder", "deadline_return_escalation", "deadline_summary",
     # A leave's end (bpmn/leave.bpmn, a timeDate): the service sets it from the leave's dates.
     "deadline_leave_end",
 })
@@ -198,13 +198,20 @@ def parse_form_fields(node: etree._Element) -> list[dict[str, Any]]:
     for f in node.xpath("./bpmn:extensionElements/camunda:formData/camunda:formField", namespaces=_NS):
         constraints = {c.get("name"): c.get("config")
                        for c in f.xpath("./camunda:validation/camunda:constraint", namespaces=_NS)}
+        properties = {p.get("id"): p.get("value")
+                      for p in f.xpath("./camunda:properties/camunda:property", namespaces=_NS)}
+        values = f.xpath("./camunda:value", namespaces=_NS)
         fields.append({
             "id": f.get("id"),
             "label": f.get("label") or f.get("id"),
             "type": f.get("type") or "string",
             "required": "required" in constraints,
             "default": f.get("defaultValue"),
-            "options": [v.get("id") for v in f.xpath("./camunda:value", namespaces=_NS)],
+            "options": [v.get("id") for v in values],
+            # the options' names as people read them (an enum's camunda:value name)
+            "option_names": {v.get("id"): v.get("name") or v.get("id") for v in values},
+            # a long text (a report): forms give it a text area
+            "multiline": properties.get("multiline") == "true",
         })
     return fields
 

@@ -10,6 +10,7 @@ import click
 import sqlalchemy as sa
 
 from service.audit import Replayer, verify_instance, write_ledger_csv, write_ledger_xlsx
+from service.audit.assessment_verify import verify_assessment_results
 from service.audit.roster_verify import verify_roster_log
 from service.cli.context import app_context
 from service.config import get_settings
@@ -72,6 +73,19 @@ def verify_roster_command() -> None:
         return
     click.echo(f"{result.detail}（首个问题记录：第 {result.first_bad_id} 条）")
     sys.exit(EXIT_BROKEN)
+
+
+@audit.command("verify-assessments", help="校验考核结果记录与考核流程历史（等次、确定人、确定时间）一致。"
+                                          "有不一致时以非零状态退出。")
+def verify_assessments_command() -> None:
+    with app_context():
+        result = verify_assessment_results()
+    for problem in result.problems:
+        click.echo(problem)
+    click.echo(f"共校验 {result.results} 条考核结果：{result.results - len(result.problems)} 条一致，"
+               f"{len(result.problems)} 条有问题。")
+    if not result.ok:
+        sys.exit(EXIT_BROKEN)
 
 
 def _moment(value: str, param: str, end: bool) -> datetime:

@@ -1,10 +1,12 @@
-"""`cadreflow terms remind`: remind of the terms ending soon once, as the timer process does hourly."""
+"""`cadreflow terms remind`: remind of the terms ending soon once; `cadreflow terms assess`: start
+the term-end assessments that are due. Both as the timer process does hourly."""
 
 from __future__ import annotations
 
 import click
 
 from service.cli.context import app_context
+from service.commands.assessments.term_end import start_due_term_ends
 from service.commands.term_reminders import remind_term_ends
 from service.config import get_settings
 from service.core.clock import now
@@ -23,3 +25,10 @@ def remind_command() -> None:
         days = get_settings().term_end_notice_days
     people = sum(len(s.notified) for s in sent)
     click.echo(f"提醒期 {days} 天：新提醒 {len(sent)} 个任期，通知 {people} 人次。")
+
+
+@terms.command("assess", help="为计划期满日已到的在岗干部发起期满考核（每个任期只发起一次）。")
+def assess_command() -> None:
+    with app_context():
+        started = start_due_term_ends(now())
+    click.echo(f"新发起期满考核 {len(started)} 个。")

@@ -6,8 +6,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
 from service.commands import attachments
 from service.commands.actor import require_grant
 from service.commands.core import start_latest
@@ -19,7 +17,8 @@ from service.core.clock import now
 from service.core.principal import Principal
 from service.core.text_limits import LONG_TEXT, check_evidence, check_text
 from service.persistence.db import db
-from service.persistence.models import OPEN_STATUSES, Cadre, Posting, ProcessInstance, Village
+from service.persistence.models import Cadre, ProcessInstance, Village
+from service.queries.cadre_standing import open_request_exists
 from service.queries.eligibility import cadre_facts
 from workflows.rules import Violation, check_adjustment, violation
 
@@ -31,21 +30,6 @@ def _cadre(cadre_id: str, field: str) -> Cadre:
     if cadre is None:
         raise unknown(field, "unknown_cadre", f"干部 {cadre_id} 不存在")
     return cadre
-
-
-def active_posting(cadre_id: str, village_id: str | None = None, role: str | None = None) -> Posting | None:
-    stmt = sa.select(Posting).where(Posting.cadre_id == cadre_id, Posting.active.is_(True))
-    if village_id is not None:
-        stmt = stmt.where(Posting.village_id == village_id)
-    if role is not None:
-        stmt = stmt.where(Posting.role == role)
-    return db.session.execute(stmt.order_by(Posting.term_start.desc()).limit(1)).scalar_one_or_none()
-
-
-def open_request_exists(process_key: str, cadre_id: str) -> bool:
-    return db.session.execute(sa.select(ProcessInstance.id).where(
-        ProcessInstance.process_key == process_key, ProcessInstance.status.in_(OPEN_STATUSES),
-        ProcessInstance.cadre_id == cadre_id).limit(1)).first() is not None
 
 
 def nominee_violations(nominee: Cadre | None, nominee_id: str, unit_id: str | None,

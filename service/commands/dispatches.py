@@ -16,7 +16,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.actor import require_grant
-from service.commands.adjustments import active_posting
 from service.commands.core import start_latest
 from service.commands.handover import handover_reaches
 from service.commands.placement import posting_conflicts
@@ -36,6 +35,8 @@ from service.persistence.models import (
     ProcessInstance,
     Village,
 )
+from service.persistence.runtime import definition_of, latest_definition_row
+from service.queries.cadre_standing import active_posting
 from service.queries.eligibility import cadre_facts
 from workflows.rules import WORK_TEAM_CATEGORIES, Violation, check_dispatch, default_planned_end, violation
 

@@ -18,7 +18,6 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.commands.actor import first_grant
-from service.commands.adjustments import active_posting
 from service.commands.core import start_latest
 from service.commands.leave_sync import LEAVE_KEY
 from service.commands.uow import unit_of_work
@@ -39,6 +38,7 @@ from service.persistence.models import (
     Village,
 )
 from service.persistence.runtime import get_engine
+from service.queries.cadre_standing import active_posting
 
 # The longest leave one request may ask for, in calendar days (a maternity leave fits).
 MAX_LEAVE_DAYS = 190

@@ -31,6 +31,7 @@ from service.core.principal import Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import Cadre, Org, ProcessInstance, Village
 from service.persistence.runtime import definition_of, latest_definition_row
+from service.queries.assessments.keys import PROCESS_KEY as ASSESSMENT_KEY
 from workflows.engine import RESERVED_DATA_KEYS, Definition, EngineError, FormInvalid, ScriptError
 from workflows.parsing import BPMN_NS, ROLES, safe_parse_xml
 from workflows.roles import lane_role
@@ -48,6 +49,8 @@ DEDICATED = {
                   "村类别与岗位及人选资格，并从登记信息生成流程数据。",
     LEAVE_KEY: "请假须由驻村干部本人通过 POST /api/v1/leaves 提出：由系统核对在村任职、请假日期是否与"
                "已有请假重叠，并计算工作日数。",
+    ASSESSMENT_KEY: "驻村干部考核由县驻村工作领导小组通过 POST /api/v1/assessment-rounds（年度考核）或 "
+                    "POST /api/v1/assessments（期满考核）发起，任期届满时系统也会自动发起期满考核。",
 }
 # Start data only the service fills in: deadlines and duty thresholds from the configuration,
 # facts from the registry, the engine's own bookkeeping.

@@ -13,24 +13,22 @@ from typing import Any
 
 from service.commands import attachments
 from service.commands.actor import first_grant
-from service.commands.adjustments import _cadre, active_posting, open_request_exists
+from service.commands.adjustments import _cadre
 from service.commands.core import start_latest
 from service.commands.handover import handover_reaches
-from service.commands.suppliers import latest_version_reaches, supplier_role
+from service.commands.recall_start import PROCESS_KEY, SUPPLIER_FIELD, recall_data
+from service.commands.suppliers import latest_version_reaches
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
 from service.core.clock import now
 from service.core.errors import Conflict, Forbidden
 from service.core.principal import Principal
 from service.core.text_limits import LONG_TEXT, check_evidence, check_text
-from service.persistence.db import db
-from service.persistence.models import Org, ProcessInstance, Village
+from service.persistence.models import ProcessInstance
+from service.queries.cadre_standing import active_posting, open_request_exists
 from workflows.rules import violation
 
-PROCESS_KEY = "recall"
 RECALL_ROLES = ("org_dept", "rrb", "county")
-# The start data field naming the organisation whose unit HR or township rectifies and nominates.
-SUPPLIER_FIELD = "supplier_id"
 
 
 def _require_township_steps() -> None:
@@ -66,20 +64,10 @@ def open_recall(actor: Principal, payload: dict[str, Any]) -> ProcessInstance:
             violations.append(violation("duplicate_open_request", "cadre_id", "该干部已有正在办理的召回案件"))
         refuse(violations, detail="无法启动召回。")
         assert posting is not None  # refuse() raised cadre_not_posted otherwise
-        village = db.session.get_one(Village, posting.village_id)
-        supplier = supplier_role(cadre.id, posting.supplier_id, cadre.unit_id)
-        if supplier.role == "township":
+        data = recall_data(cadre, posting, payload["source"], payload["finding"],
+                           list(payload.get("evidence") or []), actor.login)
+        if data["supplier_role"] == "township":
             _require_township_steps()
-        own = db.session.get(Org, cadre.unit_id)
-        data = {
-            "cadre_id": cadre.id, "cadre_name": cadre.name, "role": posting.role,
-            "village_id": village.id, "village_name": village.name, "township_id": village.township_id,
-            # the dispatch unit follows its own cadre's case; a township's own cadre has none
-            "unit_id": cadre.unit_id if own is None or own.kind != "township" else None,
-            "supplier_role": supplier.role, SUPPLIER_FIELD: supplier.org_id,
-            "source": payload["source"], "finding": payload["finding"],
-            "evidence": list(payload.get("evidence") or []), "opened_by": actor.login,
-        }
         enclosed = attachments.enclose_at_start(actor, payload.get("attachments") or [], [], data, at)
         row = start_latest(PROCESS_KEY, data, at, actor=actor, grant=grant,
                            business_key=f"{PROCESS_KEY}:{cadre.id}:{at.date().isoformat()}",

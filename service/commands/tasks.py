@@ -13,6 +13,7 @@ from service.commands import attachments, reactions
 from service.commands.actor import require_grant
 from service.commands.adjustments import nominee_violations
 from service.commands.core import EventInfo, record, save
+from service.commands.step_guards import check_step
 from service.commands.suspend import refuse_while_suspended
 from service.commands.uow import unit_of_work
 from service.commands.violations import refuse
@@ -255,6 +256,7 @@ def complete_in_unit(actor: Principal, task_id: str, decision: str | None, comme
     check_form_values(_form_fields(task, loaded), data, today)
     if decision != "withdraw":  # withdrawing records no dates
         check_case_dates(_form_fields(task, loaded), data, loaded.instance.data, today)
+    check_step(loaded, task, decision, comment, data)
     trusted = _trusted_data(task, loaded, data) if decision in ("resubmit", "approve") else None
     duty_facts = duty_report_facts(loaded.row.process_key, task.spec_id, loaded.instance.data)
     if duty_facts is not None:

@@ -43,6 +43,7 @@ PROCESS_NAMES = {
     "unit_duties": "派出单位帮扶责任落实",
     "dispatch": "驻村干部选派",
     "leave": "驻村干部请假",
+    "assessment": "驻村干部考核",
 }
 # Presence (在岗管理): the kinds of leave, where a leave stands, where a month's days stand.
 LEAVE_TYPE_NAMES = {"personal": "事假", "sick": "病假", "annual": "年休假", "family_visit": "探亲假",
@@ -50,6 +51,10 @@ LEAVE_TYPE_NAMES = {"personal": "事假", "sick": "病假", "annual": "年休假
 LEAVE_STATE_NAMES = {"pending": "审批中", "approved": "已准假（待销假）", "returned": "已销假",
                      "rejected": "未准假", "withdrawn": "已撤回", "terminated": "已终止"}
 PRESENCE_STATUS_NAMES = {"recorded": "本人已填报，待乡镇确认", "confirmed": "乡镇已确认"}
+# Assessments (bpmn/assessment.bpmn): the civil-service grades the county gives, and the two kinds.
+ASSESSMENT_GRADE_NAMES = {"excellent": "优秀", "competent": "称职", "basically_competent": "基本称职",
+                          "incompetent": "不称职"}
+ASSESSMENT_KIND_NAMES = {"annual": "年度考核", "term_end": "期满考核"}
 # Where a recall's finding came from (the API's `source`).
 RECALL_SOURCE_NAMES = {"supervision": "日常监督检查", "assessment": "考核"}
 # Where a year's holiday calendar comes from (workflows/working_days.py SOURCES).
@@ -121,7 +126,8 @@ PROCESS_NOTICE_NAMES = {
 # and the term-end reminder of a posting (commands/term_reminders.py).
 NOTIFICATION_KIND_NAMES = {**TIMER_NOTICE_NAMES, "urge": "催办", **PROCESS_NOTICE_NAMES,
                            "term_ending": "期满提醒", "presence_short": "在村不足",
-                           "signer": "加签", "cc": "抄送"}
+                           "signer": "加签", "cc": "抄送",
+                           "assessment": "考核结果"}
 # 加签 (commands/signers.py): where the added person signs, before or after the task's holder.
 SIGNER_MODE_NAMES = {"before": "前加签", "after": "后加签"}
 SIGNER_MODE_HELP = {"before": "加签人先签署，签署后任务回到您这里，由您继续办理",

@@ -25,6 +25,7 @@ from service.core.principal import SCOPE_KIND_BY_ROLE, Grant, Principal
 from service.persistence.db import db
 from service.persistence.models import (
     AddedSigner,
+    AssessmentResult,
     Attachment,
     Cadre,
     CaseReader,
@@ -340,6 +341,50 @@ def may_act(principal: Principal, task: HumanTask) -> bool:
 def can_see_task(principal: Principal, task: HumanTask, row: ProcessInstance) -> bool:
     """Whether the caller may see `task` of instance `row`."""
     return may_act(principal, task) or can_see_instance(principal, row)
+
+
+# -- assessment results and the cadre's file ----------------------------------------------------------
+# A result (考核结果) is the record of the unit that sent the cadre: the county bodies, auditors and
+# admins read every one; a unit's HR its own cadres', a township those of the team members it
+# supplied and of the cadres it evaluated in its villages, a cadre their own. A cadre's personal
+# file (个人档案) is kept by the cadre's unit: its HR (a township for its own staff), the county
+# bodies, auditors, admins and the cadre themself read it (CADRE_COLUMNS without the township's
+# reach into the cadres posted in its villages).
+
+RESULT_COLUMNS: Mapping[str, tuple[InstrumentedAttribute[str], ...]] = {
+    "unit": (AssessmentResult.supplier_id,),
+    "township": (AssessmentResult.supplier_id, AssessmentResult.township_id),
+    "cadre": (AssessmentResult.cadre_id,),
+}
+
+
+def result_clause(principal: Principal) -> ColumnElement[bool] | None:
+    """WHERE clause on AssessmentResult for the caller, or None when it reads every result."""
+    scopes = _reach(principal, INSTANCE_REACH)
+    if scopes is None:
+        return None
+    conditions = _scoped_clause(scopes, RESULT_COLUMNS)
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def can_read_result(principal: Principal, result: AssessmentResult) -> bool:
+    """result_clause for one row."""
+    scopes = _reach(principal, INSTANCE_REACH)
+    return scopes is None or _scoped_match(scopes, RESULT_COLUMNS, result)
+
+
+def can_read_file(principal: Principal, cadre: Cadre) -> bool:
+    """Whether the caller may read the cadre's personal file."""
+    scopes = _reach(principal, CADRE_REACH)
+    return scopes is None or _scoped_match(scopes, CADRE_COLUMNS, cadre)
+
+
+def summary_orgs(principal: Principal) -> frozenset[str] | None:
+    """The units (or supplying townships) whose yearly summary the caller reads; None: all."""
+    scopes = _reach(principal, INSTANCE_REACH)
+    if scopes is None:
+        return None
+    return scopes.get("unit", frozenset()) | scopes.get("township", frozenset())
 
 
 # -- users ----------------------------------------------------------------------------------------

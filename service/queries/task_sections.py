@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from service.config import get_settings
 from service.core.labels import (
+    ASSESSMENT_GRADE_NAMES,
     EMPLOYMENT_NAMES,
     LEAVE_TYPE_NAMES,
     PARTY_NAMES,
@@ -30,6 +31,7 @@ from service.core.labels import (
 from service.persistence.db import db
 from service.persistence.models import (
     GRANTED_STATES,
+    AssessmentRound,
     HumanTask,
     LeaveRequest,
     ProcessDefinition,
@@ -38,6 +40,7 @@ from service.persistence.models import (
 from service.persistence.runtime import definition_of
 from service.queries.duty_villages import first_secretary_villages
 from workflows.duty_rules import PLAN_YEARS
+from service.queries.assessments.quota import excellent_quota
 from workflows.rules import REASONS, nominee_eligibility
 
 Section = dict[str, Any]
@@ -88,6 +91,11 @@ STEP_FOCUS: dict[tuple[str, str], tuple[str, ...]] = {
     ("leave", "township_approval"): ("leave",),
     ("leave", "county_approval"): ("leave", "opinions"),
     ("leave", "confirm_return"): ("leave",),
+    ("assessment", "self_summary"): ("assessee", "opinions"),
+    ("assessment", "township_evaluation"): ("summary", "assessee"),
+    ("assessment", "township_supplier_opinion"): ("summary", "evaluations"),
+    ("assessment", "unit_opinion"): ("summary", "evaluations"),
+    ("assessment", "county_grade"): ("evaluations", "summary", "quota"),
     ("unit_duties", "rectify_first_half"): ("duty_first_half",),
     ("unit_duties", "rectify_second_half"): ("duty_second_half",),
 }
@@ -381,6 +389,65 @@ def _granted_this_year(c: Case) -> str | None:
     days = sum(lv.days for lv in leaves if lv.start_date.year == int(year))
     count = sum(1 for lv in leaves if lv.start_date.year == int(year))
     return f"{count} 次，共 {days} 天" if count else "无"
+def grade_text(grade: Any) -> str | None:
+    return ASSESSMENT_GRADE_NAMES.get(grade, grade) if grade else None
+
+
+def assessee_section(c: Case) -> Section | None:
+    d = c.data
+    title = f"{d.get('year')}年度考核" if d.get("kind") == "annual" else "期满考核"
+    supplier = d.get("supplier_name")
+    if supplier and d.get("supplied_by_township"):
+        supplier = f"{supplier}（乡镇补齐的工作队员）"
+    return facts("assessee", "被考核干部", [
+        ("干部", d.get("cadre_name")), ("驻村", village_text(c)), ("岗位", role_text(c)),
+        ("派出单位", supplier), ("考核", title),
+        ("考核期间", f"{d['period_start']} 至 {d['period_end']}" if d.get("period_start") else None),
+        ("任期", f"{d['term_start']} 至 {d.get('planned_end') or '未定'}" if d.get("term_start") else None),
+    ])
+
+
+def summary_section(c: Case) -> Section | None:
+    text = c.text("summary")
+    if not text:
+        return None
+    given = c.decided("self_summary")
+    when = f"{given['actor']['name']}，{beijing(given['at'])}" if given else None
+    return facts("summary", "本人述职", [("述职报告", text), ("述职人、时间", when)])
+
+
+def evaluations_section(c: Case) -> Section | None:
+    rows = []
+    for spec_id, grade_key in (("township_evaluation", "township_suggested_grade"),
+                               ("township_supplier_opinion", "unit_suggested_grade"),
+                               ("unit_opinion", "unit_suggested_grade")):
+        done = c.decided(spec_id)
+        if done is None or done.get("decision") != "approve":
+            continue
+        who = f"{done['actor']['name']}（{done['actor']['role_name'] or ''}）"
+        suggested = grade_text(c.data.get(grade_key)) or "未提出"
+        rows.append([done["task_name"] or "", who, done["comment"] or "", suggested, beijing(done["at"])])
+    if not rows:
+        return None
+    return {"id": "evaluations", "title": "考核评价", "kind": "table",
+            "columns": ["环节", "办理人", "评价意见", "建议等次", "时间（北京时间）"], "rows": rows}
+
+
+def quota_section(c: Case) -> Section | None:
+    """The 优秀 places of the year's round, for the county's grade."""
+    if c.data.get("kind") != "annual" or not c.data.get("round_id"):
+        return None
+    if c.step_status("county_grade") != "open":
+        return None
+    found = db.session.get(AssessmentRound, str(c.data["round_id"]))
+    if found is None:
+        return None
+    quota = excellent_quota(found)
+    return facts("quota", "优秀名额", [
+        ("本年度考核", f"参加考核 {quota.assessed} 人，优秀比例 {quota.share_text}，最多 {quota.allowed} 名"),
+        ("已确定为优秀", f"{quota.used} 名"), ("还可确定", f"{quota.left} 名"),
+        ("说明", "驻村干部的优秀等次比例可适当提高，不占派出单位指标。"),
+    ])
 
 
 def opinions_section(c: Case, current_task_id: str) -> Section | None:
@@ -400,6 +467,7 @@ PROCESS_SECTIONS: dict[str, tuple[Callable[[Case], Section | None], ...]] = {
     "recall": (case_section, statement_section, rectification_section, accountability_section,
                replacement_section),
     "leave": (leave_section,),
+    "assessment": (assessee_section, summary_section, evaluations_section, quota_section),
     "unit_duties": (duty_standards_section, duty_section("first_half", "上半年帮扶责任落实情况"),
                     duty_section("second_half", "下半年帮扶责任落实情况")),
 }

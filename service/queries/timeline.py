@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from service.core.labels import EVENT_KIND_NAMES, ROLE_NAMES, SIGNER_MODE_NAMES, decision_word
 from service.persistence.db import db
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance, User
+from service.queries.assessments.keys import recall_business_key
 from service.queries.attachments import event_attachments
 from service.queries.decision_words import step_words
 
@@ -92,8 +93,10 @@ def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
 
 
 def related_instances(row: ProcessInstance, data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The handover started by this instance, or the request that started this handover."""
-    conditions = [ProcessInstance.business_key == f"handover:{row.id}"]
+    """The handover started by this instance, or the request that started this handover; the
+    recall an assessment's 不称职 opened, or the assessment that opened this recall."""
+    conditions: list[sa.ColumnElement[bool]] = [
+        ProcessInstance.business_key.in_([f"handover:{row.id}", recall_business_key(row.id)])]
     if data.get("source_instance_id"):
         conditions.append(ProcessInstance.id == str(data["source_instance_id"]))
     rows = db.session.execute(sa.select(ProcessInstance).options(sa.orm.defer(ProcessInstance.state))

@@ -8,7 +8,9 @@ wake time is translated by the clock's offset from the wall clock). With CADREFL
 `duties` starts the current year's unit_duties instances at start-up and checks again every hour.
 `term_reminders` reminds of the terms ending within CADREFLOW_TERM_END_NOTICE_DAYS, at start-up and
 every hour: each term once (commands/term_reminders.py records it), so how often it looks only
-decides how soon after midnight a term's notice day is noticed.
+decides how soon after midnight a term's notice day is noticed. `term_end_assessments` starts the
+term-end assessment (期满考核) of every posting whose planned end has come, at start-up and every
+hour: once per term (commands/assessments/term_end.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
+from service.commands.assessments.term_end import start_due_term_ends
 from service.commands.term_reminders import TermReminderSent, remind_term_ends
 from service.commands.yearly_duties import duty_year, start_year_of_duties
 from service.config import SETTINGS_KEY
@@ -43,6 +46,8 @@ log = logging.getLogger(__name__)
 DUTIES_CHECK_SECONDS = 3600
 # How often the term_reminders job looks for terms entering their notice.
 TERM_REMINDER_CHECK_SECONDS = 3600
+# How often the term_end_assessments job looks for terms that have come to their planned end.
+TERM_END_ASSESSMENT_CHECK_SECONDS = 3600
 # Fire a hair after the fire time: timers fire strictly after it.
 WAKE_MARGIN = timedelta(milliseconds=5)
 
@@ -76,6 +81,9 @@ class TimerService:
                                 id="webhooks")
         self._scheduler.add_job(self.run_term_reminders, "interval", seconds=TERM_REMINDER_CHECK_SECONDS,
                                 id="term_reminders", next_run_time=datetime.now(UTC))
+        self._scheduler.add_job(self.run_term_end_assessments, "interval",
+                                seconds=TERM_END_ASSESSMENT_CHECK_SECONDS, id="term_end_assessments",
+                                next_run_time=datetime.now(UTC))
         if self.app.extensions[SETTINGS_KEY].duties_autostart:
             self._scheduler.add_job(self.run_duties, "interval", seconds=DUTIES_CHECK_SECONDS,
                                     id="duties", next_run_time=datetime.now(UTC))
@@ -173,6 +181,20 @@ class TimerService:
                     log.info("reminded of %d term ends", len(sent))
             except Exception:
                 log.exception("term-end reminders failed")
+
+    def start_term_end_assessments(self, now: datetime | None = None) -> list[str]:
+        """The term-end assessments that are due (once per term); the ids started."""
+        with self.app.app_context():
+            return start_due_term_ends(now or get_clock().now())
+
+    def run_term_end_assessments(self) -> None:
+        with self._job():
+            try:
+                started = self.start_term_end_assessments()
+                if started:
+                    log.info("started %d term-end assessments", len(started))
+            except Exception:
+                log.exception("starting the term-end assessments failed")
 
     def _schedule_wake(self) -> None:
         clock_now = get_clock().now()

@@ -49,12 +49,17 @@ PAGES = [
     ("user-edit", "admin", "/users/hr_edu"),
     ("audit", "auditor", "/audit"),
     ("audit-instance", "auditor", "/audit/instances/{instance}?verify=1"),
+    ("assessments", "county", "/assessments"),
+    ("assessment-round", "county", "/assessments/rounds/{assessment_round}"),
+    ("assessment-summary", "hr_edu", "/assessments/summary"),
+    ("cadre-file", "hr_edu", "/cadres/c-zhangwei/file"),
 ]
 # The pages the issue names first: their lists must be cards and their columns stacked.
 TABLES_AS_CARDS = {"inbox": "#inbox", "request-new": "#nominee-eligibility", "coverage": "#coverage",
                    "support": "#support-ledger",
                    "instance": "#attachments",
-                   "roster-cadres": "#roster-list", "users": "#users", "my-requests": "#my-requests"}
+                   "roster-cadres": "#roster-list", "users": "#users", "my-requests": "#my-requests",
+                   "assessment-round": "#round-progress"}
 
 SIDEWAYS = """() => ({
   inner: window.innerWidth,
@@ -77,6 +82,7 @@ def cases(live_app: tuple[str, Any]) -> dict[str, str]:
     """A replacement (with a file) waiting for the township, a recall and a dispatch round, made
     through the commands (what the pages show, not how they came to be, is tested here)."""
     from service import commands
+    from service.commands.assessments.rounds import open_round
     from service.commands.attachments import NewFile
     from service.commands.dispatch_rounds import create_round
     from service.core.principal import Principal
@@ -106,8 +112,9 @@ def cases(live_app: tuple[str, Any]) -> dict[str, str]:
         round_id = create_round(who("county"), {"term_start": start, "term_end": date(start.year + 2, 3, 1),
                                                 "roles": ["first_secretary", "team_member"],
                                                 "township_id": "tw-qingshan"}).id
+        assessment_round = open_round(who("county"), {"year": today.year}).id
         db.session.remove()
-    return {"instance": instance, "task": task, "round": round_id}
+    return {"instance": instance, "task": task, "round": round_id, "assessment_round": assessment_round}
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Every path of the four processes as a scenario (shared by the round-trip and canonical-state tests)."""
+"""Every path of the processes as a scenario (shared by the round-trip and canonical-state tests)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from process_support import (
     TEMPORARY_FACTS,
     Run,
     adjustment_data,
+    assessment_data,
     cst,
     handover_data,
     recall_data,
@@ -102,6 +103,25 @@ def recall_unfounded(run: Run) -> None:
     run.do("verify_finding_org_dept", "reject", comment="不属实")
 
 
+def assessment_returned_and_reminded(run: Run) -> None:
+    run.fire(cst(2026, 10, 15, 9, 0, 1))  # the summary's reminder and escalation (P10D)
+    run.do("self_summary", "approve", data={"summary": "全年驻村 230 天"})
+    run.do("township_evaluation", "return", comment="补充帮扶项目")
+    run.do("self_summary", "approve", data={"summary": "全年驻村 230 天，引进项目 2 个"})
+    run.do("township_evaluation", "approve", comment="表现良好",
+           data={"township_suggested_grade": "competent"})
+    run.do("unit_opinion", "approve", comment="同意乡镇意见")
+    run.do("county_grade", "approve", data={"grade": "competent"})
+
+
+def assessment_supplied_by_township(run: Run) -> None:
+    run.do("self_summary", "approve", data={"summary": "述职"})
+    run.do("township_evaluation", "approve", comment="优秀")
+    run.do("township_supplier_opinion", "approve", comment="建议优秀",
+           data={"unit_suggested_grade": "excellent"})
+    run.do("county_grade", "approve", data={"grade": "excellent"})
+
+
 SCENARIOS: dict[str, tuple[str, dict, Scenario, str, bool]] = {
     # name: (process, start data, scenario, final status, handover_requested thrown)
     "mid_fs_approved": ("mid_term_replacement", adjustment_data(), mid_approved_with_return_and_reminders,
@@ -120,6 +140,11 @@ SCENARIOS: dict[str, tuple[str, dict, Scenario, str, bool]] = {
                       True),
     "recall_direct": ("recall", recall_data(), recall_direct, "completed", True),
     "recall_unfounded": ("recall", recall_data(), recall_unfounded, "rejected", False),
+    "assessment_returned": ("assessment", assessment_data(), assessment_returned_and_reminded, "completed",
+                            False),
+    "assessment_township": ("assessment", assessment_data(
+        role="team_member", supplier_id="t_dongxiang", supplied_by_township=True, unit_id=None),
+        assessment_supplied_by_township, "completed", False),
 }
 
 # The timers each scenario passes through (so a scenario that silently stops waiting is noticed).
@@ -134,4 +159,5 @@ FIRED = {
     "recall_rectified": ["cadre_statement_deadline"],
     "recall_failed": ["rectification_deadline"],
     "recall_direct": ["nominate_replacement_reminder", "nominate_replacement_escalation"],
+    "assessment_returned": ["self_summary_reminder", "self_summary_escalation"],
 }

@@ -79,6 +79,19 @@ def recall_data(**overrides: Any) -> dict[str, Any]:
     return data
 
 
+def assessment_data(**overrides: Any) -> dict[str, Any]:
+    """A year's assessment of a first secretary sent by a dispatch unit (as the service starts it)."""
+    data: dict[str, Any] = {
+        "kind": "annual", "year": 2026, "round_id": "round_2026", "posting_id": 7, "cadre_id": "cadre_old",
+        "cadre_name": "张三", "role": "first_secretary", "village_id": "v_hongqi", "village_name": "红旗村",
+        "township_id": "t_dongxiang", "supplier_id": "u_jiaoyu", "supplier_name": "教育局",
+        "supplied_by_township": False, "unit_id": "u_jiaoyu", "term_start": "2025-03-01",
+        "planned_end": "2027-02-28", "period_start": "2026-01-01", "period_end": "2026-12-31",
+    }
+    data.update(overrides)
+    return data
+
+
 HANDOVER_LIST = {"village_situation": "全村 312 户", "household_situation": "监测户 9 户",
                  "policy_situation": "衔接资金政策", "open_projects": "村道硬化", "funds": "余 3.2 万元",
                  "archives": "档案 14 盒"}

@@ -19,7 +19,7 @@ from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 
 ROOT = Path(__file__).resolve().parents[2]
 BPMN_DIR = ROOT / "bpmn"
-KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties", "dispatch", "leave")
+KEYS = ("mid_term_replacement", "handover", "recall", "unit_duties", "dispatch", "leave", "assessment")
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
@@ -33,7 +33,7 @@ DECISIONS = {"approve", "reject", "return", "resubmit", "withdraw", "recall", "r
 DEADLINE_VARIABLES = {
     "deadline_approval_reminder", "deadline_approval_escalation", "deadline_revision", "deadline_arrival",
     "deadline_handover", "deadline_statement", "deadline_rectification", "deadline_nomination",
-    "deadline_return_reminder", "deadline_return_escalation",
+    "deadline_return_reminder", "deadline_return_escalation", "deadline_summary",
 }
 # Steps where an authority approves, rejects or returns: each needs both approval timers.
 APPROVAL_STEPS = {
@@ -45,6 +45,7 @@ APPROVAL_STEPS = {
     "unit_duties": ["rectify_first_half", "rectify_second_half"],
     "dispatch": ["township_consent", "county_consent", "org_dept_filing", "rrb_filing"],
     "leave": ["township_approval", "county_approval"],
+    "assessment": ["township_evaluation"],
 }
 # Every other user task that someone can sit on carries the deadline of design.md §1.1.
 OTHER_TIMERS = {
@@ -71,6 +72,13 @@ OTHER_TIMERS = {
                     for t in ("report_first_half", "report_second_half")},
     "leave": {"confirm_return": {"confirm_return_reminder": "deadline_return_reminder",
                                  "confirm_return_escalation": "deadline_return_escalation"}},
+    "assessment": {
+        "self_summary": {"self_summary_reminder": "deadline_summary",
+                         "self_summary_escalation": "deadline_summary"},
+        **{t: {f"{t}_reminder": "deadline_approval_reminder",
+               f"{t}_escalation": "deadline_approval_escalation"}
+           for t in ("township_supplier_opinion", "unit_opinion", "county_grade")},
+    },
 }
 # Escalations go to the county leading group, but a cadre late to confirm their return (销假) is the
 # township's to follow up: it confirms the cadre's presence month by month.
@@ -356,9 +364,13 @@ def test_timers_name_known_variables_and_reminders_lead_nowhere(key: str) -> Non
 # nominated_by_township: the service's flag that the township nominated (dispatch skips its consent);
 # party_transfer_role: who confirms a handover's Party relation transfer (the service decides it);
 # supplier_role: who rectifies and nominates in a recall, the cadre's supplier (likewise);
-# leave_working_days, leave_county_days: a leave's length and the county's threshold (both working days)
+# leave_working_days, leave_county_days: a leave's length and the county's threshold (both working days);
+# supplied_by_township: the service's flag that the township supplied an assessed team member (it
+# gives the supplier's opinion); grade: the assessment's grade (不称职 opens a recall)
 CONDITION_NAMES = {"decision", "role", "rule_violations", "len", "nominated_by_township",
-                   "party_transfer_role", "supplier_role", "leave_working_days", "leave_county_days"}
+                   "party_transfer_role", "supplier_role", "leave_working_days", "leave_county_days",
+                   "supplied_by_township", "grade"}
+GRADES = {"excellent", "competent", "basically_competent", "incompetent"}
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -379,7 +391,8 @@ def test_gateway_conditions_are_python_on_decision_role_or_violations(key: str) 
             names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
             assert names and names <= CONDITION_NAMES, f.get("id")
             for const in (n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)):
-                assert const in DECISIONS | {"first_secretary", "team_member", "township", 0}, f.get("id")
+                assert const in DECISIONS | GRADES | {"first_secretary", "team_member", "township", 0}, \
+                    f.get("id")
     for script in proc.xpath("./bpmn:scriptTask", namespaces=NS):
         assert script.get("scriptFormat") == "python"
         ast.parse(script.xpath("./bpmn:script", namespaces=NS)[0].text)

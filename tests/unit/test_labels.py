@@ -8,7 +8,9 @@ from service.core import labels
 from service.core.principal import ROLES
 from service.persistence.history import COMMAND_KIND_BY_EVENT
 from service.persistence.models import (
+    ASSESSMENT_KINDS,
     EMPLOYMENT_TYPES,
+    GRADES,
     INSTANCE_STATUSES,
     LEAVE_STATES,
     LEAVE_TYPES,
@@ -30,12 +32,14 @@ def test_every_code_has_a_chinese_name() -> None:
     assert set(labels.EVENT_KIND_NAMES) == set(COMMAND_KIND_BY_EVENT)
     assert set(labels.TIMER_WHAT) == set(labels.TIMER_NOTICE_NAMES)
     assert set(labels.NOTIFICATION_KIND_NAMES) == (
-        set(labels.TIMER_NOTICE_NAMES) | {"urge", "term_ending", "presence_short", "cc", "signer"}
+        set(labels.TIMER_NOTICE_NAMES) | {"urge", "term_ending", "presence_short", "cc", "signer", "assessment"}
         | set(labels.PROCESS_NOTICE_NAMES))
     # every way a case ends is told to its submitter (commands/process_notices.py)
     from service.commands.process_notices import ENDINGS
     assert set(ENDINGS) <= set(labels.PROCESS_NOTICE_NAMES)
     assert set(labels.EMPLOYMENT_NAMES) == set(EMPLOYMENT_TYPES)
+    assert set(labels.ASSESSMENT_GRADE_NAMES) == set(GRADES)
+    assert set(labels.ASSESSMENT_KIND_NAMES) == set(ASSESSMENT_KINDS)
 
 
 def test_every_roster_code_has_a_chinese_name() -> None:

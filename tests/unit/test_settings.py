@@ -14,6 +14,7 @@ def test_defaults_follow_design_section_3():
         "approval_reminder": "P3D", "approval_escalation": "P5D", "revision": "P5D", "arrival": "P10D",
         "handover": "P10D", "statement": "P5D", "rectification": "P20D", "nomination": "P10D",
         "return_reminder": "P1D", "return_escalation": "P3D",
+        "summary": "P10D",
     }
     assert settings.process_deadlines["deadline_approval_reminder"] == "P3D"
     assert settings.timezone == "Asia/Shanghai"

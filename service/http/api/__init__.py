@@ -16,6 +16,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.adjustments",
     "service.http.api.recalls",
     "service.http.api.dispatches",
+    "service.http.api.assessments",
     "service.http.api.instances",
     "service.http.api.printing",
     "service.http.api.tasks",

@@ -22,6 +22,7 @@ register_page_errors(bp)
 
 # The view modules attach their routes to `bp` on import.
 from service.http.web import (  # noqa: E402, F401
+    assessments,
     attachments,
     audit,
     auth_views,

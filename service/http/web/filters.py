@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from service.config import get_settings
 from service.core.clock import now
 from service.core.labels import (
+    ASSESSMENT_GRADE_NAMES,
     DECISION_NAMES,
     EMPLOYMENT_NAMES,
     NOTIFICATION_KIND_NAMES,
@@ -80,4 +81,5 @@ def install(app: Flask) -> None:
         employment_name=_label(EMPLOYMENT_NAMES),
         notification_kind_name=_label(NOTIFICATION_KIND_NAMES),
         presence_status_name=_label(PRESENCE_STATUS_NAMES),
+        grade_name=_label(ASSESSMENT_GRADE_NAMES),
     )

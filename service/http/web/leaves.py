@@ -9,7 +9,6 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from service.commands import withdraw_instance
-from service.commands.adjustments import active_posting
 from service.commands.leaves import MAX_LEAVE_DAYS, request_leave
 from service.config import get_settings
 from service.core.errors import Conflict, ValidationFailed
@@ -20,6 +19,7 @@ from service.http.web.forms import field_errors, parse_date
 from service.http.web.session import require_principal, roles_required
 from service.persistence.db import db
 from service.persistence.models import HumanTask, Village
+from service.queries.cadre_standing import active_posting
 from service.queries.instances import visible_instance
 from service.queries.presence import county_today, leave_items, visible_leaves_statement
 from service.queries.views import instance_items

@@ -10,7 +10,6 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from service.commands import submit_adjustment, withdraw_instance
-from service.commands.adjustments import active_posting
 from service.commands.urge import RateLimited, urge_task
 from service.config import get_settings
 from service.core.attachments import FILES_PER_STEP
@@ -26,6 +25,7 @@ from service.http.web.paging import PER_PAGE, page_arg, page_count
 from service.http.web.session import require_principal, roles_required
 from service.persistence.db import db
 from service.persistence.models import Cadre, HumanTask, Posting, ProcessInstance
+from service.queries.cadre_standing import active_posting
 from service.queries.case_progress import case_progress
 from service.queries.eligibility import cadre_facts
 from service.queries.instances import visible_instance

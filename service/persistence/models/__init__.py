@@ -1,5 +1,11 @@
 """All tables of design.md §4; importing this package registers them on db.metadata."""
 
+from service.persistence.models.assessments import (
+    ASSESSMENT_KINDS,
+    GRADES,
+    AssessmentResult,
+    AssessmentRound,
+)
 from service.persistence.models.attachments import Attachment, AttachmentBlob
 from service.persistence.models.calendar import CalendarYear
 from service.persistence.models.calendar_entries import CalendarEntry
@@ -51,6 +57,10 @@ from service.persistence.models.webhooks import DELIVERY_STATUSES, WebhookDelive
 
 __all__ = [
     "ALLOWANCE_KINDS",
+    "ASSESSMENT_KINDS",
+    "GRADES",
+    "AssessmentResult",
+    "AssessmentRound",
     "AddedSigner",
     "CaseReader",
     "DELIVERY_STATUSES",
