@@ -35,7 +35,6 @@ from service.persistence.models import (
     ProcessInstance,
     Village,
 )
-from service.persistence.runtime import definition_of, latest_definition_row
 from service.queries.cadre_standing import active_posting
 from service.queries.eligibility import cadre_facts
 from workflows.rules import WORK_TEAM_CATEGORIES, Violation, check_dispatch, default_planned_end, violation

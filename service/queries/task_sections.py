@@ -38,9 +38,9 @@ from service.persistence.models import (
     ProcessInstance,
 )
 from service.persistence.runtime import definition_of
+from service.queries.assessments.quota import excellent_quota
 from service.queries.duty_villages import first_secretary_villages
 from workflows.duty_rules import PLAN_YEARS
-from service.queries.assessments.quota import excellent_quota
 from workflows.rules import REASONS, nominee_eligibility
 
 Section = dict[str, Any]

@@ -46,7 +46,7 @@ def test_a_bpmn_io_process_runs_from_its_pages(user_page: Any, shoot: Any, datab
     township = user_page("tw_qingshan")
     township.goto(f"/instances/{started['instance_id']}")
     expect(township.locator("#instance-status")).to_have_text("办理中")
-    expect(township.locator("svg")).to_contain_text("准备走访材料")
+    expect(township.locator("#diagram svg").first).to_contain_text("准备走访材料")
     shoot(township, "plain-bpmn-01-instance")
     township.click("#open-tasks a:text-is('乡镇陪同记录')")
     expect(township.locator("input[name=decision][value=complete]")).to_have_count(1)

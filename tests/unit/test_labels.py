@@ -32,7 +32,8 @@ def test_every_code_has_a_chinese_name() -> None:
     assert set(labels.EVENT_KIND_NAMES) == set(COMMAND_KIND_BY_EVENT)
     assert set(labels.TIMER_WHAT) == set(labels.TIMER_NOTICE_NAMES)
     assert set(labels.NOTIFICATION_KIND_NAMES) == (
-        set(labels.TIMER_NOTICE_NAMES) | {"urge", "term_ending", "presence_short", "cc", "signer", "assessment"}
+        set(labels.TIMER_NOTICE_NAMES)
+        | {"urge", "term_ending", "presence_short", "cc", "signer", "assessment"}
         | set(labels.PROCESS_NOTICE_NAMES))
     # every way a case ends is told to its submitter (commands/process_notices.py)
     from service.commands.process_notices import ENDINGS

@@ -28,8 +28,10 @@ LOGINS = ("hr_edu", "tw_qingshan", "county", "orgdept", "rrb", "auditor", "admin
           "cadre_sunhao", "cadre_wangqiang", "hr_power")
 # Not pages for reading: downloads, the API and its documentation (for programmers), the sign-out.
 # /users: account administration shows each account's login, which is what its holder types to
-# sign in (cadre_sunhao), not an English key.
-SKIP = re.compile(r"^/(api|static|logout|users)|\.(xlsx|csv|svg|bpmn)$|/export|/diagram")
+# sign in (cadre_sunhao), not an English key. /processes and /modeller: process administration
+# shows each element's id beside its name, as the BPMN file and the modeller name it.
+SKIP = re.compile(r"^/(api|static|logout|users|processes|modeller)|\.(xlsx|csv|svg|bpmn|pdf)$"
+                  r"|/export|/diagram")
 MAX_PAGES = 120
 
 

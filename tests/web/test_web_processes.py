@@ -139,10 +139,12 @@ def test_the_list_and_versions_count_the_instances_by_status(app: Any, clock: An
 def test_an_upload_deploys_a_new_version(app: Any, clock: Any) -> None:
     admin = Browser(app, "admin")
     assert upload(admin, "notes.txt", "x").status_code == 422
-    broken = upload(admin, f"{KEY}.bpmn", TO_COUNTY.replace(' camunda:candidateGroups="county"', "", 1))
+    # (a step without candidateGroups now takes its lane's role: an unknown decision cannot run)
+    broken = upload(admin, f"{KEY}.bpmn", TO_COUNTY.replace('value="approve,reject,return"',
+                                                            'value="approve,maybe"', 1))
     html = broken.get_data(as_text=True)
     assert broken.status_code == 422
-    assert "用户任务缺少 camunda:candidateGroups" in html and "township_consent" in html
+    assert "未知的决定" in html and "township_consent" in html
     no_token = admin.client.post("/processes/upload", content_type="multipart/form-data", data={
         "files": (BytesIO(TO_COUNTY.encode()), f"{KEY}.bpmn")})
     assert no_token.status_code == 400
