@@ -17,10 +17,11 @@ from typing import Any
 
 from flask import Flask, request
 
-from service.core.errors import ValidationFailed
+from service.core.errors import NotFound, ValidationFailed
 
 MAX_JSON_DEPTH = 32
 MAX_INTEGER_DIGITS = 18  # fits a 64-bit integer column
+ROW_ID_MAX = 2**31 - 1  # every table's key is an INTEGER column: a larger path id names no row
 
 
 def refuse(field: str, message: str) -> ValidationFailed:
@@ -79,6 +80,8 @@ def _check_path() -> None:
     for name, value in (request.view_args or {}).items():
         if isinstance(value, int) and len(str(abs(value))) > MAX_INTEGER_DIGITS:
             raise refuse(name, f"整数位数过多（至多 {MAX_INTEGER_DIGITS} 位）")
+        if isinstance(value, int) and abs(value) > ROW_ID_MAX:
+            raise NotFound(f"{value} 不存在。")  # as any unknown id (the database would overflow)
 
 
 def _check_request() -> None:

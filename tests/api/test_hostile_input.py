@@ -100,3 +100,10 @@ def test_an_integer_in_the_path_longer_than_any_id_is_400(client, auth, method, 
     response = getattr(client, method)(path, json={"holidays": []}, headers=auth("admin"))
     assert response.status_code == 400, response.get_data(as_text=True)
     assert field in response.get_json()["errors"]
+
+
+def test_a_path_id_beyond_the_integer_columns_is_not_found(client, auth):
+    answers = [client.get("/api/v1/postings/168915525948/party-relation", headers=auth("admin")),
+               client.post("/api/v1/notifications/4294967296/read", headers=auth("admin"), json={}),
+               client.patch("/api/v1/postings/2147483648", headers=auth("admin"), json={"leads_team": True})]
+    assert [a.status_code for a in answers] == [404, 404, 404], [a.get_json() for a in answers]
