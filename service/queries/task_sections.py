@@ -40,6 +40,7 @@ from service.persistence.models import (
 from service.persistence.runtime import definition_of
 from service.queries.assessments.quota import excellent_quota
 from service.queries.duty_villages import first_secretary_villages
+from service.queries.presence import year_of as presence_year
 from workflows.duty_rules import PLAN_YEARS
 from workflows.rules import REASONS, nominee_eligibility
 
@@ -407,6 +408,31 @@ def assessee_section(c: Case) -> Section | None:
     ])
 
 
+def presence_section(c: Case) -> Section | None:
+    """在岗情况 of the assessed year (在岗管理 feeds the assessment): days in the village month by
+    month against the rule, granted leave, and the leaves asked for."""
+    d = c.data
+    period = str(d.get("period_start") or "")
+    year = d.get("year") or (int(period[:4]) if period[:4].isdigit() else None)
+    if not d.get("cadre_id") or not isinstance(year, int):
+        return None
+    tally = presence_year(str(d["cadre_id"]), year)
+    months = tally["months"]
+    recorded = "；".join(
+        f"{m['month']}月 {m['days_present'] if m['days_present'] is not None else '未填报'}"
+        f"/{m['required_days']} 天{'（不足）' if m['short'] else ''}" for m in months)
+    leaves = "；".join(f"{lv['leave_type_name']} {lv['start_date']} 至 {lv['end_date']}（{lv['state_name']}）"
+                      for lv in tally["leaves"])
+    return facts("presence", f"{year}年在岗情况", [
+        ("在村天数合计", f"{tally['totals']['days_present']} 天（每月至少 {tally['min_days']} 天，"
+                         f"扣除准假天数）" if months else None),
+        ("各月在村 / 应在村", recorded or None),
+        ("在村不足的月份", f"{tally['totals']['short_months']} 个月" if months else None),
+        ("准假天数", f"{tally['totals']['leave_days']} 天" if months else None),
+        ("请假记录", leaves or "无"),
+    ])
+
+
 def summary_section(c: Case) -> Section | None:
     text = c.text("summary")
     if not text:
@@ -467,7 +493,7 @@ PROCESS_SECTIONS: dict[str, tuple[Callable[[Case], Section | None], ...]] = {
     "recall": (case_section, statement_section, rectification_section, accountability_section,
                replacement_section),
     "leave": (leave_section,),
-    "assessment": (assessee_section, summary_section, evaluations_section, quota_section),
+    "assessment": (assessee_section, presence_section, summary_section, evaluations_section, quota_section),
     "unit_duties": (duty_standards_section, duty_section("first_half", "上半年帮扶责任落实情况"),
                     duty_section("second_half", "下半年帮扶责任落实情况")),
 }

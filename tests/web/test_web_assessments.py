@@ -130,3 +130,4 @@ def test_the_county_starts_a_term_end_assessment_from_the_form(app: Any, clock: 
     assert again.status_code == 422 and "该任期的期满考核已经发起" in again.get_data(as_text=True)
     empty = county.post("/assessments/term-end", {"posting_id": ""}, page="/assessments")
     assert empty.status_code == 422 and "请选择任职。" in empty.get_data(as_text=True)
+
