@@ -16,7 +16,9 @@ from service.persistence.models import HumanTask
 from service.queries.assessments.summary import unit_summary
 
 GOOD = {"main_leader_reports": 1, "main_leader_visits": 1, "deputy_visits": 1, "funds_yuan": 6000,
-        "insurance_done": True}
+        "assistance_funds_yuan": 30000, "product_purchase_yuan": 6000}
+# the unit's 3-year plan, reported with the first half-year
+PLAN = {"plan_start_year": 2026, "plan_end_year": 2028, "plan_content": "发展村集体经济，建设产业基地"}
 
 
 def step(instance_id: str) -> HumanTask:
@@ -39,19 +41,20 @@ def test_the_summary_reads_each_units_duty_year(make_app: Any) -> None:
         clock.set(datetime.fromisoformat("2026-07-06T09:00:00+08:00"))
         for iid in (edu, power):
             commands.fire_due_timers(iid, clock.now())
-            report(iid, GOOD)
+            report(iid, {**GOOD, **PLAN})
         clock.set(datetime.fromisoformat("2027-01-06T09:00:00+08:00"))
         for iid, funds in ((edu, 2000), (power, 6000)):
             commands.fire_due_timers(iid, clock.now())
             report(iid, {**GOOD, "funds_yuan": funds})
-        assert step(edu).spec_id == "rectify_second_half"  # 8,000 yuan in the year: short of 10,000
+        # 8,000 yuan in the year: short of 10,000 for each of its two first-secretary villages
+        assert step(edu).spec_id == "rectify_second_half"
         commands.complete_task(who("orgdept"), step(edu).id, "approve", "已补拨经费", {})
         units = {u["unit_id"]: u for u in unit_summary(who("county"), 2026)["units"]}
         assert (units["unit-power"]["duties"]["state"], units["unit-power"]["duties"]["state_name"]) == (
             "fulfilled", "全年达标")
         duties = units["unit-edu"]["duties"]
         assert (duties["state"], duties["state_name"]) == ("rectified", "经整改完成")
-        assert len(duties["problems"]) == 1 and "10000" in duties["problems"][0]
+        assert len(duties["problems"]) == 1 and "20000" in duties["problems"][0]
         assert units["unit-hospital"]["duties"]["state_name"] == "未发起"
         running = commands.start_process(who("orgdept"), "unit_duties",
                                          {"unit_id": "unit-hospital", "year": 2027}).id

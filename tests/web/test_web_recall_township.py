@@ -75,7 +75,8 @@ def test_the_township_rectifies_and_nominates_on_its_pages(app: Any, clock: Any)
     assert SECTION.findall(page)[0] == (" focus", "accountability") and "诫勉谈话" in page
     # the picker offers the township's own unposted cadres, not a unit's
     assert 'list="nominee-options"' in page and "林晓（青山镇·未驻村）" in page
-    assert "孙浩" not in page
+    offered = page.split('<datalist id="nominee-options">')[1].split("</datalist>")[0]
+    assert "孙浩" not in offered  # (the page's 加签 and 抄送 pickers list every active user)
     response = township.post(f"/tasks/{task}/complete", {
         "decision": "approve", "comment": "", "data.nominee_id": "林晓", "data.effective_date": "2026-12-01"},
         page=f"/tasks/{task}")
