@@ -102,11 +102,15 @@ def _normalize_database_url(url: str) -> str:
     return url
 
 
-def _parse_positive_int(name: str, raw: str) -> int:
+def _parse_int(name: str, raw: str) -> int:
     try:
-        value = int(raw.strip())
+        return int(raw.strip())
     except ValueError as exc:
         raise SettingsError(f"{name}: 不是整数: {raw!r}") from exc
+
+
+def _parse_positive_int(name: str, raw: str) -> int:
+    value = _parse_int(name, raw)
     if value <= 0:
         raise SettingsError(f"{name}: 必须为正整数: {raw!r}")
     return value
@@ -335,18 +339,10 @@ class Settings:
         for name, variable in _POSITIVE_INTS:
             if env.get(variable, "").strip():
                 kwargs[name] = _parse_positive_int(variable, env[variable])
-        if env.get("CADREFLOW_TRUSTED_PROXIES", "").strip():
-            raw = env["CADREFLOW_TRUSTED_PROXIES"]
-            try:
-                kwargs["trusted_proxies"] = int(raw.strip())
-            except ValueError as exc:
-                raise SettingsError(f"CADREFLOW_TRUSTED_PROXIES: 不是整数: {raw!r}") from exc
-        if env.get("CADREFLOW_LEAVE_COUNTY_DAYS", "").strip():
-            raw = env["CADREFLOW_LEAVE_COUNTY_DAYS"]
-            try:
-                kwargs["leave_county_days"] = int(raw.strip())
-            except ValueError as exc:
-                raise SettingsError(f"CADREFLOW_LEAVE_COUNTY_DAYS: 不是整数: {raw!r}") from exc
+        for name, variable in (("trusted_proxies", "CADREFLOW_TRUSTED_PROXIES"),
+                               ("leave_county_days", "CADREFLOW_LEAVE_COUNTY_DAYS")):
+            if env.get(variable, "").strip():
+                kwargs[name] = _parse_int(variable, env[variable])
         if env.get("CADREFLOW_ASSESSMENT_EXCELLENT_SHARE", "").strip():
             raw = env["CADREFLOW_ASSESSMENT_EXCELLENT_SHARE"]
             try:
