@@ -16,6 +16,8 @@ from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.models import Notification, WebhookDelivery
 
+NOTIFICATIONS: sa.Table = Notification.__table__
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -48,7 +50,7 @@ def add_notifications(notices: Sequence[Notice], *, at: datetime, instance_id: s
             add_notification(notice.login, kind=notice.kind, message=notice.message, at=at,
                              instance_id=instance_id, task_id=notice.task_id)
         return
-    # render_nulls: rows with and without a task go in the same statement
-    db.session.execute(sa.insert(Notification).execution_options(render_nulls=True), [
+    # A table insert: the rows are not read back, so they need no ORM objects.
+    db.session.execute(NOTIFICATIONS.insert(), [
         {"login": n.login, "instance_id": instance_id, "task_id": n.task_id, "kind": n.kind,
-         "message": n.message, "created_at": at, "read_at": None} for n in notices])
+         "message": n.message, "created_at": at} for n in notices])

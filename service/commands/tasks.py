@@ -27,7 +27,7 @@ from service.core.text_limits import COMMENT, check_evidence, check_form_data, c
 from service.persistence.db import db
 from service.persistence.history import canonical
 from service.persistence.loading import Loaded, fetch_task, restored
-from service.persistence.models import AddedSigner, Cadre, HumanTask, ProcessInstance, User, UserRole
+from service.persistence.models import Cadre, HumanTask, ProcessInstance, User, UserRole
 from service.queries.duty_villages import duty_report_facts
 from service.queries.eligibility import cadre_facts
 from workflows.definitions import Definition
@@ -78,12 +78,10 @@ def _require_not_claimed_by_other(actor: Principal, task: HumanTask) -> None:
         raise Conflict(f"任务已被 {task.claimed_by} 认领。", slug="task-claimed")
 
 
-def _require_no_pending_signer(task: HumanTask) -> None:
+def _require_no_pending_signer(pending_signer: str | None) -> None:
     """A task with an added signer still to sign (加签) waits for them."""
-    pending = db.session.execute(sa.select(AddedSigner.login).where(
-        AddedSigner.task_id == task.id, AddedSigner.status == "open")).scalars().first()
-    if pending is not None:
-        raise Conflict(f"该任务已加签，须待 {pending} 签署后才能办理。", slug="signer-pending")
+    if pending_signer is not None:
+        raise Conflict(f"该任务已加签，须待 {pending_signer} 签署后才能办理。", slug="signer-pending")
 
 
 def _touch(task: HumanTask, at: datetime) -> ProcessInstance:
@@ -237,20 +235,21 @@ def complete_in_unit(actor: Principal, task_id: str, decision: str | None, comme
                      new_files: Sequence[attachments.CheckedFile] = ()) -> CompleteResult:
     """complete_task's work inside the caller's unit of work (also a 后加签's held completion,
     applied when the added signer signs)."""
-    task, found = fetch_task(task_id, with_names=True)  # one round trip: task and instance
+    fetched = fetch_task(task_id, with_names=True)  # one round trip: task, signer and instance
+    task, instance_row = fetched.task, fetched.instance_row
     if visible is not None:
-        visible(task, found[0])
+        visible(task, instance_row)
     grant = _candidate_grant(actor, task, "办理该任务")
     _require_open(task)
-    _require_no_pending_signer(task)
-    refuse_while_suspended(found[0], "办理")
-    if found[0].status == "error":
+    _require_no_pending_signer(fetched.pending_signer)
+    refuse_while_suspended(instance_row, "办理")
+    if instance_row.status == "error":
         # Its engine stopped (a budget ran out, timers kept failing): it must not run again
         # until an administrator has resumed it.
         raise Conflict("流程实例处于“出错”状态，暂不能办理，请联系系统管理员恢复运行或终止。",
                        slug="instance-error")
     _require_not_claimed_by_other(actor, task)
-    loaded = restored(found, with_names=True)
+    loaded = restored(fetched.found, with_names=True)
     today = at.astimezone(get_settings().tz).date()
     evidence = _evidence(task, loaded, data)
     check_form_values(_form_fields(task, loaded), data, today)

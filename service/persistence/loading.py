@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from service.core.errors import NotFound
 from service.persistence.db import db
 from service.persistence.models import (
+    AddedSigner,
     Cadre,
     HistoryEvent,
     HumanTask,
@@ -67,7 +68,11 @@ def _load_statement(with_names: bool, by_task: bool = False) -> sa.Select:
                last.with_only_columns(HistoryEvent.event_hash).scalar_subquery(),
                *(_name_columns() if with_names else ()))
     if by_task:
-        return (sa.select(HumanTask, *columns)
+        # the first added signer (加签) still to sign before the task's holder may act
+        pending_signer = (sa.select(AddedSigner.login)
+                          .where(AddedSigner.task_id == HumanTask.id, AddedSigner.status == "open")
+                          .order_by(AddedSigner.id).limit(1).scalar_subquery())
+        return (sa.select(HumanTask, pending_signer, *columns)
                 .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
                 .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
                 .where(HumanTask.id == sa.bindparam("task_id")))
@@ -92,14 +97,25 @@ def load(instance_id: str, *, with_names: bool = False, read_only: bool = False)
     return restored(found, with_names=with_names, read_only=read_only)
 
 
-def fetch_task(task_id: str, *, with_names: bool = False) -> tuple[HumanTask, tuple[Any, ...]]:
-    """A task row and the rest of its result row (what load() reads for its instance, instance
-    row first), in one round trip; the instance is restored (restored()) only once the command's
-    checks have passed."""
+@dataclass(frozen=True)
+class FetchedTask:
+    task: HumanTask
+    pending_signer: str | None  # the login of an added signer (加签) who has still to sign
+    found: tuple[Any, ...]  # the rest of the row: what load() reads for its instance, row first
+
+    @property
+    def instance_row(self) -> ProcessInstance:
+        return self.found[0]
+
+
+def fetch_task(task_id: str, *, with_names: bool = False) -> FetchedTask:
+    """A task row, whether an added signer still holds it up, and its instance's row as load()
+    reads it, in one round trip; the instance is restored (restored(fetched.found)) only once the
+    command's checks have passed."""
     found = db.session.execute(_load_statement(with_names, by_task=True), {"task_id": task_id}).one_or_none()
     if found is None:
         raise NotFound(f"任务 {task_id} 不存在或无权查看。")
-    return found[0], tuple(found[1:])
+    return FetchedTask(found[0], found[1], tuple(found[2:]))
 
 
 def restored(found: Any, *, with_names: bool = False, read_only: bool = False) -> Loaded:

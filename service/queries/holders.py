@@ -19,18 +19,31 @@ def role_holders(role: str, scope_id: str | None) -> list[str]:
     return sorted(set(db.session.execute(stmt).scalars()))
 
 
+# Who might hold some of a command's tasks: their claimants, and the active members of their roles
+# in their scopes (or any scope). One statement whatever the tasks, so it is compiled once; the
+# rows are matched to each task's own (role, scope) below.
+_CANDIDATES = (
+    sa.select(User.login, User.display_name, User.active, UserRole.role, UserRole.scope_id)
+    .outerjoin(UserRole)
+    .where(sa.or_(User.login.in_(sa.bindparam("claimants", expanding=True)),
+                  sa.and_(User.active.is_(True),
+                          UserRole.role.in_(sa.bindparam("roles", expanding=True)),
+                          sa.or_(sa.bindparam("any_scope"),
+                                 UserRole.scope_id.in_(sa.bindparam("scopes", expanding=True))))))
+)
+
+
 def holders_of(tasks: Sequence[HumanTask]) -> dict[str, dict[str, str]]:
     """Who may act on each of `tasks`: task id -> {login: display name}, logins in order. A
     claimed task is in its claimant's hands alone. One query for all the tasks."""
-    claimants = {t.claimed_by for t in tasks if t.claimed_by}
-    roles = [sa.and_(UserRole.role == role, UserRole.scope_id == scope) if scope is not None
-             else UserRole.role == role
-             for role, scope in {(t.role, t.scope_id) for t in tasks if not t.claimed_by}]
-    conditions = ([User.login.in_(claimants)] if claimants else []) + (
-        [sa.and_(User.active.is_(True), sa.or_(*roles))] if roles else [])
-    rows = db.session.execute(
-        sa.select(User.login, User.display_name, User.active, UserRole.role, UserRole.scope_id)
-        .outerjoin(UserRole).where(sa.or_(*conditions))).all() if conditions else []
+    if not tasks:
+        return {}
+    unclaimed = [t for t in tasks if not t.claimed_by]
+    rows = db.session.execute(_CANDIDATES, {
+        "claimants": sorted({t.claimed_by for t in tasks if t.claimed_by}),
+        "roles": sorted({t.role for t in unclaimed}),
+        "any_scope": any(t.scope_id is None for t in unclaimed),
+        "scopes": sorted({t.scope_id for t in unclaimed if t.scope_id is not None})}).all()
     names = {row.login: row.display_name for row in rows}
     out: dict[str, dict[str, str]] = {}
     for task in tasks:
