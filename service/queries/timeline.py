@@ -22,7 +22,7 @@ def _named_logins(event: HistoryEvent) -> list[str]:
         return [str(event.inputs["to_user"])]
     if event.kind == "add_signer" and event.inputs.get("login"):
         return [str(event.inputs["login"])]
-    if event.kind == "cc":
+    if event.kind in ("cc", "cc_declared"):
         return [str(x) for x in event.inputs.get("logins") or []]
     return []
 
@@ -45,7 +45,7 @@ def _event_description(event: HistoryEvent, actor_name: str | None, task_name: s
         mode = SIGNER_MODE_NAMES.get(str(event.inputs.get("mode")), "")
         held = "（本人决定待加签人同意后生效）" if event.inputs.get("held") else ""
         parts.append(f"，{mode}：{named[0]}{held}")
-    if event.kind == "cc" and named:
+    if event.kind in ("cc", "cc_declared") and named:
         parts.append(f"，抄送 {'、'.join(named)}")
     return "".join(parts)
 
