@@ -93,7 +93,8 @@ def test_a_declared_cc_copies_the_case_when_the_step_is_done_and_when_it_ends(cl
     assert [e["kind"] for e in history] == ["start", "complete", "cc_declared"]
     event = history[-1]
     assert event["actor"]["login"] == "system" and event["kind_name"] == "按流程抄送"
-    assert "抄送" in event["description"] and "郭静" in event["description"]
+    assert event["description"] == "系统按流程抄送（「乡镇审核」办理后）：教育局人事股 王芳、县委组织部 郭静"
+    assert event["actor"]["role_name"] is None
 
     # A reader reads the case but cannot act on it: the filing is the organization department's.
     assert api.instance("hr_edu", iid)["id"] == iid
@@ -108,8 +109,10 @@ def test_a_declared_cc_copies_the_case_when_the_step_is_done_and_when_it_ends(cl
     (note,) = copied_notes(api, "county", iid)
     assert "已办结" in note and "县驻村工作领导小组、审计监督" in note
     assert len(copied_notes(api, "orgdept", iid)) == 1  # a reader already: not copied again
-    kinds = [e["kind"] for e in api.get("admin", f"/instances/{iid}/history")["items"]]
-    assert kinds == ["start", "complete", "cc_declared", "complete", "cc_declared"]
+    history = api.get("admin", f"/instances/{iid}/history")["items"]
+    assert [e["kind"] for e in history] == ["start", "complete", "cc_declared", "complete", "cc_declared"]
+    ending = "系统按流程抄送（案件结束时）：县驻村工作领导小组 林涛、审计监督 韩梅"
+    assert history[-1]["description"] == ending
     verified = api.get("admin", f"/audit/instances/{iid}/verify")
     assert (verified["chain"], verified["replay"]) == ("ok", "ok"), verified
 
