@@ -31,6 +31,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from .carbon_copy import CC_PROPERTY, CC_ROLES, unknown_cc_roles
 from .countersign import completion_condition, parse_rule
 from .durations import DAY_COUNTS, DurationError, parse_duration
 from .roles import TASK_ROLES
@@ -274,6 +275,8 @@ def validate_document(root: etree._Element, file_name: str,
                 fail("顺序流缺少 BPMNEdge", node_id)
             if tag in ("userTask", "manualTask"):
                 _validate_user_task(node, fail)
+            if tag in ("userTask", "manualTask", "process"):
+                _validate_cc(node, fail)
             if tag == "timerEventDefinition":
                 _validate_timer(node.getparent(), node, fail, deadline_variables)
             # Refuse at deploy what the sandbox would refuse at run time (dunders, eval, ...).
@@ -361,6 +364,14 @@ def _validate_user_task(node: etree._Element, fail: Any) -> None:
             fail(f"表单字段 id 无效: {f['id']!r}", node_id)
         if f["type"] not in FORM_TYPES:
             fail(f"表单字段 {f['id']} 的类型 {f['type']!r} 不受支持", node_id)
+
+
+def _validate_cc(node: etree._Element, fail: Any) -> None:
+    """抄送 (carbon_copy.py): every entry of a step's or the process's `cc` names a role."""
+    unknown = unknown_cc_roles(_camunda_properties(node).get(CC_PROPERTY))
+    if unknown:
+        fail(f"抄送（cc）中的角色 {'、'.join(repr(u) for u in unknown)} 未知（须为 {', '.join(CC_ROLES)} "
+             "之一，或其中文名称）", node.get("id"))
 
 
 def _validate_countersign(node: etree._Element, props: dict[str, str], decisions: list[str],

@@ -25,6 +25,7 @@ from service.persistence.db import db
 from service.persistence.history import COMMAND_KIND_BY_EVENT, to_command
 from service.persistence.models import CalendarEntry, CalendarPin
 from service.persistence.runtime import build_calendar
+from workflows.carbon_copy import process_cc, step_cc
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
 from workflows.stall import stall_of
@@ -32,6 +33,8 @@ from workflows.stall import stall_of
 CLAIM_KINDS = frozenset({"claim", "unclaim", "transfer"})
 # 加签 and 抄送 by the task's holder; an added signer's signature (not the task's role acting).
 HOLDER_KINDS = frozenset({"add_signer", "cc"})
+# 抄送 the diagram declares (commands/declared_cc.py): the roles must be the definition's own.
+DECLARED_CC = "cc_declared"
 # Open task id -> login holding it (None: a transfer recorded without a recipient).
 Claims = dict[str, str | None]
 
@@ -106,6 +109,8 @@ class Replayer:
         command = to_command(event)
         if command is None:
             _check_passive(event, instance, current, claims)
+            if event.kind == DECLARED_CC:
+                _check_declared_cc(event, definition)
             return instance, current
         _check_columns(event, instance)
         engine = self.engine_at(event.at)
@@ -170,6 +175,17 @@ def _check_passive(event: Any, instance: Instance | None, current: str | None,
         claims.pop(task_id, None)
     else:
         claims[task_id] = inputs.get("to_user")
+
+
+def _check_declared_cc(event: Any, definition: Definition) -> None:
+    """A reader copied by the system must be one the definition declares: the event's roles are
+    the `cc` of the step it names (or of the process, when it names none)."""
+    inputs = event.inputs or {}
+    step = inputs.get("step")
+    declared = step_cc(definition, step) if step else process_cc(definition)
+    if step != event.task_spec_id or list(inputs.get("roles") or []) != list(declared) or not declared:
+        raise _Diverged(event.seq, f"第 {event.seq} 条事件（按流程抄送）的角色与流程定义中"
+                                   f"{'环节 ' + str(step) if step else '流程'}的抄送（cc）不符")
 
 
 def _check_stall(event: Any, instance: Instance | None) -> None:

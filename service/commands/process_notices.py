@@ -30,7 +30,7 @@ ENDINGS = {"completed": "已办结", "rejected": "未通过", "withdrawn": "已�
 
 def notify_case_steps(reported: Reported) -> None:
     data, actor = reported.data, reported.actor.login
-    case = _case_words(reported.row.process_key, data)
+    case = case_title(reported.row.process_key, data)
     # A handover's submitter is its request's (the row says so; the handover's data does not).
     submitter = reported.row.submitter or (data.get("submitter") if isinstance(data.get("submitter"), str)
                                            else None)
@@ -105,7 +105,8 @@ def _step_words(reported: Reported) -> str:
     return f"「{task.name}」：{word}"
 
 
-def _case_words(process_key: str, data: dict[str, Any]) -> str:
+def case_title(process_key: str, data: dict[str, Any]) -> str:
+    """How a notice names a case: 「驻村干部中途调整」（上庄村·张伟）."""
     where = [str(data[k]) for k in ("village_name", "cadre_name") if data.get(k)]
     if not data.get("cadre_name") and data.get("old_cadre_name"):
         where.append(str(data["old_cadre_name"]))

@@ -6,7 +6,9 @@
 - every step of a leave case keeps its leave row in step;
 - a thrown `recall_requested` (an assessment graded 不称职) opens the recall case, and a completed
   assessment leaves its result (the unit's record, the cadre's file);
-- every step tells the people it concerns (commands.process_notices).
+- every step tells the people it concerns (commands.process_notices);
+- a step or a process whose diagram declares 抄送 (`cc`) copies the case to its readers
+  (commands.declared_cc).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable
 
 from service.commands import outbox
 from service.commands.assessments.results import record_result
+from service.commands.declared_cc import copy_declared
 from service.commands.handover import HANDOVER_KEY, HANDOVER_MESSAGE, start_handover, switch_postings
 from service.commands.leave_sync import LEAVE_KEY, sync_leave
 from service.commands.party_relations import record_handover_transfer
@@ -49,6 +52,7 @@ def dispatch() -> list[ProcessInstance]:
     while reports := outbox.take():
         for reported in reports:
             notify_case_steps(reported)
+            copy_declared(reported)
             on_step = ON_STEP.get(reported.row.process_key)
             if on_step is not None:
                 on_step(reported)

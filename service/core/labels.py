@@ -104,6 +104,7 @@ EVENT_KIND_NAMES = {
     "add_signer": "加签",
     "added_sign": "加签签署",
     "cc": "抄送",
+    "cc_declared": "按流程抄送",
 }
 # What a pending timer does when it fires.
 TIMER_WHAT = {"reminder": "催办提醒", "escalation": "逾期督办（上报）", "deadline": "期满自动处理"}

@@ -45,7 +45,7 @@ PROPERTY_NAMES = {
     "camunda:candidateGroups": "办理角色", "camunda:assignee": "指定办理人",
     "prop:decisions": "可选决定", "prop:scope": "管辖范围", "prop:decision_labels": "决定名称",
     "prop:comment_required": "须填理由的决定", "prop:timer_kind": "定时器类型", "prop:notify": "通知角色",
-    "prop:day_count": "计日方式", "prop:start_roles": "可发起角色", "timer": "定时",
+    "prop:day_count": "计日方式", "prop:start_roles": "可发起角色", "prop:cc": "抄送", "timer": "定时",
     "condition": "条件", "script": "脚本", "documentation": "说明", "sourceRef": "起点",
     "targetRef": "终点", "attachedToRef": "所附环节", "cancelActivity": "中断所附环节",
     "default": "默认流向", "isExecutable": "可执行", "processRef": "所属流程", "members": "泳道内元素",
@@ -210,7 +210,7 @@ def readable_value(prop: str, value: str | None) -> str | None:
     """A property's value as people read it: roles, decisions, scopes and timer kinds in Chinese."""
     if value is None or value == "":
         return value
-    if prop in ("camunda:candidateGroups", "prop:notify", "prop:start_roles"):
+    if prop in ("camunda:candidateGroups", "prop:notify", "prop:start_roles", "prop:cc"):
         return _role(value)
     if prop in ("prop:decisions", "prop:comment_required"):
         return "、".join(f"{DECISION_NAMES.get(d.strip(), d.strip())}（{d.strip()}）"
@@ -299,7 +299,8 @@ def diff_definitions(old_files: dict[str, str], new_files: dict[str, str], old_l
 
 
 def user_tasks(xml: str) -> list[dict[str, Any]]:
-    """A version's steps as people read them: name, role, scope, decisions, form fields."""
+    """A version's steps as people read them: name, role, scope, decisions, form fields, and the
+    roles the case is copied to once the step is done (抄送)."""
     out = []
     for element in describe(xml).values():
         if element.kind != "userTask":
@@ -314,5 +315,14 @@ def user_tasks(xml: str) -> list[dict[str, Any]]:
             # each in the step's own word (decision_labels), else the general one
             "decisions": "、".join(f"{decision_word(d, words)}（{d}）" for d in decisions),
             "form": [f"{k[5:]}：{v}" for k, v in p.items() if k.startswith("form:")],
+            "cc": readable_value("prop:cc", p.get("prop:cc")),
         })
     return out
+
+
+def process_cc_words(xml: str) -> str | None:
+    """The roles a version's cases are copied to when they end (the process's `cc`), as read."""
+    for element in describe(xml).values():
+        if element.kind == "process" and element.props.get("prop:cc"):
+            return readable_value("prop:cc", element.props["prop:cc"])
+    return None

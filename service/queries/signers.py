@@ -27,6 +27,9 @@ from service.queries.holders import display_names
 from workflows.countersign import needed, parse_rule
 
 SIGN_WORDS = {"approve": "同意", "reject": "不同意"}
+# Who added the readers the diagram itself declares (commands/declared_cc.py: the system).
+DECLARED_BY = "system"
+DECLARED_BY_NAME = "按流程规定"
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ class CopiedTo:
     at: datetime
     note: str | None
     task_name: str | None
-
+    declared: bool = False  # by the diagram's `cc`, not by a person
 
 def copied_to(row: ProcessInstance, login: str) -> CopiedTo | None:
     """How the case came to `login` as a reader, if it did."""
@@ -139,6 +142,8 @@ def copied_to(row: ProcessInstance, login: str) -> CopiedTo | None:
         return None
     task_name = db.session.execute(sa.select(HumanTask.name).where(
         HumanTask.id == reader.task_id)).scalar() if reader.task_id else None
+    if reader.added_by == DECLARED_BY:
+        return CopiedTo(DECLARED_BY_NAME, reader.added_at, None, task_name, declared=True)
     return CopiedTo(display_names([reader.added_by]).get(reader.added_by, reader.added_by), reader.added_at,
                     _cc_note(row.id, reader), task_name)
 
@@ -158,6 +163,7 @@ def case_readers(instance_id: str) -> list[dict[str, Any]]:
     """Everyone the case was copied to (for the task's holder and the case page)."""
     rows = db.session.execute(sa.select(CaseReader).where(CaseReader.instance_id == instance_id)
                               .order_by(CaseReader.added_at, CaseReader.id)).scalars().all()
-    names = display_names(sorted({r.login for r in rows} | {r.added_by for r in rows}))
+    names = {DECLARED_BY: DECLARED_BY_NAME,
+             **display_names(sorted({r.login for r in rows} | {r.added_by for r in rows}))}
     return [{"login": r.login, "name": names.get(r.login, r.login),
              "by_name": names.get(r.added_by, r.added_by), "at": r.added_at} for r in rows]

@@ -22,7 +22,7 @@ def _named_logins(event: HistoryEvent) -> list[str]:
         return [str(event.inputs["to_user"])]
     if event.kind == "add_signer" and event.inputs.get("login"):
         return [str(event.inputs["login"])]
-    if event.kind == "cc":
+    if event.kind in ("cc", "cc_declared"):
         return [str(x) for x in event.inputs.get("logins") or []]
     return []
 
@@ -31,6 +31,10 @@ def _event_description(event: HistoryEvent, actor_name: str | None, task_name: s
                        decision_name: str | None, to_user_name: str | None,
                        users: dict[str, str] | None = None) -> str:
     kind = EVENT_KIND_NAMES.get(event.kind, event.kind)
+    if event.kind == "cc_declared":  # the diagram's 抄送: after which step (or at the end), to whom
+        when = f"「{task_name}」办理后" if task_name else "案件结束时"
+        named = [(users or {}).get(login, login) for login in _named_logins(event)]
+        return f"{actor_name or '系统'}{kind}（{when}）：{'、'.join(named)}"
     parts = [actor_name or event.actor_login or "系统", kind]
     if task_name:
         parts.append(f"「{task_name}」")
@@ -82,7 +86,9 @@ def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
         items.append({
             "seq": e.seq, "at": e.at, "kind": e.kind, "kind_name": EVENT_KIND_NAMES.get(e.kind, e.kind),
             "actor": {"login": e.actor_login, "name": name, "role": e.actor_role,
-                      "role_name": ROLE_NAMES.get(e.actor_role or "", e.actor_role), "scope": e.actor_scope},
+                      # the system's own events (a stall, a declared 抄送) name no role people hold
+                      "role_name": ROLE_NAMES.get(e.actor_role or "", None if e.actor_login == "system"
+                                                  else e.actor_role), "scope": e.actor_scope},
             "decision": e.decision, "decision_name": word,
             "comment": e.comment, "task_id": e.task_id, "task_spec_id": e.task_spec_id,
             "task_name": task_name,

@@ -32,6 +32,7 @@ from service.http.web.session import require_principal
 from service.queries.definition_diff import DAY_COUNT_NAMES, KIND_NAMES
 from service.queries.instances import definition_bpmn_xml
 from service.queries.process_admin import deploy_outcome, latest_version
+from workflows.carbon_copy import CC_ROLES
 from workflows.durations import DAY_COUNTS
 from workflows.parsing import (
     DECISIONS,
@@ -76,6 +77,8 @@ def modeller() -> str:
         "defaultCommentRequired": list(DEFAULT_COMMENT_REQUIRED), "maxDecisionLabel": MAX_DECISION_LABEL,
         # the jurisdiction a role acts in: picking a step's role suggests the matching scope
         "roleScopeKinds": {role: SCOPE_KIND_BY_ROLE[role] for role in ROLES},
+        # 抄送 (property `cc`, workflows/carbon_copy.py): any role may be told, the auditors too
+        "ccRoles": _named(CC_ROLES, ROLE_NAMES),
     }
     return render_template("web/modeller.html", key=key, latest=latest, vocabulary=vocabulary,
                            source_url=url_for("web.modeller_source", key=key))

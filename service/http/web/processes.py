@@ -26,7 +26,7 @@ from service.http.pagination import paginate
 from service.http.web import bp
 from service.http.web.paging import PER_PAGE, page_arg, page_count
 from service.http.web.session import current_principal, require_principal
-from service.queries.definition_diff import diff_definitions, user_tasks
+from service.queries.definition_diff import diff_definitions, process_cc_words, user_tasks
 from service.queries.instances import definition_bpmn_xml
 from service.queries.process_admin import (
     definition_version,
@@ -109,8 +109,9 @@ def process_version(key: str, version: int) -> str:
     versions = definition_versions(key)
     item = next(v for v in versions if v["version"] == version)
     earlier = [v["version"] for v in versions if v["version"] < version]
+    xml = definition_bpmn_xml(row.id)
     return render_template("web/process_version.html", key=key, version=item, files=sorted(row.files),
-                           steps=user_tasks(definition_bpmn_xml(row.id)), statuses=status_names(),
+                           steps=user_tasks(xml), process_cc=process_cc_words(xml), statuses=status_names(),
                            previous=earlier[0] if earlier else None, can_manage=may_manage(),
                            warnings=list(row.warnings or []))
 

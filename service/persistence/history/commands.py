@@ -33,6 +33,8 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     "add_signer": None,
     "added_sign": None,
     "cc": None,
+    # 抄送 the diagram declares on the step completed or on the process ended (commands/declared_cc.py)
+    "cc_declared": None,
 }
 
 

@@ -6,9 +6,10 @@
    scripts. The form edits exactly what workflows/parsing.py reads, through the Modeler's modeling
    API (so every change can be undone): a user task's role (camunda:candidateGroups), its scope,
    decisions, decision words and the decisions that need a comment (camunda:properties), its form
-   fields (camunda:formData); a timer's expression, day count, kind, notified role and whether it
-   interrupts; a flow's condition; a start event's starting roles; any other camunda:property as
-   name=value lines; and the process's key and name. Camunda's moddle descriptor
+   fields (camunda:formData) and the roles its case is copied to once it is done (抄送, `cc`); a
+   timer's expression, day count, kind, notified role and whether it interrupts; a flow's
+   condition; a start event's starting roles; any other camunda:property as name=value lines; and
+   the process's key, name and the roles its cases are copied to when they end (`cc`). Camunda's moddle descriptor
    (camunda-bpmn-moddle) makes those extension elements typed, so they are written back as read.
 
    Deploying posts the saved XML, with the session's CSRF token, to the same deploy command as an
@@ -28,7 +29,7 @@
   var ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
   // camunda:properties each part of the form writes itself (the rest are name=value lines)
   var OWN_PROPERTIES = {
-    userTask: ["decisions", "scope", "decision_labels", "comment_required"],
+    userTask: ["decisions", "scope", "decision_labels", "comment_required", "cc"],
     timer: ["day_count", "timer_kind", "notify"],
     startEvent: ["start_roles"]
   };
@@ -160,7 +161,13 @@
      [name, value]) and/or `changes.fields` (form field rows) in place of the old ones, plus any
      plain attributes in `attrs`. Other extension elements stay as they were, in their place. */
   function writeExt(element, changes, attrs) {
-    var bo = element.businessObject;
+    var update = Object.assign({}, attrs || {});
+    update.extensionElements = extensionsWith(element.businessObject, changes);
+    modeling.updateProperties(element, update);
+  }
+
+  /* The extension elements of `bo` with `changes` made (see writeExt), as a new object. */
+  function extensionsWith(bo, changes) {
     var values = extValues(bo).slice();
     function put(type, made) {
       var at = values.findIndex(function (v) { return is(v, type); });
@@ -190,9 +197,7 @@
       ext = moddle.create("bpmn:ExtensionElements", { values: values });
       values.forEach(function (v) { v.$parent = ext; });
     }
-    var update = Object.assign({}, attrs || {});
-    update.extensionElements = ext;
-    modeling.updateProperties(element, update);
+    return ext;
   }
 
   function setProp(props, name, value) {
@@ -346,7 +351,28 @@
     }));
     part.appendChild(checkbox("可执行（isExecutable）", "process-executable", proc.bo.isExecutable !== false,
       function (on) { update({ isExecutable: on }); }));
+    part.appendChild(ccPart("process-cc", "案件结束后抄送（办结、未通过或撤回时；这些角色在本案范围内的人员可查阅，不能办理）",
+      proc.bo, function (values) {
+        var ext = extensionsWith(proc.bo, { props: setProp(readProps(proc.bo), "cc", values.join(",")) });
+        if (proc.element === canvas.getRootElement()) {
+          modeling.updateProperties(proc.element, { extensionElements: ext });
+        } else {
+          modeling.updateModdleProperties(proc.element, proc.bo, { extensionElements: ext });
+        }
+      }));
     return part;
+  }
+
+  /* 抄送 (property `cc`): the roles whose holders in the case's unit, township or cadre (or the
+     whole county) may read the case, told once, never acting on it. Roles the vocabulary does
+     not list (a Chinese name typed elsewhere) stay as they are, after the ones ticked. */
+  function ccPart(field, legend, bo, write) {
+    var current = splitList(propValue(bo, "cc"));
+    var known = vocab.ccRoles.map(function (r) { return r[0]; });
+    var others = current.filter(function (r) { return known.indexOf(r) < 0; });
+    return checkboxes(legend, field, vocab.ccRoles, current, function (picked) {
+      write(picked.concat(others));
+    }, others.length ? "另有：" + others.join("、") : null);
   }
 
   function generalPart(element) {
@@ -479,6 +505,10 @@
           writeExt(element, { props: setProp(props, "comment_required", picked.join(",") || " ") }); // " ": none
         }, commentSet === undefined ? "未设置时按默认：不同意、退回修改、召回、限期整改须填写理由。" : null));
     }
+    part.appendChild(ccPart("cc", "办理完毕后抄送（这些角色在本案范围内的人员可查阅，不能办理）", bo,
+      function (values) {
+        writeExt(element, { props: setProp(props, "cc", values.join(",")) });
+      }));
     return part;
   }
 
