@@ -9,11 +9,24 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from timer_helpers import adjustment, at_clock, bj, complete, events, firer, notifications, open_task, timers, who
+from click.testing import CliRunner
+from timer_helpers import (
+    adjustment,
+    at_clock,
+    bj,
+    complete,
+    events,
+    firer,
+    notifications,
+    open_task,
+    timers,
+    who,
+)
 
 from service import commands
 from service.audit import verify_instance
 from service.audit.state_at import state_at
+from service.cli import cli
 from service.commands.signers import add_signer
 from service.core.errors import Forbidden, NotFound, ValidationFailed
 from service.persistence.db import db
@@ -69,7 +82,8 @@ def test_a_replacement_moves_mid_way_and_finishes_on_the_new_version(make_app):
         assert version_of(iid) == 2
         # the same task row, now the new version's step; its escalation counts eight working days
         row = open_task(iid, "county_consent")
-        assert (row.id, row.name, row.role, row.scope_id) == (task.id, "县驻村工作领导小组审议", "county", "county")
+        assert (row.id, row.name) == (task.id, "县驻村工作领导小组审议")
+        assert (row.role, row.scope_id) == ("county", "county")
         assert row.due_at == bj(2026, 12, 11, 10)
         assert {s: t.fire_at for s, t in timers(iid).items()} == {
             "county_consent_reminder": bj(2026, 12, 4, 10), "county_consent_escalation": bj(2026, 12, 11, 10)}
@@ -79,7 +93,8 @@ def test_a_replacement_moves_mid_way_and_finishes_on_the_new_version(make_app):
             "from_definition_id": plan.source_row.id, "from_version": 1,
             "to_definition_id": plan.target_row.id, "to_version": 2,
             "to_content_hash": plan.target_row.content_hash}
-        assert (migrated.actor_login, migrated.actor_role, migrated.comment) == ("admin", "admin", "新版增加公示环节")
+        assert (migrated.actor_login, migrated.actor_role) == ("admin", "admin")
+        assert migrated.comment == "新版增加公示环节"
         assert verify_instance(iid).ok, verify_instance(iid).detail
         assert instance_history(iid)[-1]["description"] == "系统管理员迁移版本：第 1 版 → 第 2 版"
 
@@ -122,7 +137,8 @@ def test_a_forged_migration_fails_verification(make_app, backend):
                                     ).mappings().one()
             conn.execute(EVENTS.update().where(EVENTS.c.id == original["id"]).values(**values))
             if rehash:  # a careful forger recomputes the chain from there on
-                changed = conn.execute(sa.select(EVENTS).where(EVENTS.c.id == original["id"])).mappings().one()
+                row = EVENTS.c.id == original["id"]
+                changed = conn.execute(sa.select(EVENTS).where(row)).mappings().one()
                 conn.execute(EVENTS.update().where(EVENTS.c.id == original["id"]).values(
                     event_hash=event_hash(dict(changed), changed["prev_hash"])))
             db.session.expire_all()
@@ -158,7 +174,8 @@ def test_what_stays_and_why(make_app):
         signing = commands.submit_adjustment(who("hr_edu"), adjustment(
             cadre_id="c-zhaomin", village_id="v-hongyan", nominee_id="c-zhengkai")).id
         clock.advance(timedelta(minutes=10))
-        add_signer(who("tw_baishui"), open_task(signing, "township_consent").id, "county", "before", "请县里先看")
+        consent = open_task(signing, "township_consent").id
+        add_signer(who("tw_baishui"), consent, "county", "before", "请县里先看")
         deploy_v2()
         renamed = commands.deploy(who("admin"), {"mid_term_replacement.bpmn": V2.read_bytes().replace(
             b"county_consent", b"county_review")})[0].version
@@ -170,7 +187,8 @@ def test_what_stays_and_why(make_app):
         with pytest.raises(NotFound):
             migration_plan("mid_term_replacement", 1, 9)
         with pytest.raises(ValidationFailed) as bad:
-            migration_plan("mid_term_replacement", 1, 3, {"county_consent": "nowhere", "start": "county_review"})
+            migration_plan("mid_term_replacement", 1, 3,
+                           {"county_consent": "nowhere", "start": "county_review"})
         assert set(bad.value.errors) == {"mapping.county_consent", "mapping.start"}
 
         plan = migration_plan("mid_term_replacement", 1, 3)
@@ -211,4 +229,40 @@ def test_a_suspended_instance_moves_and_stays_suspended_with_its_claim(make_app)
         commands.resume_instance(who("admin"), iid, "新版本已就绪")
         complete("county", iid, "county_consent", "approve", "同意")
         assert open_task(iid).spec_id == "county_publicity"
+        assert verify_instance(iid).ok
+
+
+def test_migrate_on_the_command_line(make_app):
+    app = make_app()
+    with at_clock(app, bj(2026, 12, 1, 9)) as clock:
+        iid = at_county(clock)
+        deploy_v2()
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.session.commit()
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, ["instances", "migrate", "--process", "mid_term_replacement", *args],
+                                  env={"CADREFLOW_DATABASE_URL": url})
+
+    checked = run("--from", "1", "--to", "2", "--map", "county_consent=", "--dry-run")
+    assert checked.exit_code == 0, checked.output
+    assert "县驻村工作领导小组审核（county_consent） → （无）  ✗" in checked.output
+    assert f"{iid}  驻村干部中途调整：上庄村 张伟" in checked.output
+    assert "不能迁移：实例停在「县驻村工作领导小组审核」（county_consent）：目标版本中没有对应环节" \
+        in checked.output
+    assert run("--from", "1", "--to", "2", "--map", "nonsense").exit_code == 2
+    assert run("--from", "1", "--to", "2").exit_code == 2  # a move needs --by
+    refused = run("--from", "1", "--to", "2", "--by", "county")
+    assert refused.exit_code == 1 and "只有系统管理员可以迁移流程实例" in refused.output
+    bad = run("--from", "1", "--to", "2", "--map", "county_consent=nowhere", "--dry-run")
+    assert bad.exit_code == 1 and "目标环节「nowhere」在目标版本中不存在" in bad.output
+
+    checked = run("--from", "1", "--to", "2", "--dry-run")
+    assert "共 1 个实例，可迁移 1 个，不能迁移 0 个。" in checked.output
+    done = run("--from", "1", "--to", "2", "--by", "admin", "--reason", "新版增加公示环节")
+    assert done.exit_code == 0 and f"{iid}  已迁移" in done.output, done.output
+    stays = run("--from", "1", "--to", "2", "--by", "admin", "--instance", iid)
+    assert stays.exit_code == 1 and "未迁移：不是第 1 版办理中或已挂起的实例" in stays.output
+    with app.app_context():
+        assert version_of(iid) == 2
         assert verify_instance(iid).ok
