@@ -111,6 +111,11 @@ def migration_plan(key: str, from_version: int, to_version: int,
     return MigrationPlan(key, source_row, target_row, source, target, tuple(steps))
 
 
+def source_step_ids(key: str, version: int) -> list[str]:
+    """The ids of the steps of `key` v`version` a plan maps (the page's mapping fields)."""
+    return [e.id for e in migration.migration_elements(definition_of(definition_version(key, version)))]
+
+
 @dataclass(frozen=True)
 class InstanceCheck:
     instance_id: str
