@@ -378,17 +378,17 @@ def migrate(instance: Instance, target: Definition, mapping: Mapping[str, str | 
                for t in _active_entries(instance)]
     state = _rewritten(instance, target, entries)
     workflow = restore_state(state, target.spec, target.subprocess_specs)
-    moved = Instance(instance.engine, target, workflow, instance.instance_id)
-    workflow.script_engine = instance.engine.script_engine
     engine = instance.engine
+    workflow.script_engine = engine.script_engine
     with engine.command(instance.instance_id, at) as ctx:
         ctx.load_counter(workflow)
         for entry in entries:
             anchor = workflow.get_task_from_id(UUID(entry.anchor_id))
             anchor.reset_branch(copy.deepcopy(entry.data))
             anchor.data = copy.deepcopy(entry.data)  # the update inherited the parent's over it
+        budget = ctx.budget  # as every command: a runaway re-entry ends with LimitExceeded
         with flow_errors():
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(will_complete_task=lambda t: budget.engine_step(t.task_spec.bpmn_id))
         renames = {}
         for entry in entries:
             anchor = workflow.get_task_from_id(UUID(entry.anchor_id))
@@ -401,11 +401,12 @@ def migrate(instance: Instance, target: Definition, mapping: Mapping[str, str | 
                 renames[str(entered.id)] = entry.task_id
                 renames.setdefault(entry.task_id, str(entered.id))  # a swap when the id is in use
         ctx.save_counter(workflow)
-    if renames:
-        state = _renamed(dump_state(workflow), renames)
-        workflow = restore_state(state, target.spec, target.subprocess_specs)
-        workflow.script_engine = engine.script_engine
-        moved = Instance(engine, target, workflow, instance.instance_id)
+    # Always through the stored form: the instance handed back is the one the service restores
+    # from the state it saves (and the replay goes on with), nothing of the rebuild left over.
+    state = _renamed(dump_state(workflow), renames)
+    workflow = restore_state(state, target.spec, target.subprocess_specs)
+    workflow.script_engine = engine.script_engine
+    moved = Instance(engine, target, workflow, instance.instance_id)
     moved.check_size()
     return moved
 

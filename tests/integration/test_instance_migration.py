@@ -226,6 +226,7 @@ def test_a_suspended_instance_moves_and_stays_suspended_with_its_claim(make_app)
         db.session.expire_all()
         assert db.session.get_one(ProcessInstance, iid).status == "suspended"
         assert db.session.get_one(HumanTask, task_id).claimed_by == "county"  # the same role holds it
+        assert state_at(iid, bj(2026, 12, 1, 11, 30))["open_tasks"][0]["claimed_by"] == "county"
         commands.resume_instance(who("admin"), iid, "新版本已就绪")
         complete("county", iid, "county_consent", "approve", "同意")
         assert open_task(iid).spec_id == "county_publicity"
@@ -265,4 +266,29 @@ def test_migrate_on_the_command_line(make_app):
     assert stays.exit_code == 1 and "未迁移：不是第 1 版办理中或已挂起的实例" in stays.output
     with app.app_context():
         assert version_of(iid) == 2
+        assert verify_instance(iid).ok
+
+
+def test_a_step_another_role_holds_now_loses_its_claim_and_tells_the_new_holders(make_app):
+    app = make_app()
+    with at_clock(app, bj(2026, 12, 1, 9)) as clock:
+        iid = at_county(clock)
+        task_id = open_task(iid, "county_consent").id
+        commands.claim_task(who("county"), task_id)
+        step = '<bpmn:userTask id="county_consent" name="{}" camunda:candidateGroups="{}">'
+        to_org_dept = V2.read_bytes().replace(step.format("县驻村工作领导小组审议", "county").encode(),
+                                              step.format("县委组织部代为审议", "org_dept").encode())
+        assert commands.deploy(who("admin"), {"mid_term_replacement.bpmn": to_org_dept})[0].version == 2
+        clock.advance(timedelta(hours=1))
+        assert commands.migrate_instances(who("admin"), "mid_term_replacement", 1, 2)[0].moved
+        db.session.expire_all()
+        row = db.session.get_one(HumanTask, task_id)
+        assert (row.role, row.scope_id, row.claimed_by) == ("org_dept", "county", None)
+        told = [(n.login, n.message) for n in notifications(iid, "task") if n.task_id == task_id]
+        assert told[-1:] == [("orgdept", "「县委组织部代为审议」转由您办理（流程已迁移到新版本）。")]
+        # the audit's view of the claims agrees: released with the move
+        assert state_at(iid, bj(2026, 12, 1, 10, 30))["open_tasks"][0]["claimed_by"] == "county"
+        assert state_at(iid, bj(2026, 12, 1, 11, 30))["open_tasks"][0]["claimed_by"] is None
+        complete("orgdept", iid, "county_consent", "approve", "同意")
+        assert open_task(iid).spec_id == "county_publicity"
         assert verify_instance(iid).ok
