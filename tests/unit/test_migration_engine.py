@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from bpmn_snippets import boundary_timer
 from element_diagrams import diagram, flows
+from process_support import BPMN_DIR, HANDOVER_LIST, Run, cst, handover_data
 from wf_helpers import fixture_bytes, local, request_data
 
 from workflows import migration
@@ -188,3 +189,24 @@ def test_an_instance_in_a_subprocess_cannot_move(engine):
     inst = engine.start(nested, {}, instance_id=IID, at=bj(1))
     assert migration.blockers(inst, nested, migration.default_mapping(nested, nested)) == [
         migration.Blocker("sp", "实例含子流程「子流程」（sp）：子流程暂不支持迁移")]
+
+
+def test_a_handover_half_signed_moves_and_its_join_still_waits_for_the_other_signature():
+    run = Run("handover", handover_data())
+    run.fire(cst(2026, 10, 15, 9, 0, 1))
+    run.do("confirm_arrival", "approve", data={"arrival_date": "2026-10-15"})
+    run.do("prepare_handover_list", "approve", data=HANDOVER_LIST)
+    run.do("review_handover_list", "approve")
+    run.do("sign_new", "approve")
+    assert migration.active_element_ids(run.inst) == ["sign_old", "gw_sign_join"]
+    xml = (BPMN_DIR / "handover.bpmn").read_text(encoding="utf-8")
+    renamed = xml.replace('<bpmn:userTask id="sign_old" name="原任干部签字确认"',
+                          '<bpmn:userTask id="sign_old" name="原任干部签字"')
+    assert renamed != xml
+    v2 = load_definition({"handover.bpmn": renamed.encode()})
+    moved = migration.migrate(run.inst, v2, migration.default_mapping(run.inst.definition, v2),
+                              cst(2026, 10, 20, 9))
+    (task,) = moved.open_tasks()
+    assert (task.id, task.spec_id, task.name) == (run.inst.open_tasks()[0].id, "sign_old", "原任干部签字")
+    moved.complete(task.id, decision="approve", actor="cadre_old", at=cst(2026, 10, 20, 10))
+    assert [t.spec_id for t in moved.open_tasks()] == ["witness_handover"]  # both signatures counted
