@@ -35,13 +35,13 @@ from service.queries.migration_plan import (
     MIGRATABLE,
     MigrationPlan,
     candidates,
-    instance_reasons,
     migration_plan,
     not_a_candidate,
     pending_signers,
+    trial_move,
 )
 from workflows.engine import HumanTask as EngineTask
-from workflows.migration import MigrationRefused, active_element_ids, migrate
+from workflows.migration import active_element_ids
 
 
 @dataclass(frozen=True)
@@ -93,13 +93,9 @@ def _move(actor: Principal, grant: Grant, plan: MigrationPlan, instance_id: str,
         raise _Stays([not_a_candidate(plan)])
     loaded = load(instance_id)
     source = loaded.instance
-    reasons = instance_reasons(plan, source, pending_signers([instance_id]).get(instance_id, []))
-    if reasons:
+    moved, reasons = trial_move(plan, source, pending_signers([instance_id]).get(instance_id, []), at)
+    if moved is None:
         raise _Stays(reasons)
-    try:
-        moved = migrate(source, plan.target, plan.mapping, at)
-    except MigrationRefused as err:
-        raise _Stays([b.reason for b in err.blockers]) from err
     mapping = {element: plan.mapping[element] for element in active_element_ids(source)}
     before = {t.id: t for t in source.open_tasks()}
     suspended = row.status == "suspended"

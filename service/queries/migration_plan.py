@@ -7,18 +7,22 @@ the running and suspended instances of the source version and says of each wheth
 and, if not, why, naming the element: the engine's reasons, and a 加签 still to be signed on a
 step it waits at (the added signer signs the step they were added to; commands/signers.py).
 
-The command that moves instances (commands/migrate.py) checks each instance again with the same
-functions, inside its own transaction.
+The dry run tries each move on a copy (nothing is saved), so it also says when the target would
+refuse to re-enter a step or leave the case with nobody to act on it. The command that moves
+instances (commands/migrate.py) tries each one again the same way, inside its own transaction,
+and saves the move it tried.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 
+from service.core.clock import now
 from service.core.errors import ValidationFailed
 from service.core.labels import STATUS_NAMES
 from service.persistence.db import db
@@ -29,7 +33,8 @@ from service.queries.process_admin import definition_version
 from service.queries.views import summaries
 from workflows import migration
 from workflows.definitions import Definition
-from workflows.engine import Instance
+from workflows.engine import EngineError, Instance, LimitExceeded, ScriptError
+from workflows.stall import nobody_can_act, stall_of
 
 # The instances a plan moves: those still going on (a suspended one stays suspended after the move).
 MIGRATABLE = ("running", "suspended")
@@ -152,9 +157,29 @@ def pending_signers(instance_ids: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
-def instance_reasons(plan: MigrationPlan, instance: Instance, signers: list[str]) -> list[str]:
-    """Why `instance` cannot move with `plan` (empty: it can)."""
-    return [b.reason for b in migration.blockers(instance, plan.target, plan.mapping)] + signers
+def trial_move(plan: MigrationPlan, instance: Instance, signers: list[str],
+               at: datetime) -> tuple[Instance | None, list[str]]:
+    """(the instance moved with `plan` at `at`, []) or (None, why it cannot move). The move is
+    tried, not only checked, so that a dry run also names what would go wrong on the target: an
+    engine refusal on re-entering a step, or a step nobody could act on (stall_of), which would
+    leave a running case stopped."""
+    reasons = [b.reason for b in migration.blockers(instance, plan.target, plan.mapping)] + signers
+    if reasons:
+        return None, reasons
+    try:
+        moved = migration.migrate(instance, plan.target, plan.mapping, at)
+    except migration.MigrationRefused as err:
+        return None, [b.reason for b in err.blockers]
+    except (EngineError, ScriptError, LimitExceeded) as err:
+        return None, [f"在第 {plan.target_row.version} 版中重新进入所停环节时出错：{err}"]
+    stall = stall_of(moved)
+    if stall is not None:
+        return None, [f"迁移后流程将无法继续：{stall.reason}"]
+    # a step nobody can act on, though its reminders would still fire: the case would not go on
+    nobody = [why for t in moved.open_tasks() if (why := nobody_can_act(t)) is not None]
+    if nobody:
+        return None, [f"迁移后{why}" for why in nobody]
+    return moved, []
 
 
 def active_elements(plan: MigrationPlan, instance: Instance) -> tuple[tuple[str, str], ...]:
@@ -181,12 +206,13 @@ def dry_run(plan: MigrationPlan, instance_ids: list[str] | None = None) -> list[
     """Each instance of the source version still going on (or each of `instance_ids`, in that
     order): whether it can move with `plan`, and why not."""
     rows = candidates(plan, instance_ids)
+    at = now()
     titles = summaries(rows)
     signers = pending_signers(r.id for r in rows)
     checks = {}
     for row in rows:
         instance = load(row.id, read_only=True).instance
-        reasons = instance_reasons(plan, instance, signers.get(row.id, []))
+        _, reasons = trial_move(plan, instance, signers.get(row.id, []), at)
         checks[row.id] = InstanceCheck(row.id, row.status, titles[row.id]["title"],
                                        active_elements(plan, instance), tuple(reasons))
     if instance_ids is None:

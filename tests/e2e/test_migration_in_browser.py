@@ -34,9 +34,9 @@ def test_administrator_migrates_a_running_request(user_page: Any, shoot: Any, da
     expect(township.locator(".flash.ok")).to_be_visible()
 
     admin_token = databases.seeded_template("sqlite")[1]["admin"]
+    upload = {"name": "mid_term_replacement.bpmn", "mimeType": "application/xml", "buffer": V2.read_bytes()}
     deployed = hr.request.post("/api/v1/definitions", headers={"Authorization": f"Bearer {admin_token}"},
-                               multipart={"files": {"name": "mid_term_replacement.bpmn",
-                                                    "mimeType": "application/xml", "buffer": V2.read_bytes()}})
+                               multipart={"files": upload})
     assert deployed.status == 201, deployed.text()
 
     admin = user_page("admin")
@@ -52,7 +52,8 @@ def test_administrator_migrates_a_running_request(user_page: Any, shoot: Any, da
     # no target for the county's step: the dry run says the case cannot move, and why
     county_step.locator("select").select_option("")
     admin.click("#dry-run")
-    expect(admin.locator("#plan tr[data-step=county_consent] .problem")).to_contain_text("目标版本中没有对应环节")
+    problem = admin.locator("#plan tr[data-step=county_consent] .problem")
+    expect(problem).to_contain_text("目标版本中没有对应环节")
     expect(case).to_contain_text("实例停在「县驻村工作领导小组审核」（county_consent）：目标版本中没有对应环节")
     expect(admin.locator("#migrate")).to_have_count(0)
     shoot(admin, "migration-01-dry-run-not-movable")

@@ -4,6 +4,7 @@ current one, finishes there, and `audit verify` stays ok; a forged `migrated` ev
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -292,3 +293,23 @@ def test_a_step_another_role_holds_now_loses_its_claim_and_tells_the_new_holders
         complete("orgdept", iid, "county_consent", "approve", "同意")
         assert open_task(iid).spec_id == "county_publicity"
         assert verify_instance(iid).ok
+
+
+def test_a_move_that_would_leave_the_case_with_nobody_to_act_is_refused(make_app):
+    app = make_app()
+    with at_clock(app, bj(2026, 12, 1, 9)) as clock:
+        iid = at_county(clock)
+        # the new version's county step is for a township the case's data does not name
+        xml = V2.read_text(encoding="utf-8")
+        step = re.search(r'<bpmn:userTask id="county_consent".*?</bpmn:userTask>', xml, re.S).group(0)
+        nowhere = xml.replace(step, step.replace('candidateGroups="county"', 'candidateGroups="township"')
+                              .replace('value="county"', 'value="township:nowhere_id"'))
+        commands.deploy(who("admin"), {"mid_term_replacement.bpmn": nowhere.encode()})
+        (check,) = dry_run(migration_plan("mid_term_replacement", 1, 2))
+        (reason,) = check.reasons
+        assert reason == ("迁移后待办任务 county_consent（县驻村工作领导小组审议） 的办理范围为 township，"
+                          "但流程数据中没有指明是哪一个，无人可以办理（启动数据缺少该字段）")
+        (moved,) = commands.migrate_instances(who("admin"), "mid_term_replacement", 1, 2)
+        assert (moved.moved, moved.reasons) == (False, (reason,))
+        assert version_of(iid) == 1 and db.session.get_one(ProcessInstance, iid).status == "running"
+        assert events(iid, "migrated") == []
