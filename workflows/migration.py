@@ -8,14 +8,17 @@ reached it by their elements). Multi-instance steps (会签), subprocesses and c
 event-based gateways and anything else an instance can wait at are not supported: an instance
 waiting there cannot move, and the reason says so, naming the element.
 
-The move (`migrate`) keeps the task tree of the source: the finished part stays as history, every
-task of it named by the same element id in the target. Each active element is re-entered on the
-target from the place it was entered (the task itself, or the boundary-event split before a step
-with boundary events), by SpiffWorkflow's own `Task.reset_branch` and engine steps, so its
-boundary events, properties and timers are the target's. The state is rewritten only where the
-serialized form is the tool for it: the specs the kept tasks refer to, the branches to re-enter and
-the finished branches whose elements the target no longer has (dropped), and the re-entered user
-task's id, which stays the one it had, so its task row, claim and urges stay with it.
+The move (`migrate`) keeps the task tree of the source: the finished part stays as history, each
+task of it standing for the element of the same id in the target (so an element on that path may
+not be missing from the target; a finished side branch of one, such as a cancelled reminder, is
+dropped). Each active element is re-entered on the target from the place it was entered (the task
+itself, or the boundary-event split before a step with boundary events), by SpiffWorkflow's own
+`Task.reset_branch` and engine steps, so its boundary events, properties and timers are the
+target's, with the data the step had. The serialized state is rewritten only where that is the
+tool for it, before the restore on the target: the branches below those entry tasks cut, the entry
+tasks pointed at the target's entry, the finished branches the target lacks dropped; and after
+the re-entry the new user task takes the id the step had, so its task row, claim and urges stay
+with it.
 
 Timers of a re-entered element (documented choice, tested): a duration timer the source also had
 (same timer element id; for a step mapped to another id, the one timer of the same kind) counts the
