@@ -313,3 +313,17 @@ def test_a_move_that_would_leave_the_case_with_nobody_to_act_is_refused(make_app
         assert (moved.moved, moved.reasons) == (False, (reason,))
         assert version_of(iid) == 1 and db.session.get_one(ProcessInstance, iid).status == "running"
         assert events(iid, "migrated") == []
+
+
+def test_the_timeline_reads_each_decision_in_the_words_of_its_own_version(make_app):
+    app = make_app()
+    with at_clock(app, bj(2026, 12, 1, 9)) as clock:
+        iid = at_county(clock)
+        xml = V2.read_text(encoding="utf-8")
+        step = re.search(r'<bpmn:userTask id="township_consent".*?</bpmn:userTask>', xml, re.S).group(0)
+        reworded = xml.replace(step, step.replace("approve:同意,", "approve:同意上报,"))
+        commands.deploy(who("admin"), {"mid_term_replacement.bpmn": reworded.encode()})
+        clock.advance(timedelta(hours=1))
+        assert commands.migrate_instances(who("admin"), "mid_term_replacement", 1, 2)[0].moved
+        descriptions = [h["description"] for h in instance_history(iid)]
+        assert descriptions[1].endswith("办理「乡镇党委政府审核」：同意")  # decided on version 1
