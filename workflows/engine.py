@@ -429,7 +429,7 @@ class Instance:
             task.data["comment"] = comment
             task.data[f"{human.spec_id}_decision"] = decision
             _countersign_vote(task, human, decision)
-            with _flow_errors():
+            with flow_errors():
                 task.run()
             result = self._steps(ctx, before)
         self.check_size()
@@ -538,7 +538,7 @@ class Instance:
     def _steps(self, ctx: determinism.CommandContext, before: dict[UUID, Any]) -> CommandResult:
         wf = self.workflow
         budget = ctx.budget
-        with _flow_errors():
+        with flow_errors():
             wf.do_engine_steps(will_complete_task=lambda t: budget.engine_step(t.task_spec.bpmn_id))
         fired = []
         for tid, (t, old_value) in before.items():
@@ -574,7 +574,7 @@ class Instance:
 # --- helpers ---------------------------------------------------------------------------------
 
 @contextmanager
-def _flow_errors() -> Iterator[None]:
+def flow_errors() -> Iterator[None]:
     """SpiffWorkflow's own refusals to go on as FlowError (Chinese, naming the element); a
     script's failure stays a ScriptError (sandbox.py), a budget's a LimitExceeded."""
     try:

@@ -1,7 +1,8 @@
 """Re-execution of recorded commands (design.md §2.3).
 
-A command is {kind, inputs, at}; kinds: start, complete, message, fire_timers, terminate (and
-recompute_deadlines). Replay starts from nothing and returns the state hash after each command;
+A command is {kind, inputs, at}; kinds: start, complete, message, fire_timers, terminate,
+recompute_deadlines and migrate (to the target version the caller hands in: migration.py).
+Replay starts from nothing and returns the state hash after each command;
 with deterministic ids and the recorded clock readings it reproduces the recorded states byte for
 byte. `restore_between=True` serializes and restores between commands, as the service does.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 from .definitions import Definition
 from .engine import Engine, Instance
+from .migration import migrate
 
 
 class ReplayError(Exception):
@@ -27,7 +29,9 @@ def _at(value: Any) -> datetime:
 
 
 def apply_command(engine: Engine, definition: Definition, instance: Instance | None,
-                  command: Mapping[str, Any], instance_id: str) -> Instance:
+                  command: Mapping[str, Any], instance_id: str, target: Definition | None = None) -> Instance:
+    """`instance` after `command` (a new Instance for start and migrate). `target`: the version a
+    migrate command moves to (the caller resolves it from the command's inputs)."""
     kind, inputs, at = command["kind"], dict(command.get("inputs") or {}), _at(command["at"])
     if kind == "start":
         if instance is not None:
@@ -47,6 +51,10 @@ def apply_command(engine: Engine, definition: Definition, instance: Instance | N
         instance.recompute_deadlines(at)
     elif kind == "terminate":
         instance.terminate(at)
+    elif kind == "migrate":
+        if target is None:
+            raise ValueError("迁移命令须给出目标版本的流程定义")
+        return migrate(instance, target, dict(inputs.get("mapping") or {}), at)
     else:
         raise ValueError(f"未知的命令类型 {kind!r}")
     return instance

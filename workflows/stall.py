@@ -56,6 +56,11 @@ def _actionable(task: HumanTask) -> bool:
     return bool(task.role) and (task.scope_kind == "county" or task.scope_value is not None)
 
 
+def nobody_can_act(task: HumanTask) -> str | None:
+    """Why nobody can act on an open task (Chinese, naming it), or None when someone can."""
+    return None if _actionable(task) else _why_nobody(task)
+
+
 def _why_nobody(task: HumanTask) -> str:
     label = f"{task.spec_id}（{task.name}）" if task.name and task.name != task.spec_id else task.spec_id
     if not task.role:

@@ -1,8 +1,11 @@
 """Re-execution of an instance's events against its pinned definition (workflows.replay).
 
-Engine commands (start, complete, withdraw, timer, recompute_deadlines, terminate) are re-run with their
-recorded inputs and clock readings, each with the working calendar as it stood at that event; the
-state hash after each must equal the recorded one. Events that do not touch the engine (claim,
+Engine commands (start, complete, withdraw, timer, recompute_deadlines, terminate, migrated) are re-run
+with their recorded inputs and clock readings, each with the working calendar as it stood at that
+event; the state hash after each must equal the recorded one. A `migrated` event moves the replay
+to the target version it names, the same way the command moved the instance (workflows/migration.py):
+from the version the replay is on (its inputs must say so), to a stored version whose content hash
+is the one recorded; the replay goes on with that version. Events that do not touch the engine (claim,
 unclaim, transfer, release, urge, stalled) are checked instead: their recorded state hash must
 equal the previous one and the task they name must have been open (and, for a release, claimed
 by the user it names; for `stalled`, the engine must be stalled at the elements it names). The
@@ -23,8 +26,8 @@ import sqlalchemy as sa
 from service.config import get_settings
 from service.persistence.db import db
 from service.persistence.history import COMMAND_KIND_BY_EVENT, to_command
-from service.persistence.models import CalendarEntry, CalendarPin
-from service.persistence.runtime import build_calendar
+from service.persistence.models import CalendarEntry, CalendarPin, ProcessDefinition
+from service.persistence.runtime import build_calendar, definition_of
 from workflows.carbon_copy import process_cc, step_cc
 from workflows.engine import Definition, Engine, HumanTask, Instance
 from workflows.replay import apply_command
@@ -47,6 +50,29 @@ class ReplayOutcome:
     instance: Instance | None = None  # the state after the last replayed event
     last_seq: int = 0
     claims: Claims = field(default_factory=dict)
+    # the definition version the replay was on after the last replayed event (None: not known)
+    definition_id: int | None = None
+
+
+def start_definition_id(current_definition_id: int, events: Sequence[Any]) -> int:
+    """The version an instance started on: the one its first migration moved it from, else the one
+    it is on."""
+    first = next((e for e in events if e.kind == "migrated"), None)
+    if first is None:
+        return current_definition_id
+    source = (first.inputs or {}).get("from_definition_id")
+    # anything else is a forged migration: the replay from the current version says where it diverges
+    return source if isinstance(source, int) else current_definition_id
+
+
+@dataclass
+class _Cursor:
+    """Where a replay stands: the definition version and the instance after the last event."""
+
+    definition: Definition
+    definition_id: int | None
+    instance: Instance | None = None
+    current: str | None = None  # the state hash after the last engine command
 
 
 class _Diverged(Exception):
@@ -82,43 +108,46 @@ class Replayer:
         return engine
 
     def run(self, definition: Definition, events: Sequence[Any], instance_id: str,
-            until: datetime | None = None) -> ReplayOutcome:
-        """Replay `events` (seq order) up to and including time `until` (all when None)."""
-        outcome = ReplayOutcome(ok=True)
-        instance: Instance | None = None
-        current: str | None = None
+            until: datetime | None = None, definition_id: int | None = None) -> ReplayOutcome:
+        """Replay `events` (seq order) up to and including time `until` (all when None), starting on
+        `definition` (the stored version `definition_id`, which a migration must move from)."""
+        outcome = ReplayOutcome(ok=True, definition_id=definition_id)
+        cursor = _Cursor(definition, definition_id)
         try:
             for event in events:
                 if until is not None and event.at > until:
                     break
-                instance, current = self._apply(definition, instance, current, event, instance_id,
-                                                outcome.claims)
+                self._apply(cursor, event, instance_id, outcome.claims)
                 outcome.last_seq = event.seq
         except _Diverged as err:
             outcome.ok, outcome.first_bad_seq, outcome.detail = False, err.seq, err.detail
-        outcome.instance = instance
+        outcome.instance, outcome.definition_id = cursor.instance, cursor.definition_id
         return outcome
 
-    def _apply(self, definition: Definition, instance: Instance | None, current: str | None,
-               event: Any, instance_id: str, claims: Claims) -> tuple[Instance | None, str | None]:
-        seq = event.seq
+    def _apply(self, cursor: _Cursor, event: Any, instance_id: str, claims: Claims) -> None:
+        seq, instance = event.seq, cursor.instance
         if event.kind not in COMMAND_KIND_BY_EVENT:
             raise _Diverged(seq, f"第 {seq} 条事件的类型 {event.kind!r} 未知，无法重放")
         if instance is None and event.kind != "start":
             raise _Diverged(seq, f"第 {seq} 条事件之前没有“发起”事件")
         command = to_command(event)
         if command is None:
-            _check_passive(event, instance, current, claims)
+            _check_passive(event, instance, cursor.current, claims)
             if event.kind == DECLARED_CC:
-                _check_declared_cc(event, definition)
-            return instance, current
+                # the roles the version the case is on at this event declares
+                _check_declared_cc(event, cursor.definition)
+            return
         _check_columns(event, instance)
         engine = self.engine_at(event.at)
         if instance is not None and instance.engine is not engine:
             # The calendar changed between two commands: continue on an engine with the new one.
-            instance = engine.restore(definition, instance.state(), instance_id)
+            instance = engine.restore(cursor.definition, instance.state(), instance_id)
+        target, target_id = None, None
+        if event.kind == "migrated":
+            target, target_id = self._migration_target(event, cursor)
+        before = _holders(instance)
         try:
-            instance = apply_command(engine, definition, instance, command, instance_id)
+            instance = apply_command(engine, cursor.definition, instance, command, instance_id, target=target)
         except Exception as err:  # any failure to re-execute is a divergence of the record
             raise _Diverged(seq, f"第 {seq} 条事件重放失败：{type(err).__name__}: {err}") from err
         replayed = instance.state_hash()
@@ -126,10 +155,37 @@ class Replayer:
             raise _Diverged(seq, f"第 {seq} 条事件重放得到的状态与记录的状态哈希不符")
         if event.kind == "complete":
             claims.pop(str(event.task_id), None)
+        open_now = _holders(instance)
         for task_id in list(claims):  # tasks a command closed (interrupts, ends) lose their claim
-            if task_id not in {t.id for t in instance.open_tasks()}:
+            # and a migrated step another role or jurisdiction holds now (commands/migrate.py)
+            if task_id not in open_now or (task_id in before and before[task_id] != open_now[task_id]):
                 claims.pop(task_id)
-        return instance, replayed
+        if target is not None:
+            cursor.definition, cursor.definition_id = target, target_id
+        cursor.instance, cursor.current = instance, replayed
+
+    def _migration_target(self, event: Any, cursor: _Cursor) -> tuple[Definition, int]:
+        """The version a `migrated` event moved to: stored, with the content hash it records, and
+        moved from the version the replay is on."""
+        inputs, seq = event.inputs or {}, event.seq
+        source = inputs.get("from_definition_id")
+        if cursor.definition_id is not None and source != cursor.definition_id:
+            raise _Diverged(seq, f"第 {seq} 条事件（迁移）记录的源版本与重放时实例所在的版本不符")
+        target_id = inputs.get("to_definition_id")
+        row = db.session.get(ProcessDefinition, target_id) if isinstance(target_id, int) else None
+        if row is None or row.content_hash != inputs.get("to_content_hash") \
+                or row.version != inputs.get("to_version"):
+            raise _Diverged(seq, f"第 {seq} 条事件（迁移）的目标版本不存在或与记录的内容哈希不符")
+        target = definition_of(row)
+        if target.content_hash != row.content_hash:
+            raise _Diverged(seq, f"第 {seq} 条事件（迁移）的目标版本 {row.key} v{row.version} "
+                                 "的文件与其内容哈希不符")
+        return target, row.id
+
+
+def _holders(instance: Instance | None) -> dict[str, tuple[str | None, ...]]:
+    """Open task id -> who holds it (role, scope kind, scope)."""
+    return {t.id: (t.role, t.scope_kind, t.scope_value) for t in instance.open_tasks()} if instance else {}
 
 
 def _open_task(instance: Instance | None, task_id: Any) -> HumanTask | None:
@@ -236,3 +292,6 @@ def _check_columns(event: Any, instance: Instance | None) -> None:
     elif event.kind == "terminate":
         if inputs.get("by") != event.actor_login or inputs.get("reason") != event.comment:
             raise _Diverged(seq, f"第 {seq} 条事件的终止人或原因与其输入不一致")
+    elif event.kind == "migrated":
+        if inputs.get("by") != event.actor_login or inputs.get("reason") != event.comment:
+            raise _Diverged(seq, f"第 {seq} 条事件的迁移人或原因与其输入不一致")

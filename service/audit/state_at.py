@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from service.audit.events import instance_events
-from service.audit.replayer import Replayer
+from service.audit.replayer import Replayer, start_definition_id
 from service.core.bounds import check_moment
 from service.core.errors import Conflict, NotFound
 from service.core.labels import ROLE_NAMES, STATUS_NAMES, TIMER_WHAT
@@ -31,10 +31,15 @@ def state_at(instance_id: str, at: datetime, replayer: Replayer | None = None) -
     at = at.astimezone(UTC)
     if not events or events[0].at > at:
         raise InstanceNotStarted(f"实例在 {at.isoformat()} 尚未发起")
-    definition_row = db.session.get_one(ProcessDefinition, row.definition_id)
-    outcome = (replayer or Replayer()).run(definition_of(definition_row), events, row.id, until=at)
+    start_row = db.session.get(ProcessDefinition, start_definition_id(row.definition_id, events))
+    if start_row is None:
+        raise Conflict("历史记录无法重放到该时间：实例发起时的流程版本不存在", slug="history-diverged")
+    outcome = (replayer or Replayer()).run(definition_of(start_row), events, row.id, until=at,
+                                           definition_id=start_row.id)
     if not outcome.ok or outcome.instance is None:
         raise Conflict(f"历史记录无法重放到该时间：{outcome.detail}", slug="history-diverged")
+    # the version the instance was on at that moment (a later migration moved it)
+    definition_row = db.session.get_one(ProcessDefinition, outcome.definition_id or start_row.id)
     instance = outcome.instance
     status = instance.status
     tasks = instance.open_tasks()

@@ -8,7 +8,7 @@ from typing import Any
 from service.audit.attachment_check import check_attachments
 from service.audit.chain import check_chain
 from service.audit.events import instance_events
-from service.audit.replayer import Replayer
+from service.audit.replayer import Replayer, start_definition_id
 from service.core.errors import NotFound
 from service.persistence.db import db
 from service.persistence.models import ProcessDefinition, ProcessInstance
@@ -61,14 +61,19 @@ def verify_instance(instance_id: str, replayer: Replayer | None = None) -> Verif
 def _replay(row: ProcessInstance, events: list[Any], replayer: Replayer) -> tuple[int | None, str | None]:
     if not events:
         return 1, "没有可重放的事件"
-    definition_row = db.session.get_one(ProcessDefinition, row.definition_id)
+    # an instance moved to another version started on the version its first migration names
+    definition_row = db.session.get(ProcessDefinition, start_definition_id(row.definition_id, events))
+    if definition_row is None:
+        return 1, "实例发起时的流程版本不存在"
     definition = definition_of(definition_row)
     if definition.content_hash != definition_row.content_hash:
         return 1, f"流程定义 {definition_row.key} v{definition_row.version} 的文件与其内容哈希不符"
-    outcome = replayer.run(definition, events, row.id)
+    outcome = replayer.run(definition, events, row.id, definition_id=definition_row.id)
     if not outcome.ok:
         return outcome.first_bad_seq, outcome.detail
     last = events[-1]
+    if outcome.definition_id != row.definition_id:
+        return last.seq + 1, "实例记录的流程版本与历史中的迁移不符（版本被修改，或迁移事件被删除）"
     if state_hash(row.state) != last.state_hash:
         # No recorded event produced the stored state: either it was edited, or the event that
         # produced it is missing from the end. Both mean "event last+1 should be there and is not",

@@ -12,6 +12,7 @@ from service.commands.definitions import (
     deploy_modelled,
     deploy_paths,
 )
+from service.commands.migrate import migrate_instances
 from service.commands.process import start_process
 from service.commands.recalls import open_recall
 from service.commands.resume import resume_instance
@@ -34,6 +35,7 @@ __all__ = [
     "deploy_modelled",
     "deploy_paths",
     "fire_due_timers",
+    "migrate_instances",
     "open_recall",
     "recompute_deadlines",
     "resume_instance",

@@ -100,6 +100,7 @@ EVENT_KIND_NAMES = {
     "limit_exceeded": "超出运行限制",
     "stalled": "流程停滞",
     "terminate": "终止",
+    "migrated": "迁移版本",
     "release": "停用用户释放认领",
     "add_signer": "加签",
     "added_sign": "加签签署",

@@ -51,7 +51,26 @@ def _event_description(event: HistoryEvent, actor_name: str | None, task_name: s
         parts.append(f"，{mode}：{named[0]}{held}")
     if event.kind == "cc" and named:
         parts.append(f"，抄送 {'、'.join(named)}")
+    if event.kind == "migrated":
+        parts.append(f"：第 {event.inputs.get('from_version')} 版 → 第 {event.inputs.get('to_version')} 版")
     return "".join(parts)
+
+
+def _versions_at(events: Sequence[HistoryEvent], current: dict[str, int]) -> dict[int, int]:
+    """Event id -> the definition version (id) its instance was on then: the version the next
+    migration moved it from, else the one it is on now (decision words are each version's own)."""
+    instance_ids = {e.instance_id for e in events}
+    moves: dict[str, list[tuple[int, Any]]] = {}
+    for instance_id, seq, inputs in db.session.execute(
+            sa.select(HistoryEvent.instance_id, HistoryEvent.seq, HistoryEvent.inputs).where(
+                HistoryEvent.instance_id.in_(instance_ids), HistoryEvent.kind == "migrated")
+            .order_by(HistoryEvent.seq)).all():
+        moves.setdefault(instance_id, []).append((seq, (inputs or {}).get("from_definition_id")))
+    out = {}
+    for e in events:
+        later = [source for seq, source in moves.get(e.instance_id, []) if seq > e.seq]
+        out[e.id] = later[0] if later and isinstance(later[0], int) else current.get(e.instance_id, 0)
+    return out
 
 
 def history_query(instance_id: str) -> sa.Select:
@@ -74,14 +93,15 @@ def history_entries(events: Sequence[HistoryEvent]) -> list[dict[str, Any]]:
         HumanTask.id.in_({e.task_id for e in events if e.task_id}))).all()) if events else {}
     definitions = dict(db.session.execute(sa.select(ProcessInstance.id, ProcessInstance.definition_id).where(
         ProcessInstance.id.in_({e.instance_id for e in events}))).all()) if events else {}
-    words = step_words((definitions[e.instance_id], e.task_spec_id) for e in events
-                       if e.decision and e.task_spec_id and e.instance_id in definitions)
+    versions = _versions_at(events, definitions) if events else {}
+    words = step_words((versions[e.id], e.task_spec_id) for e in events
+                       if e.decision and e.task_spec_id and versions.get(e.id))
     files = event_attachments(e.instance_id for e in events)
     items = []
     for e in events:
         name = users.get(e.actor_login or "", "系统" if e.actor_login == "system" else e.actor_login)
         task_name = task_names.get(e.task_id or "")
-        word = decision_word(e.decision, words.get((definitions.get(e.instance_id, 0), e.task_spec_id or "")))
+        word = decision_word(e.decision, words.get((versions.get(e.id, 0), e.task_spec_id or "")))
         to_user = users.get(str(e.inputs.get("to_user"))) if e.kind == "transfer" else None
         items.append({
             "seq": e.seq, "at": e.at, "kind": e.kind, "kind_name": EVENT_KIND_NAMES.get(e.kind, e.kind),

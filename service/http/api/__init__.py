@@ -13,6 +13,7 @@ BLUEPRINT_MODULES = (
     "service.http.api.reference",
     "service.http.api.roster",
     "service.http.api.definitions",
+    "service.http.api.migrations",
     "service.http.api.adjustments",
     "service.http.api.recalls",
     "service.http.api.dispatches",

@@ -32,6 +32,7 @@ from service.http.web import (  # noqa: E402, F401
     inbox,
     instance,
     leaves,
+    migrations,
     modeller,
     party_relations,
     presence,

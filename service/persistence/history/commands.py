@@ -29,6 +29,9 @@ COMMAND_KIND_BY_EVENT: dict[str, str | None] = {
     # message that can come): status -> error; the replay checks the engine is indeed stalled there
     "stalled": None,
     "terminate": "terminate",  # an administrator ended the instance: open tasks and timers cancelled
+    # an administrator moved the instance to another version of its definition (workflows/migration.py);
+    # the replay re-executes the move on the target version its inputs name
+    "migrated": "migrate",
     # 加签 and 抄送 (models/signers.py): rows beside the engine, its state unchanged
     "add_signer": None,
     "added_sign": None,
