@@ -53,7 +53,7 @@ from service.app import create_app  # noqa: E402
 from service.config import Settings  # noqa: E402
 from service.observability.gc_tuning import tune_gc  # noqa: E402
 from service.observability.logs import access_logger  # noqa: E402
-from service.persistence.db import db  # noqa: E402
+from service.persistence.db import db, end_read_only_transaction  # noqa: E402
 from service.persistence.models import HistoryEvent, HumanTask, ProcessInstance  # noqa: E402
 from workflows import rules  # noqa: E402
 from workflows.engine import DEFAULT_DEADLINES  # noqa: E402
@@ -219,7 +219,8 @@ def floor_parts(app, tokens, login: str, instance_id: str, writes: RawWrites) ->
         t1 = time.perf_counter()
         state_hash(instance.state())
         t2 = time.perf_counter()
-        db.session.remove()  # as the service ends a request (Flask-SQLAlchemy's teardown)
+        end_read_only_transaction(None)  # as the service ends a request: its teardowns
+        db.session.remove()
     return {"request": request, "restore": t1 - t0, "dump_hash": t2 - t1,
             "writes": writes.run(json.dumps(state))}
 

@@ -10,9 +10,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from service.commands import outbox, reactions
 from service.commands.stopped import stop_instance
-from service.core.errors import Conflict
+from service.core.errors import ApiError, Conflict
 from service.persistence.constraints import breaks_one_open_case
-from service.persistence.db import db
+from service.persistence.db import db, end_refused_command
 from workflows.engine import LimitExceeded
 
 ONE_OPEN_CASE_MESSAGE = "该干部已有正在办理的同类申请或案件（同时提交的另一件已受理），请勿重复提交。"
@@ -49,6 +49,9 @@ def unit_of_work() -> Iterator[None]:
             db.session.rollback()
             if _is_serialization_failure(err):
                 raise Conflict("并发操作冲突，请刷新后重试。", slug="concurrent-write") from err
+            raise
+        except ApiError:
+            end_refused_command()  # nothing of a refused command is kept
             raise
         except BaseException:
             db.session.rollback()

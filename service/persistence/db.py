@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, ClassVar
 
+import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData, Table
 
@@ -50,3 +51,30 @@ def end_read_only_transaction(exc: BaseException | None) -> None:
         session.commit()
     finally:
         session.expire_on_commit = expire_on_commit
+
+
+# PostgreSQL's own answer to "has this transaction written anything?" (NULL: no transaction id
+# was ever assigned, so no row was inserted, changed, deleted or locked).
+_WROTE_NOTHING = sa.text("SELECT pg_current_xact_id_if_assigned() IS NULL")
+
+
+def end_refused_command() -> None:
+    """End the transaction of a command that was refused (not found, forbidden, a conflict, bad
+    input): with a COMMIT when it wrote nothing, else with a ROLLBACK.
+
+    Both leave the database as it was. The COMMIT matters on PostgreSQL: psycopg forgets every
+    statement it prepared on the connection at a ROLLBACK, so the requests after a refusal would
+    prepare them all again. Changes still pending in the session would be flushed by a COMMIT, so
+    they, and every other doubt, take the ROLLBACK.
+    """
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted) \
+            and session.get_bind().dialect.name == "postgresql":
+        try:
+            wrote_nothing = session.execute(_WROTE_NOTHING).scalar()
+        except sa.exc.SQLAlchemyError:
+            wrote_nothing = False
+        if wrote_nothing:
+            session.commit()
+            return
+    session.rollback()
