@@ -25,6 +25,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,7 @@ from service.config import Settings
 PG_URL_ENV = "CADREFLOW_TEST_DATABASE_URL"
 # Apps the tests make through the CLI or in subprocesses read the settings from the environment.
 os.environ.setdefault("CADREFLOW_PASSWORD_HASH", TEST_PASSWORD_HASH)
+DROPPERS = 8  # databases dropped at once when the session ends
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get(PG_URL_ENV) else [])
 
 
@@ -90,10 +92,16 @@ class Databases:
     def drop_all(self) -> None:
         if self._pg_admin is None:
             return
-        with self._pg_admin.connect() as conn:
-            for name in self._pg_names:
+        admin = self._pg_admin
+
+        def drop(name: str) -> None:
+            with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self._pg_admin.dispose()
+
+        # Each DROP DATABASE waits for a checkpoint; dropped side by side, they share them.
+        with ThreadPoolExecutor(max_workers=DROPPERS) as pool:
+            list(pool.map(drop, self._pg_names))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

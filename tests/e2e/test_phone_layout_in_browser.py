@@ -117,22 +117,33 @@ def cases(live_app: tuple[str, Any]) -> dict[str, str]:
     return {"instance": instance, "task": task, "round": round_id, "assessment_round": assessment_round}
 
 
+@pytest.fixture(scope="module")
+def signed_in() -> dict[str, Any]:
+    """Each login's cookies once it has signed in (a browser storage state): every page of that
+    login then opens in a fresh context without signing in again."""
+    return {}
+
+
 @pytest.fixture
-def open_page(chromium: Any, live_server: str) -> Iterator[Callable[[str, dict[str, int]], Any]]:
-    """open_page(login, viewport) -> a signed-in page of that size (its own cookies)."""
+def open_page(chromium: Any, live_server: str,
+              signed_in: dict[str, Any]) -> Iterator[Callable[[str, dict[str, int]], Any]]:
+    """open_page(login, viewport) -> a signed-in page of that size (a context of its own)."""
     contexts: list[Any] = []
 
     def open_as(login: str, viewport: dict[str, int]) -> Any:
         context = chromium.new_context(base_url=live_server, locale="zh-CN", viewport=viewport,
-                                       is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+                                       is_mobile=viewport is PHONE, has_touch=viewport is PHONE,
+                                       storage_state=signed_in.get(login))
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/login")
-        page.fill("input[name=login]", login)
-        page.fill("input[name=password]", login)
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/login" not in url)
+        if login not in signed_in:
+            page.goto("/login")
+            page.fill("input[name=login]", login)
+            page.fill("input[name=password]", login)
+            page.click("button[type=submit]")
+            page.wait_for_url(lambda url: "/login" not in url)
+            signed_in[login] = context.storage_state()
         return page
 
     yield open_as

@@ -43,7 +43,7 @@ from service.persistence.db import db
 from service.persistence.models import Posting
 
 LOGINS = ("admin", "tw_qingshan", "hr_edu")
-EXAMPLES = 25
+EXAMPLES = 15
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 METHODS = ("get", "put", "post", "patch", "delete")
 
