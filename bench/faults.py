@@ -288,15 +288,15 @@ def counting_replayer() -> Any:
             self.empty_timer_events: list[tuple[str, int]] = []
             self.last: Any = None
 
-        def _apply(self, definition, instance, current, event, instance_id, claims):  # type: ignore[no-untyped-def]
-            instance, current = super()._apply(definition, instance, current, event, instance_id, claims)
+        def _apply(self, cursor, event, instance_id, claims):  # type: ignore[no-untyped-def]
+            super()._apply(cursor, event, instance_id, claims)
+            instance = cursor.instance
             if event.kind == "timer":
                 fired = instance.last_result.fired_timers if instance.last_result else []
                 self.fired += [(instance_id, event.seq, event.at, t) for t in fired]
                 if not fired:
                     self.empty_timer_events.append((instance_id, event.seq))
             self.last = instance
-            return instance, current
 
     return CountingReplayer()
 
