@@ -311,26 +311,31 @@ def acting_grant(principal: Principal, role: str, scope_id: str | None,
 
 
 def inbox_clause(principal: Principal) -> ColumnElement[bool]:
-    """WHERE clause on HumanTask: the tasks the caller may act on (may_act as SQL). One
-    (role, scopes) branch per role, so each branch is a range of the (status, role, scope_id,
-    due_at) index."""
+    """WHERE clause on HumanTask: the open tasks the caller may act on (may_act as SQL). One
+    branch per role, a range of the (status, role, scope_id, due_at) index, and one for the tasks
+    that name the caller, a range of the (scope_kind, scope_id, status, due_at) index: each branch
+    carries the status itself, so that SQLite too reads each branch from its index (it does not
+    move a condition outside an OR into its branches)."""
+    is_open = HumanTask.status == "open"
     branches = []
     for role in sorted(principal.roles):
         scopes = principal.scopes(role)
-        branches.append(sa.and_(HumanTask.role == role, HumanTask.scope_id.in_(sorted(scopes)),
+        branches.append(sa.and_(is_open, HumanTask.role == role, HumanTask.scope_id.in_(sorted(scopes)),
                                 HumanTask.scope_kind != PERSONAL))
-    branches.append(sa.and_(HumanTask.scope_kind == PERSONAL, HumanTask.scope_id == principal.login))
+    branches.append(sa.and_(is_open, HumanTask.scope_kind == PERSONAL, HumanTask.scope_id == principal.login))
     return sa.or_(*branches)
 
 
 def todo_clause(principal: Principal) -> ColumnElement[bool]:
-    """WHERE clause on HumanTask: the caller's 待办, the tasks they may act on (inbox_clause) and
-    those waiting for their signature as a signer the task's holder added (加签). The latter's
-    ids are read first (nearly always none), so the list's query keeps to its index."""
+    """WHERE clause on HumanTask: the caller's 待办, the open tasks they may act on (inbox_clause)
+    and those waiting for their signature as a signer the task's holder added (加签). The latter's
+    ids are read first (nearly always none), so the list's query keeps to its indexes."""
     signing = list(db.session.execute(sa.select(AddedSigner.task_id).where(
         AddedSigner.login == principal.login, AddedSigner.status == "open")).scalars())
     clause = inbox_clause(principal)
-    return sa.or_(clause, HumanTask.id.in_(signing)) if signing else clause
+    if not signing:
+        return clause
+    return sa.or_(clause, sa.and_(HumanTask.status == "open", HumanTask.id.in_(signing)))
 
 
 def may_act(principal: Principal, task: HumanTask) -> bool:

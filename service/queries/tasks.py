@@ -26,7 +26,7 @@ def open_tasks_query(principal: Principal) -> sa.Select:
 
     Served by the (status, role, scope_id, due_at) index: no scan of other scopes' tasks.
     """
-    return (sa.select(HumanTask).where(HumanTask.status == "open", todo_clause(principal))
+    return (sa.select(HumanTask).where(todo_clause(principal))
             .order_by(HumanTask.due_at, HumanTask.id))
 
 

@@ -36,4 +36,6 @@ class HumanTask(Model):
     __table_args__ = (
         # The inbox query: WHERE status='open' AND role=? AND scope_id IN (...) ORDER BY due_at.
         sa.Index("ix_human_tasks_inbox", "status", "role", "scope_id", "due_at"),
+        # ... OR (scope_kind='user' AND scope_id=login): the open tasks that name the caller (会签).
+        sa.Index("ix_human_tasks_personal", "scope_kind", "scope_id", "status", "due_at"),
     )
