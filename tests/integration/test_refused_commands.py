@@ -20,7 +20,7 @@ MESSAGE = "拒绝的命令不应留下这条提醒"
 
 
 @contextmanager
-def transaction_ends(app: Flask) -> Iterator[list[str]]:
+def transaction_ends() -> Iterator[list[str]]:
     """How the transactions ended while inside: 'commit' / 'rollback', in order."""
     ends: list[str] = []
 
@@ -62,7 +62,7 @@ def _add_unflushed() -> None:
 
 
 def test_a_refusal_that_wrote_nothing_commits_on_postgresql(app: Flask, backend: str) -> None:
-    with app.app_context(), transaction_ends(app) as ends:
+    with app.app_context(), transaction_ends() as ends:
         _refuse(NotFound("任务不存在。"))
         db.session.remove()
     assert ends == (["commit"] if backend == "postgresql" else ["rollback"])
@@ -71,7 +71,7 @@ def test_a_refusal_that_wrote_nothing_commits_on_postgresql(app: Flask, backend:
 @pytest.mark.parametrize("write", [_insert, _add_unflushed], ids=["written", "pending"])
 def test_a_refusal_after_a_write_keeps_nothing(app: Flask, write: Callable[[], None]) -> None:
     with app.app_context():
-        with transaction_ends(app) as ends:
+        with transaction_ends() as ends:
             _refuse(Conflict("已被他人办理。"), write)
         assert ends == ["rollback"]
         assert _kept() == 0
